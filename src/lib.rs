@@ -1,0 +1,18 @@
+//! synthtune: realistic synthetic data from JSON Schema.
+//!
+//! A schema file is loaded and compiled once into a [`Table`]: a tree of small typed
+//! generators ([`generate::Node`]). Row `i` of a table is a pure function of
+//! `(seed, table, i)`, so rows can be produced in any order, on any thread.
+
+pub mod error;
+pub mod generate;
+pub mod rng;
+pub mod schema;
+pub mod sink;
+pub mod table;
+
+pub use error::{Diagnostic, Error, Problem, Severity};
+pub use table::{FieldInfo, Table};
+
+/// The seed used when the user gives none, so that runs repeat.
+pub const DEFAULT_SEED: u64 = 42;

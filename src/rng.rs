@@ -1,0 +1,66 @@
+//! Counter-based seeding: every random choice is a pure function of a 64-bit key.
+//!
+//! A row's key is `mix(seed, table, row)`; a property's key is `mix(parent, hash(name))`;
+//! an array element's key is `mix(array, index)`. A generator turns its key into a
+//! short-lived RNG with [`rng_for`]. Because nothing is shared between rows or fields,
+//! any thread can produce any row, and changing one field leaves the others untouched.
+
+use rand::SeedableRng;
+
+/// The one generator used everywhere: named and version-stable, unlike `StdRng`.
+pub type SynthRng = rand::rngs::Xoshiro256PlusPlus;
+
+/// SplitMix64's finaliser: a bijective, well-mixing 64-bit hash step.
+#[inline]
+pub fn splitmix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Derive a child key from a parent key and a discriminator (a name hash, an index, ...).
+#[inline]
+pub fn mix(parent: u64, salt: u64) -> u64 {
+    splitmix(parent ^ splitmix(salt.wrapping_add(0x632B_E59B_D9B4_E019)))
+}
+
+/// A stable 64-bit hash of a string (FNV-1a, then mixed); never `DefaultHasher`, whose
+/// output may change between Rust releases.
+pub fn hash_str(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01B3);
+    }
+    splitmix(h)
+}
+
+/// The key of row `row` of the table named `table` under `seed`.
+#[inline]
+pub fn row_key(seed: u64, table: u64, row: u64) -> u64 {
+    mix(mix(splitmix(seed), table), row)
+}
+
+/// A fresh generator for one key.
+#[inline]
+pub fn rng_for(key: u64) -> SynthRng {
+    SynthRng::seed_from_u64(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::RngExt;
+
+    #[test]
+    fn keys_are_stable_across_releases() {
+        // Fixed expectations: if these change, every dataset ever exported changes too.
+        assert_eq!(hash_str(""), splitmix(0xcbf2_9ce4_8422_2325));
+        let mut a = rng_for(row_key(42, hash_str("Customer"), 7));
+        let mut b = rng_for(row_key(42, hash_str("Customer"), 7));
+        assert_eq!(a.random::<u64>(), b.random::<u64>());
+        assert_ne!(row_key(42, 1, 7), row_key(42, 1, 8));
+        assert_ne!(mix(1, 2), mix(2, 1));
+    }
+}

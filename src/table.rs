@@ -1,0 +1,98 @@
+//! One schema file compiled into a table: the library's front door.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::error::{Diagnostic, Error};
+use crate::generate::Plan;
+use crate::rng::{hash_str, row_key};
+use crate::sink::{Sink, ValueSink};
+
+/// A compiled schema: generate any row of it, as often as you like.
+#[derive(Debug)]
+pub struct Table {
+    /// The schema's `title` (or the file stem): the table's name.
+    pub name: String,
+    /// Where the schema came from, if a file.
+    pub source: Option<PathBuf>,
+    /// The `x-synth.rows` of the root, the default row count for export.
+    pub default_rows: Option<u64>,
+    /// What `check` reports: ignored keywords, fallbacks taken.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The schema document as loaded.
+    pub document: Value,
+    name_hash: u64,
+    plan: Plan,
+}
+
+/// One field of a table, as the statistics and the tuner show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldInfo {
+    /// Dotted path with `[]` for array elements, e.g. `items[].unit_price`; the root is `""`.
+    pub path: String,
+    /// JSON type(s) it produces, e.g. `integer`, `string|null`.
+    pub type_name: String,
+    /// Short description of the generator, e.g. `normal(41, 12) [18, 99]`.
+    pub generator: String,
+    /// The configured share of nulls, where the field is nullable.
+    pub null_rate: Option<f64>,
+    /// The configured share of records without the key, where the field is optional.
+    pub absent_rate: Option<f64>,
+    /// The JSON Pointer of the field's schema.
+    pub pointer: String,
+}
+
+impl Table {
+    /// Loads and compiles a schema file (refs to sibling files resolve beside it).
+    pub fn load(path: &Path) -> Result<Table, Error> {
+        crate::schema::compile_file(path)
+    }
+
+    /// Compiles an in-memory schema; `base_dir` is where sibling refs and `values_from`
+    /// files are looked for.
+    pub fn from_value(document: Value, base_dir: Option<&Path>) -> Result<Table, Error> {
+        crate::schema::compile_value(document, base_dir)
+    }
+
+    pub(crate) fn new(
+        name: String,
+        source: Option<PathBuf>,
+        document: Value,
+        plan: Plan,
+        default_rows: Option<u64>,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Table {
+        Table {
+            name_hash: hash_str(&name),
+            name,
+            source,
+            default_rows,
+            diagnostics,
+            document,
+            plan,
+        }
+    }
+
+    /// Writes row `row` under `seed` into `out`.
+    pub fn write_row<S: Sink>(&self, seed: u64, row: u64, out: &mut S) {
+        self.plan.generate(row, row_key(seed, self.name_hash, row), out);
+    }
+
+    /// Row `row` under `seed`, as a `Value`.
+    pub fn row_value(&self, seed: u64, row: u64) -> Value {
+        let mut sink = ValueSink::new();
+        self.write_row(seed, row, &mut sink);
+        sink.finish()
+    }
+
+    /// Every field path the table produces, in schema order.
+    pub fn fields(&self) -> Vec<FieldInfo> {
+        self.plan.fields()
+    }
+
+    /// The compiled generator tree.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+}
