@@ -5,6 +5,7 @@
 //! `(seed, table, i)`, so rows can be produced in any order, on any thread.
 
 pub mod error;
+pub mod export;
 pub mod generate;
 pub mod rng;
 pub mod schema;

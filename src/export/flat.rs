@@ -1,0 +1,400 @@
+//! Records as rows of columns, for csv and sql: nested objects flatten into dotted
+//! columns (`address.city`) in schema order; arrays, maps and mixed unions become JSON
+//! text; `null` and absent keys leave the cell empty. [`FlatSink`] does this while the
+//! generator streams a record, without building a `serde_json::Value`.
+
+use super::shape::{Kind, Node, TextFormat};
+use crate::sink::{JsonWriter, Sink};
+
+/// The column name used when records are not objects.
+const VALUE_COLUMN: &str = "value";
+
+/// The columns of a table.
+#[derive(Debug)]
+pub(crate) struct FlatLayout {
+    pub columns: Vec<Column>,
+    root: Slot,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Column {
+    /// Dotted path from the record's root, e.g. `address.city`.
+    pub name: String,
+    pub kind: ColumnKind,
+    /// Every record has a non-null value here: required and not nullable all the way down.
+    pub not_null: bool,
+    pub primary_key: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ColumnKind {
+    Integer,
+    Number,
+    Boolean,
+    Text(TextFormat),
+    /// JSON text: arrays, maps, mixed unions, recursion.
+    Json,
+}
+
+/// Where a value lands: an object whose properties are flattened, or a column.
+#[derive(Debug)]
+enum Slot {
+    Object(Vec<(String, Slot)>),
+    Column(usize),
+}
+
+impl FlatLayout {
+    pub fn new(root: &Node) -> FlatLayout {
+        let mut columns = Vec::new();
+        let root = match &root.kind {
+            Kind::Object(_) => flatten(root, "", true, false, &mut columns),
+            _ => {
+                columns.push(Column {
+                    name: VALUE_COLUMN.to_owned(),
+                    kind: column_kind(root),
+                    not_null: !root.nullable,
+                    primary_key: false,
+                });
+                Slot::Column(0)
+            }
+        };
+        FlatLayout { columns, root }
+    }
+}
+
+fn flatten(
+    node: &Node,
+    name: &str,
+    not_null: bool,
+    primary_key: bool,
+    columns: &mut Vec<Column>,
+) -> Slot {
+    let not_null = not_null && !node.nullable;
+    match &node.kind {
+        Kind::Object(properties) => Slot::Object(
+            properties
+                .iter()
+                .map(|p| {
+                    let child = if name.is_empty() {
+                        p.name.clone()
+                    } else {
+                        format!("{name}.{}", p.name)
+                    };
+                    let slot = flatten(
+                        &p.node,
+                        &child,
+                        not_null && p.required,
+                        p.primary_key,
+                        columns,
+                    );
+                    (p.name.clone(), slot)
+                })
+                .collect(),
+        ),
+        _ => {
+            columns.push(Column {
+                name: name.to_owned(),
+                kind: column_kind(node),
+                not_null,
+                primary_key,
+            });
+            Slot::Column(columns.len() - 1)
+        }
+    }
+}
+
+fn column_kind(node: &Node) -> ColumnKind {
+    match node.kind {
+        Kind::Integer => ColumnKind::Integer,
+        Kind::Number => ColumnKind::Number,
+        Kind::Boolean => ColumnKind::Boolean,
+        Kind::Text(format) => ColumnKind::Text(format),
+        Kind::Json | Kind::Object(_) | Kind::Array(_) => ColumnKind::Json,
+    }
+}
+
+/// How one cell's value is spelled in a format (csv, sql). A null cell is never
+/// rendered here: the row writer spells it.
+pub(crate) trait CellFormat {
+    fn text(out: &mut Vec<u8>, s: &str);
+    /// `json` is compact JSON text.
+    fn json(out: &mut Vec<u8>, json: &str);
+    fn int(out: &mut Vec<u8>, v: i64) {
+        out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+    }
+    fn float(out: &mut Vec<u8>, v: f64) {
+        crate::sink::write_json_float(out, v);
+    }
+    fn bool(out: &mut Vec<u8>, v: bool);
+}
+
+const UNSET: (u32, u32) = (u32::MAX, u32::MAX);
+
+/// A [`Sink`] that renders one record's values into its columns' cells.
+pub(crate) struct FlatSink<'l, F> {
+    layout: &'l FlatLayout,
+    /// The rendered cells of the current record, back to back.
+    text: Vec<u8>,
+    /// Per column: its bytes in `text`, or [`UNSET`] (null or absent).
+    cells: Vec<(u32, u32)>,
+    /// The objects open in [`Mode::Walk`]; `hint` is where the next key is likely.
+    open: Vec<OpenObject<'l>>,
+    /// Where the next value goes: a slot, or nowhere (a key not in the schema).
+    next: Option<&'l Slot>,
+    mode: Mode,
+    /// Renders JSON text for JSON cells.
+    json: JsonWriter,
+    error: Option<String>,
+    format: std::marker::PhantomData<F>,
+}
+
+struct OpenObject<'l> {
+    properties: &'l [(String, Slot)],
+    hint: usize,
+}
+
+enum Mode {
+    /// Following the layout.
+    Walk,
+    /// Inside a value with no column (unknown key); `depth` open containers.
+    Skip { depth: usize },
+    /// Writing a container into `json` for `column`.
+    Capture { column: usize, depth: usize },
+}
+
+impl<'l, F: CellFormat> FlatSink<'l, F> {
+    pub fn new(layout: &'l FlatLayout) -> Self {
+        FlatSink {
+            layout,
+            text: Vec::new(),
+            cells: vec![UNSET; layout.columns.len()],
+            open: Vec::new(),
+            next: None,
+            mode: Mode::Walk,
+            json: JsonWriter::new(),
+            error: None,
+            format: std::marker::PhantomData,
+        }
+    }
+
+    /// Call before each record.
+    pub fn start_record(&mut self) {
+        self.text.clear();
+        self.cells.fill(UNSET);
+        self.open.clear();
+        self.next = Some(&self.layout.root);
+        self.mode = Mode::Walk;
+        self.json.buf.clear();
+        self.error = None;
+    }
+
+    /// Call after each record: the first misfit, if any (`Err((path, message))`).
+    pub fn finish_record(&mut self) -> Result<(), (String, String)> {
+        match self.error.take() {
+            Some(message) => Err((self.path(), message)),
+            None => Ok(()),
+        }
+    }
+
+    /// The rendered cell of `column`, or `None` when null or absent.
+    pub fn cell(&self, column: usize) -> Option<&[u8]> {
+        let (start, end) = self.cells[column];
+        (start != u32::MAX).then(|| &self.text[start as usize..end as usize])
+    }
+
+    /// Takes the slot the next value lands in, in [`Mode::Walk`].
+    fn take_slot(&mut self) -> Option<&'l Slot> {
+        self.next.take()
+    }
+
+    fn render(&mut self, column: usize, write: impl FnOnce(&mut Vec<u8>)) {
+        let start = self.text.len();
+        write(&mut self.text);
+        self.cells[column] = (start as u32, self.text.len() as u32);
+    }
+
+    fn is_json(&self, column: usize) -> bool {
+        self.layout.columns[column].kind == ColumnKind::Json
+    }
+
+    /// A scalar arrives. `as_json` writes it as JSON; `as_cell` renders it as a cell.
+    fn scalar(
+        &mut self,
+        as_json: impl FnOnce(&mut JsonWriter),
+        as_cell: impl FnOnce(&mut Vec<u8>),
+    ) {
+        match &mut self.mode {
+            Mode::Skip { .. } => {}
+            Mode::Capture { .. } => as_json(&mut self.json),
+            Mode::Walk => match self.take_slot() {
+                None => {}
+                Some(Slot::Column(column)) => {
+                    let column = *column;
+                    if self.is_json(column) {
+                        self.json.buf.clear();
+                        as_json(&mut self.json);
+                        let json = std::mem::take(&mut self.json.buf);
+                        self.render(column, |out| F::json(out, utf8(&json)));
+                        self.json.buf = json;
+                    } else {
+                        self.render(column, as_cell);
+                    }
+                }
+                Some(Slot::Object(_)) => self.misfit("expected an object, got a scalar"),
+            },
+        }
+    }
+
+    /// An object or array opens.
+    fn begin(&mut self, is_object: bool) {
+        match &mut self.mode {
+            Mode::Skip { depth } => *depth += 1,
+            Mode::Capture { depth, .. } => {
+                *depth += 1;
+                begin_json(&mut self.json, is_object);
+            }
+            Mode::Walk => match self.take_slot() {
+                None => self.mode = Mode::Skip { depth: 1 },
+                Some(Slot::Column(column)) => {
+                    self.mode = Mode::Capture {
+                        column: *column,
+                        depth: 1,
+                    };
+                    self.json.buf.clear();
+                    begin_json(&mut self.json, is_object);
+                }
+                Some(Slot::Object(properties)) if is_object => self.open.push(OpenObject {
+                    properties,
+                    hint: 0,
+                }),
+                Some(Slot::Object(_)) => {
+                    self.misfit("expected an object, got an array");
+                    self.mode = Mode::Skip { depth: 1 };
+                }
+            },
+        }
+    }
+
+    /// An object or array closes.
+    fn end(&mut self, is_object: bool) {
+        match &mut self.mode {
+            Mode::Skip { depth } => {
+                *depth -= 1;
+                if *depth == 0 {
+                    self.mode = Mode::Walk;
+                }
+            }
+            Mode::Capture { column, depth } => {
+                let column = *column;
+                *depth -= 1;
+                let done = *depth == 0;
+                if is_object {
+                    self.json.end_object();
+                } else {
+                    self.json.end_array();
+                }
+                if done {
+                    self.mode = Mode::Walk;
+                    let json = std::mem::take(&mut self.json.buf);
+                    self.render(column, |out| F::json(out, utf8(&json)));
+                    self.json.buf = json;
+                }
+            }
+            Mode::Walk => {
+                self.open.pop();
+            }
+        }
+    }
+
+    fn misfit(&mut self, message: &str) {
+        if self.error.is_none() {
+            self.error = Some(message.to_owned());
+        }
+    }
+
+    /// The dotted path of the innermost open object, for error messages.
+    fn path(&self) -> String {
+        let mut names = Vec::new();
+        for object in &self.open {
+            if let Some((name, _)) = object.properties.get(object.hint.wrapping_sub(1)) {
+                names.push(name.as_str());
+            }
+        }
+        if names.is_empty() {
+            "(root)".to_owned()
+        } else {
+            names.join(".")
+        }
+    }
+}
+
+fn begin_json(json: &mut JsonWriter, is_object: bool) {
+    if is_object {
+        json.begin_object();
+    } else {
+        json.begin_array();
+    }
+}
+
+/// JSON text written by [`JsonWriter`] is UTF-8 by construction.
+fn utf8(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or_default()
+}
+
+impl<F: CellFormat> Sink for FlatSink<'_, F> {
+    fn null(&mut self) {
+        if let Mode::Walk = self.mode {
+            // Null is an empty cell in every column; a null object empties its columns.
+            if let Some(Slot::Column(column)) = self.take_slot() {
+                self.cells[*column] = UNSET;
+            }
+        } else {
+            self.scalar(|j| j.null(), |_| {});
+        }
+    }
+    fn bool(&mut self, v: bool) {
+        self.scalar(|j| j.bool(v), |out| F::bool(out, v));
+    }
+    fn int(&mut self, v: i64) {
+        self.scalar(|j| j.int(v), |out| F::int(out, v));
+    }
+    fn float(&mut self, v: f64) {
+        self.scalar(|j| j.float(v), |out| F::float(out, v));
+    }
+    fn str(&mut self, v: &str) {
+        self.scalar(|j| j.str(v), |out| F::text(out, v));
+    }
+    fn begin_object(&mut self) {
+        self.begin(true);
+    }
+    fn key(&mut self, k: &str) {
+        match &mut self.mode {
+            Mode::Skip { .. } => {}
+            Mode::Capture { .. } => self.json.key(k),
+            Mode::Walk => {
+                let Some(object) = self.open.last_mut() else {
+                    return;
+                };
+                // Generators emit properties in schema order: look just after the
+                // previous key first.
+                let properties = object.properties;
+                let found = (object.hint..properties.len())
+                    .chain(0..object.hint)
+                    .find(|&i| properties[i].0 == k);
+                self.next = found.map(|i| {
+                    object.hint = i + 1;
+                    &properties[i].1
+                });
+            }
+        }
+    }
+    fn end_object(&mut self) {
+        self.end(true);
+    }
+    fn begin_array(&mut self) {
+        self.begin(false);
+    }
+    fn end_array(&mut self) {
+        self.end(false);
+    }
+}

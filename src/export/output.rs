@@ -1,0 +1,254 @@
+//! Where the bytes go, safely: a file is written under a temporary name beside its target
+//! (`.<name>.synthtune-tmp-<pid>`) and renamed over the target only when complete, so a
+//! failure (error, full disk, panic) never leaves a partial file under the target's name;
+//! the temporary is removed on the way out. `-` streams to standard output.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufWriter, Stdout, Write};
+use std::path::{Path, PathBuf};
+
+use super::ExportError;
+
+const BUFFER_BYTES: usize = 1 << 20;
+
+/// An open output: standard output, or a temporary file that becomes `target` on
+/// [`Destination::commit`]. Dropping it uncommitted removes the temporary.
+pub(crate) struct Destination<'a> {
+    sink: Sink<'a>,
+    /// Bytes written so far.
+    pub bytes: u64,
+    /// The last write error, kept for writers (parquet) that wrap it into their own.
+    pub last_error: Option<io::Error>,
+}
+
+enum Sink<'a> {
+    Stdout(BufWriter<Stdout>),
+    File(TempFile),
+    /// A device or pipe named by the user (`/dev/null`, a FIFO): written in place.
+    Special(PathBuf, BufWriter<File>),
+    /// The caller's writer.
+    Writer(&'a mut (dyn Write + Send)),
+}
+
+struct TempFile {
+    target: PathBuf,
+    temp: PathBuf,
+    /// `None` once committed.
+    file: Option<BufWriter<File>>,
+}
+
+impl<'a> Destination<'a> {
+    pub fn stdout() -> Destination<'a> {
+        Destination::new(Sink::Stdout(BufWriter::with_capacity(
+            BUFFER_BYTES,
+            io::stdout(),
+        )))
+    }
+
+    pub fn writer(writer: &'a mut (dyn Write + Send)) -> Destination<'a> {
+        Destination::new(Sink::Writer(writer))
+    }
+
+    /// Creates the temporary file for `target` (or opens `target` itself when it is a
+    /// device or a pipe). The caller has checked `target` may be written (see
+    /// [`check_target`]).
+    pub fn file(target: &Path) -> Result<Destination<'a>, ExportError> {
+        if is_special(target) {
+            let file = OpenOptions::new()
+                .write(true)
+                .open(target)
+                .map_err(|source| ExportError::Create {
+                    path: target.to_owned(),
+                    source,
+                })?;
+            let writer = BufWriter::with_capacity(BUFFER_BYTES, file);
+            return Ok(Destination::new(Sink::Special(target.to_owned(), writer)));
+        }
+        let temp = temp_path(target);
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .map_err(|source| ExportError::Create {
+                path: temp.clone(),
+                source,
+            })?;
+        Ok(Destination::new(Sink::File(TempFile {
+            target: target.to_owned(),
+            temp,
+            file: Some(BufWriter::with_capacity(BUFFER_BYTES, file)),
+        })))
+    }
+
+    fn new(sink: Sink<'a>) -> Destination<'a> {
+        Destination {
+            sink,
+            bytes: 0,
+            last_error: None,
+        }
+    }
+
+    /// Appends `bytes`, with an error that names the target.
+    pub fn write_bytes(&mut self, bytes: &[u8]) -> Result<(), ExportError> {
+        self.write_all(bytes).map_err(|e| self.error(e))
+    }
+
+    /// The export error for an I/O error on this destination.
+    pub fn error(&self, source: io::Error) -> ExportError {
+        match &self.sink {
+            Sink::Stdout(_) if source.kind() == io::ErrorKind::BrokenPipe => {
+                ExportError::StdoutClosed
+            }
+            Sink::Stdout(_) => ExportError::Write {
+                path: PathBuf::from("<stdout>"),
+                source,
+            },
+            Sink::File(TempFile { target: path, .. }) | Sink::Special(path, _) => {
+                ExportError::Write {
+                    path: path.clone(),
+                    source,
+                }
+            }
+            Sink::Writer(_) => ExportError::Write {
+                path: PathBuf::from("<writer>"),
+                source,
+            },
+        }
+    }
+
+    /// Flushes, and for a file syncs it and renames it to its target.
+    pub fn commit(mut self) -> Result<(), ExportError> {
+        let result = match &mut self.sink {
+            Sink::Stdout(out) => out.flush(),
+            Sink::File(temp) => temp.commit(),
+            Sink::Special(_, out) => out.flush(),
+            Sink::Writer(out) => out.flush(),
+        };
+        result.map_err(|e| self.error(e))
+    }
+}
+
+impl TempFile {
+    fn commit(&mut self) -> io::Result<()> {
+        if let Some(writer) = self.file.take() {
+            let file = writer.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+            drop(file);
+            std::fs::rename(&self.temp, &self.target)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+impl Write for Destination<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let result = match &mut self.sink {
+            Sink::Stdout(out) => out.write(buf),
+            Sink::File(temp) => match &mut temp.file {
+                Some(file) => file.write(buf),
+                None => Err(io::Error::other("output already committed")),
+            },
+            Sink::Special(_, out) => out.write(buf),
+            Sink::Writer(out) => out.write(buf),
+        };
+        match result {
+            Ok(n) => {
+                self.bytes += n as u64;
+                Ok(n)
+            }
+            Err(error) => {
+                self.last_error = Some(io::Error::new(error.kind(), error.to_string()));
+                Err(error)
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Stdout(out) => out.flush(),
+            Sink::File(temp) => temp.file.as_mut().map_or(Ok(()), |f| f.flush()),
+            Sink::Special(_, out) => out.flush(),
+            Sink::Writer(out) => out.flush(),
+        }
+    }
+}
+
+/// `.<name>.synthtune-tmp-<pid>` beside `target`.
+fn temp_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy());
+    target.with_file_name(format!(".{name}.synthtune-tmp-{}", std::process::id()))
+}
+
+/// An existing file that is neither a regular file nor a directory: a device or a pipe.
+fn is_special(target: &Path) -> bool {
+    std::fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// Refuses a target that is a directory, or a file that exists without `force`
+/// (devices and pipes are written in place, no force needed).
+pub(crate) fn check_target(target: &Path, force: bool) -> Result<(), ExportError> {
+    if target.is_dir() {
+        return Err(ExportError::IsDirectory {
+            path: target.to_owned(),
+        });
+    }
+    if target.exists() && !force && !is_special(target) {
+        return Err(ExportError::Exists {
+            path: target.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_renames_and_drop_cleans_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.ndjson");
+
+        let mut out = Destination::file(&target).unwrap();
+        out.write_bytes(b"partial").unwrap();
+        assert!(temp_path(&target).exists());
+        drop(out);
+        assert!(!target.exists() && !temp_path(&target).exists());
+
+        let mut out = Destination::file(&target).unwrap();
+        out.write_bytes(b"whole\n").unwrap();
+        assert_eq!(out.bytes, 6);
+        out.commit().unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"whole\n");
+        assert!(!temp_path(&target).exists());
+
+        assert!(matches!(
+            check_target(&target, false),
+            Err(ExportError::Exists { .. })
+        ));
+        assert!(check_target(&target, true).is_ok());
+        assert!(matches!(
+            check_target(dir.path(), true),
+            Err(ExportError::IsDirectory { .. })
+        ));
+
+        // A device is written in place: nothing is created beside it.
+        let null = Path::new("/dev/null");
+        if null.exists() {
+            check_target(null, false).unwrap();
+            let mut out = Destination::file(null).unwrap();
+            out.write_bytes(b"gone").unwrap();
+            out.commit().unwrap();
+        }
+    }
+}

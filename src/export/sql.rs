@@ -1,0 +1,137 @@
+//! SQL for PostgreSQL and SQLite: one `CREATE TABLE`, then multi-row `INSERT`s of
+//! [`BATCH_ROWS`] rows. Columns are flattened like csv (`"address.city"`); identifiers
+//! are double-quoted, strings single-quoted with `''`.
+//!
+//! Types: integer `BIGINT`, number `DOUBLE PRECISION`, boolean `BOOLEAN`, string `TEXT`,
+//! `format: date-time` `TIMESTAMP WITH TIME ZONE`, `format: date` `DATE`, JSON text
+//! (arrays, maps, mixed unions) `JSONB`. SQLite accepts every one of these names (they
+//! give INTEGER, REAL and NUMERIC affinity; a timestamp, a date or a JSON text is not a
+//! number, so it stays TEXT there) and PostgreSQL stores them as real types you can
+//! index and query. `NOT NULL` where a column is required and not nullable all the way
+//! from the root; `PRIMARY KEY` on the columns marked `x-synth.key = "primary"`.
+
+use super::flat::{CellFormat, ColumnKind, FlatLayout, FlatSink};
+use super::shape::TextFormat;
+
+/// Rows per `INSERT` statement. Batches are counted from row 0 of the table, so shards
+/// (aligned to batches) hold whole statements and concatenate to the unsharded file.
+pub(crate) const BATCH_ROWS: u64 = 500;
+
+pub(crate) struct Sql;
+
+impl CellFormat for Sql {
+    fn text(out: &mut Vec<u8>, s: &str) {
+        write_literal(out, s);
+    }
+    fn json(out: &mut Vec<u8>, json: &str) {
+        write_literal(out, json);
+    }
+    fn bool(out: &mut Vec<u8>, v: bool) {
+        out.extend_from_slice(if v { b"TRUE" } else { b"FALSE" });
+    }
+}
+
+/// `'...'` with quotes doubled (standard SQL; PostgreSQL's default
+/// `standard_conforming_strings` keeps backslashes literal).
+fn write_literal(out: &mut Vec<u8>, s: &str) {
+    out.push(b'\'');
+    for (i, part) in s.split('\'').enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b"''");
+        }
+        out.extend_from_slice(part.as_bytes());
+    }
+    out.push(b'\'');
+}
+
+/// `"name"` with quotes doubled.
+pub(crate) fn quote_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn column_type(kind: ColumnKind) -> &'static str {
+    match kind {
+        ColumnKind::Integer => "BIGINT",
+        ColumnKind::Number => "DOUBLE PRECISION",
+        ColumnKind::Boolean => "BOOLEAN",
+        ColumnKind::Text(TextFormat::Plain) => "TEXT",
+        ColumnKind::Text(TextFormat::DateTime) => "TIMESTAMP WITH TIME ZONE",
+        ColumnKind::Text(TextFormat::Date) => "DATE",
+        ColumnKind::Json => "JSONB",
+    }
+}
+
+/// The `CREATE TABLE` statement.
+pub(crate) fn create_table(table: &str, layout: &FlatLayout) -> Vec<u8> {
+    let mut lines: Vec<String> = layout
+        .columns
+        .iter()
+        .map(|c| {
+            let not_null = if c.not_null || c.primary_key {
+                " NOT NULL"
+            } else {
+                ""
+            };
+            format!(
+                "  {} {}{not_null}",
+                quote_identifier(&c.name),
+                column_type(c.kind)
+            )
+        })
+        .collect();
+    let keys: Vec<String> = layout
+        .columns
+        .iter()
+        .filter(|c| c.primary_key)
+        .map(|c| quote_identifier(&c.name))
+        .collect();
+    if !keys.is_empty() {
+        lines.push(format!("  PRIMARY KEY ({})", keys.join(", ")));
+    }
+    format!(
+        "CREATE TABLE {} (\n{}\n);\n",
+        quote_identifier(table),
+        lines.join(",\n")
+    )
+    .into_bytes()
+}
+
+/// `INSERT INTO "table" ("a", "b") VALUES` and a newline: the start of every batch.
+pub(crate) fn insert_prefix(table: &str, layout: &FlatLayout) -> Vec<u8> {
+    let columns: Vec<String> = layout
+        .columns
+        .iter()
+        .map(|c| quote_identifier(&c.name))
+        .collect();
+    format!(
+        "INSERT INTO {} ({}) VALUES\n",
+        quote_identifier(table),
+        columns.join(", ")
+    )
+    .into_bytes()
+}
+
+/// Appends `(v1, v2, ...)` for the record held by `sink`.
+pub(crate) fn write_record(sink: &FlatSink<'_, Sql>, columns: usize, out: &mut Vec<u8>) {
+    out.push(b'(');
+    for column in 0..columns {
+        if column > 0 {
+            out.extend_from_slice(b", ");
+        }
+        out.extend_from_slice(sink.cell(column).unwrap_or(b"NULL"));
+    }
+    out.push(b')');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_and_identifiers_are_quoted() {
+        let mut out = Vec::new();
+        write_literal(&mut out, "it's a \\ \"test\"");
+        assert_eq!(String::from_utf8(out).unwrap(), "'it''s a \\ \"test\"'");
+        assert_eq!(quote_identifier("odd\"name"), "\"odd\"\"name\"");
+    }
+}

@@ -1,0 +1,668 @@
+//! Export end to end through the library API: byte-identical output for any thread
+//! count, shards that concatenate to the whole, every format read back by an
+//! independent reader (serde_json + jsonschema, the csv crate, SQLite, PostgreSQL,
+//! the parquet reader), and no file left behind by a failure.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+use synthtune::export::{
+    ExportError, ExportOptions, Format, Output, RowError, RowSource, Shard, export_sources,
+};
+use synthtune::sink::Sink;
+
+/// A table of awkward values, computed from the row index: quotes, commas, newlines,
+/// apostrophes, unicode, nulls, absent keys, nested objects, arrays and maps.
+struct People {
+    name: String,
+    schema: Value,
+    /// Row that fails to generate.
+    fail_at: Option<u64>,
+    /// Row whose `score` breaks the schema's `maximum`.
+    invalid_at: Option<u64>,
+}
+
+fn people() -> People {
+    People {
+        name: "Person".into(),
+        schema: json!({
+            "title": "Person",
+            "type": "object",
+            "$defs": {
+                "Address": {
+                    "type": "object",
+                    "properties": {
+                        "city": {"type": "string"},
+                        "zip": {"type": "string", "pattern": "^[0-9]{5}$"}
+                    },
+                    "required": ["city"]
+                }
+            },
+            "properties": {
+                "id": {"type": "integer", "minimum": 0, "x-synth": {"key": "primary"}},
+                "name": {"type": "string"},
+                "email": {"anyOf": [{"type": "string", "format": "email"}, {"type": "null"}]},
+                "score": {"type": "number", "maximum": 1000},
+                "active": {"type": "boolean"},
+                "born": {"type": "string", "format": "date"},
+                "seen": {"type": "string", "format": "date-time"},
+                "address": {"$ref": "#/$defs/Address"},
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "labels": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "note": {"anyOf": [{"type": "string"}, {"type": "null"}]}
+            },
+            "required": ["id", "name", "score", "active", "born", "seen", "address", "tags"]
+        }),
+        fail_at: None,
+        invalid_at: None,
+    }
+}
+
+const NAMES: [&str; 6] = [
+    "Ann",
+    "O'Brien, Pat",
+    "say \"hi\"",
+    "two\nlines",
+    "Zoë 🚀",
+    "",
+];
+
+impl People {
+    fn record(&self, row: u64) -> Value {
+        let i = row as usize;
+        let mut record = json!({
+            "id": row,
+            "name": NAMES[i % NAMES.len()],
+            "email": if row % 4 == 0 { Value::Null } else { json!(format!("user{row}@example.com")) },
+            "score": if Some(row) == self.invalid_at { 5000.0 } else { (row % 1000) as f64 + 0.25 },
+            "active": row % 3 == 0,
+            "born": format!("19{:02}-{:02}-{:02}", 50 + row % 50, 1 + row % 12, 1 + row % 28),
+            "seen": format!("2024-03-{:02}T{:02}:{:02}:{:02}Z", 1 + row % 28, row % 24, row % 60, (row * 7) % 60),
+            "address": {"city": format!("City, {}", row % 7), "zip": format!("{:05}", row % 100_000)},
+            "tags": (0..row % 3).map(|t| format!("t{t}")).collect::<Vec<_>>(),
+            "labels": {"k": row % 5},
+        });
+        if row % 5 == 1 {
+            record["note"] = Value::Null;
+        } else if row % 5 == 2 {
+            record["note"] = json!("it's noted");
+        } // otherwise absent
+        if row % 6 == 5 {
+            // An optional nested key left out.
+            record["address"].as_object_mut().unwrap().remove("zip");
+        }
+        record
+    }
+}
+
+impl RowSource for People {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn schema(&self) -> &Value {
+        &self.schema
+    }
+    fn write_row<S: Sink>(&self, row: u64, out: &mut S) -> Result<(), RowError> {
+        if Some(row) == self.fail_at {
+            return Err(RowError("the generator gave up".into()));
+        }
+        out.value(&self.record(row));
+        Ok(())
+    }
+}
+
+const CSV_COLUMNS: [&str; 12] = [
+    "id",
+    "name",
+    "email",
+    "score",
+    "active",
+    "born",
+    "seen",
+    "address.city",
+    "address.zip",
+    "tags",
+    "labels",
+    "note",
+];
+
+fn options(format: Format, rows: u64, output: &Path) -> ExportOptions {
+    ExportOptions {
+        rows: Some(rows),
+        format,
+        output: Output::Path(output.to_owned()),
+        quiet: true,
+        ..ExportOptions::default()
+    }
+}
+
+/// Exports `source` and returns the file's bytes.
+fn export_bytes(source: &People, opts: &ExportOptions) -> Vec<u8> {
+    let Output::Path(path) = &opts.output else {
+        panic!("tests write files")
+    };
+    export_sources(std::slice::from_ref(source), opts).unwrap();
+    std::fs::read(path).unwrap()
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn same_bytes_for_1_2_and_8_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = people();
+    for format in Format::ALL {
+        if format == Format::Parquet && !cfg!(feature = "parquet") {
+            continue;
+        }
+        let outputs: Vec<Vec<u8>> = [1, 2, 8]
+            .iter()
+            .map(|&threads| {
+                let path = dir.path().join(format!("t{threads}.{format}"));
+                let mut opts = options(format, 5_000, &path);
+                opts.threads = threads;
+                export_bytes(&source, &opts)
+            })
+            .collect();
+        assert!(!outputs[0].is_empty());
+        assert_eq!(outputs[0], outputs[1], "{format}: 1 vs 2 threads");
+        assert_eq!(outputs[0], outputs[2], "{format}: 1 vs 8 threads");
+    }
+}
+
+#[test]
+fn shards_concatenate_to_the_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = people();
+    for format in [Format::Ndjson, Format::Json, Format::Csv, Format::Sql] {
+        for rows in [0, 1, 2_345] {
+            let whole = export_bytes(
+                &source,
+                &options(
+                    format,
+                    rows,
+                    &dir.path().join(format!("whole-{rows}.{format}")),
+                ),
+            );
+            for count in [1, 2, 3, 7] {
+                let mut joined = Vec::new();
+                for index in 1..=count {
+                    let path = dir
+                        .path()
+                        .join(format!("{rows}-{index}-of-{count}.{format}"));
+                    let mut opts = options(format, rows, &path);
+                    opts.shard = Some(Shard { index, count });
+                    opts.threads = 2;
+                    joined.extend(export_bytes(&source, &opts));
+                }
+                assert!(
+                    joined == whole,
+                    "{format}, {rows} rows, {count} shards differ from the whole"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn ndjson_and_json_parse_and_validate() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = people();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&source.schema)
+        .unwrap();
+    let ndjson = export_bytes(
+        &source,
+        &options(Format::Ndjson, 1_000, &dir.path().join("p.ndjson")),
+    );
+    let records: Vec<Value> = String::from_utf8(ndjson)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(records.len(), 1_000);
+    for (row, record) in records.iter().enumerate() {
+        assert_eq!(record, &source.record(row as u64));
+        assert!(validator.is_valid(record), "row {row}");
+    }
+    let json = export_bytes(
+        &source,
+        &options(Format::Json, 1_000, &dir.path().join("p.json")),
+    );
+    let array: Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(array.as_array().unwrap(), &records);
+    let empty = export_bytes(
+        &source,
+        &options(Format::Json, 0, &dir.path().join("empty.json")),
+    );
+    assert_eq!(serde_json::from_slice::<Value>(&empty).unwrap(), json!([]));
+}
+
+#[test]
+fn csv_has_the_schema_columns_and_the_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = people();
+    let bytes = export_bytes(
+        &source,
+        &options(Format::Csv, 600, &dir.path().join("p.csv")),
+    );
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        CSV_COLUMNS
+    );
+    let mut rows = 0;
+    for (row, record) in reader.records().enumerate() {
+        let record = record.unwrap();
+        let expected = source.record(row as u64);
+        let cell = |name: &str| {
+            record
+                .get(CSV_COLUMNS.iter().position(|c| *c == name).unwrap())
+                .unwrap()
+        };
+        assert_eq!(cell("id"), row.to_string());
+        assert_eq!(cell("name"), expected["name"].as_str().unwrap());
+        assert_eq!(cell("email"), expected["email"].as_str().unwrap_or(""));
+        assert_eq!(
+            cell("score").parse::<f64>().unwrap(),
+            expected["score"].as_f64().unwrap()
+        );
+        assert_eq!(cell("active"), expected["active"].to_string());
+        assert_eq!(
+            cell("address.city"),
+            expected["address"]["city"].as_str().unwrap()
+        );
+        assert_eq!(
+            cell("address.zip"),
+            expected["address"]["zip"].as_str().unwrap_or("")
+        );
+        assert_eq!(
+            serde_json::from_str::<Value>(cell("tags")).unwrap(),
+            expected["tags"]
+        );
+        assert_eq!(
+            serde_json::from_str::<Value>(cell("labels")).unwrap(),
+            expected["labels"]
+        );
+        assert_eq!(
+            cell("note"),
+            expected.get("note").and_then(Value::as_str).unwrap_or("")
+        );
+        rows += 1;
+    }
+    assert_eq!(rows, 600);
+    // An empty string is quoted, so it differs from a null: `""` vs nothing.
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.contains("\n5,\"\","), "row 5 has an empty name");
+}
+
+#[test]
+fn sql_loads_into_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = people();
+    let bytes = export_bytes(
+        &source,
+        &options(Format::Sql, 1_234, &dir.path().join("p.sql")),
+    );
+    let db = rusqlite::Connection::open_in_memory().unwrap();
+    db.execute_batch(std::str::from_utf8(&bytes).unwrap())
+        .unwrap();
+    let count: i64 = db
+        .query_row("SELECT count(*) FROM \"Person\"", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(count, 1_234);
+    let (name, city, note): (String, String, Option<String>) = db
+        .query_row(
+            "SELECT name, \"address.city\", note FROM \"Person\" WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (name.as_str(), city.as_str(), note),
+        ("O'Brien, Pat", "City, 1", None)
+    );
+    let nulls: i64 = db
+        .query_row(
+            "SELECT count(*) FROM \"Person\" WHERE email IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(nulls, 309, "rows 0, 4, 8, ... have no email");
+    // The primary key is enforced.
+    assert!(
+        db.execute("INSERT INTO \"Person\" (id, name) VALUES (1, 'dup')", [])
+            .is_err()
+    );
+}
+
+/// Loads the sql export into PostgreSQL with `psql`, in a schema of its own. Runs when
+/// `SYNTHTUNE_PG_URL` is set (scripts/start-postgres.sh prints it).
+#[test]
+fn sql_loads_into_postgres() {
+    let Ok(url) = std::env::var("SYNTHTUNE_PG_URL") else {
+        eprintln!(
+            "skipped: set SYNTHTUNE_PG_URL (see scripts/start-postgres.sh) to load into PostgreSQL"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.sql");
+    export_bytes(&people(), &options(Format::Sql, 1_234, &path));
+    let schema = format!("synthtune_test_{}", std::process::id());
+    let psql = |args: &[&str], search_path: Option<&str>| -> String {
+        let mut command = Command::new("psql");
+        command
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-tA", &url])
+            .args(args);
+        if let Some(path) = search_path {
+            command.env("PGOPTIONS", format!("-c search_path={path}"));
+        }
+        let output = command.output().expect("psql runs");
+        assert!(
+            output.status.success(),
+            "psql {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    };
+    psql(
+        &[
+            "-c",
+            &format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"),
+        ],
+        None,
+    );
+    let loaded = std::panic::catch_unwind(|| {
+        psql(
+            &["--single-transaction", "-f", path.to_str().unwrap()],
+            Some(&schema),
+        );
+        let count = psql(&["-c", "SELECT count(*) FROM \"Person\""], Some(&schema));
+        let types = psql(
+            &[
+                "-c",
+                "SELECT string_agg(data_type, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'Person' AND table_schema = current_schema()",
+            ],
+            Some(&schema),
+        );
+        let name = psql(
+            &["-c", "SELECT name FROM \"Person\" WHERE id = 1"],
+            Some(&schema),
+        );
+        (count, types, name)
+    });
+    psql(&["-c", &format!("DROP SCHEMA {schema} CASCADE")], None);
+    let (count, types, name) = loaded.unwrap();
+    assert_eq!(count, "1234");
+    assert_eq!(
+        types,
+        "bigint,text,text,double precision,boolean,date,timestamp with time zone,text,text,jsonb,jsonb,text"
+    );
+    assert_eq!(name, "O'Brien, Pat");
+}
+
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_reads_back_with_the_schema_and_rows() {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.parquet");
+    let source = people();
+    let mut opts = options(Format::Parquet, 70_000, &path);
+    opts.threads = 2;
+    export_sources(std::slice::from_ref(&source), &opts).unwrap();
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&path).unwrap()).unwrap();
+    assert_eq!(builder.metadata().file_metadata().num_rows(), 70_000);
+    assert_eq!(builder.metadata().num_row_groups(), 3, "32768-row groups");
+    let schema = builder.schema().clone();
+    let described: Vec<String> = schema
+        .fields()
+        .iter()
+        .map(|f| format!("{}:{}:{}", f.name(), f.data_type(), f.is_nullable()))
+        .collect();
+    assert_eq!(
+        described,
+        [
+            "id:Int64:false",
+            "name:Utf8:false",
+            "email:Utf8:true",
+            "score:Float64:false",
+            "active:Boolean:false",
+            "born:Date32:false",
+            "seen:Timestamp(µs, \"+00:00\"):false",
+            "address:Struct(\"city\": non-null Utf8, \"zip\": Utf8):false",
+            "tags:List(non-null Utf8):false",
+            "labels:Utf8:true",
+            "note:Utf8:true",
+        ]
+    );
+    let mut rows = 0;
+    for batch in builder.build().unwrap() {
+        let batch = batch.unwrap();
+        if rows == 0 {
+            let names = batch
+                .column(1)
+                .as_any()
+                .downcast_ref::<arrow::array::StringArray>()
+                .unwrap();
+            assert_eq!(names.value(3), "two\nlines");
+            let emails = batch.column(2);
+            assert!(emails.is_null(0) && !emails.is_null(1));
+        }
+        rows += batch.num_rows();
+    }
+    assert_eq!(rows, 70_000);
+
+    // Each shard is a parquet file of its own rows.
+    let mut total = 0;
+    for index in 1..=3 {
+        let shard_path = dir.path().join(format!("s{index}.parquet"));
+        let mut opts = options(Format::Parquet, 1_000, &shard_path);
+        opts.shard = Some(Shard { index, count: 3 });
+        export_sources(std::slice::from_ref(&source), &opts).unwrap();
+        let reader =
+            ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&shard_path).unwrap())
+                .unwrap();
+        total += reader.metadata().file_metadata().num_rows();
+    }
+    assert_eq!(total, 1_000);
+}
+
+#[test]
+fn refuses_to_overwrite_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ndjson");
+    std::fs::write(&path, "precious").unwrap();
+    let opts = options(Format::Ndjson, 10, &path);
+    let error = export_sources(&[people()], &opts).unwrap_err();
+    assert!(matches!(&error, ExportError::Exists { path: p } if *p == path));
+    let message = error.to_string();
+    assert!(
+        message.contains("p.ndjson") && message.contains("--force"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "precious");
+
+    let forced = ExportOptions {
+        force: true,
+        ..opts
+    };
+    export_sources(&[people()], &forced).unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 10);
+}
+
+#[test]
+fn a_failure_midway_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let failing = People {
+        fail_at: Some(500),
+        ..people()
+    };
+    for format in Format::ALL {
+        if format == Format::Parquet && !cfg!(feature = "parquet") {
+            continue;
+        }
+        for threads in [1, 2] {
+            let mut opts = options(format, 5_000, &dir.path().join(format!("out.{format}")));
+            opts.threads = threads;
+            match export_sources(std::slice::from_ref(&failing), &opts) {
+                Err(ExportError::Row {
+                    table,
+                    row,
+                    message,
+                }) => {
+                    assert_eq!((table.as_str(), row), ("Person", 500));
+                    assert_eq!(message, "the generator gave up");
+                }
+                other => panic!("{format}: {other:?}"),
+            }
+            assert!(
+                files_in(dir.path()).is_empty(),
+                "{format}: {:?}",
+                files_in(dir.path())
+            );
+        }
+    }
+}
+
+#[test]
+fn validation_stops_at_the_first_invalid_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let invalid = People {
+        invalid_at: Some(700),
+        ..people()
+    };
+    for format in [Format::Ndjson, Format::Csv] {
+        let mut opts = options(format, 5_000, &dir.path().join(format!("v.{format}")));
+        opts.validate = true;
+        opts.threads = 2;
+        match export_sources(std::slice::from_ref(&invalid), &opts) {
+            Err(ExportError::Invalid {
+                table,
+                row,
+                instance_path,
+                schema_path,
+                ..
+            }) => {
+                assert_eq!((table.as_str(), row), ("Person", 700));
+                assert_eq!(instance_path, "/score");
+                assert_eq!(schema_path, "/properties/score/maximum");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(files_in(dir.path()).is_empty());
+    }
+    // Without the bad row, validation passes (formats asserted: the emails are emails).
+    let mut opts = options(Format::Ndjson, 2_000, &dir.path().join("ok.ndjson"));
+    opts.validate = true;
+    export_sources(&[people()], &opts).unwrap();
+}
+
+#[test]
+fn validation_asserts_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut source = people();
+    // Same records, but now the `name` must be an email: no name is.
+    source.schema["properties"]["name"]["format"] = json!("email");
+    let mut opts = options(Format::Ndjson, 10, &dir.path().join("f.ndjson"));
+    opts.validate = true;
+    match export_sources(&[source], &opts) {
+        Err(ExportError::Invalid {
+            row, schema_path, ..
+        }) => {
+            assert_eq!(row, 0);
+            assert_eq!(schema_path, "/properties/name/format");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn several_tables_go_one_file_each_into_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let second = People {
+        name: "Other".into(),
+        ..people()
+    };
+    let summary = export_sources(&[people(), second], &options(Format::Csv, 25, &out)).unwrap();
+    assert_eq!(files_in(&out), ["Other.csv", "Person.csv"]);
+    assert_eq!(summary.rows(), 50);
+    assert_eq!(
+        summary
+            .tables
+            .iter()
+            .map(|t| t.path.clone())
+            .collect::<Vec<_>>(),
+        [Some(out.join("Person.csv")), Some(out.join("Other.csv"))]
+    );
+    let bytes: u64 = ["Person.csv", "Other.csv"]
+        .iter()
+        .map(|f| std::fs::metadata(out.join(f)).unwrap().len())
+        .sum();
+    assert_eq!(summary.bytes(), bytes);
+
+    // sql: one script with both tables.
+    let script: PathBuf = dir.path().join("all.sql");
+    let second = People {
+        name: "Other".into(),
+        ..people()
+    };
+    export_sources(&[people(), second], &options(Format::Sql, 25, &script)).unwrap();
+    let db = rusqlite::Connection::open_in_memory().unwrap();
+    db.execute_batch(&std::fs::read_to_string(&script).unwrap())
+        .unwrap();
+    let count: i64 = db
+        .query_row(
+            "SELECT (SELECT count(*) FROM Person) + (SELECT count(*) FROM Other)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(count, 50);
+
+    // Several csv tables on stdout: refused before anything is written.
+    let stdout = ExportOptions {
+        output: Output::Stdout,
+        ..options(Format::Csv, 25, &out)
+    };
+    let refused = export_sources(
+        &[
+            people(),
+            People {
+                name: "B".into(),
+                ..people()
+            },
+        ],
+        &stdout,
+    )
+    .unwrap_err();
+    assert!(refused.to_string().contains("-o DIR"), "{refused}");
+}
+
+#[test]
+fn export_to_writer_streams_one_table() {
+    let mut buffer = Vec::new();
+    let opts = ExportOptions {
+        rows: Some(100),
+        quiet: true,
+        threads: 2,
+        ..ExportOptions::default()
+    };
+    let summary = synthtune::export::export_to_writer(&people(), &opts, &mut buffer).unwrap();
+    assert_eq!((summary.rows, summary.bytes), (100, buffer.len() as u64));
+    assert_eq!(buffer.iter().filter(|&&b| b == b'\n').count(), 100);
+}
