@@ -17,6 +17,18 @@ impl Format {
         }
     }
 
+    pub fn name(&self) -> &'static str {
+        "uuid"
+    }
+
+    pub fn length_range(&self) -> (usize, Option<usize>) {
+        (36, Some(36))
+    }
+
+    pub fn is_temporal(&self) -> bool {
+        false
+    }
+
     /// Appends one value to `out`.
     pub fn generate(&self, rng: &mut SynthRng, out: &mut String) {
         use rand::RngExt;
