@@ -44,16 +44,21 @@ impl CheckedGen {
     /// The first valid value in the key's sequence of attempts, or the last attempt.
     pub fn first_valid(&self, ctx: &mut Ctx, key: u64) -> Result<Value, Value> {
         let mut last = Value::Null;
+        let was_minimal = ctx.minimal;
         for attempt in 0..self.attempts {
             let mut sink = ValueSink::new();
             let k = if attempt == 0 { key } else { mix(key, u64::from(attempt)) };
+            // The second half of the attempts goes for the smallest values.
+            ctx.minimal = was_minimal || attempt >= self.attempts / 2;
             self.inner.generate(ctx, k, &mut sink);
             let v = sink.finish();
             if self.validator.is_valid(&v) {
+                ctx.minimal = was_minimal;
                 return Ok(v);
             }
             last = v;
         }
+        ctx.minimal = was_minimal;
         Err(last)
     }
 }

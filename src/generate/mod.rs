@@ -60,6 +60,10 @@ pub struct Ctx<'p> {
     pub row: u64,
     /// Nesting of recursive references.
     pub depth: u32,
+    /// Set by a checked generator whose ordinary attempts failed: produce the smallest
+    /// value (no optional keys, shortest arrays), which satisfies most
+    /// `unevaluated*`/`maxProperties`/`dependentSchemas` schemas.
+    pub minimal: bool,
     /// A reusable buffer for string generators (strings are leaves, so one suffices).
     pub scratch: String,
 }
@@ -67,7 +71,7 @@ pub struct Ctx<'p> {
 impl Ctx<'_> {
     /// True once recursion is deep enough that generation should head for a leaf.
     pub fn shallow(&self) -> bool {
-        self.depth >= MAX_RECURSION
+        self.minimal || self.depth >= MAX_RECURSION
     }
 }
 
@@ -157,7 +161,7 @@ pub struct Plan {
 impl Plan {
     /// Writes the value for `row`, whose key is `key`.
     pub fn generate<S: Sink>(&self, row: u64, key: u64, out: &mut S) {
-        let mut ctx = Ctx { plan: self, row, depth: 0, scratch: String::new() };
+        let mut ctx = Ctx { plan: self, row, depth: 0, minimal: false, scratch: String::new() };
         self.root.generate(&mut ctx, key, out);
     }
 
@@ -177,7 +181,7 @@ impl Plan {
             .into_iter()
             .map(|node| {
                 let mut sink = crate::sink::JsonWriter::new();
-                let mut ctx = Ctx { plan: self, row: 0, depth: 0, scratch: String::new() };
+                let mut ctx = Ctx { plan: self, row: 0, depth: 0, minimal: false, scratch: String::new() };
                 let start = std::time::Instant::now();
                 for row in 0..rows.max(1) {
                     ctx.row = row;

@@ -21,15 +21,30 @@ impl Compiler {
             }
         }
         let mut prefix = Vec::new();
+        let mut cut = None;
         for locs in &f.prefix_items {
-            prefix.push(self.compile(locs)?.node);
+            match self.compile(locs) {
+                Ok(c) => prefix.push(c.node),
+                // No value fits this position: the array must end before it.
+                Err(p) => {
+                    cut = Some(p);
+                    break;
+                }
+            }
         }
-        let items = if f.no_more_items.is_some() {
+        if let Some(p) = cut {
+            if min > prefix.len() {
+                return Err(p);
+            }
+            max = Some(max.map_or(prefix.len(), |m| m.min(prefix.len())));
+        }
+        let items = if f.no_more_items.is_some() || prefix.len() < f.prefix_items.len() {
             None
         } else {
             Some(Box::new(self.compile(&f.items)?.node))
         };
-        let contains = if f.contains.is_empty() {
+        let contains_nothing = f.min_contains.as_ref().is_some_and(|m| m.value == 0);
+        let contains = if f.contains.is_empty() || contains_nothing {
             None
         } else {
             let count = f.min_contains.as_ref().map_or(1, |m| m.value as usize);

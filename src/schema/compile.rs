@@ -541,13 +541,23 @@ impl Compiler {
             Some(t) => t.value.0,
             None => match f.implied_types() {
                 0 => Types::STRING | Types::INTEGER | Types::BOOLEAN,
-                bits => bits,
+                // Keywords imply a type but do not demand it: if that type cannot be
+                // generated, any other type is valid.
+                implied => match self.build_types(f, check, implied) {
+                    Ok(node) => return Ok(node),
+                    Err(_) => Types::ALL.0 & !implied,
+                },
             },
         };
         if types == 0 {
             let at = f.types.as_ref().map(|t| t.pointer.clone()).unwrap_or_else(|| f.pointer());
             return Err(Problem::new(at, "the types allowed here have nothing in common").hint("check `type` against the schemas merged with it ($ref, allOf)"));
         }
+        self.build_types(f, check, types)
+    }
+
+    /// One generator per allowed type family, in a union when there are several.
+    fn build_types(&mut self, f: &Facts, check: &mut bool, types: u8) -> Result<Node, Problem> {
         let mut nodes = Vec::new();
         let mut first_error = None;
         let families = [Types::OBJECT, Types::ARRAY, Types::STRING, Types::FRACTION, Types::INTEGER, Types::BOOLEAN, Types::NULL];
