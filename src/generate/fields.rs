@@ -70,6 +70,11 @@ fn children<'p>(plan: &'p Plan, node: &'p Node, path: &str, out: &mut Pairs<'p>)
         }
         Node::Union(u) => u.branches().iter().for_each(|b| children(plan, b, path, out)),
         Node::Checked(c) => children(plan, c.inner(), path, out),
+        Node::Unique(u) => {
+            if let super::unique::UniqueKind::Natural(n) = &u.kind {
+                children(plan, n, path, out);
+            }
+        }
         _ => {}
     }
 }
@@ -81,5 +86,30 @@ fn strip(node: &Node) -> &Node {
             u.branches().iter().find(|b| !matches!(b, Node::Null)).map_or(node, strip)
         }
         other => other,
+    }
+}
+
+/// Calls `f` on every node of the tree below `node` (not following recursion).
+pub fn visit(node: &Node, f: &mut dyn FnMut(&Node)) {
+    f(node);
+    match node {
+        Node::Object(o) => o.properties().iter().for_each(|p| visit(&p.node, f)),
+        Node::Array(a) => {
+            a.prefix.iter().for_each(|n| visit(n, f));
+            if let Some(items) = a.items.as_deref() {
+                visit(items, f);
+            }
+            if let Some((n, _)) = &a.contains {
+                visit(n, f);
+            }
+        }
+        Node::Union(u) => u.branches().iter().for_each(|b| visit(b, f)),
+        Node::Checked(c) => visit(c.inner(), f),
+        Node::Unique(u) => {
+            if let super::unique::UniqueKind::Natural(n) = &u.kind {
+                visit(n, f);
+            }
+        }
+        _ => {}
     }
 }

@@ -17,6 +17,8 @@ pub mod scalar;
 pub mod string;
 pub mod temporal;
 pub mod union;
+pub mod unique;
+pub mod permutation;
 
 use crate::sink::Sink;
 use crate::table::FieldInfo;
@@ -50,6 +52,10 @@ pub enum Node {
     Union(UnionGen),
     /// A generator whose output is validated and regenerated until it passes.
     Checked(Box<CheckedGen>),
+    /// Never repeats across the dataset.
+    Unique(Box<unique::UniqueGen>),
+    /// A user-written generator (always inside a `Checked`).
+    Custom(std::sync::Arc<dyn crate::synthesizer::Synthesizer>),
     /// A recursive reference: generates `Plan::recursive[i]` one level deeper.
     Recurse(usize),
 }
@@ -58,6 +64,8 @@ pub enum Node {
 pub struct Ctx<'p> {
     pub plan: &'p Plan,
     pub row: u64,
+    /// `mix(seed, table)`: what keys dataset-wide permutations.
+    pub table_key: u64,
     /// Nesting of recursive references.
     pub depth: u32,
     /// Set by a checked generator whose ordinary attempts failed: produce the smallest
@@ -89,6 +97,8 @@ impl Node {
             Node::Array(g) => g.generate(ctx, key, out),
             Node::Union(g) => g.generate(ctx, key, out),
             Node::Checked(g) => g.generate(ctx, key, out),
+            Node::Unique(g) => g.generate(ctx, key, out),
+            Node::Custom(s) => out.value(&s.generate(&mut crate::rng::rng_for(key), ctx.row)),
             Node::Recurse(i) => {
                 ctx.depth += 1;
                 ctx.plan.recursive[*i].generate(ctx, key, out);
@@ -117,6 +127,13 @@ impl Node {
             Node::Union(g) => g.branches().iter().for_each(|b| b.type_names(plan, out)),
             Node::Checked(g) => g.inner().type_names(plan, out),
             Node::Recurse(_) => push("object"),
+            Node::Custom(_) => push("any"),
+            Node::Unique(g) => match &g.kind {
+                unique::UniqueKind::Integer { .. } => push("integer"),
+                unique::UniqueKind::Listed(vs) => vs.iter().for_each(|v| push(value_type(v))),
+                unique::UniqueKind::Tagged { .. } => push("string"),
+                unique::UniqueKind::Natural(n) => n.type_names(plan, out),
+            },
         }
     }
 
@@ -135,6 +152,13 @@ impl Node {
             Node::Union(g) => g.describe(),
             Node::Checked(g) => format!("{} (checked)", g.inner().describe()),
             Node::Recurse(_) => "recursive".into(),
+            Node::Custom(s) => format!("synthesizer {s:?}"),
+            Node::Unique(g) => g.describe(match &g.kind {
+                unique::UniqueKind::Integer { lo, step } => format!("integer from {lo} step {step}"),
+                unique::UniqueKind::Listed(vs) => format!("enum of {}", vs.len()),
+                unique::UniqueKind::Tagged { inner, .. } => inner.describe(),
+                unique::UniqueKind::Natural(n) => n.describe(),
+            }),
         }
     }
 }
@@ -160,9 +184,24 @@ pub struct Plan {
 
 impl Plan {
     /// Writes the value for `row`, whose key is `key`.
-    pub fn generate<S: Sink>(&self, row: u64, key: u64, out: &mut S) {
-        let mut ctx = Ctx { plan: self, row, depth: 0, minimal: false, scratch: String::new() };
+    pub fn generate<S: Sink>(&self, table_key: u64, row: u64, out: &mut S) {
+        let key = crate::rng::mix(table_key, row);
+        let mut ctx = Ctx { plan: self, table_key, row, depth: 0, minimal: false, scratch: String::new() };
         self.root.generate(&mut ctx, key, out);
+    }
+
+    /// The fewest distinct values any unique field has, with its pointer: the most rows
+    /// the table can have.
+    pub fn unique_capacity(&self) -> Option<(u64, String)> {
+        let mut best: Option<(u64, String)> = None;
+        fields::visit(&self.root, &mut |node| {
+            if let Node::Unique(u) = node {
+                if best.as_ref().is_none_or(|(c, _)| u.capacity < *c) {
+                    best = Some((u.capacity, u.pointer.clone()));
+                }
+            }
+        });
+        best
     }
 
     /// Every field path, in schema order (see [`crate::stats`] for the path syntax).
@@ -181,7 +220,7 @@ impl Plan {
             .into_iter()
             .map(|node| {
                 let mut sink = crate::sink::JsonWriter::new();
-                let mut ctx = Ctx { plan: self, row: 0, depth: 0, minimal: false, scratch: String::new() };
+                let mut ctx = Ctx { plan: self, table_key: key, row: 0, depth: 0, minimal: false, scratch: String::new() };
                 let start = std::time::Instant::now();
                 for row in 0..rows.max(1) {
                     ctx.row = row;

@@ -33,6 +33,7 @@ pub struct Compiler {
     registry: Option<(usize, jsonschema::Registry<'static>)>,
     /// Global rates from the command line, overriding schema defaults.
     pub defaults: RateDefaults,
+    pub synthesizers: crate::synthesizer::Synthesizers,
 }
 
 /// Rates used where the schema sets none.
@@ -57,6 +58,7 @@ impl Compiler {
             recursive: Vec::new(),
             registry: None,
             defaults: RateDefaults::default(),
+            synthesizers: Default::default(),
         }
     }
 
@@ -374,7 +376,11 @@ impl Compiler {
         for not in std::mem::take(&mut f.nots) {
             check |= self.apply_not(&not, &mut f)?;
         }
-        let node = self.build_plain(&mut f, &mut check)?;
+        self.note_key_knobs(&f);
+        let mut node = self.build_plain(&mut f, &mut check)?;
+        if Self::wants_unique(&f) {
+            node = self.make_unique(&f, node)?;
+        }
         if check { self.checked(node, &f.locs) } else { Ok(node) }
     }
 
@@ -534,6 +540,15 @@ impl Compiler {
 
     /// Builds a node from facts without applicators left.
     fn build_plain(&mut self, f: &mut Facts, check: &mut bool) -> Result<Node, Problem> {
+        if let Some((name, at)) = &f.knobs.synthesizer {
+            let Some(s) = self.synthesizers.get(name) else {
+                let known: Vec<&str> = self.synthesizers.names().collect();
+                return Err(Problem::new(at.clone(), format!("no synthesizer is registered as {name:?} (registered: {})", if known.is_empty() { "none".into() } else { known.join(", ") }))
+                    .hint("register it with Synthesizers::register in your own binary (see examples/custom_synthesizer.rs)"));
+            };
+            *check = true;
+            return Ok(Node::Custom(s));
+        }
         if let Some(node) = self.build_listed(f)? {
             return Ok(node);
         }

@@ -5,6 +5,7 @@ pub mod document;
 pub mod facts;
 pub mod knobs;
 mod arrays;
+mod keys;
 mod numbers;
 mod objects;
 mod strings;
@@ -19,35 +20,39 @@ use crate::generate::{Node, Plan};
 use crate::table::Table;
 use compile::Compiler;
 use document::Documents;
+use crate::synthesizer::Synthesizers;
 
 pub use compile::RateDefaults;
 
-/// Loads and compiles a schema file.
-pub fn compile_file(path: &Path) -> Result<Table, Error> {
-    compile_file_with(path, RateDefaults::default())
+/// What compilation takes besides the schema: rate defaults from the command line and
+/// custom synthesizers.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub rates: RateDefaults,
+    pub synthesizers: Synthesizers,
 }
 
-/// Loads and compiles a schema file with global rate defaults.
-pub fn compile_file_with(path: &Path, defaults: RateDefaults) -> Result<Table, Error> {
+/// Loads and compiles a schema file.
+pub fn compile_file(path: &Path, options: &Options) -> Result<Table, Error> {
     let docs = Documents::from_file(path)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-    let mut table = compile_documents(docs, stem, defaults).map_err(|problem| Error::Schema { path: path.to_owned(), problem })?;
+    let mut table = compile_documents(docs, stem, options).map_err(|problem| Error::Schema { path: path.to_owned(), problem })?;
     table.source = Some(path.to_owned());
     Ok(table)
 }
 
 /// Compiles an in-memory schema.
-pub fn compile_value(document: Value, base_dir: Option<&Path>) -> Result<Table, Error> {
+pub fn compile_value(document: Value, base_dir: Option<&Path>, options: &Options) -> Result<Table, Error> {
     let docs = Documents::from_value(document, base_dir);
-    compile_documents(docs, None, RateDefaults::default())
-        .map_err(|problem| Error::Schema { path: "<schema>".into(), problem })
+    compile_documents(docs, None, options).map_err(|problem| Error::Schema { path: "<schema>".into(), problem })
 }
 
-fn compile_documents(docs: Documents, fallback_name: Option<String>, defaults: RateDefaults) -> Result<Table, Problem> {
+fn compile_documents(docs: Documents, fallback_name: Option<String>, options: &Options) -> Result<Table, Problem> {
     let root = docs.root();
     let document = docs.docs[0].value.clone();
     let mut compiler = Compiler::new(docs);
-    compiler.defaults = defaults;
+    compiler.defaults = options.rates;
+    compiler.synthesizers = options.synthesizers.clone();
     let compiled = compiler.compile(std::slice::from_ref(&root))?;
     compiler.fill_recursive()?;
     let recursive: Vec<Node> = compiler.recursive.drain(..).map(|(_, n)| n.expect("filled")).collect();

@@ -8,12 +8,18 @@ use crate::generate::Node;
 
 /// The span of values used on a side the schema leaves open.
 const DEFAULT_SPAN: f64 = 1000.0;
+/// The span of a key or sequence with no maximum.
+const KEY_SPAN: f64 = 1e12;
 /// Integers are generated exactly only inside ±2^53 (where doubles are exact too).
 const EXACT: f64 = 9_007_199_254_740_992.0;
 
 impl Compiler {
     pub(super) fn build_integer(&mut self, f: &Facts, check: &mut bool) -> Result<Node, Problem> {
-        let (lo, hi) = open_sides(f);
+        let (lo, mut hi) = open_sides(f);
+        // Keys and sequences need room for every row, not the readable default span.
+        if f.maximum.is_none() && (f.knobs.sequence.is_some() || Self::wants_unique(f)) {
+            hi = (lo + KEY_SPAN).min(EXACT);
+        }
         let mut lo = lo.ceil();
         let mut hi = hi.floor();
         if let Some(b) = &f.minimum {
