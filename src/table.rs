@@ -6,8 +6,8 @@ use serde_json::Value;
 
 use crate::error::{Diagnostic, Error};
 use crate::generate::Plan;
-use crate::schema::Options;
 use crate::rng::{hash_str, table_key};
+use crate::schema::Options;
 use crate::sink::{Sink, ValueSink};
 
 /// A compiled schema: generate any row of it, as often as you like.
@@ -82,7 +82,8 @@ impl Table {
 
     /// Writes row `row` under `seed` into `out`.
     pub fn write_row<S: Sink>(&self, seed: u64, row: u64, out: &mut S) {
-        self.plan.generate(table_key(seed, self.name_hash), row, out);
+        self.plan
+            .generate(table_key(seed, self.name_hash), row, out);
     }
 
     /// Row `row` under `seed`, as a `Value`.

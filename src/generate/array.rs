@@ -43,7 +43,9 @@ impl ArrayGen {
         }
         let mut rng = rng_for(key);
         match &self.length {
-            Some(sampler) => sampler.sample(&mut rng).clamp(self.min as i64, self.max as i64) as usize,
+            Some(sampler) => sampler
+                .sample(&mut rng)
+                .clamp(self.min as i64, self.max as i64) as usize,
             None => rng.random_range(self.min..=self.max),
         }
     }
@@ -67,7 +69,11 @@ impl ArrayGen {
         for i in 0..len {
             let fresh = (0..UNIQUE_TRIES).find_map(|attempt| {
                 let mut sink = ValueSink::new();
-                let k = if attempt == 0 { mix(key, i as u64) } else { mix(mix(key, i as u64), attempt) };
+                let k = if attempt == 0 {
+                    mix(key, i as u64)
+                } else {
+                    mix(mix(key, i as u64), attempt)
+                };
                 self.element(i).generate(ctx, k, &mut sink);
                 let v = sink.finish();
                 (!values.iter().any(|seen| json_equal(seen, &v))).then_some(v)
@@ -94,9 +100,13 @@ pub fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     use serde_json::Value;
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b))
+        }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
         }
         _ => a == b,
     }

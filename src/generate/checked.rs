@@ -19,13 +19,26 @@ pub struct CheckedGen {
 
 impl std::fmt::Debug for CheckedGen {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CheckedGen").field("inner", &self.inner).field("pointer", &self.pointer).finish()
+        f.debug_struct("CheckedGen")
+            .field("inner", &self.inner)
+            .field("pointer", &self.pointer)
+            .finish()
     }
 }
 
 impl CheckedGen {
-    pub fn new(inner: Node, validator: jsonschema::Validator, attempts: u32, pointer: String) -> CheckedGen {
-        CheckedGen { inner, validator, attempts, pointer }
+    pub fn new(
+        inner: Node,
+        validator: jsonschema::Validator,
+        attempts: u32,
+        pointer: String,
+    ) -> CheckedGen {
+        CheckedGen {
+            inner,
+            validator,
+            attempts,
+            pointer,
+        }
     }
 
     pub fn inner(&self) -> &Node {
@@ -47,7 +60,11 @@ impl CheckedGen {
         let was_minimal = ctx.minimal;
         for attempt in 0..self.attempts {
             let mut sink = ValueSink::new();
-            let k = if attempt == 0 { key } else { mix(key, u64::from(attempt)) };
+            let k = if attempt == 0 {
+                key
+            } else {
+                mix(key, u64::from(attempt))
+            };
             // The second half of the attempts goes for the smallest values.
             ctx.minimal = was_minimal || attempt >= self.attempts / 2;
             self.inner.generate(ctx, k, &mut sink);

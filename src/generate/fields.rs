@@ -21,7 +21,14 @@ pub fn collect_nodes<'p>(plan: &'p Plan, root: &'p Node, out: &mut Vec<&'p Node>
 
 type Pairs<'p> = Vec<(FieldInfo, &'p Node)>;
 
-fn record<'p>(plan: &'p Plan, node: &'p Node, path: String, pointer: &str, absent_rate: Option<f64>, out: &mut Pairs<'p>) {
+fn record<'p>(
+    plan: &'p Plan,
+    node: &'p Node,
+    path: String,
+    pointer: &str,
+    absent_rate: Option<f64>,
+    out: &mut Pairs<'p>,
+) {
     if !out.iter().any(|(f, _)| f.path == path) {
         let mut types = Vec::new();
         node.type_names(plan, &mut types);
@@ -53,14 +60,23 @@ fn children<'p>(plan: &'p Plan, node: &'p Node, path: &str, out: &mut Pairs<'p>)
     match node {
         Node::Object(obj) => {
             for p in obj.properties() {
-                let child = if path.is_empty() { p.name.clone() } else { format!("{path}.{}", p.name) };
+                let child = if path.is_empty() {
+                    p.name.clone()
+                } else {
+                    format!("{path}.{}", p.name)
+                };
                 let absent = (!p.required).then_some(p.absent_rate);
                 record(plan, &p.node, child, &p.pointer, absent, out);
             }
         }
         Node::Array(arr) => {
             let element = format!("{path}[]");
-            for node in arr.prefix.iter().chain(arr.items.as_deref()).chain(arr.contains.as_ref().map(|(n, _)| &**n)) {
+            for node in arr
+                .prefix
+                .iter()
+                .chain(arr.items.as_deref())
+                .chain(arr.contains.as_ref().map(|(n, _)| &**n))
+            {
                 if matches!(strip(node), Node::Object(_)) {
                     children(plan, node, &element, out);
                 } else {
@@ -68,7 +84,10 @@ fn children<'p>(plan: &'p Plan, node: &'p Node, path: &str, out: &mut Pairs<'p>)
                 }
             }
         }
-        Node::Union(u) => u.branches().iter().for_each(|b| children(plan, b, path, out)),
+        Node::Union(u) => u
+            .branches()
+            .iter()
+            .for_each(|b| children(plan, b, path, out)),
         Node::Checked(c) => children(plan, c.inner(), path, out),
         Node::Unique(u) => {
             if let super::unique::UniqueKind::Natural(n) = &u.kind {
@@ -82,9 +101,11 @@ fn children<'p>(plan: &'p Plan, node: &'p Node, path: &str, out: &mut Pairs<'p>)
 fn strip(node: &Node) -> &Node {
     match node {
         Node::Checked(c) => strip(c.inner()),
-        Node::Union(u) if u.branches().len() == 2 && u.null_rate().is_some() => {
-            u.branches().iter().find(|b| !matches!(b, Node::Null)).map_or(node, strip)
-        }
+        Node::Union(u) if u.branches().len() == 2 && u.null_rate().is_some() => u
+            .branches()
+            .iter()
+            .find(|b| !matches!(b, Node::Null))
+            .map_or(node, strip),
         other => other,
     }
 }

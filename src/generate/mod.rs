@@ -13,12 +13,12 @@ pub mod format;
 pub mod number;
 pub mod object;
 pub mod pattern;
+pub mod permutation;
 pub mod scalar;
 pub mod string;
 pub mod temporal;
 pub mod union;
 pub mod unique;
-pub mod permutation;
 
 use crate::sink::Sink;
 use crate::table::FieldInfo;
@@ -154,7 +154,9 @@ impl Node {
             Node::Recurse(_) => "recursive".into(),
             Node::Custom(s) => format!("synthesizer {s:?}"),
             Node::Unique(g) => g.describe(match &g.kind {
-                unique::UniqueKind::Integer { lo, step } => format!("integer from {lo} step {step}"),
+                unique::UniqueKind::Integer { lo, step } => {
+                    format!("integer from {lo} step {step}")
+                }
                 unique::UniqueKind::Listed(vs) => format!("enum of {}", vs.len()),
                 unique::UniqueKind::Tagged { inner, .. } => inner.describe(),
                 unique::UniqueKind::Natural(n) => n.describe(),
@@ -186,7 +188,14 @@ impl Plan {
     /// Writes the value for `row`, whose key is `key`.
     pub fn generate<S: Sink>(&self, table_key: u64, row: u64, out: &mut S) {
         let key = crate::rng::mix(table_key, row);
-        let mut ctx = Ctx { plan: self, table_key, row, depth: 0, minimal: false, scratch: String::new() };
+        let mut ctx = Ctx {
+            plan: self,
+            table_key,
+            row,
+            depth: 0,
+            minimal: false,
+            scratch: String::new(),
+        };
         self.root.generate(&mut ctx, key, out);
     }
 
@@ -220,7 +229,14 @@ impl Plan {
             .into_iter()
             .map(|node| {
                 let mut sink = crate::sink::JsonWriter::new();
-                let mut ctx = Ctx { plan: self, table_key: key, row: 0, depth: 0, minimal: false, scratch: String::new() };
+                let mut ctx = Ctx {
+                    plan: self,
+                    table_key: key,
+                    row: 0,
+                    depth: 0,
+                    minimal: false,
+                    scratch: String::new(),
+                };
                 let start = std::time::Instant::now();
                 for row in 0..rows.max(1) {
                     ctx.row = row;

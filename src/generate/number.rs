@@ -41,10 +41,15 @@ impl IntegerGen {
     fn sequence_value(&self, seq: Sequence, row: u64) -> i64 {
         let span = ((self.hi - self.lo) / self.step) as i128 + 1;
         let raw = seq.start as i128 + seq.step as i128 * row as i128;
-        if raw >= self.lo as i128 && raw <= self.hi as i128 && (raw - self.lo as i128) % self.step as i128 == 0 {
+        if raw >= self.lo as i128
+            && raw <= self.hi as i128
+            && (raw - self.lo as i128) % self.step as i128 == 0
+        {
             return raw as i64;
         }
-        let k = (raw - self.lo as i128).div_euclid(self.step as i128).rem_euclid(span);
+        let k = (raw - self.lo as i128)
+            .div_euclid(self.step as i128)
+            .rem_euclid(span);
         (self.lo as i128 + k * self.step as i128) as i64
     }
 
@@ -73,9 +78,19 @@ impl IntegerGen {
 #[derive(Debug)]
 pub enum NumberSpace {
     /// `k * mantissa / denominator` for whole `k` in `[k_lo, k_hi]`.
-    Grid { k_lo: i64, k_hi: i64, mantissa: i64, denominator: f64 },
+    Grid {
+        k_lo: i64,
+        k_hi: i64,
+        mantissa: i64,
+        denominator: f64,
+    },
     /// Any double in the interval, ends included unless exclusive.
-    Interval { lo: f64, hi: f64, lo_exclusive: bool, hi_exclusive: bool },
+    Interval {
+        lo: f64,
+        hi: f64,
+        lo_exclusive: bool,
+        hi_exclusive: bool,
+    },
 }
 
 /// Numbers, on a grid or in an interval, under a distribution.
@@ -95,7 +110,12 @@ impl NumberGen {
     fn draw(&self, key: u64) -> f64 {
         let mut rng = rng_for(key);
         match self.space {
-            NumberSpace::Grid { k_lo, k_hi, mantissa, denominator } => {
+            NumberSpace::Grid {
+                k_lo,
+                k_hi,
+                mantissa,
+                denominator,
+            } => {
                 let value = |k: i64| (k * mantissa) as f64 / denominator;
                 if let Some(sampler) = &self.sampler {
                     for _ in 0..REDRAWS {
@@ -107,8 +127,15 @@ impl NumberGen {
                 }
                 value(rng.random_range(k_lo..=k_hi))
             }
-            NumberSpace::Interval { lo, hi, lo_exclusive, hi_exclusive } => {
-                let inside = |v: f64| (v > lo || (!lo_exclusive && v == lo)) && (v < hi || (!hi_exclusive && v == hi));
+            NumberSpace::Interval {
+                lo,
+                hi,
+                lo_exclusive,
+                hi_exclusive,
+            } => {
+                let inside = |v: f64| {
+                    (v > lo || (!lo_exclusive && v == lo)) && (v < hi || (!hi_exclusive && v == hi))
+                };
                 if let Some(sampler) = &self.sampler {
                     for _ in 0..REDRAWS {
                         let v = sampler.sample(&mut rng);
@@ -118,7 +145,11 @@ impl NumberGen {
                     }
                 }
                 for attempt in 0..REDRAWS {
-                    let v = if lo == hi { lo } else { rng.random_range(lo..=hi) };
+                    let v = if lo == hi {
+                        lo
+                    } else {
+                        rng.random_range(lo..=hi)
+                    };
                     if inside(v) {
                         return v;
                     }
@@ -141,7 +172,14 @@ mod tests {
 
     #[test]
     fn sequence_wraps_inside_bounds() {
-        let g = IntegerGen { lo: 1, hi: 10, step: 1, sampler: None, sequence: None, label: String::new() };
+        let g = IntegerGen {
+            lo: 1,
+            hi: 10,
+            step: 1,
+            sampler: None,
+            sequence: None,
+            label: String::new(),
+        };
         let seq = Sequence { start: 1, step: 1 };
         assert_eq!(g.sequence_value(seq, 0), 1);
         assert_eq!(g.sequence_value(seq, 9), 10);
@@ -151,7 +189,12 @@ mod tests {
     #[test]
     fn grid_numbers_print_cleanly() {
         let g = NumberGen {
-            space: NumberSpace::Grid { k_lo: 1, k_hi: 500_000, mantissa: 1, denominator: 100.0 },
+            space: NumberSpace::Grid {
+                k_lo: 1,
+                k_hi: 500_000,
+                mantissa: 1,
+                denominator: 100.0,
+            },
             sampler: None,
             label: String::new(),
         };

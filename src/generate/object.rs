@@ -27,8 +27,21 @@ pub struct Property {
 }
 
 impl Property {
-    pub fn new(name: String, node: Node, required: bool, absent_rate: f64, pointer: String) -> Property {
-        Property { name_hash: hash_str(&name), name, node, required, absent_rate, pointer }
+    pub fn new(
+        name: String,
+        node: Node,
+        required: bool,
+        absent_rate: f64,
+        pointer: String,
+    ) -> Property {
+        Property {
+            name_hash: hash_str(&name),
+            name,
+            node,
+            required,
+            absent_rate,
+            pointer,
+        }
     }
 }
 
@@ -61,7 +74,9 @@ impl ObjectGen {
         let mut present: Vec<bool> = self
             .properties
             .iter()
-            .map(|p| p.required || (!shallow && unit(mix(key, p.name_hash ^ PRESENCE)) >= p.absent_rate))
+            .map(|p| {
+                p.required || (!shallow && unit(mix(key, p.name_hash ^ PRESENCE)) >= p.absent_rate)
+            })
             .collect();
         for (i, deps) in &self.dependent {
             if present[*i] {
@@ -91,10 +106,22 @@ impl ObjectGen {
         out.end_object();
     }
 
-    fn generate_extra<S: Sink>(&self, extra: &ExtraKeys, declared: usize, shallow: bool, ctx: &mut Ctx, key: u64, out: &mut S) {
+    fn generate_extra<S: Sink>(
+        &self,
+        extra: &ExtraKeys,
+        declared: usize,
+        shallow: bool,
+        ctx: &mut Ctx,
+        key: u64,
+        out: &mut S,
+    ) {
         let mut rng = rng_for(mix(key, EXTRA));
         let need = self.min_properties.saturating_sub(declared).max(extra.min);
-        let n = if shallow || need >= extra.max { need } else { rng.random_range(need..=extra.max) };
+        let n = if shallow || need >= extra.max {
+            need
+        } else {
+            rng.random_range(need..=extra.max)
+        };
         let mut names: Vec<String> = Vec::with_capacity(n);
         let mut attempt = 0u64;
         while names.len() < n && attempt < 16 * (n as u64 + 1) {

@@ -14,12 +14,70 @@ use crate::sink::Sink;
 
 /// Words for free text when a schema says nothing more than "a string".
 const WORDS: &[&str] = &[
-    "lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit", "sed", "do", "eiusmod", "tempor",
-    "incididunt", "ut", "labore", "et", "dolore", "magna", "aliqua", "enim", "ad", "minim", "veniam", "quis",
-    "nostrud", "exercitation", "ullamco", "laboris", "nisi", "aliquip", "ex", "ea", "commodo", "consequat", "duis",
-    "aute", "irure", "in", "reprehenderit", "voluptate", "velit", "esse", "cillum", "fugiat", "nulla", "pariatur",
-    "excepteur", "sint", "occaecat", "cupidatat", "non", "proident", "sunt", "culpa", "qui", "officia", "deserunt",
-    "mollit", "anim", "id", "est", "laborum", "alpha", "delta",
+    "lorem",
+    "ipsum",
+    "dolor",
+    "sit",
+    "amet",
+    "consectetur",
+    "adipiscing",
+    "elit",
+    "sed",
+    "do",
+    "eiusmod",
+    "tempor",
+    "incididunt",
+    "ut",
+    "labore",
+    "et",
+    "dolore",
+    "magna",
+    "aliqua",
+    "enim",
+    "ad",
+    "minim",
+    "veniam",
+    "quis",
+    "nostrud",
+    "exercitation",
+    "ullamco",
+    "laboris",
+    "nisi",
+    "aliquip",
+    "ex",
+    "ea",
+    "commodo",
+    "consequat",
+    "duis",
+    "aute",
+    "irure",
+    "in",
+    "reprehenderit",
+    "voluptate",
+    "velit",
+    "esse",
+    "cillum",
+    "fugiat",
+    "nulla",
+    "pariatur",
+    "excepteur",
+    "sint",
+    "occaecat",
+    "cupidatat",
+    "non",
+    "proident",
+    "sunt",
+    "culpa",
+    "qui",
+    "officia",
+    "deserunt",
+    "mollit",
+    "anim",
+    "id",
+    "est",
+    "laborum",
+    "alpha",
+    "delta",
 ];
 
 /// How many times a domain value may miss the length bounds before the fallback is used.
@@ -28,13 +86,23 @@ const DOMAIN_TRIES: u32 = 4;
 #[derive(Debug)]
 pub enum StringGen {
     /// Readable words, cut to a length in `[min, max]` code points.
-    Text { min: usize, max: usize, length: Option<IntSampler> },
+    Text {
+        min: usize,
+        max: usize,
+        length: Option<IntSampler>,
+    },
     Pattern(PatternGen),
     Format(Format),
     Temporal(TemporalGen),
     /// A realistic value; one that misses the length bounds is redrawn, then replaced by
     /// the fallback's.
-    Domain { domain: Domain, locale: Locale, min: usize, max: usize, fallback: Box<StringGen> },
+    Domain {
+        domain: Domain,
+        locale: Locale,
+        min: usize,
+        max: usize,
+        fallback: Box<StringGen>,
+    },
 }
 
 impl StringGen {
@@ -52,7 +120,9 @@ impl StringGen {
         match self {
             StringGen::Text { min, max, length } => {
                 let len = match length {
-                    Some(sampler) => sampler.sample(&mut rng).clamp(*min as i64, *max as i64) as usize,
+                    Some(sampler) => {
+                        sampler.sample(&mut rng).clamp(*min as i64, *max as i64) as usize
+                    }
                     None => rng.random_range(*min..=*max),
                 };
                 write_text(&mut rng, len, buf);
@@ -60,7 +130,13 @@ impl StringGen {
             StringGen::Pattern(p) => p.generate(&mut rng, buf),
             StringGen::Format(f) => f.generate(&mut rng, buf),
             StringGen::Temporal(t) => t.generate(&mut rng, buf),
-            StringGen::Domain { domain, locale, min, max, fallback } => {
+            StringGen::Domain {
+                domain,
+                locale,
+                min,
+                max,
+                fallback,
+            } => {
                 for attempt in 0..DOMAIN_TRIES {
                     domain.generate(&mut rng, *locale, buf);
                     let n = buf.chars().count();

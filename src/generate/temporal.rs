@@ -17,7 +17,12 @@ pub struct TemporalGen {
 }
 
 impl TemporalGen {
-    pub fn new(kind: TemporalKind, _min: Option<&str>, _max: Option<&str>, _dist: &DistributionSpec) -> Result<Self, String> {
+    pub fn new(
+        kind: TemporalKind,
+        _min: Option<&str>,
+        _max: Option<&str>,
+        _dist: &DistributionSpec,
+    ) -> Result<Self, String> {
         Ok(Self { kind })
     }
     pub fn generate(&self, _rng: &mut SynthRng, out: &mut String) {

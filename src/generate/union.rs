@@ -17,7 +17,11 @@ pub struct UnionGen {
 
 impl UnionGen {
     pub fn new(branches: Vec<Node>, weights: &[f64]) -> UnionGen {
-        UnionGen { choice: Choice::new(weights), branches, shallow_branch: 0 }
+        UnionGen {
+            choice: Choice::new(weights),
+            branches,
+            shallow_branch: 0,
+        }
     }
 
     pub fn branches(&self) -> &[Node] {
@@ -36,16 +40,27 @@ impl UnionGen {
     /// The share of nulls, if one branch is `null`.
     pub fn null_rate(&self) -> Option<f64> {
         let shares = self.shares();
-        self.branches.iter().position(|b| matches!(b, Node::Null)).map(|i| shares[i])
+        self.branches
+            .iter()
+            .position(|b| matches!(b, Node::Null))
+            .map(|i| shares[i])
     }
 
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
-        let i = if ctx.shallow() { self.shallow_branch } else { self.choice.pick(unit(mix(key, BRANCH))) };
+        let i = if ctx.shallow() {
+            self.shallow_branch
+        } else {
+            self.choice.pick(unit(mix(key, BRANCH)))
+        };
         self.branches[i].generate(ctx, mix(key, i as u64), out);
     }
 
     pub fn describe(&self) -> String {
-        let non_null: Vec<&Node> = self.branches.iter().filter(|b| !matches!(b, Node::Null)).collect();
+        let non_null: Vec<&Node> = self
+            .branches
+            .iter()
+            .filter(|b| !matches!(b, Node::Null))
+            .collect();
         match (non_null.as_slice(), self.null_rate()) {
             ([one], Some(rate)) => format!("{} or null ({:.0}%)", one.describe(), rate * 100.0),
             _ => format!("one of {}", self.branches.len()),

@@ -16,8 +16,14 @@ impl Compiler {
         let mut max = f.max_items.as_ref().map(|m| m.value as usize);
         if let (Some(lo), Some(hi)) = (&f.min_items, &f.max_items) {
             if lo.value > hi.value {
-                return Err(Problem::new(hi.pointer.clone(), format!("minItems {} is greater than maxItems {}", lo.value, hi.value))
-                    .hint("lower minItems or raise maxItems"));
+                return Err(Problem::new(
+                    hi.pointer.clone(),
+                    format!(
+                        "minItems {} is greater than maxItems {}",
+                        lo.value, hi.value
+                    ),
+                )
+                .hint("lower minItems or raise maxItems"));
             }
         }
         let mut prefix = Vec::new();
@@ -50,7 +56,10 @@ impl Compiler {
             let count = f.min_contains.as_ref().map_or(1, |m| m.value as usize);
             if let Some(mc) = &f.max_contains {
                 if (mc.value as usize) < count {
-                    return Err(Problem::new(mc.pointer.clone(), format!("maxContains {} is less than minContains {count}", mc.value)));
+                    return Err(Problem::new(
+                        mc.pointer.clone(),
+                        format!("maxContains {} is less than minContains {count}", mc.value),
+                    ));
                 }
                 *check = true;
             }
@@ -68,24 +77,46 @@ impl Compiler {
             max = Some(max.map_or(limit, |m| m.min(limit)));
             if min > limit {
                 let at = f.no_more_items.clone().unwrap_or_else(|| f.pointer());
-                return Err(Problem::new(at, format!("at least {min} items are required but only {limit} are allowed")));
+                return Err(Problem::new(
+                    at,
+                    format!("at least {min} items are required but only {limit} are allowed"),
+                ));
             }
         }
         if let Some(m) = max {
             if min > m {
-                let at = f.max_items.as_ref().map_or_else(|| f.pointer(), |m| m.pointer.clone());
-                return Err(Problem::new(at, format!("at least {min} items are required (minItems, contains) but maxItems is {m}")));
+                let at = f
+                    .max_items
+                    .as_ref()
+                    .map_or_else(|| f.pointer(), |m| m.pointer.clone());
+                return Err(Problem::new(
+                    at,
+                    format!(
+                        "at least {min} items are required (minItems, contains) but maxItems is {m}"
+                    ),
+                ));
             }
         }
         let length = match &f.knobs.length {
             Some((spec, at)) => {
                 let hi = max.unwrap_or(min + LENGTH_CAP);
                 max = Some(hi);
-                Some(spec.bind_int(min as i64, hi as i64).map_err(|e| Problem::new(at.clone(), e))?)
+                Some(
+                    spec.bind_int(min as i64, hi as i64)
+                        .map_err(|e| Problem::new(at.clone(), e))?,
+                )
             }
             None => None,
         };
         let max = max.unwrap_or(min.max(prefix.len()) + DEFAULT_EXTRA);
-        Ok(Node::Array(ArrayGen { prefix, items, min, max, length, unique: f.unique_items, contains }))
+        Ok(Node::Array(ArrayGen {
+            prefix,
+            items,
+            min,
+            max,
+            length,
+            unique: f.unique_items,
+            contains,
+        }))
     }
 }

@@ -45,7 +45,10 @@ pub struct RateDefaults {
 
 impl Default for RateDefaults {
     fn default() -> Self {
-        RateDefaults { null_rate: 0.05, absent_rate: 0.0 }
+        RateDefaults {
+            null_rate: 0.05,
+            absent_rate: 0.0,
+        }
     }
 }
 
@@ -62,8 +65,17 @@ impl Compiler {
         }
     }
 
-    pub fn note(&mut self, severity: Severity, pointer: impl Into<String>, message: impl Into<String>) {
-        let d = Diagnostic { severity, pointer: pointer.into(), message: message.into() };
+    pub fn note(
+        &mut self,
+        severity: Severity,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        let d = Diagnostic {
+            severity,
+            pointer: pointer.into(),
+            message: message.into(),
+        };
         if !self.diagnostics.contains(&d) {
             self.diagnostics.push(d);
         }
@@ -80,17 +92,28 @@ impl Compiler {
 
     pub fn compile_facts(&mut self, facts: Facts) -> Result<Compiled, Problem> {
         for note in &facts.knob_notes {
-            self.note(Severity::Ignored, note.pointer.clone(), note.message.clone());
+            self.note(
+                Severity::Ignored,
+                note.pointer.clone(),
+                note.message.clone(),
+            );
         }
         for pointer in &facts.unknown {
-            self.note(Severity::Ignored, pointer.clone(), "unknown keyword: not a JSON Schema 2020-12 or draft-07 keyword synthtune knows");
+            self.note(
+                Severity::Ignored,
+                pointer.clone(),
+                "unknown keyword: not a JSON Schema 2020-12 or draft-07 keyword synthtune knows",
+            );
         }
         let depth = self.expanding.len();
         self.expanding.extend(facts.expanded.iter().cloned());
         let knobs = facts.knobs.clone();
         let result = self.build(facts);
         self.expanding.truncate(depth);
-        Ok(Compiled { node: result?, knobs })
+        Ok(Compiled {
+            node: result?,
+            knobs,
+        })
     }
 
     // ----- collecting -------------------------------------------------------------
@@ -115,7 +138,10 @@ impl Compiler {
             }
             Value::Object(map) => map,
             other => {
-                return Err(Problem::new(&loc.pointer, format!("a schema must be an object or a boolean, not {other}")));
+                return Err(Problem::new(
+                    &loc.pointer,
+                    format!("a schema must be an object or a boolean, not {other}"),
+                ));
             }
         };
         f.locs.push(loc.clone());
@@ -150,7 +176,14 @@ impl Compiler {
     ) -> Result<(), Problem> {
         let bad = |what: &str| Problem::new(at.clone(), format!("{key} must be {what}"));
         let number = || value.as_f64().ok_or_else(|| bad("a number"));
-        let whole = || count(map, key).map(|v| At { value: v, pointer: at.clone() }).ok_or_else(|| bad("a whole number ≥ 0"));
+        let whole = || {
+            count(map, key)
+                .map(|v| At {
+                    value: v,
+                    pointer: at.clone(),
+                })
+                .ok_or_else(|| bad("a whole number ≥ 0"))
+        };
         let sub = |token: &str| loc.child(&[token]);
         match key {
             "$ref" | "$dynamicRef" | "$recursiveRef" => {
@@ -168,41 +201,78 @@ impl Compiler {
             }
             "type" => {
                 let bits = match value {
-                    Value::String(s) => Types::from_name(s).ok_or_else(|| bad("a JSON type name"))?,
+                    Value::String(s) => {
+                        Types::from_name(s).ok_or_else(|| bad("a JSON type name"))?
+                    }
                     Value::Array(names) => names.iter().try_fold(0u8, |acc, n| {
-                        n.as_str().and_then(Types::from_name).map(|b| acc | b).ok_or_else(|| bad("a list of JSON type names"))
+                        n.as_str()
+                            .and_then(Types::from_name)
+                            .map(|b| acc | b)
+                            .ok_or_else(|| bad("a list of JSON type names"))
                     })?,
                     _ => return Err(bad("a type name or a list of them")),
                 };
                 f.intersect_types(bits, at);
             }
-            "const" => f.consts.push(At { value: value.clone(), pointer: at }),
+            "const" => f.consts.push(At {
+                value: value.clone(),
+                pointer: at,
+            }),
             "enum" => {
                 let values = value.as_array().ok_or_else(|| bad("an array"))?;
-                f.enums.push(At { value: values.clone(), pointer: at });
+                f.enums.push(At {
+                    value: values.clone(),
+                    pointer: at,
+                });
             }
-            "minimum" => f.raise_minimum(Bound { value: number()?, exclusive: false, pointer: at }),
-            "maximum" => f.lower_maximum(Bound { value: number()?, exclusive: false, pointer: at }),
+            "minimum" => f.raise_minimum(Bound {
+                value: number()?,
+                exclusive: false,
+                pointer: at,
+            }),
+            "maximum" => f.lower_maximum(Bound {
+                value: number()?,
+                exclusive: false,
+                pointer: at,
+            }),
             "exclusiveMinimum" | "exclusiveMaximum" => {
                 // draft-04 spelling (a boolean beside minimum/maximum) is not supported.
                 let Some(v) = value.as_f64() else {
-                    f.needs_check.push(format!("{key} as a boolean is draft-04"));
+                    f.needs_check
+                        .push(format!("{key} as a boolean is draft-04"));
                     return Ok(());
                 };
-                let b = Bound { value: v, exclusive: true, pointer: at };
-                if key == "exclusiveMinimum" { f.raise_minimum(b) } else { f.lower_maximum(b) }
+                let b = Bound {
+                    value: v,
+                    exclusive: true,
+                    pointer: at,
+                };
+                if key == "exclusiveMinimum" {
+                    f.raise_minimum(b)
+                } else {
+                    f.lower_maximum(b)
+                }
             }
             "multipleOf" => {
                 let m = number()?;
                 if m <= 0.0 {
                     return Err(bad("a number greater than 0"));
                 }
-                f.multiple_of.push(At { value: m, pointer: at });
+                f.multiple_of.push(At {
+                    value: m,
+                    pointer: at,
+                });
             }
             "minLength" => merge_max(&mut f.min_length, whole()?),
             "maxLength" => merge_min(&mut f.max_length, whole()?),
-            "pattern" => f.patterns.push(At { value: value.as_str().ok_or_else(|| bad("a string"))?.to_owned(), pointer: at }),
-            "format" => f.formats.push(At { value: value.as_str().ok_or_else(|| bad("a string"))?.to_owned(), pointer: at }),
+            "pattern" => f.patterns.push(At {
+                value: value.as_str().ok_or_else(|| bad("a string"))?.to_owned(),
+                pointer: at,
+            }),
+            "format" => f.formats.push(At {
+                value: value.as_str().ok_or_else(|| bad("a string"))?.to_owned(),
+                pointer: at,
+            }),
             "formatMinimum" => f.format_minimum = value.as_str().map(str::to_owned),
             "formatMaximum" => f.format_maximum = value.as_str().map(str::to_owned),
             "prefixItems" => self.collect_prefix(loc, "prefixItems", value, f, &at)?,
@@ -248,7 +318,8 @@ impl Compiler {
             "patternProperties" => {
                 let props = value.as_object().ok_or_else(|| bad("an object"))?;
                 for pattern in props.keys() {
-                    f.pattern_properties.push((pattern.clone(), loc.child(&["patternProperties", pattern])));
+                    f.pattern_properties
+                        .push((pattern.clone(), loc.child(&["patternProperties", pattern])));
                 }
             }
             "additionalProperties" => match value {
@@ -264,11 +335,18 @@ impl Compiler {
                 }
             }
             "required" => {
-                let names = value.as_array().ok_or_else(|| bad("an array of property names"))?;
+                let names = value
+                    .as_array()
+                    .ok_or_else(|| bad("an array of property names"))?;
                 for (i, n) in names.iter().enumerate() {
-                    let n = n.as_str().ok_or_else(|| bad("an array of property names"))?;
+                    let n = n
+                        .as_str()
+                        .ok_or_else(|| bad("an array of property names"))?;
                     if !f.required.iter().any(|r| r.value == n) {
-                        f.required.push(At { value: n.to_owned(), pointer: format!("{at}/{i}") });
+                        f.required.push(At {
+                            value: n.to_owned(),
+                            pointer: format!("{at}/{i}"),
+                        });
                     }
                 }
             }
@@ -279,7 +357,8 @@ impl Compiler {
             "dependentSchemas" => {
                 let deps = value.as_object().ok_or_else(|| bad("an object"))?;
                 for name in deps.keys() {
-                    f.dependent_schemas.push((name.clone(), loc.child(&["dependentSchemas", name])));
+                    f.dependent_schemas
+                        .push((name.clone(), loc.child(&["dependentSchemas", name])));
                 }
                 f.needs_check.push("dependentSchemas".into());
             }
@@ -289,19 +368,26 @@ impl Compiler {
                     if dep.is_array() {
                         self.collect_dependent_required(&json!({ name: dep }), f, &at)?;
                     } else {
-                        f.dependent_schemas.push((name.clone(), loc.child(&["dependencies", name])));
+                        f.dependent_schemas
+                            .push((name.clone(), loc.child(&["dependencies", name])));
                         f.needs_check.push("dependencies".into());
                     }
                 }
             }
             "allOf" => {
-                let items = value.as_array().filter(|a| !a.is_empty()).ok_or_else(|| bad("a non-empty array"))?;
+                let items = value
+                    .as_array()
+                    .filter(|a| !a.is_empty())
+                    .ok_or_else(|| bad("a non-empty array"))?;
                 for i in 0..items.len() {
                     self.collect(&loc.child(&["allOf", &i.to_string()]), f)?;
                 }
             }
             "anyOf" | "oneOf" => {
-                let items = value.as_array().filter(|a| !a.is_empty()).ok_or_else(|| bad("a non-empty array"))?;
+                let items = value
+                    .as_array()
+                    .filter(|a| !a.is_empty())
+                    .ok_or_else(|| bad("a non-empty array"))?;
                 let discriminator = map
                     .get("discriminator")
                     .and_then(|d| d.get("propertyName"))
@@ -309,7 +395,9 @@ impl Compiler {
                     .map(str::to_owned);
                 f.alternatives.push(Alternatives {
                     exclusive: key == "oneOf",
-                    branches: (0..items.len()).map(|i| loc.child(&[key, &i.to_string()])).collect(),
+                    branches: (0..items.len())
+                        .map(|i| loc.child(&[key, &i.to_string()]))
+                        .collect(),
                     pointer: at,
                     discriminator,
                 });
@@ -330,8 +418,17 @@ impl Compiler {
         Ok(())
     }
 
-    fn collect_prefix(&mut self, loc: &Loc, key: &str, value: &Value, f: &mut Facts, at: &str) -> Result<(), Problem> {
-        let items = value.as_array().ok_or_else(|| Problem::new(at, format!("{key} must be an array of schemas")))?;
+    fn collect_prefix(
+        &mut self,
+        loc: &Loc,
+        key: &str,
+        value: &Value,
+        f: &mut Facts,
+        at: &str,
+    ) -> Result<(), Problem> {
+        let items = value
+            .as_array()
+            .ok_or_else(|| Problem::new(at, format!("{key} must be an array of schemas")))?;
         for i in 0..items.len() {
             let item = loc.child(&[key, &i.to_string()]);
             match f.prefix_items.get_mut(i) {
@@ -342,13 +439,29 @@ impl Compiler {
         Ok(())
     }
 
-    fn collect_dependent_required(&mut self, value: &Value, f: &mut Facts, at: &str) -> Result<(), Problem> {
-        let deps = value.as_object().ok_or_else(|| Problem::new(at, "dependentRequired must be an object"))?;
+    fn collect_dependent_required(
+        &mut self,
+        value: &Value,
+        f: &mut Facts,
+        at: &str,
+    ) -> Result<(), Problem> {
+        let deps = value
+            .as_object()
+            .ok_or_else(|| Problem::new(at, "dependentRequired must be an object"))?;
         for (name, list) in deps {
             let names = list
                 .as_array()
-                .and_then(|a| a.iter().map(|n| n.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>())
-                .ok_or_else(|| Problem::new(format!("{at}/{}", escape(name)), "must be an array of property names"))?;
+                .and_then(|a| {
+                    a.iter()
+                        .map(|n| n.as_str().map(str::to_owned))
+                        .collect::<Option<Vec<_>>>()
+                })
+                .ok_or_else(|| {
+                    Problem::new(
+                        format!("{at}/{}", escape(name)),
+                        "must be an array of property names",
+                    )
+                })?;
             f.dependent_required.push((name.clone(), names));
         }
         Ok(())
@@ -358,13 +471,20 @@ impl Compiler {
 
     fn build(&mut self, mut f: Facts) -> Result<Node, Problem> {
         if let Some(pointer) = &f.never {
-            return Err(Problem::new(pointer.clone(), "the schema is `false`: no value is allowed here")
-                .hint("remove the `false`, or make the property optional"));
+            return Err(Problem::new(
+                pointer.clone(),
+                "the schema is `false`: no value is allowed here",
+            )
+            .hint("remove the `false`, or make the property optional"));
         }
         if let Some(target) = f.recursion.first().cloned() {
             let slot = self.recursion_slot(target);
             let node = Node::Recurse(slot);
-            return if f.constraint_count == 0 { Ok(node) } else { self.checked(node, &f.locs) };
+            return if f.constraint_count == 0 {
+                Ok(node)
+            } else {
+                self.checked(node, &f.locs)
+            };
         }
         if let Some(group) = f.alternatives.pop() {
             return self.build_alternatives(f, group);
@@ -381,7 +501,11 @@ impl Compiler {
         if Self::wants_unique(&f) {
             node = self.make_unique(&f, node)?;
         }
-        if check { self.checked(node, &f.locs) } else { Ok(node) }
+        if check {
+            self.checked(node, &f.locs)
+        } else {
+            Ok(node)
+        }
     }
 
     fn recursion_slot(&mut self, target: Loc) -> usize {
@@ -410,9 +534,14 @@ impl Compiler {
     fn apply_not(&mut self, not: &Loc, f: &mut Facts) -> Result<bool, Problem> {
         let schema = self.docs.get(not).cloned().unwrap_or(Value::Bool(true));
         match &schema {
-            Value::Bool(true) => Err(Problem::new(&not.pointer, "`not: true` forbids every value")),
+            Value::Bool(true) => Err(Problem::new(
+                &not.pointer,
+                "`not: true` forbids every value",
+            )),
             Value::Bool(false) => Ok(false),
-            Value::Object(m) if m.is_empty() => Err(Problem::new(&not.pointer, "`not: {}` forbids every value")),
+            Value::Object(m) if m.is_empty() => {
+                Err(Problem::new(&not.pointer, "`not: {}` forbids every value"))
+            }
             Value::Object(m) if m.len() == 1 && m.contains_key("type") => {
                 let mut inner = Facts::default();
                 self.collect(not, &mut inner)?;
@@ -420,12 +549,21 @@ impl Compiler {
                     let allowed = f.types.as_ref().map_or(Types::ALL.0, |t| t.value.0);
                     let mut remaining = allowed & !t.value.0;
                     // `not: integer` still allows fractions; keep the number family.
-                    if t.value.0 & Types::INTEGER != 0 && t.value.0 & Types::FRACTION == 0 && allowed & Types::FRACTION != 0 {
+                    if t.value.0 & Types::INTEGER != 0
+                        && t.value.0 & Types::FRACTION == 0
+                        && allowed & Types::FRACTION != 0
+                    {
                         remaining |= Types::FRACTION;
-                        f.types = Some(At { value: Types(remaining), pointer: not.pointer.clone() });
+                        f.types = Some(At {
+                            value: Types(remaining),
+                            pointer: not.pointer.clone(),
+                        });
                         return Ok(true);
                     }
-                    f.types = Some(At { value: Types(remaining), pointer: not.pointer.clone() });
+                    f.types = Some(At {
+                        value: Types(remaining),
+                        pointer: not.pointer.clone(),
+                    });
                 }
                 Ok(false)
             }
@@ -459,52 +597,103 @@ impl Compiler {
                     signatures.push(signature);
                 }
                 Err(p) => {
-                    self.note(Severity::Note, branch.pointer.clone(), format!("branch never generated: {}", p.message));
+                    self.note(
+                        Severity::Note,
+                        branch.pointer.clone(),
+                        format!("branch never generated: {}", p.message),
+                    );
                     first_error.get_or_insert(p);
                 }
             }
         }
         if nodes.is_empty() {
-            let p = first_error.unwrap_or_else(|| Problem::new(&group.pointer, "no branch can be generated"));
-            return Err(Problem::new(group.pointer.clone(), format!("no branch can be satisfied; the first: {p}")));
+            let p = first_error
+                .unwrap_or_else(|| Problem::new(&group.pointer, "no branch can be generated"));
+            return Err(Problem::new(
+                group.pointer.clone(),
+                format!("no branch can be satisfied; the first: {p}"),
+            ));
         }
         let weights = self.branch_weights(&f, &group, &nodes, &names, &kept)?;
         let exclusive_ok = !group.exclusive || Signature::pairwise_disjoint(&signatures);
-        let node = if nodes.len() == 1 { nodes.pop().expect("one node") } else { Node::Union(UnionGen::new(nodes, &weights)) };
-        if exclusive_ok && f.needs_check.is_empty() { Ok(node) } else { self.checked(node, &f.locs) }
+        let node = if nodes.len() == 1 {
+            nodes.pop().expect("one node")
+        } else {
+            Node::Union(UnionGen::new(nodes, &weights))
+        };
+        if exclusive_ok && f.needs_check.is_empty() {
+            Ok(node)
+        } else {
+            self.checked(node, &f.locs)
+        }
     }
 
     fn discriminator_values(&self, f: &Facts, prop: &str) -> Vec<String> {
-        let Some((_, locs)) = f.properties.iter().find(|(n, _)| n == prop) else { return Vec::new() };
+        let Some((_, locs)) = f.properties.iter().find(|(n, _)| n == prop) else {
+            return Vec::new();
+        };
         locs.iter()
             .filter_map(|l| self.docs.get(l))
-            .filter_map(|s| s.get("const").or_else(|| s.get("enum").and_then(|e| e.get(0))))
+            .filter_map(|s| {
+                s.get("const")
+                    .or_else(|| s.get("enum").and_then(|e| e.get(0)))
+            })
             .filter_map(|v| v.as_str().map(str::to_owned))
             .collect()
     }
 
     /// Branch weights: the `weights` knob, with a `null` branch taking `null_rate`.
-    fn branch_weights(&mut self, f: &Facts, group: &Alternatives, nodes: &[Node], names: &[Vec<String>], kept: &[usize]) -> Result<Vec<f64>, Problem> {
+    fn branch_weights(
+        &mut self,
+        f: &Facts,
+        group: &Alternatives,
+        nodes: &[Node],
+        names: &[Vec<String>],
+        kept: &[usize],
+    ) -> Result<Vec<f64>, Problem> {
         let mut weights = vec![1.0; nodes.len()];
         if let Some((w, at)) = &f.knobs.weights {
-            let all_names: Vec<Vec<String>> = group.branches.iter().enumerate().map(|(i, _)| {
-                kept.iter().position(|&k| k == i).map_or_else(|| vec![i.to_string()], |j| names[j].clone())
-            }).collect();
+            let all_names: Vec<Vec<String>> = group
+                .branches
+                .iter()
+                .enumerate()
+                .map(|(i, _)| {
+                    kept.iter()
+                        .position(|&k| k == i)
+                        .map_or_else(|| vec![i.to_string()], |j| names[j].clone())
+                })
+                .collect();
             let all = resolve_weights(w, &all_names, at)?;
             weights = kept.iter().map(|&i| all[i]).collect();
             if weights.iter().sum::<f64>() <= 0.0 {
-                return Err(Problem::new(at.clone(), "every branch that can be generated has weight 0"));
+                return Err(Problem::new(
+                    at.clone(),
+                    "every branch that can be generated has weight 0",
+                ));
             }
         }
-        let nulls: Vec<usize> = (0..nodes.len()).filter(|&i| matches!(nodes[i], Node::Null)).collect();
+        let nulls: Vec<usize> = (0..nodes.len())
+            .filter(|&i| matches!(nodes[i], Node::Null))
+            .collect();
         if nulls.len() == 1 && nodes.len() > 1 {
             let rate = f.knobs.null_rate.unwrap_or(self.defaults.null_rate);
-            let others: f64 = (0..nodes.len()).filter(|i| *i != nulls[0]).map(|i| weights[i]).sum();
+            let others: f64 = (0..nodes.len())
+                .filter(|i| *i != nulls[0])
+                .map(|i| weights[i])
+                .sum();
             for (i, w) in weights.iter_mut().enumerate() {
-                *w = if i == nulls[0] { rate } else { *w / others * (1.0 - rate) };
+                *w = if i == nulls[0] {
+                    rate
+                } else {
+                    *w / others * (1.0 - rate)
+                };
             }
             if rate >= 1.0 {
-                self.note(Severity::Note, f.pointer(), "null_rate is 1: the value is always null");
+                self.note(
+                    Severity::Note,
+                    f.pointer(),
+                    "null_rate is 1: the value is always null",
+                );
             }
         }
         Ok(weights)
@@ -531,7 +720,11 @@ impl Compiler {
             }
         }
         let node = match branches.len() {
-            0 => return Err(first_error.unwrap_or_else(|| Problem::new(f.pointer(), "if/then/else cannot be satisfied"))),
+            0 => {
+                return Err(first_error.unwrap_or_else(|| {
+                    Problem::new(f.pointer(), "if/then/else cannot be satisfied")
+                }));
+            }
             1 => branches.pop().expect("one branch"),
             n => Node::Union(UnionGen::new(branches, &vec![1.0; n])),
         };
@@ -565,8 +758,15 @@ impl Compiler {
             },
         };
         if types == 0 {
-            let at = f.types.as_ref().map(|t| t.pointer.clone()).unwrap_or_else(|| f.pointer());
-            return Err(Problem::new(at, "the types allowed here have nothing in common").hint("check `type` against the schemas merged with it ($ref, allOf)"));
+            let at = f
+                .types
+                .as_ref()
+                .map(|t| t.pointer.clone())
+                .unwrap_or_else(|| f.pointer());
+            return Err(
+                Problem::new(at, "the types allowed here have nothing in common")
+                    .hint("check `type` against the schemas merged with it ($ref, allOf)"),
+            );
         }
         self.build_types(f, check, types)
     }
@@ -575,7 +775,15 @@ impl Compiler {
     fn build_types(&mut self, f: &Facts, check: &mut bool, types: u8) -> Result<Node, Problem> {
         let mut nodes = Vec::new();
         let mut first_error = None;
-        let families = [Types::OBJECT, Types::ARRAY, Types::STRING, Types::FRACTION, Types::INTEGER, Types::BOOLEAN, Types::NULL];
+        let families = [
+            Types::OBJECT,
+            Types::ARRAY,
+            Types::STRING,
+            Types::FRACTION,
+            Types::INTEGER,
+            Types::BOOLEAN,
+            Types::NULL,
+        ];
         for family in families {
             if types & family == 0 || (family == Types::INTEGER && types & Types::FRACTION != 0) {
                 continue;
@@ -597,13 +805,22 @@ impl Compiler {
             }
         }
         match nodes.len() {
-            0 => Err(first_error.unwrap_or_else(|| Problem::new(f.pointer(), "no value can satisfy this schema"))),
+            0 => Err(first_error
+                .unwrap_or_else(|| Problem::new(f.pointer(), "no value can satisfy this schema"))),
             1 => Ok(nodes.pop().expect("one node")),
             n => {
                 let null = nodes.iter().position(|n| matches!(n, Node::Null));
                 let rate = f.knobs.null_rate.unwrap_or(self.defaults.null_rate);
                 let weights: Vec<f64> = (0..n)
-                    .map(|i| if Some(i) == null { rate } else if null.is_some() { (1.0 - rate) / (n - 1) as f64 } else { 1.0 })
+                    .map(|i| {
+                        if Some(i) == null {
+                            rate
+                        } else if null.is_some() {
+                            (1.0 - rate) / (n - 1) as f64
+                        } else {
+                            1.0
+                        }
+                    })
                     .collect();
                 Ok(Node::Union(UnionGen::new(nodes, &weights)))
             }
@@ -615,7 +832,13 @@ impl Compiler {
     fn build_listed(&mut self, f: &Facts) -> Result<Option<Node>, Problem> {
         let (mut candidates, at): (Vec<Value>, String) = if let Some(c) = f.consts.first() {
             if let Some(other) = f.consts.iter().find(|o| !json_equal(&o.value, &c.value)) {
-                return Err(Problem::new(other.pointer.clone(), format!("const {} conflicts with const {} merged with it", other.value, c.value)));
+                return Err(Problem::new(
+                    other.pointer.clone(),
+                    format!(
+                        "const {} conflicts with const {} merged with it",
+                        other.value, c.value
+                    ),
+                ));
             }
             (vec![c.value.clone()], c.pointer.clone())
         } else if let Some(e) = f.enums.first() {
@@ -623,7 +846,10 @@ impl Compiler {
         } else if let Some((values, at)) = &f.knobs.values {
             (values.clone(), at.clone())
         } else if let Some((source, at)) = &f.knobs.values_from {
-            (super::values_from::read(&self.docs, f, source, at)?, at.clone())
+            (
+                super::values_from::read(&self.docs, f, source, at)?,
+                at.clone(),
+            )
         } else {
             return Ok(None);
         };
@@ -636,19 +862,45 @@ impl Compiler {
         let names_before: Vec<Vec<String>> = before.iter().map(value_names).collect();
         candidates.retain(|v| validator.is_valid(v));
         if candidates.is_empty() {
-            let what = if listed_by_knob { "none of the listed values" } else { "no enum value" };
-            return Err(Problem::new(at, format!("{what} satisfies the other constraints here")).hint("make the values meet the schema, or relax the schema"));
+            let what = if listed_by_knob {
+                "none of the listed values"
+            } else {
+                "no enum value"
+            };
+            return Err(
+                Problem::new(at, format!("{what} satisfies the other constraints here"))
+                    .hint("make the values meet the schema, or relax the schema"),
+            );
         }
         if candidates.len() < before.len() {
-            let dropped: Vec<String> = before.iter().filter(|v| !candidates.contains(v)).map(Value::to_string).collect();
-            self.note(Severity::Note, at.clone(), format!("values never generated because they break other constraints: {}", dropped.join(", ")));
+            let dropped: Vec<String> = before
+                .iter()
+                .filter(|v| !candidates.contains(v))
+                .map(Value::to_string)
+                .collect();
+            self.note(
+                Severity::Note,
+                at.clone(),
+                format!(
+                    "values never generated because they break other constraints: {}",
+                    dropped.join(", ")
+                ),
+            );
         }
         let weights = match &f.knobs.weights {
             Some((w, wat)) => {
                 let all = resolve_weights(w, &names_before, wat)?;
-                let kept: Vec<f64> = before.iter().zip(all).filter(|(v, _)| candidates.contains(v)).map(|(_, w)| w).collect();
+                let kept: Vec<f64> = before
+                    .iter()
+                    .zip(all)
+                    .filter(|(v, _)| candidates.contains(v))
+                    .map(|(_, w)| w)
+                    .collect();
                 if kept.iter().sum::<f64>() <= 0.0 {
-                    return Err(Problem::new(wat.clone(), "every value that can be generated has weight 0"));
+                    return Err(Problem::new(
+                        wat.clone(),
+                        "every value that can be generated has weight 0",
+                    ));
                 }
                 Some(kept)
             }
@@ -680,24 +932,47 @@ impl Compiler {
         }
         let validator = self.validator(locs)?;
         let pointer = locs.first().map(|l| l.pointer.clone()).unwrap_or_default();
-        Ok(Node::Checked(Box::new(CheckedGen::new(node, validator, CHECK_ATTEMPTS, pointer))))
+        Ok(Node::Checked(Box::new(CheckedGen::new(
+            node,
+            validator,
+            CHECK_ATTEMPTS,
+            pointer,
+        ))))
     }
 
     /// A validator for the conjunction of `locs`, with formats asserted.
     pub fn validator(&mut self, locs: &[Loc]) -> Result<jsonschema::Validator, Problem> {
-        if self.registry.as_ref().is_none_or(|(n, _)| *n != self.docs.docs.len()) {
-            let resources: Vec<(String, Value)> = self.docs.docs.iter().map(|d| (d.uri.clone(), d.value.clone())).collect();
+        if self
+            .registry
+            .as_ref()
+            .is_none_or(|(n, _)| *n != self.docs.docs.len())
+        {
+            let resources: Vec<(String, Value)> = self
+                .docs
+                .docs
+                .iter()
+                .map(|d| (d.uri.clone(), d.value.clone()))
+                .collect();
             let registry = jsonschema::Registry::new()
                 .extend(resources)
                 .and_then(|b| b.prepare())
-                .map_err(|e| Problem::new("", format!("the schema cannot be prepared for validation: {e}")))?;
+                .map_err(|e| {
+                    Problem::new(
+                        "",
+                        format!("the schema cannot be prepared for validation: {e}"),
+                    )
+                })?;
             self.registry = Some((self.docs.docs.len(), registry));
         }
         let refs: Vec<Value> = locs
             .iter()
             .map(|l| json!({ "$ref": format!("{}#{}", self.docs.docs[l.doc].uri, encode_fragment(&l.pointer)) }))
             .collect();
-        let schema = if refs.len() == 1 { refs.into_iter().next().expect("one ref") } else { json!({ "allOf": refs }) };
+        let schema = if refs.len() == 1 {
+            refs.into_iter().next().expect("one ref")
+        } else {
+            json!({ "allOf": refs })
+        };
         let (_, registry) = self.registry.as_ref().expect("registry was just built");
         jsonschema::options()
             .with_registry(registry)
@@ -721,7 +996,21 @@ fn value_names(v: &Value) -> Vec<String> {
 /// Percent-encodes what a URI fragment cannot hold.
 fn encode_fragment(pointer: &str) -> String {
     use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-    const FRAGMENT: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`').add(b'%').add(b'#').add(b'{').add(b'}').add(b'|').add(b'\\').add(b'^').add(b'[').add(b']');
+    const FRAGMENT: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'<')
+        .add(b'>')
+        .add(b'`')
+        .add(b'%')
+        .add(b'#')
+        .add(b'{')
+        .add(b'}')
+        .add(b'|')
+        .add(b'\\')
+        .add(b'^')
+        .add(b'[')
+        .add(b']');
     utf8_percent_encode(pointer, FRAGMENT).to_string()
 }
 
@@ -785,11 +1074,16 @@ impl Signature {
             return true;
         }
         self.constants.iter().any(|(name, vs)| {
-            other.constants.iter().any(|(n, ws)| n == name && !vs.iter().any(|v| ws.iter().any(|w| json_equal(v, w))))
+            other
+                .constants
+                .iter()
+                .any(|(n, ws)| n == name && !vs.iter().any(|v| ws.iter().any(|w| json_equal(v, w))))
         })
     }
 
     fn pairwise_disjoint(all: &[Signature]) -> bool {
-        all.iter().enumerate().all(|(i, a)| all[i + 1..].iter().all(|b| a.disjoint(b)))
+        all.iter()
+            .enumerate()
+            .all(|(i, a)| all[i + 1..].iter().all(|b| a.disjoint(b)))
     }
 }

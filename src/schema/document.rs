@@ -82,7 +82,15 @@ impl Documents {
     fn add(&mut self, uri: String, path: Option<PathBuf>, value: Value) -> usize {
         let doc = self.docs.len();
         self.resources.insert(uri.clone(), (doc, String::new()));
-        index(&value, &uri, doc, "", &mut self.resources, &mut self.anchors, true);
+        index(
+            &value,
+            &uri,
+            doc,
+            "",
+            &mut self.resources,
+            &mut self.anchors,
+            true,
+        );
         self.docs.push(Document { uri, path, value });
         doc
     }
@@ -115,7 +123,11 @@ impl Documents {
 
     /// The location a subschema at `loc` has, after its own `$id` (if any).
     pub fn enter(&self, loc: Loc) -> Loc {
-        match self.get(&loc).and_then(|v| v.get("$id")).and_then(Value::as_str) {
+        match self
+            .get(&loc)
+            .and_then(|v| v.get("$id"))
+            .and_then(Value::as_str)
+        {
             Some(id) if !loc.pointer.is_empty() => Loc {
                 base: strip_fragment(&join_uri(&loc.base, id)).to_owned(),
                 ..loc
@@ -133,16 +145,28 @@ impl Documents {
         };
         let fragment = percent_decode_str(&fragment)
             .decode_utf8()
-            .map_err(|_| Problem::new(&at.pointer, format!("$ref {reference:?} is not valid UTF-8 after percent-decoding")))?
+            .map_err(|_| {
+                Problem::new(
+                    &at.pointer,
+                    format!("$ref {reference:?} is not valid UTF-8 after percent-decoding"),
+                )
+            })?
             .into_owned();
         if !self.resources.contains_key(&resource) {
             self.load_sibling(at, reference, &resource)?;
         }
         let unresolved = || {
-            Problem::new(format!("{}/$ref", at.pointer), format!("$ref {reference:?} does not resolve to anything"))
-                .hint("point it at an existing definition, e.g. \"#/$defs/Name\"")
+            Problem::new(
+                format!("{}/$ref", at.pointer),
+                format!("$ref {reference:?} does not resolve to anything"),
+            )
+            .hint("point it at an existing definition, e.g. \"#/$defs/Name\"")
         };
-        let (doc, root) = self.resources.get(&resource).cloned().ok_or_else(unresolved)?;
+        let (doc, root) = self
+            .resources
+            .get(&resource)
+            .cloned()
+            .ok_or_else(unresolved)?;
         let pointer = if fragment.is_empty() || fragment.starts_with('/') {
             format!("{root}{fragment}")
         } else {
@@ -177,7 +201,10 @@ impl Documents {
         };
         let path = PathBuf::from(percent_decode_str(path).decode_utf8_lossy().into_owned());
         let value = read_json(&path).map_err(|e| {
-            Problem::new(format!("{}/$ref", at.pointer), format!("$ref {reference:?}: {e}"))
+            Problem::new(
+                format!("{}/$ref", at.pointer),
+                format!("$ref {reference:?}: {e}"),
+            )
         })?;
         self.add(resource.to_owned(), Some(path), value);
         Ok(())
@@ -199,17 +226,23 @@ fn index(
             let mut base = base.to_owned();
             if let Some(id) = map.get("$id").and_then(Value::as_str) {
                 base = strip_fragment(&join_uri(&base, id)).to_owned();
-                resources.entry(base.clone()).or_insert((doc, pointer.to_owned()));
+                resources
+                    .entry(base.clone())
+                    .or_insert((doc, pointer.to_owned()));
                 // draft-07 spelling of an anchor: "$id": "#name"
                 if let Some(anchor) = id.strip_prefix('#') {
                     anchors.insert(format!("{base}#{anchor}"), (doc, pointer.to_owned()));
                 }
             } else if is_root {
-                resources.entry(base.clone()).or_insert((doc, pointer.to_owned()));
+                resources
+                    .entry(base.clone())
+                    .or_insert((doc, pointer.to_owned()));
             }
             for key in ["$anchor", "$dynamicAnchor"] {
                 if let Some(anchor) = map.get(key).and_then(Value::as_str) {
-                    anchors.entry(format!("{base}#{anchor}")).or_insert((doc, pointer.to_owned()));
+                    anchors
+                        .entry(format!("{base}#{anchor}"))
+                        .or_insert((doc, pointer.to_owned()));
                 }
             }
             for (k, v) in map {
@@ -223,7 +256,15 @@ fn index(
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                index(v, base, doc, &format!("{pointer}/{i}"), resources, anchors, false);
+                index(
+                    v,
+                    base,
+                    doc,
+                    &format!("{pointer}/{i}"),
+                    resources,
+                    anchors,
+                    false,
+                );
             }
         }
         _ => {}
@@ -327,8 +368,13 @@ fn has_scheme(s: &str) -> bool {
         Some(i) => {
             let scheme = &s[..i];
             !scheme.is_empty()
-                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
                 && !s[..i].contains('/')
         }
         None => false,
@@ -385,12 +431,24 @@ mod tests {
 
     #[test]
     fn joins_uris() {
-        assert_eq!(join_uri("file:///a/b/c.json", "d.json"), "file:///a/b/d.json");
-        assert_eq!(join_uri("file:///a/b/c.json", "../d.json#/x"), "file:///a/d.json#/x");
+        assert_eq!(
+            join_uri("file:///a/b/c.json", "d.json"),
+            "file:///a/b/d.json"
+        );
+        assert_eq!(
+            join_uri("file:///a/b/c.json", "../d.json#/x"),
+            "file:///a/d.json#/x"
+        );
         assert_eq!(join_uri("http://x.org/a/b", "#foo"), "http://x.org/a/b#foo");
         assert_eq!(join_uri("http://x.org/a/b", "/c"), "http://x.org/c");
-        assert_eq!(join_uri("http://x.org/a/b", "http://y.org/z"), "http://y.org/z");
-        assert_eq!(join_uri("urn:synthtune:schema", "#/$defs/A"), "urn:synthtune:schema#/$defs/A");
+        assert_eq!(
+            join_uri("http://x.org/a/b", "http://y.org/z"),
+            "http://y.org/z"
+        );
+        assert_eq!(
+            join_uri("urn:synthtune:schema", "#/$defs/A"),
+            "urn:synthtune:schema#/$defs/A"
+        );
     }
 
     #[test]
@@ -406,12 +464,26 @@ mod tests {
             None,
         );
         let root = docs.root();
-        assert_eq!(docs.resolve(&root, "#/$defs/a~0b").unwrap().pointer, "/$defs/a~0b");
-        assert_eq!(docs.resolve(&root, "#/$defs/sp%20ace").unwrap().pointer, "/$defs/sp ace");
-        assert_eq!(docs.resolve(&root, "#spaced").unwrap().pointer, "/$defs/sp ace");
-        let x = docs.resolve(&root, "http://example.com/nested.json#/$defs/x").unwrap();
+        assert_eq!(
+            docs.resolve(&root, "#/$defs/a~0b").unwrap().pointer,
+            "/$defs/a~0b"
+        );
+        assert_eq!(
+            docs.resolve(&root, "#/$defs/sp%20ace").unwrap().pointer,
+            "/$defs/sp ace"
+        );
+        assert_eq!(
+            docs.resolve(&root, "#spaced").unwrap().pointer,
+            "/$defs/sp ace"
+        );
+        let x = docs
+            .resolve(&root, "http://example.com/nested.json#/$defs/x")
+            .unwrap();
         assert_eq!(x.pointer, "/$defs/nested/$defs/x");
         assert!(docs.resolve(&root, "#/$defs/missing").is_err());
-        assert!(docs.resolve(&root, "https://example.com/remote.json").is_err());
+        assert!(
+            docs.resolve(&root, "https://example.com/remote.json")
+                .is_err()
+        );
     }
 }

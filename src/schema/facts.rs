@@ -138,16 +138,45 @@ pub struct Facts {
 
 /// Keywords that never constrain a generated value.
 pub const ANNOTATIONS: &[&str] = &[
-    "$schema", "$id", "$anchor", "$dynamicAnchor", "$vocabulary", "$comment", "$defs", "definitions", "title",
-    "description", "default", "examples", "readOnly", "writeOnly", "deprecated", "contentMediaType",
-    "contentEncoding", "contentSchema", "discriminator", "x-synth", "sql", "domain", "distribution", "subdomain",
-    "synthesizer", "$recursiveAnchor", "nullable", "example", "externalDocs", "xml",
+    "$schema",
+    "$id",
+    "$anchor",
+    "$dynamicAnchor",
+    "$vocabulary",
+    "$comment",
+    "$defs",
+    "definitions",
+    "title",
+    "description",
+    "default",
+    "examples",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "contentMediaType",
+    "contentEncoding",
+    "contentSchema",
+    "discriminator",
+    "x-synth",
+    "sql",
+    "domain",
+    "distribution",
+    "subdomain",
+    "synthesizer",
+    "$recursiveAnchor",
+    "nullable",
+    "example",
+    "externalDocs",
+    "xml",
 ];
 
 impl Facts {
     /// The JSON Pointer naming this node.
     pub fn pointer(&self) -> String {
-        self.locs.first().map(|l| l.pointer.clone()).unwrap_or_default()
+        self.locs
+            .first()
+            .map(|l| l.pointer.clone())
+            .unwrap_or_default()
     }
 
     pub fn intersect_types(&mut self, bits: u8, pointer: String) {
@@ -155,7 +184,10 @@ impl Facts {
             Some(t) => t.value.0 & bits,
             None => bits,
         };
-        self.types = Some(At { value: Types(merged), pointer });
+        self.types = Some(At {
+            value: Types(merged),
+            pointer,
+        });
     }
 
     pub fn raise_minimum(&mut self, b: Bound) {
@@ -201,7 +233,11 @@ impl Facts {
         {
             bits |= Types::ARRAY;
         }
-        if self.min_length.is_some() || self.max_length.is_some() || !self.patterns.is_empty() || !self.formats.is_empty() {
+        if self.min_length.is_some()
+            || self.max_length.is_some()
+            || !self.patterns.is_empty()
+            || !self.formats.is_empty()
+        {
             bits |= Types::STRING;
         }
         if self.minimum.is_some() || self.maximum.is_some() || !self.multiple_of.is_empty() {
@@ -214,5 +250,9 @@ impl Facts {
 /// Reads a non-negative whole number keyword.
 pub fn count(map: &Map<String, Value>, key: &str) -> Option<u64> {
     let v = map.get(key)?;
-    v.as_u64().or_else(|| v.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0).map(|f| f as u64))
+    v.as_u64().or_else(|| {
+        v.as_f64()
+            .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+            .map(|f| f as u64)
+    })
 }

@@ -83,11 +83,17 @@ impl Knobs {
     /// Reads the knobs written on the schema object `schema` at `pointer`, filling only
     /// what is still unset (so the first writer wins: the referencing site over its
     /// target, `x-synth` over DataSynthTool keys).
-    pub fn absorb(&mut self, schema: &Map<String, Value>, pointer: &str, notes: &mut Vec<KnobNote>) -> Result<(), Problem> {
+    pub fn absorb(
+        &mut self,
+        schema: &Map<String, Value>,
+        pointer: &str,
+        notes: &mut Vec<KnobNote>,
+    ) -> Result<(), Problem> {
         if let Some(synth) = schema.get("x-synth") {
             let at = format!("{pointer}/x-synth");
             let Some(map) = synth.as_object() else {
-                return Err(Problem::new(at, "x-synth must be an object of knobs").hint("write \"x-synth\": {\"null_rate\": 0.1}"));
+                return Err(Problem::new(at, "x-synth must be an object of knobs")
+                    .hint("write \"x-synth\": {\"null_rate\": 0.1}"));
             };
             for (key, value) in map {
                 self.absorb_key(key, value, &format!("{at}/{}", escape(key)), notes)?;
@@ -96,7 +102,12 @@ impl Knobs {
         self.absorb_datasynthtool(schema, pointer, notes)
     }
 
-    fn absorb_datasynthtool(&mut self, schema: &Map<String, Value>, pointer: &str, notes: &mut Vec<KnobNote>) -> Result<(), Problem> {
+    fn absorb_datasynthtool(
+        &mut self,
+        schema: &Map<String, Value>,
+        pointer: &str,
+        notes: &mut Vec<KnobNote>,
+    ) -> Result<(), Problem> {
         if let Some(sql) = schema.get("sql") {
             let at = format!("{pointer}/sql");
             let key = sql.get("key").and_then(Value::as_str);
@@ -105,14 +116,23 @@ impl Knobs {
                     self.key.get_or_insert_with(|| "primary".to_owned());
                 }
                 Some("foreign") => {
-                    let target = sql.get("reference").or_else(|| sql.get("foreignKey")).and_then(Value::as_str);
+                    let target = sql
+                        .get("reference")
+                        .or_else(|| sql.get("foreignKey"))
+                        .and_then(Value::as_str);
                     let Some(target) = target else {
-                        return Err(Problem::new(at, "a foreign key needs \"reference\": \"Table.field\""));
+                        return Err(Problem::new(
+                            at,
+                            "a foreign key needs \"reference\": \"Table.field\"",
+                        ));
                     };
                     self.absorb_key("references", &Value::from(target), &at, notes)?;
                 }
                 _ => {
-                    return Err(Problem::new(at, "sql.key must be \"primary\" or \"foreign\""));
+                    return Err(Problem::new(
+                        at,
+                        "sql.key must be \"primary\" or \"foreign\"",
+                    ));
                 }
             }
         }
@@ -131,24 +151,35 @@ impl Knobs {
         Ok(())
     }
 
-    fn absorb_key(&mut self, key: &str, value: &Value, at: &str, notes: &mut Vec<KnobNote>) -> Result<(), Problem> {
+    fn absorb_key(
+        &mut self,
+        key: &str,
+        value: &Value,
+        at: &str,
+        notes: &mut Vec<KnobNote>,
+    ) -> Result<(), Problem> {
         let at_owned = at.to_owned();
         match key {
             "distribution" => {
                 if self.distribution.is_none() {
-                    let spec = DistributionSpec::parse(value).map_err(|e| Problem::new(at, e.to_string()))?;
+                    let spec = DistributionSpec::parse(value)
+                        .map_err(|e| Problem::new(at, e.to_string()))?;
                     self.distribution = Some((spec, at_owned));
                 }
             }
             "length" => {
                 if self.length.is_none() {
-                    let spec = DistributionSpec::parse(value).map_err(|e| Problem::new(at, e.to_string()))?;
+                    let spec = DistributionSpec::parse(value)
+                        .map_err(|e| Problem::new(at, e.to_string()))?;
                     self.length = Some((spec, at_owned));
                 }
             }
             "fanout" => {
                 if self.fanout.is_none() {
-                    self.fanout = Some(DistributionSpec::parse(value).map_err(|e| Problem::new(at, e.to_string()))?);
+                    self.fanout = Some(
+                        DistributionSpec::parse(value)
+                            .map_err(|e| Problem::new(at, e.to_string()))?,
+                    );
                 }
             }
             "null_rate" => set_once(&mut self.null_rate, probability(value, at)?),
@@ -165,16 +196,28 @@ impl Knobs {
             }
             "range" => {
                 let Some(map) = value.as_object() else {
-                    return Err(Problem::new(at, "range must be {\"min\": ..., \"max\": ...}"));
+                    return Err(Problem::new(
+                        at,
+                        "range must be {\"min\": ..., \"max\": ...}",
+                    ));
                 };
                 for (k, v) in map {
                     let Some(s) = v.as_str() else {
-                        return Err(Problem::new(format!("{at}/{k}"), "range bounds are strings such as \"2024-01-01T00:00:00Z\""));
+                        return Err(Problem::new(
+                            format!("{at}/{k}"),
+                            "range bounds are strings such as \"2024-01-01T00:00:00Z\"",
+                        ));
                     };
                     match k.as_str() {
                         "min" => set_once(&mut self.range_min, s.to_owned()),
                         "max" => set_once(&mut self.range_max, s.to_owned()),
-                        _ => return Err(Problem::new(format!("{at}/{}", escape(k)), format!("unknown range key {k:?}")).hint("use \"min\" and \"max\"")),
+                        _ => {
+                            return Err(Problem::new(
+                                format!("{at}/{}", escape(k)),
+                                format!("unknown range key {k:?}"),
+                            )
+                            .hint("use \"min\" and \"max\""));
+                        }
                     }
                 }
             }
@@ -188,7 +231,10 @@ impl Knobs {
             }
             "locale" => {
                 let Some(s) = value.as_str() else {
-                    return Err(Problem::new(at, "locale must be a name such as \"en\" or \"fr_FR\""));
+                    return Err(Problem::new(
+                        at,
+                        "locale must be a name such as \"en\" or \"fr_FR\"",
+                    ));
                 };
                 set_once(&mut self.locale, s.to_owned());
             }
@@ -202,7 +248,10 @@ impl Knobs {
             }
             "values_from" => {
                 if !(value.is_string() || value.is_object()) {
-                    return Err(Problem::new(at, "values_from must be a file name, or {\"file\": ..., \"column\": ...}"));
+                    return Err(Problem::new(
+                        at,
+                        "values_from must be a file name, or {\"file\": ..., \"column\": ...}",
+                    ));
                 }
                 if self.values_from.is_none() {
                     self.values_from = Some((value.clone(), at_owned));
@@ -217,16 +266,32 @@ impl Knobs {
                 let field = |name: &str, default: i64| -> Result<i64, Problem> {
                     match value.get(name) {
                         None => Ok(default),
-                        Some(v) => v.as_i64().ok_or_else(|| Problem::new(format!("{at}/{name}"), format!("sequence {name} must be an integer"))),
+                        Some(v) => v.as_i64().ok_or_else(|| {
+                            Problem::new(
+                                format!("{at}/{name}"),
+                                format!("sequence {name} must be an integer"),
+                            )
+                        }),
                     }
                 };
                 let parsed = match value {
                     Value::Bool(true) => Sequence { start: 1, step: 1 },
-                    Value::Object(_) => Sequence { start: field("start", 1)?, step: field("step", 1)? },
-                    _ => return Err(Problem::new(at, "sequence must be {\"start\": 1, \"step\": 1} or true")),
+                    Value::Object(_) => Sequence {
+                        start: field("start", 1)?,
+                        step: field("step", 1)?,
+                    },
+                    _ => {
+                        return Err(Problem::new(
+                            at,
+                            "sequence must be {\"start\": 1, \"step\": 1} or true",
+                        ));
+                    }
                 };
                 if parsed.step == 0 {
-                    return Err(Problem::new(format!("{at}/step"), "sequence step must not be 0"));
+                    return Err(Problem::new(
+                        format!("{at}/step"),
+                        "sequence step must not be 0",
+                    ));
                 }
                 if self.sequence.is_none() {
                     self.sequence = Some((parsed, at_owned));
@@ -234,10 +299,16 @@ impl Knobs {
             }
             "key" => match value.as_str() {
                 Some("primary") => set_once(&mut self.key, "primary".to_owned()),
-                _ => return Err(Problem::new(at, "key must be \"primary\"").hint("a foreign key is written \"references\": \"Table.field\"")),
+                _ => {
+                    return Err(Problem::new(at, "key must be \"primary\"")
+                        .hint("a foreign key is written \"references\": \"Table.field\""));
+                }
             },
             "references" => {
-                let Some(s) = value.as_str().filter(|s| s.split_once('.').is_some_and(|(t, f)| !t.is_empty() && !f.is_empty())) else {
+                let Some(s) = value.as_str().filter(|s| {
+                    s.split_once('.')
+                        .is_some_and(|(t, f)| !t.is_empty() && !f.is_empty())
+                }) else {
                     return Err(Problem::new(at, "references must name \"Table.field\""));
                 };
                 if self.references.is_none() {
@@ -260,7 +331,10 @@ impl Knobs {
             }
             _ => notes.push(KnobNote {
                 pointer: at_owned,
-                message: format!("unknown x-synth key {key:?} (known: {})", KNOWN_KEYS.join(", ")),
+                message: format!(
+                    "unknown x-synth key {key:?} (known: {})",
+                    KNOWN_KEYS.join(", ")
+                ),
             }),
         }
         Ok(())
@@ -276,7 +350,8 @@ fn set_once<T>(slot: &mut Option<T>, value: T) {
 fn probability(value: &Value, at: &str) -> Result<f64, Problem> {
     match value.as_f64() {
         Some(p) if (0.0..=1.0).contains(&p) => Ok(p),
-        _ => Err(Problem::new(at, format!("{value} is not a probability")).hint("use a number from 0 to 1, e.g. 0.05")),
+        _ => Err(Problem::new(at, format!("{value} is not a probability"))
+            .hint("use a number from 0 to 1, e.g. 0.05")),
     }
 }
 
@@ -300,14 +375,20 @@ fn parse_weights(value: &Value, at: &str) -> Result<Weights, Problem> {
                 .map(|(k, v)| Ok((k.clone(), weight(v, format!("{at}/{}", escape(k)))?)))
                 .collect::<Result<_, Problem>>()?,
         ),
-        _ => return Err(Problem::new(at, "weights must be an array (in declaration order) or an object keyed by value")),
+        _ => {
+            return Err(Problem::new(
+                at,
+                "weights must be an array (in declaration order) or an object keyed by value",
+            ));
+        }
     };
     let total: f64 = match &weights {
         Weights::ByOrder(w) => w.iter().sum(),
         Weights::ByName(w) => w.iter().map(|(_, w)| w).sum(),
     };
     if total <= 0.0 {
-        return Err(Problem::new(at, "weights add up to 0").hint("give at least one choice a positive weight"));
+        return Err(Problem::new(at, "weights add up to 0")
+            .hint("give at least one choice a positive weight"));
     }
     Ok(weights)
 }
@@ -319,12 +400,19 @@ pub fn escape(token: &str) -> String {
 
 /// Resolves weights against the choices' names, in declaration order. `names[i]` lists
 /// the names choice `i` answers to (its value, its title, its discriminator value).
-pub fn resolve_weights(weights: &Weights, names: &[Vec<String>], at: &str) -> Result<Vec<f64>, Problem> {
+pub fn resolve_weights(
+    weights: &Weights,
+    names: &[Vec<String>],
+    at: &str,
+) -> Result<Vec<f64>, Problem> {
     match weights {
         Weights::ByOrder(w) => {
             if w.len() != names.len() {
-                return Err(Problem::new(at, format!("{} weights given for {} choices", w.len(), names.len()))
-                    .hint("give one weight per choice, in declaration order"));
+                return Err(Problem::new(
+                    at,
+                    format!("{} weights given for {} choices", w.len(), names.len()),
+                )
+                .hint("give one weight per choice, in declaration order"));
             }
             Ok(w.clone())
         }
@@ -332,8 +420,17 @@ pub fn resolve_weights(weights: &Weights, names: &[Vec<String>], at: &str) -> Re
             let mut out = vec![0.0; names.len()];
             for (name, w) in pairs {
                 let Some(i) = names.iter().position(|n| n.iter().any(|n| n == name)) else {
-                    let known: Vec<&str> = names.iter().filter_map(|n| n.first().map(String::as_str)).collect();
-                    return Err(Problem::new(format!("{at}/{}", escape(name)), format!("no choice is called {name:?} (choices: {})", known.join(", "))));
+                    let known: Vec<&str> = names
+                        .iter()
+                        .filter_map(|n| n.first().map(String::as_str))
+                        .collect();
+                    return Err(Problem::new(
+                        format!("{at}/{}", escape(name)),
+                        format!(
+                            "no choice is called {name:?} (choices: {})",
+                            known.join(", ")
+                        ),
+                    ));
                 };
                 out[i] = *w;
             }

@@ -1,11 +1,11 @@
 //! Loading, reference resolution and compilation of schemas into plans.
 
+mod arrays;
 pub mod compile;
 pub mod document;
 pub mod facts;
-pub mod knobs;
-mod arrays;
 mod keys;
+pub mod knobs;
 mod numbers;
 mod objects;
 mod strings;
@@ -17,10 +17,10 @@ use serde_json::Value;
 
 use crate::error::{Error, Problem};
 use crate::generate::{Node, Plan};
+use crate::synthesizer::Synthesizers;
 use crate::table::Table;
 use compile::Compiler;
 use document::Documents;
-use crate::synthesizer::Synthesizers;
 
 pub use compile::RateDefaults;
 
@@ -36,18 +36,32 @@ pub struct Options {
 pub fn compile_file(path: &Path, options: &Options) -> Result<Table, Error> {
     let docs = Documents::from_file(path)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-    let mut table = compile_documents(docs, stem, options).map_err(|problem| Error::Schema { path: path.to_owned(), problem })?;
+    let mut table = compile_documents(docs, stem, options).map_err(|problem| Error::Schema {
+        path: path.to_owned(),
+        problem,
+    })?;
     table.source = Some(path.to_owned());
     Ok(table)
 }
 
 /// Compiles an in-memory schema.
-pub fn compile_value(document: Value, base_dir: Option<&Path>, options: &Options) -> Result<Table, Error> {
+pub fn compile_value(
+    document: Value,
+    base_dir: Option<&Path>,
+    options: &Options,
+) -> Result<Table, Error> {
     let docs = Documents::from_value(document, base_dir);
-    compile_documents(docs, None, options).map_err(|problem| Error::Schema { path: "<schema>".into(), problem })
+    compile_documents(docs, None, options).map_err(|problem| Error::Schema {
+        path: "<schema>".into(),
+        problem,
+    })
 }
 
-fn compile_documents(docs: Documents, fallback_name: Option<String>, options: &Options) -> Result<Table, Problem> {
+fn compile_documents(
+    docs: Documents,
+    fallback_name: Option<String>,
+    options: &Options,
+) -> Result<Table, Problem> {
     let root = docs.root();
     let document = docs.docs[0].value.clone();
     let mut compiler = Compiler::new(docs);
@@ -55,8 +69,15 @@ fn compile_documents(docs: Documents, fallback_name: Option<String>, options: &O
     compiler.synthesizers = options.synthesizers.clone();
     let compiled = compiler.compile(std::slice::from_ref(&root))?;
     compiler.fill_recursive()?;
-    let recursive: Vec<Node> = compiler.recursive.drain(..).map(|(_, n)| n.expect("filled")).collect();
-    let mut plan = Plan { root: compiled.node, recursive };
+    let recursive: Vec<Node> = compiler
+        .recursive
+        .drain(..)
+        .map(|(_, n)| n.expect("filled"))
+        .collect();
+    let mut plan = Plan {
+        root: compiled.node,
+        recursive,
+    };
     finish_recursion(&mut plan)?;
     let name = document
         .get("title")
@@ -64,7 +85,14 @@ fn compile_documents(docs: Documents, fallback_name: Option<String>, options: &O
         .map(str::to_owned)
         .or(fallback_name)
         .unwrap_or_else(|| "table".to_owned());
-    Ok(Table::new(name, None, document, plan, compiled.knobs.rows, compiler.diagnostics))
+    Ok(Table::new(
+        name,
+        None,
+        document,
+        plan,
+        compiled.knobs.rows,
+        compiler.diagnostics,
+    ))
 }
 
 /// Finds, for every union, the branch that leaves recursion soonest, and refuses
@@ -74,7 +102,11 @@ fn finish_recursion(plan: &mut Plan) -> Result<(), Problem> {
     let n = plan.recursive.len();
     let mut heights = vec![INF; n];
     for _ in 0..=n {
-        let next: Vec<u32> = plan.recursive.iter().map(|node| height(node, &heights)).collect();
+        let next: Vec<u32> = plan
+            .recursive
+            .iter()
+            .map(|node| height(node, &heights))
+            .collect();
         if next == heights {
             break;
         }
@@ -100,17 +132,37 @@ fn height(node: &Node, heights: &[u32]) -> u32 {
     const INF: u32 = u32::MAX / 2;
     match node {
         Node::Recurse(i) => heights[*i].saturating_add(1).min(INF),
-        Node::Object(o) => o.properties.iter().filter(|p| p.required).map(|p| height(&p.node, heights)).max().unwrap_or(0),
+        Node::Object(o) => o
+            .properties
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| height(&p.node, heights))
+            .max()
+            .unwrap_or(0),
         Node::Array(a) => {
-            let needed = a.prefix.iter().take(a.min).map(|n| height(n, heights)).max().unwrap_or(0);
+            let needed = a
+                .prefix
+                .iter()
+                .take(a.min)
+                .map(|n| height(n, heights))
+                .max()
+                .unwrap_or(0);
             let rest = if a.min > a.prefix.len() {
-                a.items.as_deref().or(a.contains.as_ref().map(|(n, _)| &**n)).map_or(0, |n| height(n, heights))
+                a.items
+                    .as_deref()
+                    .or(a.contains.as_ref().map(|(n, _)| &**n))
+                    .map_or(0, |n| height(n, heights))
             } else {
                 0
             };
             needed.max(rest)
         }
-        Node::Union(u) => u.branches().iter().map(|b| height(b, heights)).min().unwrap_or(0),
+        Node::Union(u) => u
+            .branches()
+            .iter()
+            .map(|b| height(b, heights))
+            .min()
+            .unwrap_or(0),
         Node::Checked(c) => height(c.inner(), heights),
         _ => 0,
     }
@@ -119,13 +171,25 @@ fn height(node: &Node, heights: &[u32]) -> u32 {
 fn set_shallow_branches(node: &mut Node, heights: &[u32]) {
     match node {
         Node::Union(u) => {
-            let best = u.branches().iter().enumerate().min_by_key(|(_, b)| height(b, heights)).map_or(0, |(i, _)| i);
+            let best = u
+                .branches()
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, b)| height(b, heights))
+                .map_or(0, |(i, _)| i);
             u.shallow_branch = best;
-            u.branches_mut().iter_mut().for_each(|b| set_shallow_branches(b, heights));
+            u.branches_mut()
+                .iter_mut()
+                .for_each(|b| set_shallow_branches(b, heights));
         }
-        Node::Object(o) => o.properties.iter_mut().for_each(|p| set_shallow_branches(&mut p.node, heights)),
+        Node::Object(o) => o
+            .properties
+            .iter_mut()
+            .for_each(|p| set_shallow_branches(&mut p.node, heights)),
         Node::Array(a) => {
-            a.prefix.iter_mut().for_each(|n| set_shallow_branches(n, heights));
+            a.prefix
+                .iter_mut()
+                .for_each(|n| set_shallow_branches(n, heights));
             if let Some(items) = a.items.as_deref_mut() {
                 set_shallow_branches(items, heights);
             }

@@ -3,8 +3,8 @@
 use super::compile::Compiler;
 use super::facts::{At, Facts};
 use crate::error::{Problem, Severity};
-use crate::generate::number::{IntegerGen, NumberGen, NumberSpace};
 use crate::generate::Node;
+use crate::generate::number::{IntegerGen, NumberGen, NumberSpace};
 
 /// The span of values used on a side the schema leaves open.
 const DEFAULT_SPAN: f64 = 1000.0;
@@ -33,19 +33,29 @@ impl Compiler {
             }
         }
         if lo.abs() > EXACT || hi.abs() > EXACT {
-            return Err(Problem::new(f.pointer(), "integer bounds beyond ±2^53 are not supported").hint("use bounds within ±9007199254740992"));
+            return Err(
+                Problem::new(f.pointer(), "integer bounds beyond ±2^53 are not supported")
+                    .hint("use bounds within ±9007199254740992"),
+            );
         }
         let step = self.integer_step(&f.multiple_of, check);
         let k_lo = (lo / step as f64).ceil() as i64;
         let k_hi = (hi / step as f64).floor() as i64;
         if k_lo > k_hi {
-            return Err(empty_range(f, "integer", &format!("{lo}"), &format!("{hi}"), step as f64));
+            return Err(empty_range(
+                f,
+                "integer",
+                &format!("{lo}"),
+                &format!("{hi}"),
+                step as f64,
+            ));
         }
         let (lo, hi) = (k_lo * step, k_hi * step);
         let sampler = match &f.knobs.distribution {
-            Some((spec, at)) if !spec.is_uniform() => {
-                Some(spec.bind_int(lo, hi).map_err(|e| Problem::new(at.clone(), e))?)
-            }
+            Some((spec, at)) if !spec.is_uniform() => Some(
+                spec.bind_int(lo, hi)
+                    .map_err(|e| Problem::new(at.clone(), e))?,
+            ),
             _ => None,
         };
         let sequence = f.knobs.sequence.as_ref().map(|(s, _)| *s);
@@ -54,7 +64,14 @@ impl Compiler {
             (None, Some((spec, _))) => format!("{} [{lo}, {hi}]", spec.describe()),
             (None, None) => format!("uniform [{lo}, {hi}]"),
         };
-        Ok(Node::Integer(IntegerGen { lo, hi, step, sampler, sequence, label }))
+        Ok(Node::Integer(IntegerGen {
+            lo,
+            hi,
+            step,
+            sampler,
+            sequence,
+            label,
+        }))
     }
 
     /// The integer step implied by `multipleOf`s: an integer `n` is a multiple of `M/10^d`
@@ -78,14 +95,29 @@ impl Compiler {
 
     pub(super) fn build_number(&mut self, f: &Facts, check: &mut bool) -> Result<Node, Problem> {
         let (lo, hi) = open_sides(f);
-        let lo_exclusive = f.minimum.as_ref().is_some_and(|b| b.exclusive && b.value == lo);
-        let hi_exclusive = f.maximum.as_ref().is_some_and(|b| b.exclusive && b.value == hi);
+        let lo_exclusive = f
+            .minimum
+            .as_ref()
+            .is_some_and(|b| b.exclusive && b.value == lo);
+        let hi_exclusive = f
+            .maximum
+            .as_ref()
+            .is_some_and(|b| b.exclusive && b.value == hi);
         if lo > hi || (lo == hi && (lo_exclusive || hi_exclusive)) {
-            return Err(empty_range(f, "number", &format!("{lo}"), &format!("{hi}"), 0.0));
+            return Err(empty_range(
+                f,
+                "number",
+                &format!("{lo}"),
+                &format!("{hi}"),
+                0.0,
+            ));
         }
         let spec = f.knobs.distribution.as_ref();
         let sampler = match spec {
-            Some((spec, at)) if !spec.is_uniform() => Some(spec.bind_float(lo, hi).map_err(|e| Problem::new(at.clone(), e))?),
+            Some((spec, at)) if !spec.is_uniform() => Some(
+                spec.bind_float(lo, hi)
+                    .map_err(|e| Problem::new(at.clone(), e))?,
+            ),
             _ => None,
         };
         let grid = if f.multiple_of.is_empty() {
@@ -94,19 +126,35 @@ impl Compiler {
         } else {
             self.decimal_grid(&f.multiple_of, check)
         };
-        let space = match grid.and_then(|(m, d)| grid_space(lo, hi, lo_exclusive, hi_exclusive, m, d)) {
-            Some(space) => space,
-            None if !f.multiple_of.is_empty() && !*check => {
-                let m = f.multiple_of[0].value;
-                return Err(empty_range(f, "number", &format!("{lo}"), &format!("{hi}"), m));
-            }
-            None => NumberSpace::Interval { lo, hi, lo_exclusive, hi_exclusive },
-        };
+        let space =
+            match grid.and_then(|(m, d)| grid_space(lo, hi, lo_exclusive, hi_exclusive, m, d)) {
+                Some(space) => space,
+                None if !f.multiple_of.is_empty() && !*check => {
+                    let m = f.multiple_of[0].value;
+                    return Err(empty_range(
+                        f,
+                        "number",
+                        &format!("{lo}"),
+                        &format!("{hi}"),
+                        m,
+                    ));
+                }
+                None => NumberSpace::Interval {
+                    lo,
+                    hi,
+                    lo_exclusive,
+                    hi_exclusive,
+                },
+            };
         let label = match spec {
             Some((spec, _)) => format!("{} [{lo}, {hi}]", spec.describe()),
             None => format!("uniform [{lo}, {hi}]"),
         };
-        Ok(Node::Number(NumberGen { space, sampler, label }))
+        Ok(Node::Number(NumberGen {
+            space,
+            sampler,
+            label,
+        }))
     }
 
     /// The common decimal grid of the `multipleOf`s, as (mantissa, decimals).
@@ -114,7 +162,11 @@ impl Compiler {
         let mut grid: Option<(i64, u32)> = None;
         for m in multiples {
             let Some((mantissa, scale)) = decimal(m.value) else {
-                self.note(Severity::Note, m.pointer.clone(), "multipleOf is not a short decimal: values are checked one by one");
+                self.note(
+                    Severity::Note,
+                    m.pointer.clone(),
+                    "multipleOf is not a short decimal: values are checked one by one",
+                );
                 *check = true;
                 return None;
             };
@@ -145,13 +197,40 @@ fn open_sides(f: &Facts) -> (f64, f64) {
 }
 
 fn empty_range(f: &Facts, what: &str, lo: &str, hi: &str, step: f64) -> Problem {
-    let pointer = f.maximum.as_ref().or(f.minimum.as_ref()).map(|b| b.pointer.clone()).unwrap_or_else(|| f.pointer());
+    let pointer = f
+        .maximum
+        .as_ref()
+        .or(f.minimum.as_ref())
+        .map(|b| b.pointer.clone())
+        .unwrap_or_else(|| f.pointer());
     let (min_text, max_text) = (
-        f.minimum.as_ref().map_or("no minimum".to_owned(), |b| format!("{} {}", if b.exclusive { "exclusiveMinimum" } else { "minimum" }, b.value)),
-        f.maximum.as_ref().map_or("no maximum".to_owned(), |b| format!("{} {}", if b.exclusive { "exclusiveMaximum" } else { "maximum" }, b.value)),
+        f.minimum.as_ref().map_or("no minimum".to_owned(), |b| {
+            format!(
+                "{} {}",
+                if b.exclusive {
+                    "exclusiveMinimum"
+                } else {
+                    "minimum"
+                },
+                b.value
+            )
+        }),
+        f.maximum.as_ref().map_or("no maximum".to_owned(), |b| {
+            format!(
+                "{} {}",
+                if b.exclusive {
+                    "exclusiveMaximum"
+                } else {
+                    "maximum"
+                },
+                b.value
+            )
+        }),
     );
     let message = if step > 0.0 && step != 1.0 {
-        format!("no {what} that is a multiple of {step} lies between {lo} and {hi} ({min_text}, {max_text})")
+        format!(
+            "no {what} that is a multiple of {step} lies between {lo} and {hi} ({min_text}, {max_text})"
+        )
     } else {
         format!("no {what} lies between {lo} and {hi} ({min_text}, {max_text})")
     };
@@ -159,7 +238,14 @@ fn empty_range(f: &Facts, what: &str, lo: &str, hi: &str, step: f64) -> Problem 
 }
 
 /// The grid `k * mantissa / 10^decimals` restricted to the interval, if exact in doubles.
-fn grid_space(lo: f64, hi: f64, lo_exclusive: bool, hi_exclusive: bool, mantissa: i64, decimals: u32) -> Option<NumberSpace> {
+fn grid_space(
+    lo: f64,
+    hi: f64,
+    lo_exclusive: bool,
+    hi_exclusive: bool,
+    mantissa: i64,
+    decimals: u32,
+) -> Option<NumberSpace> {
     let denominator = 10f64.powi(decimals as i32);
     let value = |k: i64| (k as f64 * mantissa as f64) / denominator;
     let mut k_lo = (lo * denominator / mantissa as f64).ceil();
@@ -181,7 +267,12 @@ fn grid_space(lo: f64, hi: f64, lo_exclusive: bool, hi_exclusive: bool, mantissa
     while inside_hi(value(k_hi as i64 + 1)) {
         k_hi += 1.0;
     }
-    (k_lo <= k_hi).then_some(NumberSpace::Grid { k_lo: k_lo as i64, k_hi: k_hi as i64, mantissa, denominator })
+    (k_lo <= k_hi).then_some(NumberSpace::Grid {
+        k_lo: k_lo as i64,
+        k_hi: k_hi as i64,
+        mantissa,
+        denominator,
+    })
 }
 
 /// A double as `mantissa / 10^scale` from its shortest decimal form (`0.05` → (5, 2)).
@@ -201,7 +292,10 @@ pub fn decimal(v: f64) -> Option<(i64, u32)> {
     if scale >= 0 {
         (scale <= 15).then_some((mantissa, scale as u32))
     } else {
-        Some((mantissa.checked_mul(10i64.checked_pow((-scale) as u32)?)?, 0))
+        Some((
+            mantissa.checked_mul(10i64.checked_pow((-scale) as u32)?)?,
+            0,
+        ))
     }
 }
 
@@ -212,7 +306,6 @@ fn gcd(a: i64, b: i64) -> i64 {
 fn lcm(a: i64, b: i64) -> Option<i64> {
     (a / gcd(a, b)).checked_mul(b)
 }
-
 
 #[cfg(test)]
 mod tests {
