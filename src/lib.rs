@@ -10,9 +10,11 @@ pub mod generate;
 pub mod rng;
 pub mod schema;
 pub mod sink;
+pub mod synthesizer;
 pub mod table;
 
 pub use error::{Diagnostic, Error, Problem, Severity};
+pub use schema::{Options, RateDefaults};
 pub use table::{FieldInfo, Table};
 
 /// The seed used when the user gives none, so that runs repeat.
