@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::panic::AssertUnwindSafe;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crossbeam_channel::bounded;
@@ -83,11 +84,12 @@ impl Pipeline<'_> {
         let next_claim = AtomicU64::new(0);
         // Chunks at or beyond this index are not needed (an earlier one failed).
         let stop_at = AtomicU64::new(chunks);
+        let panicked = Mutex::new(None);
 
-        std::thread::scope(|scope| {
+        let result = std::thread::scope(|scope| {
             for _ in 0..workers {
                 let (free_rx, done_tx) = (free_rx.clone(), done_tx.clone());
-                let (next_claim, stop_at) = (&next_claim, &stop_at);
+                let (next_claim, stop_at, panicked) = (&next_claim, &stop_at, &panicked);
                 scope.spawn(move || {
                     let mut worker = encoder.worker();
                     while let Ok(mut chunk) = free_rx.recv() {
@@ -101,14 +103,18 @@ impl Pipeline<'_> {
                         let result = match encoded {
                             Ok(result) => result,
                             Err(panic) => {
-                                // Unblock the writer, then let the scope re-raise the panic.
+                                // Unblock the writer; the panic is re-raised on the
+                                // calling thread once the workers are joined.
                                 stop_at.store(0, Ordering::Relaxed);
+                                if let Ok(mut slot) = panicked.lock() {
+                                    slot.get_or_insert(panic);
+                                }
                                 let _ = done_tx.send((
                                     index,
                                     E::Chunk::default(),
                                     Err(ExportError::Cancelled),
                                 ));
-                                std::panic::resume_unwind(panic);
+                                break;
                             }
                         };
                         if result.is_err() {
@@ -152,7 +158,12 @@ impl Pipeline<'_> {
             stop_at.store(0, Ordering::Relaxed);
             drop((done_rx, free_tx, waiting));
             result
-        })
+        });
+        // A worker's panic (a bug) goes on unwinding here, with its own message.
+        if let Some(panic) = panicked.into_inner().ok().flatten() {
+            std::panic::resume_unwind(panic);
+        }
+        result
     }
 
     fn check_cancel(&self) -> Result<(), ExportError> {
@@ -251,6 +262,35 @@ mod tests {
             }
         });
         assert!(matches!(result, Err(ExportError::StdoutClosed)));
+    }
+
+    /// A panicking encoder (a generator bug) must propagate, not hang the writer.
+    #[test]
+    #[should_panic(expected = "generator bug")]
+    fn a_worker_panic_propagates() {
+        struct Panics;
+        impl ChunkEncoder for Panics {
+            type Chunk = Vec<u8>;
+            type Worker<'w> = ();
+            fn worker(&self) {}
+            fn encode(
+                &self,
+                _: &mut (),
+                rows: Range<u64>,
+                _: &mut Vec<u8>,
+            ) -> Result<(), ExportError> {
+                if rows.contains(&50) {
+                    panic!("generator bug");
+                }
+                Ok(())
+            }
+        }
+        let pipeline = Pipeline {
+            chunk_rows: 3,
+            threads: 3,
+            cancel: None,
+        };
+        let _ = pipeline.run(&Panics, 0..1_000, |_, _| Ok(()));
     }
 
     #[test]

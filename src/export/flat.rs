@@ -144,7 +144,8 @@ pub(crate) struct FlatSink<'l, F> {
     mode: Mode,
     /// Renders JSON text for JSON cells.
     json: JsonWriter,
-    error: Option<String>,
+    /// The first misfit of the record: where, and what.
+    error: Option<(String, String)>,
     format: std::marker::PhantomData<F>,
 }
 
@@ -190,10 +191,7 @@ impl<'l, F: CellFormat> FlatSink<'l, F> {
 
     /// Call after each record: the first misfit, if any (`Err((path, message))`).
     pub fn finish_record(&mut self) -> Result<(), (String, String)> {
-        match self.error.take() {
-            Some(message) => Err((self.path(), message)),
-            None => Ok(()),
-        }
+        self.error.take().map_or(Ok(()), Err)
     }
 
     /// The rendered cell of `column`, or `None` when null or absent.
@@ -202,15 +200,17 @@ impl<'l, F: CellFormat> FlatSink<'l, F> {
         (start != u32::MAX).then(|| &self.text[start as usize..end as usize])
     }
 
-    /// Takes the slot the next value lands in, in [`Mode::Walk`].
-    fn take_slot(&mut self) -> Option<&'l Slot> {
-        self.next.take()
-    }
-
     fn render(&mut self, column: usize, write: impl FnOnce(&mut Vec<u8>)) {
         let start = self.text.len();
         write(&mut self.text);
         self.cells[column] = (start as u32, self.text.len() as u32);
+    }
+
+    /// Renders the JSON text in `self.json` into `column`.
+    fn render_json(&mut self, column: usize) {
+        let json = std::mem::take(&mut self.json.buf);
+        self.render(column, |out| F::json(out, utf8(&json)));
+        self.json.buf = json;
     }
 
     fn is_json(&self, column: usize) -> bool {
@@ -226,16 +226,14 @@ impl<'l, F: CellFormat> FlatSink<'l, F> {
         match &mut self.mode {
             Mode::Skip { .. } => {}
             Mode::Capture { .. } => as_json(&mut self.json),
-            Mode::Walk => match self.take_slot() {
+            Mode::Walk => match self.next.take() {
                 None => {}
                 Some(Slot::Column(column)) => {
                     let column = *column;
                     if self.is_json(column) {
                         self.json.buf.clear();
                         as_json(&mut self.json);
-                        let json = std::mem::take(&mut self.json.buf);
-                        self.render(column, |out| F::json(out, utf8(&json)));
-                        self.json.buf = json;
+                        self.render_json(column);
                     } else {
                         self.render(column, as_cell);
                     }
@@ -253,7 +251,7 @@ impl<'l, F: CellFormat> FlatSink<'l, F> {
                 *depth += 1;
                 begin_json(&mut self.json, is_object);
             }
-            Mode::Walk => match self.take_slot() {
+            Mode::Walk => match self.next.take() {
                 None => self.mode = Mode::Skip { depth: 1 },
                 Some(Slot::Column(column)) => {
                     self.mode = Mode::Capture {
@@ -295,9 +293,7 @@ impl<'l, F: CellFormat> FlatSink<'l, F> {
                 }
                 if done {
                     self.mode = Mode::Walk;
-                    let json = std::mem::take(&mut self.json.buf);
-                    self.render(column, |out| F::json(out, utf8(&json)));
-                    self.json.buf = json;
+                    self.render_json(column);
                 }
             }
             Mode::Walk => {
@@ -308,11 +304,12 @@ impl<'l, F: CellFormat> FlatSink<'l, F> {
 
     fn misfit(&mut self, message: &str) {
         if self.error.is_none() {
-            self.error = Some(message.to_owned());
+            self.error = Some((self.path(), message.to_owned()));
         }
     }
 
-    /// The dotted path of the innermost open object, for error messages.
+    /// The dotted path of the value being written (the last key of each open object),
+    /// for error messages.
     fn path(&self) -> String {
         let mut names = Vec::new();
         for object in &self.open {
@@ -345,7 +342,7 @@ impl<F: CellFormat> Sink for FlatSink<'_, F> {
     fn null(&mut self) {
         if let Mode::Walk = self.mode {
             // Null is an empty cell in every column; a null object empties its columns.
-            if let Some(Slot::Column(column)) = self.take_slot() {
+            if let Some(Slot::Column(column)) = self.next.take() {
                 self.cells[*column] = UNSET;
             }
         } else {
@@ -396,5 +393,107 @@ impl<F: CellFormat> Sink for FlatSink<'_, F> {
     }
     fn end_array(&mut self) {
         self.end(false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::csv::Csv;
+    use crate::export::shape::derive;
+    use serde_json::json;
+
+    fn layout() -> FlatLayout {
+        FlatLayout::new(&derive(&json!({
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "address": {"type": "object", "properties": {"city": {"type": "string"}, "geo": {
+                    "type": "object", "properties": {"lat": {"type": "number"}}
+                }}, "required": ["city"]},
+                "any": {}
+            },
+            "required": ["id", "address"]
+        })))
+    }
+
+    fn cells(
+        layout: &FlatLayout,
+        record: serde_json::Value,
+    ) -> Result<Vec<Option<String>>, (String, String)> {
+        let mut sink = FlatSink::<Csv>::new(layout);
+        sink.start_record();
+        sink.value(&record);
+        sink.finish_record()?;
+        Ok((0..layout.columns.len())
+            .map(|c| sink.cell(c).map(|b| String::from_utf8(b.to_vec()).unwrap()))
+            .collect())
+    }
+
+    #[test]
+    fn columns_are_dotted_paths_in_schema_order() {
+        let layout = layout();
+        let names: Vec<(&str, bool)> = layout
+            .columns
+            .iter()
+            .map(|c| (c.name.as_str(), c.not_null))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("id", true),
+                ("address.city", true),
+                ("address.geo.lat", false),
+                ("any", false)
+            ]
+        );
+    }
+
+    #[test]
+    fn records_land_in_their_cells() {
+        let layout = layout();
+        let got = cells(
+            &layout,
+            json!({"extra": {"deep": [1]}, "address": {"geo": null, "city": "a,b"}, "id": 7, "any": {"x": [true]}}),
+        )
+        .unwrap();
+        let want = [
+            Some("7"),
+            Some("\"a,b\""),
+            None,
+            Some("\"{\"\"x\"\":[true]}\""),
+        ];
+        assert_eq!(
+            got,
+            want.map(|c| c.map(str::to_owned)),
+            "unknown keys skipped, any order"
+        );
+        let got = cells(
+            &layout,
+            json!({"id": 1, "address": {"city": "x"}, "any": "text"}),
+        )
+        .unwrap();
+        assert_eq!(
+            got[3].as_deref(),
+            Some("\"\"\"text\"\"\""),
+            "JSON columns hold JSON text"
+        );
+    }
+
+    #[test]
+    fn a_scalar_where_an_object_belongs_is_reported_with_its_path() {
+        let layout = layout();
+        let error = cells(
+            &layout,
+            json!({"id": 1, "address": {"city": "x", "geo": 5}}),
+        )
+        .unwrap_err();
+        assert_eq!(
+            error,
+            (
+                "address.geo".to_owned(),
+                "expected an object, got a scalar".to_owned()
+            )
+        );
     }
 }

@@ -29,6 +29,8 @@ mod output;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod progress;
+#[cfg(feature = "parquet")]
+mod rfc3339;
 mod shape;
 mod source;
 mod sql;
@@ -69,9 +71,7 @@ pub fn export_sources<R: RowSource>(
     opts: &ExportOptions,
 ) -> Result<ExportSummary, ExportError> {
     let started = Instant::now();
-    if opts.format == Format::Parquet && !cfg!(feature = "parquet") {
-        return Err(ExportError::ParquetUnavailable);
-    }
+    check_available(opts.format)?;
     let names: Vec<&str> = sources.iter().map(|s| s.name()).collect();
     let targets = plan_targets(&names, opts)?;
     // Build every validator before writing anything: a bad schema fails fast.
@@ -115,9 +115,7 @@ pub fn export_to_writer<R: RowSource>(
     opts: &ExportOptions,
     out: &mut (dyn Write + Send),
 ) -> Result<TableSummary, ExportError> {
-    if opts.format == Format::Parquet && !cfg!(feature = "parquet") {
-        return Err(ExportError::ParquetUnavailable);
-    }
+    check_available(opts.format)?;
     let rows = Rows::new(source, opts.validate)?;
     let mut out = Destination::writer(out);
     let written = export_table(&rows, opts, &mut out)?;
@@ -151,29 +149,47 @@ fn export_table<R: RowSource>(
     let range = shard.rows(total, align);
     let written = range.end - range.start;
     let progress = Progress::new(rows.table(), written, opts.quiet);
-    let mut pipeline = Pipeline {
-        chunk_rows: text::CHUNK_ROWS,
+    let pipeline = Pipeline {
+        chunk_rows: chunk_rows(opts.format),
         threads: opts.worker_threads(),
         cancel: opts.cancel.as_deref(),
     };
-    if opts.format == Format::Parquet {
+    match opts.format {
         #[cfg(feature = "parquet")]
-        {
-            pipeline.chunk_rows = parquet::ROW_GROUP_ROWS;
-            parquet::write(rows, range, &pipeline, out, &progress)?;
+        Format::Parquet => parquet::write(rows, range, &pipeline, out, &progress)?,
+        #[cfg(not(feature = "parquet"))]
+        Format::Parquet => return Err(ExportError::ParquetUnavailable),
+        format => {
+            let job = TextJob {
+                rows,
+                format,
+                total,
+                range,
+                first: shard.is_first(),
+                last: shard.is_last(),
+            };
+            job.write(&pipeline, out, &progress)?;
         }
-    } else {
-        let job = TextJob {
-            rows,
-            format: opts.format,
-            total,
-            range,
-            first: shard.is_first(),
-            last: shard.is_last(),
-        };
-        job.write(&pipeline, out, &progress)?;
     }
     Ok(written)
+}
+
+/// Refuses parquet, before any file is touched, in a build without it.
+fn check_available(format: Format) -> Result<(), ExportError> {
+    if format == Format::Parquet && !cfg!(feature = "parquet") {
+        return Err(ExportError::ParquetUnavailable);
+    }
+    Ok(())
+}
+
+/// Rows per chunk of work: a parquet row group, or a run of text lines.
+fn chunk_rows(format: Format) -> u64 {
+    #[cfg(feature = "parquet")]
+    if format == Format::Parquet {
+        return parquet::ROW_GROUP_ROWS;
+    }
+    let _ = format;
+    text::CHUNK_ROWS
 }
 
 /// One output: a file (or stdout) and the tables written into it, in order.

@@ -261,7 +261,7 @@ mod tests {
                         let rows = Shard { index, count }.rows(total, align);
                         assert_eq!(rows.start, next, "{total} {index}/{count} align {align}");
                         assert!(rows.start <= rows.end);
-                        assert!(rows.start % align == 0 || rows.start == total);
+                        assert!(rows.start.is_multiple_of(align) || rows.start == total);
                         next = rows.end;
                     }
                     assert_eq!(next, total);

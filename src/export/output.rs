@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use super::ExportError;
 
-const BUFFER_BYTES: usize = 1 << 20;
+/// Chunks larger than this skip the buffer and go straight to the file.
+const BUFFER_BYTES: usize = 64 << 10;
 
 /// An open output: standard output, or a temporary file that becomes `target` on
 /// [`Destination::commit`]. Dropping it uncommitted removes the temporary.
@@ -64,6 +65,7 @@ impl<'a> Destination<'a> {
             let writer = BufWriter::with_capacity(BUFFER_BYTES, file);
             return Ok(Destination::new(Sink::Special(target.to_owned(), writer)));
         }
+        remove_stale_temps(target);
         let temp = temp_path(target);
         let file = OpenOptions::new()
             .write(true)
@@ -189,6 +191,35 @@ fn temp_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.synthtune-tmp-{}", std::process::id()))
 }
 
+/// Removes temporaries of `target` left behind by killed runs (Ctrl-C kills the process
+/// before any cleanup can run): those whose process no longer exists. Only where
+/// `/proc` tells (Linux); elsewhere they stay, hidden, until removed by hand.
+fn remove_stale_temps(target: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Some(name) = target.file_name() else {
+        return;
+    };
+    let prefix = format!(".{}.synthtune-tmp-", name.to_string_lossy());
+    let dir = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// An existing file that is neither a regular file nor a directory: a device or a pipe.
 fn is_special(target: &Path) -> bool {
     std::fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir())
@@ -241,6 +272,17 @@ mod tests {
             check_target(dir.path(), true),
             Err(ExportError::IsDirectory { .. })
         ));
+
+        // A temporary left by a killed run is swept; a live run's is not.
+        let stale = target.with_file_name(".out.ndjson.synthtune-tmp-4294967295");
+        let live =
+            target.with_file_name(format!(".out.ndjson.synthtune-tmp-{}", std::process::id()));
+        std::fs::write(&stale, "left by a killed run").unwrap();
+        std::fs::write(&live, "in progress").unwrap();
+        remove_stale_temps(&target);
+        assert!(!stale.exists() || !Path::new("/proc/self").exists());
+        assert!(live.exists());
+        std::fs::remove_file(&live).unwrap();
 
         // A device is written in place: nothing is created beside it.
         let null = Path::new("/dev/null");

@@ -11,13 +11,13 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use arrow::array::{
-    ArrayBuilder, ArrayRef, BooleanBuilder, Float64Builder, Int64Builder, ListArray,
-    NullBufferBuilder, StringBuilder, StructArray,
+use arrow_array::builder::{
+    ArrayBuilder, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, NullBufferBuilder,
+    StringBuilder, TimestampMicrosecondBuilder,
 };
-use arrow::buffer::{OffsetBuffer, ScalarBuffer};
-use arrow::compute::{CastOptions, cast_with_options};
-use arrow::datatypes::{DataType, Field, FieldRef, Fields, Schema, SchemaRef, TimeUnit};
+use arrow_array::{ArrayRef, ListArray, StructArray};
+use arrow_buffer::{OffsetBuffer, ScalarBuffer};
+use arrow_schema::{DataType, Field, FieldRef, Fields, Schema, SchemaRef, TimeUnit};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_writer::{ArrowColumnChunk, ArrowRowGroupWriterFactory, compute_leaves};
 use parquet::basic::Compression;
@@ -29,6 +29,7 @@ use super::ExportError;
 use super::engine::{ChunkEncoder, Pipeline};
 use super::output::Destination;
 use super::progress::Progress;
+use super::rfc3339::{parse_date, parse_date_time};
 use super::shape::{self, Kind, Node, TextFormat};
 use super::source::{RowSource, Rows};
 
@@ -277,8 +278,10 @@ enum BuilderKind {
     Integer(Int64Builder),
     Number(Float64Builder),
     Boolean(BooleanBuilder),
-    /// Text (cast to a timestamp or date at the end, per its format) and JSON text.
-    Text(StringBuilder, TextFormat),
+    Text(StringBuilder),
+    DateTime(TimestampMicrosecondBuilder),
+    Date(Date32Builder),
+    /// Anything, as JSON text.
     Json(StringBuilder),
     Struct {
         fields: Fields,
@@ -300,7 +303,11 @@ impl Builder {
             Kind::Integer => BuilderKind::Integer(Int64Builder::new()),
             Kind::Number => BuilderKind::Number(Float64Builder::new()),
             Kind::Boolean => BuilderKind::Boolean(BooleanBuilder::new()),
-            Kind::Text(format) => BuilderKind::Text(StringBuilder::new(), *format),
+            Kind::Text(TextFormat::Plain) => BuilderKind::Text(StringBuilder::new()),
+            Kind::Text(TextFormat::DateTime) => {
+                BuilderKind::DateTime(TimestampMicrosecondBuilder::new().with_timezone(UTC))
+            }
+            Kind::Text(TextFormat::Date) => BuilderKind::Date(Date32Builder::new()),
             Kind::Json => BuilderKind::Json(StringBuilder::new()),
             Kind::Object(properties) => {
                 let DataType::Struct(fields) = data_type(node) else {
@@ -339,8 +346,13 @@ impl Builder {
             }
             Some(value) => value,
         };
-        let wrong =
-            |expected: &str| Err((None, format!("expected {expected}, got {}", kind_of(value))));
+        let wrong = |expected: &str| {
+            let got = match value {
+                Value::String(_) => value.to_string(),
+                _ => kind_of(value).to_owned(),
+            };
+            Err((None, format!("expected {expected}, got {got}")))
+        };
         match &mut self.kind {
             BuilderKind::Integer(b) => match value.as_i64() {
                 Some(v) => b.append_value(v),
@@ -354,9 +366,17 @@ impl Builder {
                 Some(v) => b.append_value(v),
                 None => return wrong("a boolean"),
             },
-            BuilderKind::Text(b, _) => match value.as_str() {
+            BuilderKind::Text(b) => match value.as_str() {
                 Some(v) => b.append_value(v),
                 None => return wrong("a string"),
+            },
+            BuilderKind::DateTime(b) => match value.as_str().and_then(parse_date_time) {
+                Some(v) => b.append_value(v),
+                None => return wrong("an RFC 3339 date-time"),
+            },
+            BuilderKind::Date(b) => match value.as_str().and_then(parse_date) {
+                Some(v) => b.append_value(v),
+                None => return wrong("an RFC 3339 date"),
             },
             BuilderKind::Json(b) => b.append_value(value.to_string()),
             BuilderKind::Struct {
@@ -398,7 +418,9 @@ impl Builder {
             BuilderKind::Integer(b) => b.append_null(),
             BuilderKind::Number(b) => b.append_null(),
             BuilderKind::Boolean(b) => b.append_null(),
-            BuilderKind::Text(b, _) | BuilderKind::Json(b) => b.append_null(),
+            BuilderKind::Text(b) | BuilderKind::Json(b) => b.append_null(),
+            BuilderKind::DateTime(b) => b.append_null(),
+            BuilderKind::Date(b) => b.append_null(),
             BuilderKind::Struct {
                 children, nulls, ..
             } => {
@@ -419,32 +441,23 @@ impl Builder {
             BuilderKind::Integer(b) => b.len(),
             BuilderKind::Number(b) => b.len(),
             BuilderKind::Boolean(b) => b.len(),
-            BuilderKind::Text(b, _) | BuilderKind::Json(b) => b.len(),
+            BuilderKind::Text(b) | BuilderKind::Json(b) => b.len(),
+            BuilderKind::DateTime(b) => b.len(),
+            BuilderKind::Date(b) => b.len(),
             BuilderKind::Struct { nulls, .. } | BuilderKind::List { nulls, .. } => nulls.len(),
         }
     }
 
     /// The array of everything appended; the builder starts over empty.
     fn finish(&mut self) -> Result<ArrayRef, Misfit> {
-        let invalid = |e: arrow::error::ArrowError| (None, e.to_string());
+        let invalid = |e: arrow_schema::ArrowError| (None, e.to_string());
         Ok(match &mut self.kind {
             BuilderKind::Integer(b) => Arc::new(b.finish()),
             BuilderKind::Number(b) => Arc::new(b.finish()),
             BuilderKind::Boolean(b) => Arc::new(b.finish()),
-            BuilderKind::Json(b) | BuilderKind::Text(b, TextFormat::Plain) => Arc::new(b.finish()),
-            BuilderKind::Text(b, format) => {
-                let target = if *format == TextFormat::Date {
-                    DataType::Date32
-                } else {
-                    DataType::Timestamp(TimeUnit::Microsecond, Some(UTC.into()))
-                };
-                let text: ArrayRef = Arc::new(b.finish());
-                let options = CastOptions {
-                    safe: false,
-                    ..CastOptions::default()
-                };
-                cast_with_options(&text, &target, &options).map_err(invalid)?
-            }
+            BuilderKind::Text(b) | BuilderKind::Json(b) => Arc::new(b.finish()),
+            BuilderKind::DateTime(b) => Arc::new(b.finish()),
+            BuilderKind::Date(b) => Arc::new(b.finish()),
             BuilderKind::Struct {
                 fields,
                 names,
@@ -482,4 +495,77 @@ impl Builder {
 /// List offsets are `i32`; a row group's list items stay far below 2³¹.
 fn offset(len: usize) -> i32 {
     i32::try_from(len).unwrap_or(i32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{Array, Date32Array, TimestampMicrosecondArray};
+
+    fn builder(kind: Kind) -> Builder {
+        Builder::new(
+            &Node {
+                kind,
+                nullable: true,
+            },
+            true,
+        )
+    }
+
+    #[test]
+    fn date_times_become_utc_timestamps_and_dates_dates() {
+        let mut times = builder(Kind::Text(TextFormat::DateTime));
+        times
+            .append(Some(&Value::from("2024-01-01T12:34:56+02:00")))
+            .unwrap();
+        times.append(None).unwrap();
+        let array = times.finish().unwrap();
+        let array = array
+            .as_any()
+            .downcast_ref::<TimestampMicrosecondArray>()
+            .unwrap();
+        assert_eq!(
+            (array.value(0), array.is_null(1)),
+            (1_704_105_296_000_000, true)
+        );
+        assert_eq!(array.timezone(), Some(UTC));
+        let error = times.append(Some(&Value::from("yesterday"))).unwrap_err();
+        assert_eq!(error.1, "expected an RFC 3339 date-time, got \"yesterday\"");
+
+        let mut dates = builder(Kind::Text(TextFormat::Date));
+        dates.append(Some(&Value::from("1970-01-02"))).unwrap();
+        let array = dates.finish().unwrap();
+        assert_eq!(
+            array
+                .as_any()
+                .downcast_ref::<Date32Array>()
+                .unwrap()
+                .value(0),
+            1
+        );
+    }
+
+    #[test]
+    fn a_misfit_names_its_path() {
+        let node = Node {
+            kind: Kind::Array(Box::new(Node {
+                kind: Kind::Integer,
+                nullable: false,
+            })),
+            nullable: false,
+        };
+        let mut builder = Builder::new(&node, false);
+        let error = builder
+            .append(Some(&serde_json::json!([1, "two"])))
+            .unwrap_err();
+        assert_eq!(
+            prefix("counts", error),
+            (
+                Some("counts[]".into()),
+                "expected an integer, got \"two\"".into()
+            )
+        );
+        let error = builder.append(None).unwrap_err();
+        assert_eq!(error.1, "is required and not nullable, but missing");
+    }
 }

@@ -196,13 +196,13 @@ struct SqlRecords {
 impl RecordFormat for SqlRecords {
     type Cells = Sql;
     fn write(&self, row: u64, record: &FlatSink<'_, Sql>, columns: usize, out: &mut Vec<u8>) {
-        if row % sql::BATCH_ROWS == 0 {
+        if row.is_multiple_of(sql::BATCH_ROWS) {
             out.extend_from_slice(&self.insert);
         } else {
             out.extend_from_slice(b",\n");
         }
         sql::write_record(record, columns, out);
-        if (row + 1) % sql::BATCH_ROWS == 0 || row + 1 == self.total {
+        if (row + 1).is_multiple_of(sql::BATCH_ROWS) || row + 1 == self.total {
             out.extend_from_slice(b";\n");
         }
     }
