@@ -39,6 +39,9 @@ struct Common {
     /// Share of records leaving out optional fields that set no absent_rate.
     #[arg(long, global = true, value_parser = probability)]
     absent_rate: Option<f64>,
+    /// Share of deliberately invalid values in every scalar field (off by default).
+    #[arg(long, global = true, value_parser = probability)]
+    noise: Option<f64>,
 }
 
 fn probability(s: &str) -> Result<f64, String> {
@@ -57,6 +60,7 @@ impl Common {
             rates: RateDefaults {
                 null_rate: self.null_rate.unwrap_or(defaults.null_rate),
                 absent_rate: self.absent_rate.unwrap_or(defaults.absent_rate),
+                noise: self.noise.unwrap_or(defaults.noise),
             },
             ..Options::default()
         }

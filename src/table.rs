@@ -80,10 +80,11 @@ impl Table {
         }
     }
 
-    /// Writes row `row` under `seed` into `out`.
-    pub fn write_row<S: Sink>(&self, seed: u64, row: u64, out: &mut S) {
+    /// Writes row `row` under `seed` into `out`; returns how many deliberately invalid
+    /// values (`noise`) it holds, so that a validator can tell them from real failures.
+    pub fn write_row<S: Sink>(&self, seed: u64, row: u64, out: &mut S) -> u32 {
         self.plan
-            .generate(table_key(seed, self.name_hash), row, out);
+            .generate(table_key(seed, self.name_hash), row, out)
     }
 
     /// Row `row` under `seed`, as a `Value`.

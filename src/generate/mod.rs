@@ -10,6 +10,7 @@ pub mod distribution;
 pub mod domain;
 pub mod fields;
 pub mod format;
+pub mod noise;
 pub mod number;
 pub mod object;
 pub mod pattern;
@@ -54,6 +55,8 @@ pub enum Node {
     Checked(Box<CheckedGen>),
     /// Never repeats across the dataset.
     Unique(Box<unique::UniqueGen>),
+    /// Sometimes a deliberately invalid value.
+    Noisy(noise::NoiseGen),
     /// A user-written generator (always inside a `Checked`).
     Custom(std::sync::Arc<dyn crate::synthesizer::Synthesizer>),
     /// A recursive reference: generates `Plan::recursive[i]` one level deeper.
@@ -72,6 +75,8 @@ pub struct Ctx<'p> {
     /// value (no optional keys, shortest arrays), which satisfies most
     /// `unevaluated*`/`maxProperties`/`dependentSchemas` schemas.
     pub minimal: bool,
+    /// How many deliberately bad values (`noise`) this row holds.
+    pub noisy: u32,
     /// A reusable buffer for string generators (strings are leaves, so one suffices).
     pub scratch: String,
 }
@@ -98,6 +103,7 @@ impl Node {
             Node::Union(g) => g.generate(ctx, key, out),
             Node::Checked(g) => g.generate(ctx, key, out),
             Node::Unique(g) => g.generate(ctx, key, out),
+            Node::Noisy(g) => g.generate(ctx, key, out),
             Node::Custom(s) => out.value(&s.generate(&mut crate::rng::rng_for(key), ctx.row)),
             Node::Recurse(i) => {
                 ctx.depth += 1;
@@ -128,6 +134,7 @@ impl Node {
             Node::Checked(g) => g.inner().type_names(plan, out),
             Node::Recurse(_) => push("object"),
             Node::Custom(_) => push("any"),
+            Node::Noisy(g) => g.inner.type_names(plan, out),
             Node::Unique(g) => match &g.kind {
                 unique::UniqueKind::Integer { .. } => push("integer"),
                 unique::UniqueKind::Listed(vs) => vs.iter().for_each(|v| push(value_type(v))),
@@ -153,6 +160,7 @@ impl Node {
             Node::Checked(g) => format!("{} (checked)", g.inner().describe()),
             Node::Recurse(_) => "recursive".into(),
             Node::Custom(s) => format!("synthesizer {s:?}"),
+            Node::Noisy(g) => format!("{} with {:.1}% noise", g.inner.describe(), g.rate * 100.0),
             Node::Unique(g) => g.describe(match &g.kind {
                 unique::UniqueKind::Integer { lo, step } => {
                     format!("integer from {lo} step {step}")
@@ -185,8 +193,8 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Writes the value for `row`, whose key is `key`.
-    pub fn generate<S: Sink>(&self, table_key: u64, row: u64, out: &mut S) {
+    /// Writes the value for `row`; returns how many deliberately bad values it holds.
+    pub fn generate<S: Sink>(&self, table_key: u64, row: u64, out: &mut S) -> u32 {
         let key = crate::rng::mix(table_key, row);
         let mut ctx = Ctx {
             plan: self,
@@ -194,9 +202,11 @@ impl Plan {
             row,
             depth: 0,
             minimal: false,
+            noisy: 0,
             scratch: String::new(),
         };
         self.root.generate(&mut ctx, key, out);
+        ctx.noisy
     }
 
     /// The fewest distinct values any unique field has, with its pointer: the most rows
@@ -235,6 +245,7 @@ impl Plan {
                     row: 0,
                     depth: 0,
                     minimal: false,
+                    noisy: 0,
                     scratch: String::new(),
                 };
                 let start = std::time::Instant::now();

@@ -41,6 +41,8 @@ pub struct Compiler {
 pub struct RateDefaults {
     pub null_rate: f64,
     pub absent_rate: f64,
+    /// Share of deliberately invalid values in every scalar field (`--noise`).
+    pub noise: f64,
 }
 
 impl Default for RateDefaults {
@@ -48,6 +50,7 @@ impl Default for RateDefaults {
         RateDefaults {
             null_rate: 0.05,
             absent_rate: 0.0,
+            noise: 0.0,
         }
     }
 }
@@ -502,10 +505,9 @@ impl Compiler {
             node = self.make_unique(&f, node)?;
         }
         if check {
-            self.checked(node, &f.locs)
-        } else {
-            Ok(node)
+            node = self.checked(node, &f.locs)?;
         }
+        self.with_noise(&f, node)
     }
 
     fn recursion_slot(&mut self, target: Loc) -> usize {

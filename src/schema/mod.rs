@@ -6,6 +6,7 @@ pub mod document;
 pub mod facts;
 mod keys;
 pub mod knobs;
+mod noise;
 mod numbers;
 mod objects;
 mod strings;
