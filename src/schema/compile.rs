@@ -616,7 +616,19 @@ impl Compiler {
                 format!("no branch can be satisfied; the first: {p}"),
             ));
         }
-        let weights = self.branch_weights(&f, &group, &nodes, &names, &kept)?;
+        let mut weights = self.branch_weights(&f, &group, &nodes, &names, &kept)?;
+        // Any anyOf branch will do: unless weights say otherwise, take the ones generated
+        // exactly over those found by trial (pydantic's Decimal is a number or a string
+        // with a look-ahead pattern: the number it is).
+        let exact = |n: &Node| !matches!(n, Node::Checked(_));
+        let exact_value = |n: &Node| exact(n) && !matches!(n, Node::Null);
+        if !group.exclusive && f.knobs.weights.is_none() && nodes.iter().any(exact_value) {
+            for (w, n) in weights.iter_mut().zip(&nodes) {
+                if !exact(n) {
+                    *w = 0.0;
+                }
+            }
+        }
         let exclusive_ok = !group.exclusive || Signature::pairwise_disjoint(&signatures);
         let node = if nodes.len() == 1 {
             nodes.pop().expect("one node")
