@@ -877,9 +877,11 @@ impl Compiler {
         candidates.retain(|v| validator.is_valid(v));
         if candidates.is_empty() {
             let what = if listed_by_knob {
-                "none of the listed values"
+                "none of the listed values".to_owned()
+            } else if let Some(c) = f.consts.first() {
+                format!("const {}", c.value)
             } else {
-                "no enum value"
+                "no enum value".to_owned()
             };
             return Err(
                 Problem::new(at, format!("{what} satisfies the other constraints here"))

@@ -227,14 +227,15 @@ fn empty_range(f: &Facts, what: &str, lo: &str, hi: &str, step: f64) -> Problem 
             )
         }),
     );
-    let message = if step > 0.0 && step != 1.0 {
-        format!(
+    if step > 0.0 && step != 1.0 {
+        let message = format!(
             "no {what} that is a multiple of {step} lies between {lo} and {hi} ({min_text}, {max_text})"
-        )
+        );
+        Problem::new(pointer, message).hint("widen the range or change multipleOf")
     } else {
-        format!("no {what} lies between {lo} and {hi} ({min_text}, {max_text})")
-    };
-    Problem::new(pointer, message).hint("make the minimum smaller than the maximum")
+        let message = format!("no {what} lies between {lo} and {hi} ({min_text}, {max_text})");
+        Problem::new(pointer, message).hint("make the minimum smaller than the maximum")
+    }
 }
 
 /// The grid `k * mantissa / 10^decimals` restricted to the interval, if exact in doubles.
