@@ -876,17 +876,18 @@ impl Compiler {
         let names_before: Vec<Vec<String>> = before.iter().map(value_names).collect();
         candidates.retain(|v| validator.is_valid(v));
         if candidates.is_empty() {
-            let what = if listed_by_knob {
-                "none of the listed values".to_owned()
+            let message = if listed_by_knob {
+                "none of the listed values satisfies the other constraints here".to_owned()
             } else if let Some(c) = f.consts.first() {
-                format!("const {}", c.value)
+                format!(
+                    "const {} does not satisfy the other constraints here",
+                    c.value
+                )
             } else {
-                "no enum value".to_owned()
+                "no enum value satisfies the other constraints here".to_owned()
             };
-            return Err(
-                Problem::new(at, format!("{what} satisfies the other constraints here"))
-                    .hint("make the values meet the schema, or relax the schema"),
-            );
+            return Err(Problem::new(at, message)
+                .hint("make the values meet the schema, or relax the schema"));
         }
         if candidates.len() < before.len() {
             let dropped: Vec<String> = before
