@@ -11,6 +11,12 @@ pub trait Sink {
     fn int(&mut self, v: i64);
     /// A finite number.
     fn float(&mut self, v: f64);
+    /// The number `units / 10^decimals` (equal to `v`), which a text writer can print
+    /// exactly without a float-to-decimal conversion.
+    fn decimal(&mut self, v: f64, units: i64, decimals: u32) {
+        let _ = (units, decimals);
+        self.float(v);
+    }
     fn str(&mut self, v: &str);
     fn begin_object(&mut self);
     /// The key of the next value inside the current object.
@@ -131,6 +137,29 @@ pub fn write_json_string(buf: &mut Vec<u8>, s: &str) {
     buf.push(b'"');
 }
 
+/// Writes `units / 10^decimals` in plain decimal notation, without trailing zeros
+/// (`8360, 2` → `83.6`; `8300, 2` → `83.0`, so the value still reads as a number with a
+/// fraction, as serde_json prints it).
+pub fn write_decimal(buf: &mut Vec<u8>, units: i64, decimals: u32) {
+    let mut digits = itoa::Buffer::new();
+    let text = digits.format(units.unsigned_abs());
+    if units < 0 {
+        buf.push(b'-');
+    }
+    let d = decimals as usize;
+    let (int, frac) = if text.len() > d { text.split_at(text.len() - d) } else { ("0", text) };
+    buf.extend_from_slice(int.as_bytes());
+    buf.push(b'.');
+    let pad = d.saturating_sub(frac.len());
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        buf.push(b'0');
+    } else {
+        buf.extend(std::iter::repeat_n(b'0', pad));
+        buf.extend_from_slice(frac.as_bytes());
+    }
+}
+
 /// Writes a finite number the way serde_json would (shortest round-trip form).
 pub fn write_json_float(buf: &mut Vec<u8>, v: f64) {
     if v.is_finite() {
@@ -159,6 +188,10 @@ impl Sink for JsonWriter {
     fn float(&mut self, v: f64) {
         self.before_value();
         write_json_float(&mut self.buf, v);
+    }
+    fn decimal(&mut self, _v: f64, units: i64, decimals: u32) {
+        self.before_value();
+        write_decimal(&mut self.buf, units, decimals);
     }
     fn str(&mut self, v: &str) {
         self.before_value();
@@ -275,6 +308,17 @@ impl Sink for ValueSink {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn decimals_print_like_serde() {
+        for (units, decimals) in [(8360, 2), (8300, 2), (5, 2), (-5, 2), (1, 3), (123_456, 2), (0, 2), (7, 0), (-1_000_050, 4)] {
+            let mut buf = Vec::new();
+            write_decimal(&mut buf, units, decimals);
+            let v = units as f64 / 10f64.powi(decimals as i32);
+            let expected = serde_json::to_string(&v).unwrap();
+            assert_eq!(String::from_utf8(buf).unwrap(), expected, "{units} / 10^{decimals}");
+        }
+    }
 
     #[test]
     fn writer_and_value_sink_agree_with_serde() {

@@ -34,7 +34,7 @@ pub use union::UnionGen;
 
 /// How deep recursive references may nest before generation steers towards the
 /// shortest way out (the non-recursive branch, the empty array, the absent key).
-pub const MAX_RECURSION: u32 = 3;
+pub const MAX_RECURSION: u32 = 2;
 
 /// One generator in the tree.
 #[derive(Debug)]
