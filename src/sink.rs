@@ -147,7 +147,11 @@ pub fn write_decimal(buf: &mut Vec<u8>, units: i64, decimals: u32) {
         buf.push(b'-');
     }
     let d = decimals as usize;
-    let (int, frac) = if text.len() > d { text.split_at(text.len() - d) } else { ("0", text) };
+    let (int, frac) = if text.len() > d {
+        text.split_at(text.len() - d)
+    } else {
+        ("0", text)
+    };
     buf.extend_from_slice(int.as_bytes());
     buf.push(b'.');
     let pad = d.saturating_sub(frac.len());
@@ -311,12 +315,26 @@ mod tests {
 
     #[test]
     fn decimals_print_like_serde() {
-        for (units, decimals) in [(8360, 2), (8300, 2), (5, 2), (-5, 2), (1, 3), (123_456, 2), (0, 2), (7, 0), (-1_000_050, 4)] {
+        for (units, decimals) in [
+            (8360, 2),
+            (8300, 2),
+            (5, 2),
+            (-5, 2),
+            (1, 3),
+            (123_456, 2),
+            (0, 2),
+            (7, 0),
+            (-1_000_050, 4),
+        ] {
             let mut buf = Vec::new();
             write_decimal(&mut buf, units, decimals);
             let v = units as f64 / 10f64.powi(decimals as i32);
             let expected = serde_json::to_string(&v).unwrap();
-            assert_eq!(String::from_utf8(buf).unwrap(), expected, "{units} / 10^{decimals}");
+            assert_eq!(
+                String::from_utf8(buf).unwrap(),
+                expected,
+                "{units} / 10^{decimals}"
+            );
         }
     }
 

@@ -105,9 +105,17 @@ pub struct NumberGen {
 impl NumberGen {
     pub fn generate<S: Sink>(&self, key: u64, out: &mut S) {
         match self.space {
-            NumberSpace::Grid { mantissa, denominator, .. } => {
+            NumberSpace::Grid {
+                mantissa,
+                denominator,
+                ..
+            } => {
                 let units = self.draw_grid(key) * mantissa;
-                out.decimal(units as f64 / denominator, units, denominator.log10() as u32);
+                out.decimal(
+                    units as f64 / denominator,
+                    units,
+                    denominator.log10() as u32,
+                );
             }
             NumberSpace::Interval { .. } => out.float(self.draw(key)),
         }
@@ -115,7 +123,13 @@ impl NumberGen {
 
     /// The grid index `k` of a grid number.
     fn draw_grid(&self, key: u64) -> i64 {
-        let NumberSpace::Grid { k_lo, k_hi, mantissa, denominator } = self.space else {
+        let NumberSpace::Grid {
+            k_lo,
+            k_hi,
+            mantissa,
+            denominator,
+        } = self.space
+        else {
             return 0;
         };
         let mut rng = rng_for(key);
@@ -133,9 +147,11 @@ impl NumberGen {
     fn draw(&self, key: u64) -> f64 {
         let mut rng = rng_for(key);
         match self.space {
-            NumberSpace::Grid { mantissa, denominator, .. } => {
-                (self.draw_grid(key) * mantissa) as f64 / denominator
-            }
+            NumberSpace::Grid {
+                mantissa,
+                denominator,
+                ..
+            } => (self.draw_grid(key) * mantissa) as f64 / denominator,
             NumberSpace::Interval {
                 lo,
                 hi,
