@@ -112,7 +112,7 @@ fn main() -> ExitCode {
         }
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) | Err(Failure::Quiet) => ExitCode::SUCCESS,
         Err(Failure::Usage(msg)) => {
             if !msg.is_empty() {
                 eprintln!("synthtune: {msg}");
@@ -126,10 +126,21 @@ fn main() -> ExitCode {
     }
 }
 
+/// A closed pipe (`synthtune sample ... | head`) is the reader being done, not a failure.
+fn write_failure(e: std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Failure::Quiet
+    } else {
+        Failure::Run(format!("cannot write the output: {e}"))
+    }
+}
+
 /// Why a command failed: bad usage or schema (exit 2), or while running (exit 1).
 enum Failure {
     Usage(String),
     Run(String),
+    /// Stop without a message, successfully.
+    Quiet,
 }
 
 fn load(path: &PathBuf, options: &Options) -> Result<Table, Failure> {
@@ -158,7 +169,7 @@ fn sample(schema: &PathBuf, count: u64, seed: u64, options: &Options) -> Result<
     for row in 0..count {
         let value = table.row_value(seed, row);
         let text = serde_json::to_string_pretty(&value).map_err(|e| Failure::Run(e.to_string()))?;
-        writeln!(out, "{text}").map_err(|e| Failure::Run(e.to_string()))?;
+        writeln!(out, "{text}").map_err(write_failure)?;
     }
     Ok(())
 }
@@ -193,10 +204,10 @@ fn export(
             table.write_row_with(seed, row, &mut w, &mut scratch);
             w.buf.push(b'\n');
             out.write_all(&w.buf)
-                .map_err(|e| Failure::Run(e.to_string()))?;
+                .map_err(write_failure)?;
         }
     }
-    out.flush().map_err(|e| Failure::Run(e.to_string()))
+    out.flush().map_err(write_failure)
 }
 
 fn check(schemas: &[PathBuf], options: &Options) -> Result<(), Failure> {
