@@ -10,14 +10,14 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde_json::Value;
-use synthtune::Table;
 
 use common::{
-    ROWS, SEED, TIME_LIMIT, all_schema_files, fixtures_dir, json_files_under, read_json, rel,
-    validation_errors, validator_for,
+    NoRecords, ROWS, SEED, WALL_LIMIT, all_schema_files, describe_output, fixtures_dir,
+    generate_records, json_files_under, read_json, rel, validation_errors, validator_for,
 };
 
 /// How many invalid rows to show per schema (the count of all of them is always shown).
@@ -32,44 +32,49 @@ fn brief(value: &Value) -> String {
     }
 }
 
-/// Generates `ROWS` records of the schema at `path` and returns what is wrong, if anything.
-fn check_schema(path: &Path) -> Option<String> {
-    let owned = path.to_owned();
-    match common::within(TIME_LIMIT, move |progress| check_records(&owned, progress)) {
-        Ok(outcome) => outcome,
-        Err(rows) => Some(format!(
-            "too slow: only {rows} of {ROWS} records generated and validated in {TIME_LIMIT:?} (debug build)"
-        )),
-    }
+/// A schema's generated records, or why there are none.
+type Records = Result<Vec<Value>, NoRecords>;
+
+/// `ROWS` records of every schema, generated once through the library and shared by
+/// the tests below (so that a slow schema costs its time once).
+fn records_of_every_schema() -> &'static [(PathBuf, Records)] {
+    static RECORDS: OnceLock<Vec<(PathBuf, Records)>> = OnceLock::new();
+    RECORDS.get_or_init(|| {
+        all_schema_files()
+            .into_iter()
+            .map(|path| {
+                let records = generate_records(&path, ROWS);
+                (path, records)
+            })
+            .collect()
+    })
 }
 
-fn check_records(path: &Path, progress: &common::Progress) -> Option<String> {
+/// Validates the records of the schema at `path` and returns what is wrong, if anything.
+fn check_schema(path: &Path, records: &Records) -> Option<String> {
     let schema = read_json(path);
     let validator = match validator_for(path, &schema) {
         Ok(v) => v,
         Err(e) => return Some(e),
     };
-    let table = match Table::load(path) {
-        Ok(t) => t,
-        Err(e) => return Some(format!("synthtune refused the schema: {e}")),
+    let records = match records {
+        Ok(records) => records,
+        Err(NoRecords::Refused(e)) => return Some(format!("synthtune refused the schema: {e}")),
+        Err(NoRecords::TooSlow(e)) => return Some(format!("too slow: {e}")),
     };
     let mut invalid_rows = 0;
     let mut shown = Vec::new();
-    for row in 0..ROWS {
-        let record = table.row_value(SEED, row);
-        let errors = validation_errors(&validator, &record);
+    for (row, record) in records.iter().enumerate() {
+        let errors = validation_errors(&validator, record);
         if !errors.is_empty() {
             invalid_rows += 1;
             if shown.len() < ROWS_SHOWN {
                 shown.push(format!(
                     "    row {row}: {}\n      {}",
-                    brief(&record),
+                    brief(record),
                     errors.join("\n      ")
                 ));
             }
-        }
-        if !progress.row_done() {
-            return None;
         }
     }
     (invalid_rows > 0).then(|| {
@@ -82,16 +87,18 @@ fn check_records(path: &Path, progress: &common::Progress) -> Option<String> {
 
 #[test]
 fn every_schema_generates_valid_records() {
-    let files = all_schema_files();
-    let failures: Vec<String> = files
+    let schemas = records_of_every_schema();
+    let failures: Vec<String> = schemas
         .iter()
-        .filter_map(|path| check_schema(path).map(|why| format!("{}: {why}", rel(path))))
+        .filter_map(|(path, records)| {
+            check_schema(path, records).map(|why| format!("{}: {why}", rel(path)))
+        })
         .collect();
     assert!(
         failures.is_empty(),
         "{} of {} schemas produced invalid records or were refused:\n\n{}",
         failures.len(),
-        files.len(),
+        schemas.len(),
         failures.join("\n\n")
     );
 }
@@ -100,92 +107,81 @@ fn every_schema_generates_valid_records() {
 /// `row_value` builds, and refuse exactly the schemas the library refuses.
 #[test]
 fn ndjson_export_matches_library_rows() {
-    let files = all_schema_files();
-    let mut failures = Vec::new();
-    for path in &files {
-        let output = common::synthtune()
-            .args([
-                "export",
-                "-n",
-                &ROWS.to_string(),
-                "--seed",
-                &SEED.to_string(),
-                "-o",
-                "-",
-            ])
-            .arg(path)
-            .timeout(TIME_LIMIT)
-            .output()
-            .expect("run synthtune export");
-        let table = match Table::load(path) {
-            Ok(t) => t,
-            Err(e) => {
-                if output.status.code() != Some(2) {
-                    failures.push(format!(
-                        "{}: the library refuses it ({e}) but export did not exit 2:\n{}",
-                        rel(path),
-                        common::describe_output(&output)
-                    ));
-                }
-                continue;
-            }
-        };
-        if output.status.code().is_none() {
-            failures.push(format!(
-                "{}: export of {ROWS} rows did not finish within {TIME_LIMIT:?} (debug build)",
-                rel(path)
-            ));
-            continue;
-        }
-        if !output.status.success() {
-            failures.push(format!(
-                "{}: export failed:\n{}",
-                rel(path),
-                common::describe_output(&output)
-            ));
-            continue;
-        }
-        let text = String::from_utf8_lossy(&output.stdout);
-        let lines: Vec<&str> = text.lines().collect();
-        if lines.len() as u64 != ROWS {
-            failures.push(format!(
-                "{}: export wrote {} lines, expected {ROWS}",
-                rel(path),
-                lines.len()
-            ));
-            continue;
-        }
-        for (row, line) in lines.iter().enumerate() {
-            let exported: Value = match serde_json::from_str(line) {
-                Ok(v) => v,
-                Err(e) => {
-                    failures.push(format!(
-                        "{}: line {} is not JSON ({e}): {line}",
-                        rel(path),
-                        row + 1
-                    ));
-                    break;
-                }
-            };
-            let expected = table.row_value(SEED, row as u64);
-            if exported != expected {
-                failures.push(format!(
-                    "{}: row {row} differs between export and the library:\n    export:  {}\n    library: {}",
-                    rel(path),
-                    brief(&exported),
-                    brief(&expected)
-                ));
-                break;
-            }
-        }
-    }
+    let schemas = records_of_every_schema();
+    let failures: Vec<String> = schemas
+        .iter()
+        .filter_map(|(path, records)| {
+            compare_export(path, records)
+                .err()
+                .map(|why| format!("{}: {why}", rel(path)))
+        })
+        .collect();
     assert!(
         failures.is_empty(),
         "{} of {} schemas:\n\n{}",
         failures.len(),
-        files.len(),
+        schemas.len(),
         failures.join("\n\n")
     );
+}
+
+fn compare_export(path: &Path, expected: &Records) -> Result<(), String> {
+    if let Err(NoRecords::TooSlow(e)) = expected {
+        // Waiting for the binary as well would double the time lost, to learn nothing new.
+        return Err(format!("not compared: the library is too slow ({e})"));
+    }
+    let output = common::synthtune()
+        .args([
+            "export",
+            "-n",
+            &ROWS.to_string(),
+            "--seed",
+            &SEED.to_string(),
+            "-o",
+            "-",
+        ])
+        .arg(path)
+        .timeout(WALL_LIMIT)
+        .output()
+        .expect("run synthtune export");
+    let expected = match expected {
+        Ok(records) => records,
+        Err(NoRecords::Refused(_)) if output.status.code() == Some(2) => return Ok(()),
+        Err(e) => {
+            return Err(format!(
+                "the library refuses it ({e:?}) but export did not exit 2:\n{}",
+                describe_output(&output)
+            ));
+        }
+    };
+    if output.status.code().is_none() {
+        return Err(format!(
+            "export of {ROWS} rows did not finish within {WALL_LIMIT:?}"
+        ));
+    }
+    if !output.status.success() {
+        return Err(format!("export failed:\n{}", describe_output(&output)));
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() != expected.len() {
+        return Err(format!(
+            "export wrote {} lines, expected {ROWS}",
+            lines.len()
+        ));
+    }
+    for (row, (line, expected)) in lines.iter().zip(expected).enumerate() {
+        let exported: Value = serde_json::from_str(line)
+            .map_err(|e| format!("line {} is not JSON ({e}): {line}", row + 1))?;
+        if &exported != expected {
+            return Err(format!(
+                "row {row} differs between export and the library:\n    export:  {}\n    library: {}",
+                brief(&exported),
+                brief(expected)
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The fixtures are only useful if they are right: each one has a title and an example

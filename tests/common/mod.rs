@@ -6,22 +6,24 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use jsonschema::{Retrieve, Uri, Validator};
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
+use synthtune::Table;
 
 /// The seed the tests generate with (any fixed value: runs must repeat).
 pub const SEED: u64 = 2024;
 /// Records per schema in the validity tests.
 pub const ROWS: u64 = 1000;
-/// How long one schema's records may take (debug build). A sound generator needs a small
+/// CPU time one schema's records may take (debug build). A sound generator needs a small
 /// fraction of this; the limit keeps a generator that retries without end from stalling
 /// the whole suite.
-pub const TIME_LIMIT: Duration = Duration::from_secs(5);
+pub const CPU_LIMIT: Duration = Duration::from_secs(5);
+/// Wall time after which a schema (or one export) counts as hung, however loaded the
+/// machine.
+pub const WALL_LIMIT: Duration = Duration::from_secs(30);
 
 pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -159,37 +161,81 @@ pub fn describe_output(output: &std::process::Output) -> String {
     )
 }
 
-/// Shared between a time-limited job and its caller: how far the job got, and whether
-/// it should give up.
-#[derive(Default)]
-pub struct Progress {
-    rows: AtomicU64,
-    stop: AtomicBool,
+/// Why a schema gave no records.
+#[derive(Debug)]
+pub enum NoRecords {
+    /// synthtune refused the schema (the message says why).
+    Refused(String),
+    /// Generation went over its CPU budget, or a single record never came.
+    TooSlow(String),
 }
 
-impl Progress {
-    /// Records one more row done; false when the caller has given up on the job.
-    pub fn row_done(&self) -> bool {
-        self.rows.fetch_add(1, Ordering::Relaxed);
-        !self.stop.load(Ordering::Relaxed)
+/// Generates `rows` records of the schema at `path` through the library, under a budget
+/// of [`CPU_LIMIT`] of CPU time (wall time is no measure on a shared machine) and a
+/// wall-clock backstop of [`WALL_LIMIT`] for a record that never comes.
+pub fn generate_records(path: &Path, rows: u64) -> Result<Vec<Value>, NoRecords> {
+    let path = path.to_owned();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // The receiver is gone after the backstop fired: nobody wants the result then.
+        let _ = tx.send(generate_within_budget(&path, rows));
+    });
+    rx.recv_timeout(WALL_LIMIT).unwrap_or_else(|_| {
+        Err(NoRecords::TooSlow(format!(
+            "no answer within {WALL_LIMIT:?}: generating one record takes longer than that"
+        )))
+    })
+}
+
+fn generate_within_budget(path: &Path, rows: u64) -> Result<Vec<Value>, NoRecords> {
+    let clock = CpuClock::start();
+    let table = Table::load(path).map_err(|e| NoRecords::Refused(e.to_string()))?;
+    let mut records = Vec::with_capacity(rows as usize);
+    for row in 0..rows {
+        records.push(table.row_value(SEED, row));
+        if clock.elapsed() > CPU_LIMIT {
+            return Err(NoRecords::TooSlow(format!(
+                "only {} of {rows} records in {CPU_LIMIT:?} of CPU time (debug build)",
+                row + 1
+            )));
+        }
+    }
+    Ok(records)
+}
+
+/// CPU time spent by the calling thread (Linux: /proc/thread-self/stat), falling back
+/// to wall time elsewhere.
+struct CpuClock {
+    cpu_at_start: Option<Duration>,
+    wall_at_start: Instant,
+}
+
+impl CpuClock {
+    fn start() -> CpuClock {
+        CpuClock {
+            cpu_at_start: thread_cpu_time(),
+            wall_at_start: Instant::now(),
+        }
+    }
+
+    fn elapsed(&self) -> Duration {
+        match (self.cpu_at_start, thread_cpu_time()) {
+            (Some(start), Some(now)) => now.saturating_sub(start),
+            _ => self.wall_at_start.elapsed(),
+        }
     }
 }
 
-/// Runs `job` on its own thread and waits at most `limit` for it. On time-out, asks the
-/// job to stop (it checks between rows) and returns how many rows it had done.
-pub fn within<T: Send + 'static>(
-    limit: Duration,
-    job: impl FnOnce(&Progress) -> T + Send + 'static,
-) -> Result<T, u64> {
-    let progress = Arc::new(Progress::default());
-    let (tx, rx) = std::sync::mpsc::channel();
-    let shared = Arc::clone(&progress);
-    std::thread::spawn(move || {
-        // The receiver is gone after a time-out: nobody wants the result then.
-        let _ = tx.send(job(&shared));
-    });
-    rx.recv_timeout(limit).map_err(|_| {
-        progress.stop.store(true, Ordering::Relaxed);
-        progress.rows.load(Ordering::Relaxed)
-    })
+fn thread_cpu_time() -> Option<Duration> {
+    // Clock ticks per second: 100 on every mainstream Linux configuration.
+    const TICKS_PER_SECOND: u64 = 100;
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start at field 3, `state`;
+    // user and system time are fields 14 and 15.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let user: u64 = fields.get(11)?.parse().ok()?;
+    let system: u64 = fields.get(12)?.parse().ok()?;
+    Some(Duration::from_millis(
+        (user + system) * 1000 / TICKS_PER_SECOND,
+    ))
 }
