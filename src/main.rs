@@ -187,9 +187,10 @@ fn export(
     for table in &tables {
         let rows = count.or(table.default_rows).unwrap_or(1000);
         let mut w = JsonWriter::new();
+        let mut scratch = String::new();
         for row in 0..rows {
             w.buf.clear();
-            table.write_row(seed, row, &mut w);
+            table.write_row_with(seed, row, &mut w, &mut scratch);
             w.buf.push(b'\n');
             out.write_all(&w.buf)
                 .map_err(|e| Failure::Run(e.to_string()))?;

@@ -15,6 +15,12 @@ pub trait Sink {
     fn begin_object(&mut self);
     /// The key of the next value inside the current object.
     fn key(&mut self, k: &str);
+    /// A key with its JSON text prepared in advance (`"name":`), for writers that can
+    /// copy it as it is.
+    fn key_encoded(&mut self, k: &str, json: &[u8]) {
+        let _ = json;
+        self.key(k);
+    }
     fn end_object(&mut self);
     fn begin_array(&mut self);
     fn end_array(&mut self);
@@ -81,29 +87,43 @@ impl JsonWriter {
     }
 }
 
+/// For each byte, the character after the backslash that escapes it, `u` for a `\u00XX`
+/// escape, or 0 when the byte is written as it is.
+const ESCAPE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b'u';
+        b += 1;
+    }
+    table[b'\n' as usize] = b'n';
+    table[b'\r' as usize] = b'r';
+    table[b'\t' as usize] = b't';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
+
 /// Writes `s` as a JSON string literal (RFC 8259 escapes).
 pub fn write_json_string(buf: &mut Vec<u8>, s: &str) {
+    buf.reserve(s.len() + 2);
     buf.push(b'"');
     let bytes = s.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        let escape: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0..=0x1f => b"",
-            _ => continue,
-        };
+        let escape = ESCAPE[b as usize];
+        if escape == 0 {
+            continue;
+        }
         buf.extend_from_slice(&bytes[start..i]);
-        if escape.is_empty() {
+        if escape == b'u' {
             const HEX: &[u8; 16] = b"0123456789abcdef";
             buf.extend_from_slice(b"\\u00");
             buf.push(HEX[(b >> 4) as usize]);
             buf.push(HEX[(b & 0xf) as usize]);
         } else {
-            buf.extend_from_slice(escape);
+            buf.push(b'\\');
+            buf.push(escape);
         }
         start = i + 1;
     }
@@ -153,6 +173,11 @@ impl Sink for JsonWriter {
         self.before_value();
         write_json_string(&mut self.buf, k);
         self.buf.push(b':');
+        self.after_key = true;
+    }
+    fn key_encoded(&mut self, _k: &str, json: &[u8]) {
+        self.before_value();
+        self.buf.extend_from_slice(json);
         self.after_key = true;
     }
     fn end_object(&mut self) {

@@ -194,7 +194,14 @@ pub struct Plan {
 
 impl Plan {
     /// Writes the value for `row`; returns how many deliberately bad values it holds.
-    pub fn generate<S: Sink>(&self, table_key: u64, row: u64, out: &mut S) -> u32 {
+    /// `scratch` is a buffer the caller may reuse from row to row.
+    pub fn generate<S: Sink>(
+        &self,
+        table_key: u64,
+        row: u64,
+        out: &mut S,
+        scratch: &mut String,
+    ) -> u32 {
         let key = crate::rng::mix(table_key, row);
         let mut ctx = Ctx {
             plan: self,
@@ -203,9 +210,10 @@ impl Plan {
             depth: 0,
             minimal: false,
             noisy: 0,
-            scratch: String::new(),
+            scratch: std::mem::take(scratch),
         };
         self.root.generate(&mut ctx, key, out);
+        *scratch = ctx.scratch;
         ctx.noisy
     }
 
