@@ -25,6 +25,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+# Importing the models must leave no __pycache__ in the repo or the shared folder.
+sys.dont_write_bytecode = True
+
 REPO = Path(__file__).resolve().parent.parent
 SETUP_HINT = "run scripts/setup-python.sh (installs pydantic v2 and email-validator)"
 # Files in the shared examples folder that are scripts, not model modules.
