@@ -203,8 +203,7 @@ fn export(
             w.buf.clear();
             table.write_row_with(seed, row, &mut w, &mut scratch);
             w.buf.push(b'\n');
-            out.write_all(&w.buf)
-                .map_err(write_failure)?;
+            out.write_all(&w.buf).map_err(write_failure)?;
         }
     }
     out.flush().map_err(write_failure)

@@ -36,6 +36,9 @@ pub use union::UnionGen;
 /// shortest way out (the non-recursive branch, the empty array, the absent key).
 pub const MAX_RECURSION: u32 = 2;
 
+/// Validation attempts one row may spend in checked generators.
+pub const CHECK_BUDGET: u32 = 2_000;
+
 /// One generator in the tree.
 #[derive(Debug)]
 pub enum Node {
@@ -75,6 +78,9 @@ pub struct Ctx<'p> {
     /// value (no optional keys, shortest arrays), which satisfies most
     /// `unevaluated*`/`maxProperties`/`dependentSchemas` schemas.
     pub minimal: bool,
+    /// Validation attempts left for this row: nested checked generators share it, so
+    /// retries cannot multiply with depth.
+    pub check_budget: u32,
     /// How many deliberately bad values (`noise`) this row holds.
     pub noisy: u32,
     /// A reusable buffer for string generators (strings are leaves, so one suffices).
@@ -210,6 +216,7 @@ impl Plan {
             depth: 0,
             minimal: false,
             noisy: 0,
+            check_budget: CHECK_BUDGET,
             scratch: std::mem::take(scratch),
         };
         self.root.generate(&mut ctx, key, out);
@@ -254,11 +261,13 @@ impl Plan {
                     depth: 0,
                     minimal: false,
                     noisy: 0,
+                    check_budget: CHECK_BUDGET,
                     scratch: String::new(),
                 };
                 let start = std::time::Instant::now();
                 for row in 0..rows.max(1) {
                     ctx.row = row;
+                    ctx.check_budget = CHECK_BUDGET;
                     sink.buf.clear();
                     node.generate(&mut ctx, crate::rng::mix(key, row), &mut sink);
                 }

@@ -51,12 +51,36 @@ impl Property {
     }
 }
 
+/// Where extra keys' names come from.
+#[derive(Debug)]
+pub enum KeyNames {
+    /// Strings of a pattern, or free text.
+    Text(StringGen),
+    /// The `propertyNames` schema, generated like any value (only strings are used).
+    Schema(Box<Node>),
+}
+
+impl KeyNames {
+    fn write(&self, ctx: &mut Ctx, key: u64, name: &mut String) {
+        match self {
+            KeyNames::Text(g) => g.write(key, name),
+            KeyNames::Schema(node) => {
+                let mut sink = crate::sink::ValueSink::new();
+                node.generate(ctx, key, &mut sink);
+                if let serde_json::Value::String(s) = sink.finish() {
+                    name.push_str(&s);
+                }
+            }
+        }
+    }
+}
+
 /// Keys beyond the declared ones: how many, how they are named, what they hold.
 #[derive(Debug)]
 pub struct ExtraKeys {
     pub min: usize,
     pub max: usize,
-    pub names: StringGen,
+    pub names: KeyNames,
     /// The value generator for extra keys; a pattern-keyed map has one per pattern.
     pub value: Box<Node>,
 }
@@ -144,9 +168,12 @@ impl ObjectGen {
         let mut attempt = 0u64;
         while names.len() < n && attempt < 16 * (n as u64 + 1) {
             let mut name = String::new();
-            extra.names.write(mix(key, EXTRA ^ attempt), &mut name);
+            extra.names.write(ctx, mix(key, EXTRA ^ attempt), &mut name);
             attempt += 1;
-            if self.properties.iter().any(|p| p.name == name) || names.contains(&name) {
+            if name.is_empty() && !names.is_empty()
+                || self.properties.iter().any(|p| p.name == name)
+                || names.contains(&name)
+            {
                 continue;
             }
             out.key(&name);

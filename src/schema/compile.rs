@@ -876,15 +876,22 @@ impl Compiler {
         let names_before: Vec<Vec<String>> = before.iter().map(value_names).collect();
         candidates.retain(|v| validator.is_valid(v));
         if candidates.is_empty() {
+            // The first value's own reason tells the designer which constraint it breaks.
+            let reason = before
+                .first()
+                .and_then(|v| validator.iter_errors(v).next().map(|e| e.to_string()))
+                .unwrap_or_default();
             let message = if listed_by_knob {
-                "none of the listed values satisfies the other constraints here".to_owned()
+                format!(
+                    "none of the listed values satisfies the other constraints here (the first: {reason})"
+                )
             } else if let Some(c) = f.consts.first() {
                 format!(
-                    "const {} does not satisfy the other constraints here",
+                    "const {} does not satisfy the other constraints here: {reason}",
                     c.value
                 )
             } else {
-                "no enum value satisfies the other constraints here".to_owned()
+                format!("no enum value satisfies the other constraints here (the first: {reason})")
             };
             return Err(Problem::new(at, message)
                 .hint("make the values meet the schema, or relax the schema"));

@@ -60,12 +60,40 @@ pub struct Documents {
 pub const MEMORY_URI: &str = "urn:synthtune:schema";
 
 impl Documents {
-    /// Loads the root document from a file.
+    /// Loads the root document from a file, and every file beside it that it refers to
+    /// (validators resolve all references up front, so all must be present).
     pub fn from_file(path: &Path) -> Result<Documents, Error> {
         let mut docs = Documents::default();
         let value = read_json(path)?;
         docs.add(file_uri(path), Some(path.to_owned()), value);
+        docs.load_referenced_files();
         Ok(docs)
+    }
+
+    /// Loads the files that `$ref`s of loaded documents name, transitively. A file that
+    /// cannot be read is left for [`Documents::resolve`] to report where it is used.
+    fn load_referenced_files(&mut self) {
+        let mut next = 0;
+        while next < self.docs.len() {
+            let mut refs = Vec::new();
+            collect_refs(&self.docs[next].value, &mut refs);
+            let base = self.docs[next].uri.clone();
+            for reference in refs {
+                let target = join_uri(&base, &reference);
+                let resource = strip_fragment(&target).to_owned();
+                if resource.starts_with("file://") && !self.resources.contains_key(&resource) {
+                    let path = PathBuf::from(
+                        percent_decode_str(&resource["file://".len()..])
+                            .decode_utf8_lossy()
+                            .into_owned(),
+                    );
+                    if let Ok(value) = read_json(&path) {
+                        self.add(resource, Some(path), value);
+                    }
+                }
+            }
+            next += 1;
+        }
     }
 
     /// Wraps an in-memory root document; `base_dir` is where sibling files are looked for.
@@ -76,6 +104,9 @@ impl Documents {
             None => MEMORY_URI.to_owned(),
         };
         docs.add(uri, None, value);
+        if base_dir.is_some() {
+            docs.load_referenced_files();
+        }
         docs
     }
 
@@ -208,6 +239,23 @@ impl Documents {
         })?;
         self.add(resource.to_owned(), Some(path), value);
         Ok(())
+    }
+}
+
+/// Every `$ref` string below `value`.
+fn collect_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v) {
+                    ("$ref", Value::String(r)) if !r.starts_with('#') => out.push(r.clone()),
+                    ("enum" | "const" | "examples" | "default", _) => {}
+                    _ => collect_refs(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
     }
 }
 

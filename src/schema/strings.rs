@@ -2,7 +2,7 @@
 //! `length` and `locale` knobs.
 
 use super::compile::Compiler;
-use super::facts::Facts;
+use super::facts::{At, Facts};
 use crate::error::{Problem, Severity};
 use crate::generate::Node;
 use crate::generate::distribution::DistributionSpec;
@@ -17,6 +17,20 @@ use crate::rng::{mix, rng_for};
 const DEFAULT_MAX: usize = 24;
 /// And at least this long, where `maxLength` allows.
 const DEFAULT_MIN: usize = 3;
+/// How many values are tried when two generators compete for one string.
+const TRIAL: u64 = 64;
+
+/// How many of [`TRIAL`] values from `generator` the validator accepts.
+fn trial(generator: &StringGen, validator: &jsonschema::Validator) -> u64 {
+    (0..TRIAL)
+        .filter(|&i| {
+            let mut s = String::new();
+            generator.write(mix(0x7241_A1, i), &mut s);
+            validator.is_valid(&serde_json::Value::String(s))
+        })
+        .count() as u64
+}
+
 /// How many domain values are tried against the other constraints at compile time.
 const DOMAIN_TRIAL: u64 = 200;
 
@@ -48,22 +62,75 @@ impl Compiler {
         {
             *check = true;
         }
-        let base = if let Some(pattern) = f.patterns.first() {
-            match PatternGen::new(&pattern.value, min, max) {
-                Ok(p) => StringGen::Pattern(p),
-                Err(PatternError::Unsupported(why)) => {
-                    self.note(Severity::Note, pattern.pointer.clone(), format!("pattern feature not generated directly ({why}): values are checked one by one"));
-                    *check = true;
-                    self.text(f, min, max)?
-                }
-                Err(e) => return Err(Problem::new(pattern.pointer.clone(), e.to_string())),
+        let base = match (f.patterns.first(), f.formats.first()) {
+            (Some(pattern), Some(format)) => {
+                self.pattern_and_format(f, pattern, format, min, max, check)?
             }
-        } else if let Some(format) = f.formats.first() {
-            self.format_gen(f, &format.value, &format.pointer, min, max, check)?
-        } else {
-            self.text(f, min, max)?
+            (Some(pattern), None) => self.pattern_gen(f, pattern, min, max, check)?,
+            (None, Some(format)) => {
+                self.format_gen(f, &format.value, &format.pointer, min, max, check)?
+            }
+            (None, None) => self.text(f, min, max)?,
         };
         self.with_domain(f, base, min, max, check)
+    }
+
+    fn pattern_gen(
+        &mut self,
+        f: &Facts,
+        pattern: &At<String>,
+        min: usize,
+        max: Option<usize>,
+        check: &mut bool,
+    ) -> Result<StringGen, Problem> {
+        match PatternGen::new(&pattern.value, min, max) {
+            Ok(p) => Ok(StringGen::Pattern(p)),
+            Err(PatternError::Unsupported(why)) => {
+                self.note(
+                    Severity::Note,
+                    pattern.pointer.clone(),
+                    format!("pattern feature not generated directly ({why}): values are checked one by one"),
+                );
+                *check = true;
+                self.text(f, min, max)
+            }
+            Err(e) => Err(Problem::new(pattern.pointer.clone(), e.to_string())),
+        }
+    }
+
+    /// A pattern and a format on one string: generate from whichever of the two more
+    /// often satisfies the other (a format is usually the structure, the pattern a
+    /// restriction such as `^https://`), and check every value.
+    fn pattern_and_format(
+        &mut self,
+        f: &Facts,
+        pattern: &At<String>,
+        format: &At<String>,
+        min: usize,
+        max: Option<usize>,
+        check: &mut bool,
+    ) -> Result<StringGen, Problem> {
+        *check = true;
+        let validator = self.validator(&f.locs)?;
+        let by_format = self.format_gen(f, &format.value, &format.pointer, min, max, check)?;
+        let by_pattern = self.pattern_gen(f, pattern, min, max, check)?;
+        let [format_hits, pattern_hits] = [&by_format, &by_pattern].map(|g| trial(g, &validator));
+        if format_hits == 0 && pattern_hits == 0 {
+            return Err(Problem::new(
+                pattern.pointer.clone(),
+                format!(
+                    "no value satisfied both this pattern and format {:?} in {TRIAL} tries",
+                    format.value
+                ),
+            )
+            .hint("check that the pattern can match a value of the format"));
+        }
+        // Format values read as real ones; a few hits in the trial is enough for retries.
+        Ok(if format_hits > 0 {
+            by_format
+        } else {
+            by_pattern
+        })
     }
 
     fn format_gen(
