@@ -163,14 +163,14 @@ impl Knobs {
             "distribution" => {
                 if self.distribution.is_none() {
                     let spec = DistributionSpec::parse(value)
-                        .map_err(|e| Problem::new(at, e.to_string()))?;
+                        .map_err(|e| knob_problem(at, &e))?;
                     self.distribution = Some((spec, at_owned));
                 }
             }
             "length" => {
                 if self.length.is_none() {
                     let spec = DistributionSpec::parse(value)
-                        .map_err(|e| Problem::new(at, e.to_string()))?;
+                        .map_err(|e| knob_problem(at, &e))?;
                     self.length = Some((spec, at_owned));
                 }
             }
@@ -178,7 +178,7 @@ impl Knobs {
                 if self.fanout.is_none() {
                     self.fanout = Some(
                         DistributionSpec::parse(value)
-                            .map_err(|e| Problem::new(at, e.to_string()))?,
+                            .map_err(|e| knob_problem(at, &e))?,
                     );
                 }
             }
@@ -339,6 +339,11 @@ impl Knobs {
         }
         Ok(())
     }
+}
+
+/// A distribution knob's error, at the pointer of the offending parameter.
+fn knob_problem(at: &str, e: &crate::generate::distribution::KnobError) -> Problem {
+    Problem::new(format!("{at}{}", e.path()), e.to_string())
 }
 
 fn set_once<T>(slot: &mut Option<T>, value: T) {
