@@ -2,7 +2,7 @@
 
 use super::compile::Compiler;
 use super::facts::Facts;
-use crate::error::Problem;
+use crate::error::{Problem, ProblemKind};
 use crate::generate::{ArrayGen, Node};
 
 /// Elements added beyond the minimum when the schema sets no `maxItems`.
@@ -31,6 +31,7 @@ impl Compiler {
         for locs in &f.prefix_items {
             match self.compile(locs) {
                 Ok(c) => prefix.push(c.node),
+                Err(p) if p.kind == ProblemKind::Invalid => return Err(p),
                 // No value fits this position: the array must end before it.
                 Err(p) => {
                     cut = Some(p);
@@ -103,7 +104,7 @@ impl Compiler {
                 max = Some(hi);
                 Some(
                     spec.bind_int(min as i64, hi as i64)
-                        .map_err(|e| Problem::new(at.clone(), e))?,
+                        .map_err(|e| Problem::invalid(at.clone(), e))?,
                 )
             }
             None => None,

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use super::document::{Documents, Loc};
 use super::facts::{ANNOTATIONS, Alternatives, At, Bound, Conditional, Facts, Types, count};
 use super::knobs::{Knobs, escape, resolve_weights};
-use crate::error::{Diagnostic, Problem, Severity};
+use crate::error::{Diagnostic, Problem, ProblemKind, Severity};
 use crate::generate::array::json_equal;
 use crate::generate::{BoolGen, CheckedGen, EnumGen, Node, UnionGen};
 
@@ -141,7 +141,7 @@ impl Compiler {
             }
             Value::Object(map) => map,
             other => {
-                return Err(Problem::new(
+                return Err(Problem::invalid(
                     &loc.pointer,
                     format!("a schema must be an object or a boolean, not {other}"),
                 ));
@@ -177,7 +177,7 @@ impl Compiler {
         draft7_items: bool,
         f: &mut Facts,
     ) -> Result<(), Problem> {
-        let bad = |what: &str| Problem::new(at.clone(), format!("{key} must be {what}"));
+        let bad = |what: &str| Problem::invalid(at.clone(), format!("{key} must be {what}"));
         let number = || value.as_f64().ok_or_else(|| bad("a number"));
         let whole = || {
             count(map, key)
@@ -598,6 +598,7 @@ impl Compiler {
                     kept.push(i);
                     signatures.push(signature);
                 }
+                Err(p) if p.kind == ProblemKind::Invalid => return Err(p),
                 Err(p) => {
                     self.note(
                         Severity::Note,
@@ -728,6 +729,7 @@ impl Compiler {
         for facts in [then_facts, else_facts] {
             match self.compile_facts(facts) {
                 Ok(c) => branches.push(c.node),
+                Err(p) if p.kind == ProblemKind::Invalid => return Err(p),
                 Err(p) => {
                     first_error.get_or_insert(p);
                 }
@@ -750,7 +752,7 @@ impl Compiler {
         if let Some((name, at)) = &f.knobs.synthesizer {
             let Some(s) = self.synthesizers.get(name) else {
                 let known: Vec<&str> = self.synthesizers.names().collect();
-                return Err(Problem::new(at.clone(), format!("no synthesizer is registered as {name:?} (registered: {})", if known.is_empty() { "none".into() } else { known.join(", ") }))
+                return Err(Problem::invalid(at.clone(), format!("no synthesizer is registered as {name:?} (registered: {})", if known.is_empty() { "none".into() } else { known.join(", ") }))
                     .hint("register it with Synthesizers::register in your own binary (see examples/custom_synthesizer.rs)"));
             };
             *check = true;
@@ -813,6 +815,7 @@ impl Compiler {
             };
             match built {
                 Ok(n) => nodes.push(n),
+                Err(p) if p.kind == ProblemKind::Invalid => return Err(p),
                 Err(p) => {
                     first_error.get_or_insert(p);
                 }

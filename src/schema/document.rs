@@ -177,7 +177,7 @@ impl Documents {
         let fragment = percent_decode_str(&fragment)
             .decode_utf8()
             .map_err(|_| {
-                Problem::new(
+                Problem::invalid(
                     &at.pointer,
                     format!("$ref {reference:?} is not valid UTF-8 after percent-decoding"),
                 )
@@ -187,7 +187,7 @@ impl Documents {
             self.load_sibling(at, reference, &resource)?;
         }
         let unresolved = || {
-            Problem::new(
+            Problem::invalid(
                 format!("{}/$ref", at.pointer),
                 format!("$ref {reference:?} does not resolve to anything"),
             )
@@ -224,7 +224,7 @@ impl Documents {
     /// Loads a file a reference names, when it lies beside the schema.
     fn load_sibling(&mut self, at: &Loc, reference: &str, resource: &str) -> Result<(), Problem> {
         let Some(path) = resource.strip_prefix("file://") else {
-            return Err(Problem::new(
+            return Err(Problem::invalid(
                 format!("{}/$ref", at.pointer),
                 format!("$ref {reference:?} names {resource}, which is neither in this file nor a file beside it"),
             )
@@ -232,7 +232,7 @@ impl Documents {
         };
         let path = PathBuf::from(percent_decode_str(path).decode_utf8_lossy().into_owned());
         let value = read_json(&path).map_err(|e| {
-            Problem::new(
+            Problem::invalid(
                 format!("{}/$ref", at.pointer),
                 format!("$ref {reference:?}: {e}"),
             )

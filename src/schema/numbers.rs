@@ -54,7 +54,7 @@ impl Compiler {
         let sampler = match &f.knobs.distribution {
             Some((spec, at)) if !spec.is_uniform() => Some(
                 spec.bind_int(lo, hi)
-                    .map_err(|e| Problem::new(at.clone(), e))?,
+                    .map_err(|e| Problem::invalid(at.clone(), e))?,
             ),
             _ => None,
         };
@@ -116,7 +116,7 @@ impl Compiler {
         let sampler = match spec {
             Some((spec, at)) if !spec.is_uniform() => Some(
                 spec.bind_float(lo, hi)
-                    .map_err(|e| Problem::new(at.clone(), e))?,
+                    .map_err(|e| Problem::invalid(at.clone(), e))?,
             ),
             _ => None,
         };

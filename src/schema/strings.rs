@@ -166,7 +166,7 @@ impl Compiler {
                 .map_or((&uniform, at.to_owned()), |(s, a)| (s, a.clone()));
             StringGen::Temporal(
                 TemporalGen::new(kind, range_min, range_max, spec)
-                    .map_err(|e| Problem::new(spec_at, e))?,
+                    .map_err(|e| Problem::invalid(spec_at, e))?,
             )
         } else {
             StringGen::Format(format)
@@ -198,7 +198,7 @@ impl Compiler {
         let length = match &f.knobs.length {
             Some((spec, at)) => Some(
                 spec.bind_int(min as i64, hi as i64)
-                    .map_err(|e| Problem::new(at.clone(), e))?,
+                    .map_err(|e| Problem::invalid(at.clone(), e))?,
             ),
             None => None,
         };
@@ -223,12 +223,14 @@ impl Compiler {
             return Ok(base);
         };
         let Some(domain) = Domain::parse(name) else {
-            return Err(Problem::new(at.clone(), format!("unknown domain {name:?}"))
-                .hint("see the README for the list of domains"));
+            return Err(
+                Problem::invalid(at.clone(), format!("unknown domain {name:?}"))
+                    .hint("see the README for the list of domains"),
+            );
         };
         let locale = match &f.knobs.locale {
             Some(l) => Locale::parse(l)
-                .ok_or_else(|| Problem::new(at.clone(), format!("unknown locale {l:?}")))?,
+                .ok_or_else(|| Problem::invalid(at.clone(), format!("unknown locale {l:?}")))?,
             None => Locale::default(),
         };
         let (shortest, longest) = domain.length_range(locale);
