@@ -26,8 +26,8 @@ const FIRST_DAY: i64 = days_from_civil(1, 1, 1);
 const LAST_DAY: i64 = days_from_civil(9999, 12, 31);
 /// The default range is fixed, not relative to today, so that a seed always gives the
 /// same data.
-const DEFAULT_FIRST_DAY: i64 = days_from_civil(2020, 1, 1);
-const DEFAULT_LAST_DAY: i64 = days_from_civil(2026, 12, 31);
+const DEFAULT_FIRST_DAY: i64 = days_from_civil(2022, 1, 1);
+const DEFAULT_LAST_DAY: i64 = days_from_civil(2026, 6, 30);
 
 impl TemporalKind {
     /// The JSON Schema `format` name.

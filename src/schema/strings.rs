@@ -176,6 +176,14 @@ impl Compiler {
             lo >= min && hi.zip(max).is_none_or(|(h, m)| h <= m) && (hi.is_some() || max.is_none());
         let overlaps = max.is_none_or(|m| lo <= m) && hi.is_none_or(|h| h >= min);
         if !overlaps {
+            // Formats no validator checks (password, binary, ...) accept any text of the
+            // right length: use text then, rather than refusing.
+            let text = self.text(f, min, max)?;
+            let validator = self.validator(&f.locs)?;
+            if trial(&text, &validator) == TRIAL {
+                self.note(Severity::Note, at, format!("format {name} values cannot meet the length bounds; any text is valid for it, so text is generated"));
+                return Ok(text);
+            }
             return Err(Problem::new(
                 at,
                 format!(
