@@ -54,6 +54,8 @@ pub struct Documents {
     resources: HashMap<String, (usize, String)>,
     /// `resource-uri#anchor` → pointer.
     anchors: HashMap<String, (usize, String)>,
+    /// The absolute base URI of every subschema that has an `$id`.
+    bases: HashMap<(usize, String), String>,
 }
 
 /// The URI an in-memory schema is known by.
@@ -113,15 +115,13 @@ impl Documents {
     fn add(&mut self, uri: String, path: Option<PathBuf>, value: Value) -> usize {
         let doc = self.docs.len();
         self.resources.insert(uri.clone(), (doc, String::new()));
-        index(
-            &value,
-            &uri,
+        let mut index = Index {
             doc,
-            "",
-            &mut self.resources,
-            &mut self.anchors,
-            true,
-        );
+            resources: &mut self.resources,
+            anchors: &mut self.anchors,
+            bases: &mut self.bases,
+        };
+        index.walk(&value, &uri, "", true);
         self.docs.push(Document { uri, path, value });
         doc
     }
@@ -154,16 +154,12 @@ impl Documents {
 
     /// The location a subschema at `loc` has, after its own `$id` (if any).
     pub fn enter(&self, loc: Loc) -> Loc {
-        match self
-            .get(&loc)
-            .and_then(|v| v.get("$id"))
-            .and_then(Value::as_str)
-        {
-            Some(id) if !loc.pointer.is_empty() => Loc {
-                base: strip_fragment(&join_uri(&loc.base, id)).to_owned(),
+        match self.bases.get(&(loc.doc, loc.pointer.clone())) {
+            Some(base) => Loc {
+                base: base.clone(),
                 ..loc
             },
-            _ => loc,
+            None => loc,
         }
     }
 
@@ -259,63 +255,59 @@ fn collect_refs(value: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// Records every `$id`, `$anchor` and `$dynamicAnchor` below `value`.
-fn index(
-    value: &Value,
-    base: &str,
+/// Records every `$id`, `$anchor` and `$dynamicAnchor` of one document.
+struct Index<'a> {
     doc: usize,
-    pointer: &str,
-    resources: &mut HashMap<String, (usize, String)>,
-    anchors: &mut HashMap<String, (usize, String)>,
-    is_root: bool,
-) {
-    match value {
-        Value::Object(map) => {
-            let mut base = base.to_owned();
-            if let Some(id) = map.get("$id").and_then(Value::as_str) {
-                base = strip_fragment(&join_uri(&base, id)).to_owned();
-                resources
-                    .entry(base.clone())
-                    .or_insert((doc, pointer.to_owned()));
-                // draft-07 spelling of an anchor: "$id": "#name"
-                if let Some(anchor) = id.strip_prefix('#') {
-                    anchors.insert(format!("{base}#{anchor}"), (doc, pointer.to_owned()));
+    resources: &'a mut HashMap<String, (usize, String)>,
+    anchors: &'a mut HashMap<String, (usize, String)>,
+    bases: &'a mut HashMap<(usize, String), String>,
+}
+
+impl Index<'_> {
+    fn walk(&mut self, value: &Value, base: &str, pointer: &str, is_root: bool) {
+        match value {
+            Value::Object(map) => {
+                let mut base = base.to_owned();
+                if let Some(id) = map.get("$id").and_then(Value::as_str) {
+                    base = strip_fragment(&join_uri(&base, id)).to_owned();
+                    self.resources
+                        .entry(base.clone())
+                        .or_insert((self.doc, pointer.to_owned()));
+                    self.bases
+                        .insert((self.doc, pointer.to_owned()), base.clone());
+                    // draft-07 spelling of an anchor: "$id": "#name"
+                    if let Some(anchor) = id.strip_prefix('#') {
+                        self.anchors
+                            .insert(format!("{base}#{anchor}"), (self.doc, pointer.to_owned()));
+                    }
+                } else if is_root {
+                    self.resources
+                        .entry(base.clone())
+                        .or_insert((self.doc, pointer.to_owned()));
                 }
-            } else if is_root {
-                resources
-                    .entry(base.clone())
-                    .or_insert((doc, pointer.to_owned()));
-            }
-            for key in ["$anchor", "$dynamicAnchor"] {
-                if let Some(anchor) = map.get(key).and_then(Value::as_str) {
-                    anchors
-                        .entry(format!("{base}#{anchor}"))
-                        .or_insert((doc, pointer.to_owned()));
+                for key in ["$anchor", "$dynamicAnchor"] {
+                    if let Some(anchor) = map.get(key).and_then(Value::as_str) {
+                        self.anchors
+                            .entry(format!("{base}#{anchor}"))
+                            .or_insert((self.doc, pointer.to_owned()));
+                    }
+                }
+                for (k, v) in map {
+                    // Values of these keywords are data, not schemas.
+                    if matches!(k.as_str(), "enum" | "const" | "examples" | "default") {
+                        continue;
+                    }
+                    let child = format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
+                    self.walk(v, &base, &child, false);
                 }
             }
-            for (k, v) in map {
-                // Values of these keywords are data, not schemas.
-                if matches!(k.as_str(), "enum" | "const" | "examples" | "default") {
-                    continue;
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    self.walk(v, base, &format!("{pointer}/{i}"), false);
                 }
-                let child = format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
-                index(v, &base, doc, &child, resources, anchors, false);
             }
+            _ => {}
         }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                index(
-                    v,
-                    base,
-                    doc,
-                    &format!("{pointer}/{i}"),
-                    resources,
-                    anchors,
-                    false,
-                );
-            }
-        }
-        _ => {}
     }
 }
 

@@ -114,23 +114,35 @@ impl Compiler {
         let validator = self.validator(&f.locs)?;
         let by_format = self.format_gen(f, &format.value, &format.pointer, min, max, check)?;
         let by_pattern = self.pattern_gen(f, pattern, min, max, check)?;
-        let [format_hits, pattern_hits] = [&by_format, &by_pattern].map(|g| trial(g, &validator));
-        if format_hits == 0 && pattern_hits == 0 {
-            return Err(Problem::new(
-                pattern.pointer.clone(),
-                format!(
-                    "no value satisfied both this pattern and format {:?} in {TRIAL} tries",
-                    format.value
-                ),
-            )
-            .hint("check that the pattern can match a value of the format"));
+        let format_hits = trial(&by_format, &validator);
+        if format_hits > 0 {
+            // Format values read as real ones; a few hits is enough for the retries.
+            return Ok(by_format);
         }
-        // Format values read as real ones; a few hits in the trial is enough for retries.
-        Ok(if format_hits > 0 {
-            by_format
-        } else {
-            by_pattern
-        })
+        if trial(&by_pattern, &validator) > 0 {
+            return Ok(by_pattern);
+        }
+        // An unanchored pattern such as `@acme\.com$` needs text around its match
+        // (`k3j9x@acme.com`): ask for longer strings.
+        if let StringGen::Pattern(p) = &by_pattern {
+            let longer = (p.length_range().0 + 8)
+                .max(min)
+                .min(max.unwrap_or(usize::MAX));
+            if let Ok(padded) = PatternGen::new(&pattern.value, longer, max) {
+                let padded = StringGen::Pattern(padded);
+                if trial(&padded, &validator) > 0 {
+                    return Ok(padded);
+                }
+            }
+        }
+        Err(Problem::new(
+            pattern.pointer.clone(),
+            format!(
+                "no value satisfied both this pattern and format {:?} in {TRIAL} tries",
+                format.value
+            ),
+        )
+        .hint("check that the pattern can match a value of the format"))
     }
 
     fn format_gen(
