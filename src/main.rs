@@ -1,7 +1,7 @@
 //! The `synthtune` command line.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -143,7 +143,7 @@ enum Failure {
     Quiet,
 }
 
-fn load(path: &PathBuf, options: &Options) -> Result<Table, Failure> {
+fn load(path: &Path, options: &Options) -> Result<Table, Failure> {
     Table::load_with(path, options).map_err(|e| Failure::Usage(e.to_string()))
 }
 
@@ -161,7 +161,7 @@ fn check_capacity(table: &Table, rows: u64) -> Result<(), Failure> {
     }
 }
 
-fn sample(schema: &PathBuf, count: u64, seed: u64, options: &Options) -> Result<(), Failure> {
+fn sample(schema: &Path, count: u64, seed: u64, options: &Options) -> Result<(), Failure> {
     let table = load(schema, options)?;
     check_capacity(&table, count)?;
     let stdout = std::io::stdout();
@@ -177,7 +177,7 @@ fn sample(schema: &PathBuf, count: u64, seed: u64, options: &Options) -> Result<
 fn export(
     schemas: &[PathBuf],
     count: Option<u64>,
-    output: &PathBuf,
+    output: &Path,
     seed: u64,
     options: &Options,
 ) -> Result<(), Failure> {

@@ -31,7 +31,7 @@ fn record<'p>(
 ) {
     if !out.iter().any(|(f, _)| f.path == path) {
         let mut types = Vec::new();
-        node.type_names(plan, &mut types);
+        node.type_names(&mut types);
         out.push((
             FieldInfo {
                 path: path.clone(),

@@ -120,7 +120,7 @@ impl Node {
     }
 
     /// The JSON type names this node can produce.
-    pub fn type_names(&self, plan: &Plan, out: &mut Vec<&'static str>) {
+    pub fn type_names(&self, out: &mut Vec<&'static str>) {
         let mut push = |t: &'static str| {
             if !out.contains(&t) {
                 out.push(t)
@@ -136,16 +136,16 @@ impl Node {
             Node::String(_) => push("string"),
             Node::Object(_) => push("object"),
             Node::Array(_) => push("array"),
-            Node::Union(g) => g.branches().iter().for_each(|b| b.type_names(plan, out)),
-            Node::Checked(g) => g.inner().type_names(plan, out),
+            Node::Union(g) => g.branches().iter().for_each(|b| b.type_names(out)),
+            Node::Checked(g) => g.inner().type_names(out),
             Node::Recurse(_) => push("object"),
             Node::Custom(_) => push("any"),
-            Node::Noisy(g) => g.inner.type_names(plan, out),
+            Node::Noisy(g) => g.inner.type_names(out),
             Node::Unique(g) => match &g.kind {
                 unique::UniqueKind::Integer { .. } => push("integer"),
                 unique::UniqueKind::Listed(vs) => vs.iter().for_each(|v| push(value_type(v))),
                 unique::UniqueKind::Tagged { .. } => push("string"),
-                unique::UniqueKind::Natural(n) => n.type_names(plan, out),
+                unique::UniqueKind::Natural(n) => n.type_names(out),
             },
         }
     }
@@ -229,10 +229,10 @@ impl Plan {
     pub fn unique_capacity(&self) -> Option<(u64, String)> {
         let mut best: Option<(u64, String)> = None;
         fields::visit(&self.root, &mut |node| {
-            if let Node::Unique(u) = node {
-                if best.as_ref().is_none_or(|(c, _)| u.capacity < *c) {
-                    best = Some((u.capacity, u.pointer.clone()));
-                }
+            if let Node::Unique(u) = node
+                && best.as_ref().is_none_or(|(c, _)| u.capacity < *c)
+            {
+                best = Some((u.capacity, u.pointer.clone()));
             }
         });
         best

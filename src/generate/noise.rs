@@ -9,7 +9,7 @@ use super::{Ctx, Node};
 use crate::rng::mix;
 use crate::sink::Sink;
 
-const NOISE: u64 = 0x4e4f_4953_45;
+const NOISE: u64 = 0x004e_4f49_5345;
 
 #[derive(Debug)]
 pub struct NoiseGen {

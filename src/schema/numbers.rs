@@ -22,15 +22,17 @@ impl Compiler {
         }
         let mut lo = lo.ceil();
         let mut hi = hi.floor();
-        if let Some(b) = &f.minimum {
-            if b.exclusive && lo == b.value {
-                lo += 1.0;
-            }
+        if let Some(b) = &f.minimum
+            && b.exclusive
+            && lo == b.value
+        {
+            lo += 1.0;
         }
-        if let Some(b) = &f.maximum {
-            if b.exclusive && hi == b.value {
-                hi -= 1.0;
-            }
+        if let Some(b) = &f.maximum
+            && b.exclusive
+            && hi == b.value
+        {
+            hi -= 1.0;
         }
         if lo.abs() > EXACT || hi.abs() > EXACT {
             return Err(

@@ -25,7 +25,7 @@ fn trial(generator: &StringGen, validator: &jsonschema::Validator) -> u64 {
     (0..TRIAL)
         .filter(|&i| {
             let mut s = String::new();
-            generator.write(mix(0x7241_A1, i), &mut s);
+            generator.write(mix(0x0072_41A1, i), &mut s);
             validator.is_valid(&serde_json::Value::String(s))
         })
         .count() as u64
@@ -42,17 +42,17 @@ impl Compiler {
     pub(super) fn string_gen(&mut self, f: &Facts, check: &mut bool) -> Result<StringGen, Problem> {
         let min = f.min_length.as_ref().map_or(0, |m| m.value as usize);
         let max = f.max_length.as_ref().map(|m| m.value as usize);
-        if let (Some(lo), Some(hi)) = (&f.min_length, &f.max_length) {
-            if lo.value > hi.value {
-                return Err(Problem::new(
-                    hi.pointer.clone(),
-                    format!(
-                        "minLength {} is greater than maxLength {}",
-                        lo.value, hi.value
-                    ),
-                )
-                .hint("lower minLength or raise maxLength"));
-            }
+        if let (Some(lo), Some(hi)) = (&f.min_length, &f.max_length)
+            && lo.value > hi.value
+        {
+            return Err(Problem::new(
+                hi.pointer.clone(),
+                format!(
+                    "minLength {} is greater than maxLength {}",
+                    lo.value, hi.value
+                ),
+            )
+            .hint("lower minLength or raise maxLength"));
         }
         let mut formats: Vec<&str> = f.formats.iter().map(|a| a.value.as_str()).collect();
         formats.dedup();

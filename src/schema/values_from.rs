@@ -85,10 +85,8 @@ pub fn read(docs: &Documents, f: &Facts, source: &Value, at: &str) -> Result<Vec
     Ok(raw
         .into_iter()
         .map(|s| {
-            if numeric {
-                if let Ok(v) = serde_json::from_str::<serde_json::Number>(&s) {
-                    return Value::Number(v);
-                }
+            if numeric && let Ok(v) = serde_json::from_str::<serde_json::Number>(&s) {
+                return Value::Number(v);
             }
             Value::String(s)
         })
