@@ -13,7 +13,7 @@ pub mod sink;
 pub mod synthesizer;
 pub mod table;
 
-pub use error::{Diagnostic, Error, Problem, Severity};
+pub use error::{Diagnostic, Error, Problem, ProblemKind, Severity};
 pub use schema::{Options, RateDefaults};
 pub use table::{FieldInfo, Table};
 
