@@ -4,7 +4,7 @@
 //!     cargo bench --bench export
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use synthtune::Table;
@@ -13,18 +13,8 @@ use synthtune::export::{ExportOptions, Format, TableRows, export_to_writer};
 const ROWS: u64 = 50_000;
 const EXAMPLES: [&str; 3] = ["customer", "order", "event"];
 
-/// The example schemas: bundled in `schemas/` if they are, else the shared examples.
-fn examples_dir() -> PathBuf {
-    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
-    if bundled.join("customer.json").exists() {
-        bundled
-    } else {
-        PathBuf::from("/work/shared/examples")
-    }
-}
-
 fn ndjson(c: &mut Criterion) {
-    let dir = examples_dir();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
     let mut group = c.benchmark_group("export_ndjson");
     group.sample_size(10);
     group.throughput(Throughput::Elements(ROWS));

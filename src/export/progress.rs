@@ -6,7 +6,9 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use indicatif::{DecimalBytes, HumanCount, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{
+    DecimalBytes, HumanCount, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle,
+};
 
 /// One table's progress bar; does nothing when hidden.
 pub(crate) struct Progress {
@@ -20,9 +22,12 @@ impl Progress {
         }
         let bar = ProgressBar::with_draw_target(Some(rows), ProgressDrawTarget::stderr());
         if let Ok(style) = ProgressStyle::with_template(
-            "{prefix:.bold} [{bar:30}] {human_pos}/{human_len} rows  {per_sec}  ETA {eta}",
+            "{prefix:.bold} [{bar:30}] {human_pos}/{human_len} rows  {rate} rows/s  ETA {eta}",
         ) {
-            bar.set_style(style.progress_chars("=> "));
+            let rate = |state: &ProgressState, out: &mut dyn fmt::Write| {
+                let _ = write!(out, "{}", HumanCount(state.per_sec() as u64));
+            };
+            bar.set_style(style.with_key("rate", rate).progress_chars("=> "));
         }
         bar.set_prefix(table.to_owned());
         Progress { bar: Some(bar) }
