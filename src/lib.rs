@@ -9,7 +9,9 @@ pub mod generate;
 pub mod rng;
 pub mod schema;
 pub mod sink;
+pub mod stats;
 pub mod table;
+pub mod tui;
 
 pub use error::{Diagnostic, Error, Problem, Severity};
 pub use table::{FieldInfo, Table};
