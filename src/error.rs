@@ -60,7 +60,11 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let pointer = if self.pointer.is_empty() { "(root)" } else { &self.pointer };
+        let pointer = if self.pointer.is_empty() {
+            "(root)"
+        } else {
+            &self.pointer
+        };
         write!(f, "at {pointer}: {}", self.message)?;
         if let Some(hint) = &self.hint {
             write!(f, " (fix: {hint})")?;
@@ -94,7 +98,11 @@ impl fmt::Display for Diagnostic {
             Severity::Note => "note",
             Severity::Ignored => "ignored",
         };
-        let pointer = if self.pointer.is_empty() { "(root)" } else { &self.pointer };
+        let pointer = if self.pointer.is_empty() {
+            "(root)"
+        } else {
+            &self.pointer
+        };
         write!(f, "{tag}: {pointer}: {}", self.message)
     }
 }

@@ -10,10 +10,12 @@ pub mod rng;
 pub mod schema;
 pub mod sink;
 pub mod stats;
+pub mod synthesizer;
 pub mod table;
 pub mod tui;
 
 pub use error::{Diagnostic, Error, Problem, Severity};
+pub use schema::{Options, RateDefaults};
 pub use table::{FieldInfo, Table};
 
 /// The seed used when the user gives none, so that runs repeat.

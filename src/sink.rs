@@ -256,7 +256,10 @@ mod tests {
         let v = json!({"a": [1, 2.5, "x\"\n\u{1}", null, true], "b": {}, "c": [], "d": {"e": -3}});
         let mut w = JsonWriter::new();
         w.value(&v);
-        assert_eq!(String::from_utf8(w.buf).unwrap(), serde_json::to_string(&v).unwrap());
+        assert_eq!(
+            String::from_utf8(w.buf).unwrap(),
+            serde_json::to_string(&v).unwrap()
+        );
         let mut s = ValueSink::new();
         Sink::value(&mut s, &v);
         assert_eq!(s.finish(), v);

@@ -6,7 +6,8 @@ use serde_json::Value;
 
 use crate::error::{Diagnostic, Error};
 use crate::generate::Plan;
-use crate::rng::{hash_str, row_key};
+use crate::rng::{hash_str, table_key};
+use crate::schema::Options;
 use crate::sink::{Sink, ValueSink};
 
 /// A compiled schema: generate any row of it, as often as you like.
@@ -46,13 +47,18 @@ pub struct FieldInfo {
 impl Table {
     /// Loads and compiles a schema file (refs to sibling files resolve beside it).
     pub fn load(path: &Path) -> Result<Table, Error> {
-        crate::schema::compile_file(path)
+        crate::schema::compile_file(path, &Options::default())
+    }
+
+    /// Loads and compiles a schema file with rate defaults and custom synthesizers.
+    pub fn load_with(path: &Path, options: &Options) -> Result<Table, Error> {
+        crate::schema::compile_file(path, options)
     }
 
     /// Compiles an in-memory schema; `base_dir` is where sibling refs and `values_from`
     /// files are looked for.
     pub fn from_value(document: Value, base_dir: Option<&Path>) -> Result<Table, Error> {
-        crate::schema::compile_value(document, base_dir)
+        crate::schema::compile_value(document, base_dir, &Options::default())
     }
 
     pub(crate) fn new(
@@ -76,7 +82,8 @@ impl Table {
 
     /// Writes row `row` under `seed` into `out`.
     pub fn write_row<S: Sink>(&self, seed: u64, row: u64, out: &mut S) {
-        self.plan.generate(row, row_key(seed, self.name_hash, row), out);
+        self.plan
+            .generate(table_key(seed, self.name_hash), row, out);
     }
 
     /// Row `row` under `seed`, as a `Value`.
@@ -94,7 +101,13 @@ impl Table {
     /// Generation cost per field, in nanoseconds per value, index-aligned with
     /// [`Table::fields`]: each field's generator is timed on `rows` rows of its own.
     pub fn field_costs(&self, seed: u64, rows: u64) -> Vec<f64> {
-        self.plan.field_costs(row_key(seed, self.name_hash, 0), rows)
+        self.plan.field_costs(table_key(seed, self.name_hash), rows)
+    }
+
+    /// The most rows this table can have with every unique field still unique, and the
+    /// pointer of the field that sets the limit.
+    pub fn unique_capacity(&self) -> Option<(u64, String)> {
+        self.plan.unique_capacity()
     }
 
     /// The compiled generator tree.

@@ -20,6 +20,14 @@ impl DistributionSpec {
         }
     }
 
+    pub fn is_uniform(&self) -> bool {
+        matches!(self, Self::Uniform)
+    }
+
+    pub fn describe(&self) -> String {
+        "uniform".into()
+    }
+
     /// Ties the distribution to the integer range `[lo, hi]`.
     pub fn bind_int(&self, lo: i64, hi: i64) -> Result<IntSampler, String> {
         if lo > hi {

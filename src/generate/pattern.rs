@@ -20,9 +20,15 @@ pub struct PatternGen {}
 impl PatternGen {
     /// Compiles `pattern`; every string it generates has between `min_len` and `max_len`
     /// code points and contains a match of `pattern`.
-    pub fn new(pattern: &str, min_len: usize, max_len: Option<usize>) -> Result<Self, PatternError> {
+    pub fn new(
+        pattern: &str,
+        min_len: usize,
+        max_len: Option<usize>,
+    ) -> Result<Self, PatternError> {
         let _ = (pattern, min_len, max_len);
-        Err(PatternError::Unsupported("patterns are not implemented yet".into()))
+        Err(PatternError::Unsupported(
+            "patterns are not implemented yet".into(),
+        ))
     }
 
     pub fn generate(&self, rng: &mut SynthRng, out: &mut String) {

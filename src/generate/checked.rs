@@ -1,0 +1,81 @@
+//! Generate-and-check, for what the generators cannot guarantee by construction
+//! (`not`, overlapping `oneOf` branches, `if`/`then`/`else`, several patterns on one
+//! string, ...): the value is validated with the `jsonschema` crate and regenerated
+//! from a fresh key until it passes.
+
+use serde_json::Value;
+
+use super::{Ctx, Node};
+use crate::rng::mix;
+use crate::sink::{Sink, ValueSink};
+
+pub struct CheckedGen {
+    inner: Node,
+    validator: jsonschema::Validator,
+    attempts: u32,
+    /// The JSON Pointer(s) of the schema it checks against, for descriptions.
+    pub pointer: String,
+}
+
+impl std::fmt::Debug for CheckedGen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CheckedGen")
+            .field("inner", &self.inner)
+            .field("pointer", &self.pointer)
+            .finish()
+    }
+}
+
+impl CheckedGen {
+    pub fn new(
+        inner: Node,
+        validator: jsonschema::Validator,
+        attempts: u32,
+        pointer: String,
+    ) -> CheckedGen {
+        CheckedGen {
+            inner,
+            validator,
+            attempts,
+            pointer,
+        }
+    }
+
+    pub fn inner(&self) -> &Node {
+        &self.inner
+    }
+
+    pub fn inner_mut(&mut self) -> &mut Node {
+        &mut self.inner
+    }
+
+    pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
+        let value = self.first_valid(ctx, key).unwrap_or_else(|last| last);
+        out.value(&value);
+    }
+
+    /// The first valid value in the key's sequence of attempts, or the last attempt.
+    pub fn first_valid(&self, ctx: &mut Ctx, key: u64) -> Result<Value, Value> {
+        let mut last = Value::Null;
+        let was_minimal = ctx.minimal;
+        for attempt in 0..self.attempts {
+            let mut sink = ValueSink::new();
+            let k = if attempt == 0 {
+                key
+            } else {
+                mix(key, u64::from(attempt))
+            };
+            // The second half of the attempts goes for the smallest values.
+            ctx.minimal = was_minimal || attempt >= self.attempts / 2;
+            self.inner.generate(ctx, k, &mut sink);
+            let v = sink.finish();
+            if self.validator.is_valid(&v) {
+                ctx.minimal = was_minimal;
+                return Ok(v);
+            }
+            last = v;
+        }
+        ctx.minimal = was_minimal;
+        Err(last)
+    }
+}

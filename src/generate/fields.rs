@@ -1,0 +1,136 @@
+//! The list of field paths a plan produces (`customer_id`, `address.city`,
+//! `items[].unit_price`, `tags[]`), with their configured rates, for statistics and
+//! the tuner.
+
+use super::{Node, Plan};
+use crate::table::FieldInfo;
+
+/// Every field of the plan, in schema order.
+pub fn collect(plan: &Plan, root: &Node, out: &mut Vec<FieldInfo>) {
+    let mut pairs = Vec::new();
+    children(plan, root, "", &mut pairs);
+    out.extend(pairs.into_iter().map(|(info, _)| info));
+}
+
+/// The generator of each field, index-aligned with [`collect`].
+pub fn collect_nodes<'p>(plan: &'p Plan, root: &'p Node, out: &mut Vec<&'p Node>) {
+    let mut pairs = Vec::new();
+    children(plan, root, "", &mut pairs);
+    out.extend(pairs.into_iter().map(|(_, node)| node));
+}
+
+type Pairs<'p> = Vec<(FieldInfo, &'p Node)>;
+
+fn record<'p>(
+    plan: &'p Plan,
+    node: &'p Node,
+    path: String,
+    pointer: &str,
+    absent_rate: Option<f64>,
+    out: &mut Pairs<'p>,
+) {
+    if !out.iter().any(|(f, _)| f.path == path) {
+        let mut types = Vec::new();
+        node.type_names(plan, &mut types);
+        out.push((
+            FieldInfo {
+                path: path.clone(),
+                type_name: types.join("|"),
+                generator: node.describe(),
+                null_rate: null_rate(node),
+                absent_rate,
+                pointer: pointer.to_owned(),
+            },
+            node,
+        ));
+    }
+    children(plan, node, &path, out);
+}
+
+fn null_rate(node: &Node) -> Option<f64> {
+    match node {
+        Node::Union(u) => u.null_rate(),
+        Node::Checked(c) => null_rate(c.inner()),
+        _ => None,
+    }
+}
+
+/// Records the fields below `node`, whose own path is `path`.
+fn children<'p>(plan: &'p Plan, node: &'p Node, path: &str, out: &mut Pairs<'p>) {
+    match node {
+        Node::Object(obj) => {
+            for p in obj.properties() {
+                let child = if path.is_empty() {
+                    p.name.clone()
+                } else {
+                    format!("{path}.{}", p.name)
+                };
+                let absent = (!p.required).then_some(p.absent_rate);
+                record(plan, &p.node, child, &p.pointer, absent, out);
+            }
+        }
+        Node::Array(arr) => {
+            let element = format!("{path}[]");
+            for node in arr
+                .prefix
+                .iter()
+                .chain(arr.items.as_deref())
+                .chain(arr.contains.as_ref().map(|(n, _)| &**n))
+            {
+                if matches!(strip(node), Node::Object(_)) {
+                    children(plan, node, &element, out);
+                } else {
+                    record(plan, node, element.clone(), "", None, out);
+                }
+            }
+        }
+        Node::Union(u) => u
+            .branches()
+            .iter()
+            .for_each(|b| children(plan, b, path, out)),
+        Node::Checked(c) => children(plan, c.inner(), path, out),
+        Node::Unique(u) => {
+            if let super::unique::UniqueKind::Natural(n) = &u.kind {
+                children(plan, n, path, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn strip(node: &Node) -> &Node {
+    match node {
+        Node::Checked(c) => strip(c.inner()),
+        Node::Union(u) if u.branches().len() == 2 && u.null_rate().is_some() => u
+            .branches()
+            .iter()
+            .find(|b| !matches!(b, Node::Null))
+            .map_or(node, strip),
+        other => other,
+    }
+}
+
+/// Calls `f` on every node of the tree below `node` (not following recursion).
+pub fn visit(node: &Node, f: &mut dyn FnMut(&Node)) {
+    f(node);
+    match node {
+        Node::Object(o) => o.properties().iter().for_each(|p| visit(&p.node, f)),
+        Node::Array(a) => {
+            a.prefix.iter().for_each(|n| visit(n, f));
+            if let Some(items) = a.items.as_deref() {
+                visit(items, f);
+            }
+            if let Some((n, _)) = &a.contains {
+                visit(n, f);
+            }
+        }
+        Node::Union(u) => u.branches().iter().for_each(|b| visit(b, f)),
+        Node::Checked(c) => visit(c.inner(), f),
+        Node::Unique(u) => {
+            if let super::unique::UniqueKind::Natural(n) = &u.kind {
+                visit(n, f);
+            }
+        }
+        _ => {}
+    }
+}

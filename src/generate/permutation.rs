@@ -1,0 +1,101 @@
+//! A keyed permutation of `[0, n)`: row `i` gets the `i`-th element of a shuffled range,
+//! so unique values need no memory of what was generated (and any thread can compute
+//! any row's value). A balanced Feistel network over the next power of two, with cycle
+//! walking to stay inside `[0, n)`.
+
+use crate::rng::mix;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Permutation {
+    n: u64,
+    half_bits: u32,
+    keys: [u64; 4],
+}
+
+impl Permutation {
+    pub fn new(n: u64, key: u64) -> Permutation {
+        let bits = 64 - n.saturating_sub(1).leading_zeros();
+        let half_bits = bits.div_ceil(2).max(1);
+        let keys = [mix(key, 1), mix(key, 2), mix(key, 3), mix(key, 4)];
+        Permutation { n, half_bits, keys }
+    }
+
+    /// The size of the permuted range.
+    pub fn len(&self) -> u64 {
+        self.n
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// The image of `i` (taken modulo `n`).
+    pub fn apply(&self, i: u64) -> u64 {
+        if self.n <= 1 {
+            return 0;
+        }
+        let mut x = i % self.n;
+        // Cycle walking: the Feistel domain is at most 4n, so this ends quickly.
+        loop {
+            x = self.feistel(x);
+            if x < self.n {
+                return x;
+            }
+        }
+    }
+
+    fn feistel(&self, x: u64) -> u64 {
+        let mask = (1u64 << self.half_bits) - 1;
+        let mut left = (x >> self.half_bits) & mask;
+        let mut right = x & mask;
+        for k in self.keys {
+            let next = left ^ (mix(right, k) & mask);
+            left = right;
+            right = next;
+        }
+        (left << self.half_bits) | right
+    }
+}
+
+/// Base-36 digits of `n`, for making strings unique.
+pub fn base36(mut n: u64, out: &mut String) {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut buf = [0u8; 13];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = DIGITS[(n % 36) as usize];
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(buf[i..].iter().map(|&b| b as char));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn is_a_bijection() {
+        for n in [1u64, 2, 3, 10, 97, 1000, 4096, 5000] {
+            let p = Permutation::new(n, 42);
+            let mut seen = vec![false; n as usize];
+            for i in 0..n {
+                let j = p.apply(i) as usize;
+                assert!(!seen[j], "n={n}: {j} twice");
+                seen[j] = true;
+            }
+        }
+    }
+
+    #[test]
+    fn base36_digits() {
+        let mut s = String::new();
+        base36(0, &mut s);
+        base36(35, &mut s);
+        base36(36, &mut s);
+        assert_eq!(s, "0z10");
+    }
+}

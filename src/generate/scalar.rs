@@ -1,0 +1,55 @@
+//! `enum`, `const`-like choices and booleans.
+
+use serde_json::Value;
+
+use super::choice::{Choice, unit};
+use crate::sink::Sink;
+
+/// One of a fixed list of values, by weight.
+#[derive(Debug)]
+pub struct EnumGen {
+    values: Vec<Value>,
+    choice: Choice,
+}
+
+impl EnumGen {
+    pub fn new(values: Vec<Value>, weights: Option<Vec<f64>>) -> EnumGen {
+        let choice = match weights {
+            Some(w) => Choice::new(&w),
+            None => Choice::uniform(values.len()),
+        };
+        EnumGen { values, choice }
+    }
+
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+
+    pub fn generate<S: Sink>(&self, key: u64, out: &mut S) {
+        out.value(&self.values[self.choice.pick(unit(key))]);
+    }
+
+    pub fn describe(&self) -> String {
+        format!("enum of {}", self.values.len())
+    }
+}
+
+/// `true` with a given probability.
+#[derive(Debug)]
+pub struct BoolGen {
+    pub p_true: f64,
+}
+
+impl BoolGen {
+    pub fn generate<S: Sink>(&self, key: u64, out: &mut S) {
+        out.bool(unit(key) < self.p_true);
+    }
+
+    pub fn describe(&self) -> String {
+        if (self.p_true - 0.5).abs() < 1e-9 {
+            "boolean".into()
+        } else {
+            format!("boolean ({:.0}% true)", self.p_true * 100.0)
+        }
+    }
+}

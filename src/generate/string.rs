@@ -1,0 +1,195 @@
+//! `string` values: free text within length bounds, patterns, formats, dates and
+//! realistic domains.
+
+use rand::RngExt;
+
+use super::Ctx;
+use super::distribution::IntSampler;
+use super::domain::{Domain, Locale};
+use super::format::Format;
+use super::pattern::PatternGen;
+use super::temporal::TemporalGen;
+use crate::rng::{SynthRng, mix, rng_for};
+use crate::sink::Sink;
+
+/// Words for free text when a schema says nothing more than "a string".
+const WORDS: &[&str] = &[
+    "lorem",
+    "ipsum",
+    "dolor",
+    "sit",
+    "amet",
+    "consectetur",
+    "adipiscing",
+    "elit",
+    "sed",
+    "do",
+    "eiusmod",
+    "tempor",
+    "incididunt",
+    "ut",
+    "labore",
+    "et",
+    "dolore",
+    "magna",
+    "aliqua",
+    "enim",
+    "ad",
+    "minim",
+    "veniam",
+    "quis",
+    "nostrud",
+    "exercitation",
+    "ullamco",
+    "laboris",
+    "nisi",
+    "aliquip",
+    "ex",
+    "ea",
+    "commodo",
+    "consequat",
+    "duis",
+    "aute",
+    "irure",
+    "in",
+    "reprehenderit",
+    "voluptate",
+    "velit",
+    "esse",
+    "cillum",
+    "fugiat",
+    "nulla",
+    "pariatur",
+    "excepteur",
+    "sint",
+    "occaecat",
+    "cupidatat",
+    "non",
+    "proident",
+    "sunt",
+    "culpa",
+    "qui",
+    "officia",
+    "deserunt",
+    "mollit",
+    "anim",
+    "id",
+    "est",
+    "laborum",
+    "alpha",
+    "delta",
+];
+
+/// How many times a domain value may miss the length bounds before the fallback is used.
+const DOMAIN_TRIES: u32 = 4;
+
+#[derive(Debug)]
+pub enum StringGen {
+    /// Readable words, cut to a length in `[min, max]` code points.
+    Text {
+        min: usize,
+        max: usize,
+        length: Option<IntSampler>,
+    },
+    Pattern(PatternGen),
+    Format(Format),
+    Temporal(TemporalGen),
+    /// A realistic value; one that misses the length bounds is redrawn, then replaced by
+    /// the fallback's.
+    Domain {
+        domain: Domain,
+        locale: Locale,
+        min: usize,
+        max: usize,
+        fallback: Box<StringGen>,
+    },
+}
+
+impl StringGen {
+    pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
+        let mut buf = std::mem::take(&mut ctx.scratch);
+        buf.clear();
+        self.write(key, &mut buf);
+        out.str(&buf);
+        ctx.scratch = buf;
+    }
+
+    /// Appends one value to `buf` (which must be empty).
+    pub fn write(&self, key: u64, buf: &mut String) {
+        let mut rng = rng_for(key);
+        match self {
+            StringGen::Text { min, max, length } => {
+                let len = match length {
+                    Some(sampler) => {
+                        sampler.sample(&mut rng).clamp(*min as i64, *max as i64) as usize
+                    }
+                    None => rng.random_range(*min..=*max),
+                };
+                write_text(&mut rng, len, buf);
+            }
+            StringGen::Pattern(p) => p.generate(&mut rng, buf),
+            StringGen::Format(f) => f.generate(&mut rng, buf),
+            StringGen::Temporal(t) => t.generate(&mut rng, buf),
+            StringGen::Domain {
+                domain,
+                locale,
+                min,
+                max,
+                fallback,
+            } => {
+                for attempt in 0..DOMAIN_TRIES {
+                    domain.generate(&mut rng, *locale, buf);
+                    let n = buf.chars().count();
+                    if n >= *min && n <= *max {
+                        return;
+                    }
+                    buf.clear();
+                    rng = rng_for(mix(key, u64::from(attempt) + 1));
+                }
+                fallback.write(mix(key, u64::from(DOMAIN_TRIES) + 1), buf);
+            }
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            StringGen::Text { min, max, .. } => format!("text [{min}, {max}]"),
+            StringGen::Pattern(_) => "pattern".into(),
+            StringGen::Format(f) => format!("format {}", f.name()),
+            StringGen::Temporal(t) => t.describe(),
+            StringGen::Domain { domain, .. } => format!("domain {}", domain.name()),
+        }
+    }
+}
+
+/// Exactly `len` characters of lowercase words separated by single spaces, never
+/// starting or ending with a space.
+fn write_text(rng: &mut SynthRng, len: usize, buf: &mut String) {
+    while buf.len() < len {
+        if !buf.is_empty() {
+            buf.push(' ');
+        }
+        buf.push_str(WORDS[rng.random_range(0..WORDS.len())]);
+    }
+    buf.truncate(len);
+    if buf.ends_with(' ') {
+        buf.pop();
+        buf.push('s');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_has_exact_length_and_no_edge_spaces() {
+        for len in 0..60 {
+            let mut rng = rng_for(len as u64);
+            let mut s = String::new();
+            write_text(&mut rng, len, &mut s);
+            assert_eq!(s.chars().count(), len);
+            assert!(!s.starts_with(' ') && !s.ends_with(' '), "{s:?}");
+        }
+    }
+}

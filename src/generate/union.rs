@@ -1,0 +1,69 @@
+//! One of several alternatives: `anyOf`/`oneOf` branches, several types, nullable values.
+
+use super::choice::{Choice, unit};
+use super::{Ctx, Node};
+use crate::rng::mix;
+use crate::sink::Sink;
+
+const BRANCH: u64 = 0x4252_414e_4348;
+
+#[derive(Debug)]
+pub struct UnionGen {
+    branches: Vec<Node>,
+    choice: Choice,
+    /// The branch that heads out of recursion soonest; set after compilation.
+    pub shallow_branch: usize,
+}
+
+impl UnionGen {
+    pub fn new(branches: Vec<Node>, weights: &[f64]) -> UnionGen {
+        UnionGen {
+            choice: Choice::new(weights),
+            branches,
+            shallow_branch: 0,
+        }
+    }
+
+    pub fn branches(&self) -> &[Node] {
+        &self.branches
+    }
+
+    pub fn branches_mut(&mut self) -> &mut [Node] {
+        &mut self.branches
+    }
+
+    /// Each branch's share of the values.
+    pub fn shares(&self) -> Vec<f64> {
+        self.choice.shares()
+    }
+
+    /// The share of nulls, if one branch is `null`.
+    pub fn null_rate(&self) -> Option<f64> {
+        let shares = self.shares();
+        self.branches
+            .iter()
+            .position(|b| matches!(b, Node::Null))
+            .map(|i| shares[i])
+    }
+
+    pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
+        let i = if ctx.shallow() {
+            self.shallow_branch
+        } else {
+            self.choice.pick(unit(mix(key, BRANCH)))
+        };
+        self.branches[i].generate(ctx, mix(key, i as u64), out);
+    }
+
+    pub fn describe(&self) -> String {
+        let non_null: Vec<&Node> = self
+            .branches
+            .iter()
+            .filter(|b| !matches!(b, Node::Null))
+            .collect();
+        match (non_null.as_slice(), self.null_rate()) {
+            ([one], Some(rate)) => format!("{} or null ({:.0}%)", one.describe(), rate * 100.0),
+            _ => format!("one of {}", self.branches.len()),
+        }
+    }
+}

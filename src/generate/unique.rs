@@ -1,0 +1,66 @@
+//! Values that never repeat across a dataset (`unique`, `key: "primary"`), computed from
+//! the row number alone: a keyed permutation of the value space, or a row token woven
+//! into a string.
+
+use serde_json::Value;
+
+use super::permutation::{Permutation, base36};
+use super::string::StringGen;
+use super::{Ctx, Node};
+use crate::rng::mix;
+use crate::sink::Sink;
+
+#[derive(Debug)]
+pub enum UniqueKind {
+    /// `lo + perm(row) * step`.
+    Integer { lo: i64, step: i64 },
+    /// `values[perm(row)]`.
+    Listed(Vec<Value>),
+    /// A string with the row's base-36 token woven in (before an `@`, else at the end),
+    /// kept within `max` characters.
+    Tagged { inner: StringGen, max: usize },
+    /// Values that are unique by construction (sequences, UUIDs).
+    Natural(Box<Node>),
+}
+
+#[derive(Debug)]
+pub struct UniqueGen {
+    pub kind: UniqueKind,
+    /// How many distinct values there are: the most rows this field can serve.
+    pub capacity: u64,
+    /// Keys the permutation; from the field's pointer, so it is the same on every row.
+    pub salt: u64,
+    pub pointer: String,
+}
+
+impl UniqueGen {
+    pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
+        let perm = || Permutation::new(self.capacity, mix(ctx.table_key, self.salt)).apply(ctx.row);
+        match &self.kind {
+            UniqueKind::Integer { lo, step } => out.int(lo + perm() as i64 * step),
+            UniqueKind::Listed(values) => out.value(&values[perm() as usize]),
+            UniqueKind::Tagged { inner, max } => {
+                let mut buf = String::new();
+                inner.write(key, &mut buf);
+                let mut token = String::new();
+                base36(ctx.row, &mut token);
+                let at = buf.find('@').unwrap_or(buf.len());
+                let overflow = (buf.chars().count() + token.len()).saturating_sub(*max);
+                // Shorten the part before the token to make room.
+                let mut cut = at;
+                for _ in 0..overflow {
+                    if let Some((i, _)) = buf[..cut].char_indices().next_back() {
+                        cut = i;
+                    }
+                }
+                buf.replace_range(cut..at, &token);
+                out.str(&buf);
+            }
+            UniqueKind::Natural(node) => node.generate(ctx, key, out),
+        }
+    }
+
+    pub fn describe(&self, inner: String) -> String {
+        format!("unique {inner}")
+    }
+}

@@ -1,0 +1,122 @@
+//! `array`: `prefixItems`/`items`, lengths, `uniqueItems`, `contains` and the `length` knob.
+
+use super::compile::Compiler;
+use super::facts::Facts;
+use crate::error::Problem;
+use crate::generate::{ArrayGen, Node};
+
+/// Elements added beyond the minimum when the schema sets no `maxItems`.
+const DEFAULT_EXTRA: usize = 3;
+/// The longest array a `length` distribution may ask for when `maxItems` is open.
+const LENGTH_CAP: usize = 100;
+
+impl Compiler {
+    pub(super) fn build_array(&mut self, f: &Facts, check: &mut bool) -> Result<Node, Problem> {
+        let mut min = f.min_items.as_ref().map_or(0, |m| m.value as usize);
+        let mut max = f.max_items.as_ref().map(|m| m.value as usize);
+        if let (Some(lo), Some(hi)) = (&f.min_items, &f.max_items) {
+            if lo.value > hi.value {
+                return Err(Problem::new(
+                    hi.pointer.clone(),
+                    format!(
+                        "minItems {} is greater than maxItems {}",
+                        lo.value, hi.value
+                    ),
+                )
+                .hint("lower minItems or raise maxItems"));
+            }
+        }
+        let mut prefix = Vec::new();
+        let mut cut = None;
+        for locs in &f.prefix_items {
+            match self.compile(locs) {
+                Ok(c) => prefix.push(c.node),
+                // No value fits this position: the array must end before it.
+                Err(p) => {
+                    cut = Some(p);
+                    break;
+                }
+            }
+        }
+        if let Some(p) = cut {
+            if min > prefix.len() {
+                return Err(p);
+            }
+            max = Some(max.map_or(prefix.len(), |m| m.min(prefix.len())));
+        }
+        let items = if f.no_more_items.is_some() || prefix.len() < f.prefix_items.len() {
+            None
+        } else {
+            Some(Box::new(self.compile(&f.items)?.node))
+        };
+        let contains_nothing = f.min_contains.as_ref().is_some_and(|m| m.value == 0);
+        let contains = if f.contains.is_empty() || contains_nothing {
+            None
+        } else {
+            let count = f.min_contains.as_ref().map_or(1, |m| m.value as usize);
+            if let Some(mc) = &f.max_contains {
+                if (mc.value as usize) < count {
+                    return Err(Problem::new(
+                        mc.pointer.clone(),
+                        format!("maxContains {} is less than minContains {count}", mc.value),
+                    ));
+                }
+                *check = true;
+            }
+            if !prefix.is_empty() {
+                *check = true;
+            }
+            let mut locs = f.items.clone();
+            locs.extend(f.contains.iter().cloned());
+            let node = self.compile(&locs)?.node;
+            min = min.max(prefix.len() + count);
+            Some((Box::new(node), count))
+        };
+        if items.is_none() {
+            let limit = prefix.len() + contains.as_ref().map_or(0, |(_, c)| *c);
+            max = Some(max.map_or(limit, |m| m.min(limit)));
+            if min > limit {
+                let at = f.no_more_items.clone().unwrap_or_else(|| f.pointer());
+                return Err(Problem::new(
+                    at,
+                    format!("at least {min} items are required but only {limit} are allowed"),
+                ));
+            }
+        }
+        if let Some(m) = max {
+            if min > m {
+                let at = f
+                    .max_items
+                    .as_ref()
+                    .map_or_else(|| f.pointer(), |m| m.pointer.clone());
+                return Err(Problem::new(
+                    at,
+                    format!(
+                        "at least {min} items are required (minItems, contains) but maxItems is {m}"
+                    ),
+                ));
+            }
+        }
+        let length = match &f.knobs.length {
+            Some((spec, at)) => {
+                let hi = max.unwrap_or(min + LENGTH_CAP);
+                max = Some(hi);
+                Some(
+                    spec.bind_int(min as i64, hi as i64)
+                        .map_err(|e| Problem::new(at.clone(), e))?,
+                )
+            }
+            None => None,
+        };
+        let max = max.unwrap_or(min.max(prefix.len()) + DEFAULT_EXTRA);
+        Ok(Node::Array(ArrayGen {
+            prefix,
+            items,
+            min,
+            max,
+            length,
+            unique: f.unique_items,
+            contains,
+        }))
+    }
+}

@@ -1,0 +1,443 @@
+//! The tuning vocabulary: `x-synth` objects, and the DataSynthTool keys placed directly on
+//! a property (`sql`, `domain`, `distribution`, `subdomain`, `synthesizer`).
+//!
+//! Knobs are parsed and checked here, once, with the JSON Pointer of each; the typed
+//! builders then read them. Where `x-synth` and a DataSynthTool key say the same thing,
+//! `x-synth` wins.
+
+use serde_json::{Map, Value};
+
+use crate::error::Problem;
+use crate::generate::distribution::DistributionSpec;
+
+/// Every `x-synth` key synthtune knows.
+pub const KNOWN_KEYS: &[&str] = &[
+    "distribution",
+    "null_rate",
+    "absent_rate",
+    "weights",
+    "range",
+    "length",
+    "domain",
+    "locale",
+    "values",
+    "values_from",
+    "unique",
+    "sequence",
+    "key",
+    "references",
+    "fanout",
+    "noise",
+    "rows",
+    "synthesizer",
+];
+
+/// Relative weights, by declaration order or by name (enum value, branch title,
+/// discriminator value, `"true"`/`"false"`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Weights {
+    ByOrder(Vec<f64>),
+    ByName(Vec<(String, f64)>),
+}
+
+/// A `sequence` knob: `start`, `start + step`, ...
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sequence {
+    pub start: i64,
+    pub step: i64,
+}
+
+/// The knobs in force at one schema node, each with where it was written.
+#[derive(Debug, Clone, Default)]
+pub struct Knobs {
+    pub distribution: Option<(DistributionSpec, String)>,
+    pub null_rate: Option<f64>,
+    pub absent_rate: Option<f64>,
+    pub weights: Option<(Weights, String)>,
+    pub range_min: Option<String>,
+    pub range_max: Option<String>,
+    pub length: Option<(DistributionSpec, String)>,
+    pub domain: Option<(String, String)>,
+    pub locale: Option<String>,
+    pub values: Option<(Vec<Value>, String)>,
+    pub values_from: Option<(Value, String)>,
+    pub unique: Option<String>,
+    pub sequence: Option<(Sequence, String)>,
+    pub key: Option<String>,
+    pub references: Option<(String, String)>,
+    pub fanout: Option<DistributionSpec>,
+    pub noise: Option<(f64, String)>,
+    pub rows: Option<u64>,
+    pub synthesizer: Option<(String, String)>,
+}
+
+/// A knob that was recognised but is not acted on yet, or an unknown key: reported by
+/// `check` and shown in the tuner, never silently dropped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnobNote {
+    pub pointer: String,
+    pub message: String,
+}
+
+impl Knobs {
+    /// Reads the knobs written on the schema object `schema` at `pointer`, filling only
+    /// what is still unset (so the first writer wins: the referencing site over its
+    /// target, `x-synth` over DataSynthTool keys).
+    pub fn absorb(
+        &mut self,
+        schema: &Map<String, Value>,
+        pointer: &str,
+        notes: &mut Vec<KnobNote>,
+    ) -> Result<(), Problem> {
+        if let Some(synth) = schema.get("x-synth") {
+            let at = format!("{pointer}/x-synth");
+            let Some(map) = synth.as_object() else {
+                return Err(Problem::new(at, "x-synth must be an object of knobs")
+                    .hint("write \"x-synth\": {\"null_rate\": 0.1}"));
+            };
+            for (key, value) in map {
+                self.absorb_key(key, value, &format!("{at}/{}", escape(key)), notes)?;
+            }
+        }
+        self.absorb_datasynthtool(schema, pointer, notes)
+    }
+
+    fn absorb_datasynthtool(
+        &mut self,
+        schema: &Map<String, Value>,
+        pointer: &str,
+        notes: &mut Vec<KnobNote>,
+    ) -> Result<(), Problem> {
+        if let Some(sql) = schema.get("sql") {
+            let at = format!("{pointer}/sql");
+            let key = sql.get("key").and_then(Value::as_str);
+            match key {
+                Some("primary") => {
+                    self.key.get_or_insert_with(|| "primary".to_owned());
+                }
+                Some("foreign") => {
+                    let target = sql
+                        .get("reference")
+                        .or_else(|| sql.get("foreignKey"))
+                        .and_then(Value::as_str);
+                    let Some(target) = target else {
+                        return Err(Problem::new(
+                            at,
+                            "a foreign key needs \"reference\": \"Table.field\"",
+                        ));
+                    };
+                    self.absorb_key("references", &Value::from(target), &at, notes)?;
+                }
+                _ => {
+                    return Err(Problem::new(
+                        at,
+                        "sql.key must be \"primary\" or \"foreign\"",
+                    ));
+                }
+            }
+        }
+        for key in ["distribution", "domain", "synthesizer"] {
+            if let Some(v) = schema.get(key) {
+                self.absorb_key(key, v, &format!("{pointer}/{key}"), notes)?;
+            }
+        }
+        if let Some(sub) = schema.get("subdomain") {
+            let at = format!("{pointer}/subdomain");
+            let weights = parse_weights(sub, &at)?;
+            if self.weights.is_none() {
+                self.weights = Some((weights, at));
+            }
+        }
+        Ok(())
+    }
+
+    fn absorb_key(
+        &mut self,
+        key: &str,
+        value: &Value,
+        at: &str,
+        notes: &mut Vec<KnobNote>,
+    ) -> Result<(), Problem> {
+        let at_owned = at.to_owned();
+        match key {
+            "distribution" => {
+                if self.distribution.is_none() {
+                    let spec = DistributionSpec::parse(value)
+                        .map_err(|e| Problem::new(at, e.to_string()))?;
+                    self.distribution = Some((spec, at_owned));
+                }
+            }
+            "length" => {
+                if self.length.is_none() {
+                    let spec = DistributionSpec::parse(value)
+                        .map_err(|e| Problem::new(at, e.to_string()))?;
+                    self.length = Some((spec, at_owned));
+                }
+            }
+            "fanout" => {
+                if self.fanout.is_none() {
+                    self.fanout = Some(
+                        DistributionSpec::parse(value)
+                            .map_err(|e| Problem::new(at, e.to_string()))?,
+                    );
+                }
+            }
+            "null_rate" => set_once(&mut self.null_rate, probability(value, at)?),
+            "absent_rate" => set_once(&mut self.absent_rate, probability(value, at)?),
+            "noise" => {
+                if self.noise.is_none() {
+                    self.noise = Some((probability(value, at)?, at_owned));
+                }
+            }
+            "weights" => {
+                if self.weights.is_none() {
+                    self.weights = Some((parse_weights(value, at)?, at_owned));
+                }
+            }
+            "range" => {
+                let Some(map) = value.as_object() else {
+                    return Err(Problem::new(
+                        at,
+                        "range must be {\"min\": ..., \"max\": ...}",
+                    ));
+                };
+                for (k, v) in map {
+                    let Some(s) = v.as_str() else {
+                        return Err(Problem::new(
+                            format!("{at}/{k}"),
+                            "range bounds are strings such as \"2024-01-01T00:00:00Z\"",
+                        ));
+                    };
+                    match k.as_str() {
+                        "min" => set_once(&mut self.range_min, s.to_owned()),
+                        "max" => set_once(&mut self.range_max, s.to_owned()),
+                        _ => {
+                            return Err(Problem::new(
+                                format!("{at}/{}", escape(k)),
+                                format!("unknown range key {k:?}"),
+                            )
+                            .hint("use \"min\" and \"max\""));
+                        }
+                    }
+                }
+            }
+            "domain" => {
+                let Some(s) = value.as_str() else {
+                    return Err(Problem::new(at, "domain must be a name such as \"email\""));
+                };
+                if self.domain.is_none() {
+                    self.domain = Some((s.to_owned(), at_owned));
+                }
+            }
+            "locale" => {
+                let Some(s) = value.as_str() else {
+                    return Err(Problem::new(
+                        at,
+                        "locale must be a name such as \"en\" or \"fr_FR\"",
+                    ));
+                };
+                set_once(&mut self.locale, s.to_owned());
+            }
+            "values" => {
+                let Some(items) = value.as_array().filter(|a| !a.is_empty()) else {
+                    return Err(Problem::new(at, "values must be a non-empty array"));
+                };
+                if self.values.is_none() {
+                    self.values = Some((items.clone(), at_owned));
+                }
+            }
+            "values_from" => {
+                if !(value.is_string() || value.is_object()) {
+                    return Err(Problem::new(
+                        at,
+                        "values_from must be a file name, or {\"file\": ..., \"column\": ...}",
+                    ));
+                }
+                if self.values_from.is_none() {
+                    self.values_from = Some((value.clone(), at_owned));
+                }
+            }
+            "unique" => match value {
+                Value::Bool(true) => set_once(&mut self.unique, at_owned),
+                Value::Bool(false) => {}
+                _ => return Err(Problem::new(at, "unique must be true or false")),
+            },
+            "sequence" => {
+                let field = |name: &str, default: i64| -> Result<i64, Problem> {
+                    match value.get(name) {
+                        None => Ok(default),
+                        Some(v) => v.as_i64().ok_or_else(|| {
+                            Problem::new(
+                                format!("{at}/{name}"),
+                                format!("sequence {name} must be an integer"),
+                            )
+                        }),
+                    }
+                };
+                let parsed = match value {
+                    Value::Bool(true) => Sequence { start: 1, step: 1 },
+                    Value::Object(_) => Sequence {
+                        start: field("start", 1)?,
+                        step: field("step", 1)?,
+                    },
+                    _ => {
+                        return Err(Problem::new(
+                            at,
+                            "sequence must be {\"start\": 1, \"step\": 1} or true",
+                        ));
+                    }
+                };
+                if parsed.step == 0 {
+                    return Err(Problem::new(
+                        format!("{at}/step"),
+                        "sequence step must not be 0",
+                    ));
+                }
+                if self.sequence.is_none() {
+                    self.sequence = Some((parsed, at_owned));
+                }
+            }
+            "key" => match value.as_str() {
+                Some("primary") => set_once(&mut self.key, "primary".to_owned()),
+                _ => {
+                    return Err(Problem::new(at, "key must be \"primary\"")
+                        .hint("a foreign key is written \"references\": \"Table.field\""));
+                }
+            },
+            "references" => {
+                let Some(s) = value.as_str().filter(|s| {
+                    s.split_once('.')
+                        .is_some_and(|(t, f)| !t.is_empty() && !f.is_empty())
+                }) else {
+                    return Err(Problem::new(at, "references must name \"Table.field\""));
+                };
+                if self.references.is_none() {
+                    self.references = Some((s.to_owned(), at_owned));
+                }
+            }
+            "rows" => {
+                let Some(n) = value.as_u64() else {
+                    return Err(Problem::new(at, "rows must be a whole number"));
+                };
+                set_once(&mut self.rows, n);
+            }
+            "synthesizer" => {
+                let Some(s) = value.as_str() else {
+                    return Err(Problem::new(at, "synthesizer must be a name"));
+                };
+                if self.synthesizer.is_none() {
+                    self.synthesizer = Some((s.to_owned(), at_owned));
+                }
+            }
+            _ => notes.push(KnobNote {
+                pointer: at_owned,
+                message: format!(
+                    "unknown x-synth key {key:?} (known: {})",
+                    KNOWN_KEYS.join(", ")
+                ),
+            }),
+        }
+        Ok(())
+    }
+}
+
+fn set_once<T>(slot: &mut Option<T>, value: T) {
+    if slot.is_none() {
+        *slot = Some(value);
+    }
+}
+
+fn probability(value: &Value, at: &str) -> Result<f64, Problem> {
+    match value.as_f64() {
+        Some(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(Problem::new(at, format!("{value} is not a probability"))
+            .hint("use a number from 0 to 1, e.g. 0.05")),
+    }
+}
+
+fn parse_weights(value: &Value, at: &str) -> Result<Weights, Problem> {
+    let weight = |v: &Value, at: String| -> Result<f64, Problem> {
+        match v.as_f64() {
+            Some(w) if w >= 0.0 && w.is_finite() => Ok(w),
+            _ => Err(Problem::new(at, format!("weight {v} must be a number ≥ 0"))),
+        }
+    };
+    let weights = match value {
+        Value::Array(items) => Weights::ByOrder(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| weight(v, format!("{at}/{i}")))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Object(map) => Weights::ByName(
+            map.iter()
+                .map(|(k, v)| Ok((k.clone(), weight(v, format!("{at}/{}", escape(k)))?)))
+                .collect::<Result<_, Problem>>()?,
+        ),
+        _ => {
+            return Err(Problem::new(
+                at,
+                "weights must be an array (in declaration order) or an object keyed by value",
+            ));
+        }
+    };
+    let total: f64 = match &weights {
+        Weights::ByOrder(w) => w.iter().sum(),
+        Weights::ByName(w) => w.iter().map(|(_, w)| w).sum(),
+    };
+    if total <= 0.0 {
+        return Err(Problem::new(at, "weights add up to 0")
+            .hint("give at least one choice a positive weight"));
+    }
+    Ok(weights)
+}
+
+/// Escapes one JSON Pointer token.
+pub fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Resolves weights against the choices' names, in declaration order. `names[i]` lists
+/// the names choice `i` answers to (its value, its title, its discriminator value).
+pub fn resolve_weights(
+    weights: &Weights,
+    names: &[Vec<String>],
+    at: &str,
+) -> Result<Vec<f64>, Problem> {
+    match weights {
+        Weights::ByOrder(w) => {
+            if w.len() != names.len() {
+                return Err(Problem::new(
+                    at,
+                    format!("{} weights given for {} choices", w.len(), names.len()),
+                )
+                .hint("give one weight per choice, in declaration order"));
+            }
+            Ok(w.clone())
+        }
+        Weights::ByName(pairs) => {
+            let mut out = vec![0.0; names.len()];
+            for (name, w) in pairs {
+                let Some(i) = names.iter().position(|n| n.iter().any(|n| n == name)) else {
+                    let known: Vec<&str> = names
+                        .iter()
+                        .filter_map(|n| n.first().map(String::as_str))
+                        .collect();
+                    return Err(Problem::new(
+                        format!("{at}/{}", escape(name)),
+                        format!(
+                            "no choice is called {name:?} (choices: {})",
+                            known.join(", ")
+                        ),
+                    ));
+                };
+                out[i] = *w;
+            }
+            if out.iter().sum::<f64>() <= 0.0 {
+                return Err(Problem::new(at, "weights add up to 0"));
+            }
+            Ok(out)
+        }
+    }
+}

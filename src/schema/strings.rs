@@ -1,0 +1,197 @@
+//! `string`: length bounds, `pattern`, `format`, date/time ranges and the `domain`,
+//! `length` and `locale` knobs.
+
+use super::compile::Compiler;
+use super::facts::Facts;
+use crate::error::{Problem, Severity};
+use crate::generate::Node;
+use crate::generate::distribution::DistributionSpec;
+use crate::generate::domain::{Domain, Locale};
+use crate::generate::format::Format;
+use crate::generate::pattern::{PatternError, PatternGen};
+use crate::generate::string::StringGen;
+use crate::generate::temporal::{TemporalGen, TemporalKind};
+use crate::rng::{mix, rng_for};
+
+/// Free text is this long at most when the schema sets no `maxLength`.
+const DEFAULT_MAX: usize = 24;
+/// And at least this long, where `maxLength` allows.
+const DEFAULT_MIN: usize = 3;
+/// How many domain values are tried against the other constraints at compile time.
+const DOMAIN_TRIAL: u64 = 200;
+
+impl Compiler {
+    pub(super) fn build_string(&mut self, f: &Facts, check: &mut bool) -> Result<Node, Problem> {
+        Ok(Node::String(self.string_gen(f, check)?))
+    }
+
+    pub(super) fn string_gen(&mut self, f: &Facts, check: &mut bool) -> Result<StringGen, Problem> {
+        let min = f.min_length.as_ref().map_or(0, |m| m.value as usize);
+        let max = f.max_length.as_ref().map(|m| m.value as usize);
+        if let (Some(lo), Some(hi)) = (&f.min_length, &f.max_length) {
+            if lo.value > hi.value {
+                return Err(Problem::new(
+                    hi.pointer.clone(),
+                    format!(
+                        "minLength {} is greater than maxLength {}",
+                        lo.value, hi.value
+                    ),
+                )
+                .hint("lower minLength or raise maxLength"));
+            }
+        }
+        let mut formats: Vec<&str> = f.formats.iter().map(|a| a.value.as_str()).collect();
+        formats.dedup();
+        if formats.len() > 1
+            || (!formats.is_empty() && !f.patterns.is_empty())
+            || f.patterns.len() > 1
+        {
+            *check = true;
+        }
+        let base = if let Some(pattern) = f.patterns.first() {
+            match PatternGen::new(&pattern.value, min, max) {
+                Ok(p) => StringGen::Pattern(p),
+                Err(PatternError::Unsupported(why)) => {
+                    self.note(Severity::Note, pattern.pointer.clone(), format!("pattern feature not generated directly ({why}): values are checked one by one"));
+                    *check = true;
+                    self.text(f, min, max)?
+                }
+                Err(e) => return Err(Problem::new(pattern.pointer.clone(), e.to_string())),
+            }
+        } else if let Some(format) = f.formats.first() {
+            self.format_gen(f, &format.value, &format.pointer, min, max, check)?
+        } else {
+            self.text(f, min, max)?
+        };
+        self.with_domain(f, base, min, max, check)
+    }
+
+    fn format_gen(
+        &mut self,
+        f: &Facts,
+        name: &str,
+        at: &str,
+        min: usize,
+        max: Option<usize>,
+        check: &mut bool,
+    ) -> Result<StringGen, Problem> {
+        let Some(format) = Format::parse(name) else {
+            self.note(
+                Severity::Ignored,
+                at,
+                format!("unknown format {name:?}: values are plain text"),
+            );
+            return self.text(f, min, max);
+        };
+        let generator = if format.is_temporal() {
+            let kind = match name {
+                "date" => TemporalKind::Date,
+                "time" => TemporalKind::Time,
+                _ => TemporalKind::DateTime,
+            };
+            let range_min = f.knobs.range_min.as_deref().or(f.format_minimum.as_deref());
+            let range_max = f.knobs.range_max.as_deref().or(f.format_maximum.as_deref());
+            let uniform = DistributionSpec::Uniform;
+            let (spec, spec_at) = f
+                .knobs
+                .distribution
+                .as_ref()
+                .map_or((&uniform, at.to_owned()), |(s, a)| (s, a.clone()));
+            StringGen::Temporal(
+                TemporalGen::new(kind, range_min, range_max, spec)
+                    .map_err(|e| Problem::new(spec_at, e))?,
+            )
+        } else {
+            StringGen::Format(format)
+        };
+        let (lo, hi) = format.length_range();
+        let fits =
+            lo >= min && hi.zip(max).is_none_or(|(h, m)| h <= m) && (hi.is_some() || max.is_none());
+        let overlaps = max.is_none_or(|m| lo <= m) && hi.is_none_or(|h| h >= min);
+        if !overlaps {
+            return Err(Problem::new(
+                at,
+                format!(
+                    "format {name} values have {lo} to {} characters, outside the length bounds",
+                    hi.map_or("any".into(), |h| h.to_string())
+                ),
+            )
+            .hint("widen minLength/maxLength or drop the format"));
+        }
+        if !fits {
+            *check = true;
+        }
+        Ok(generator)
+    }
+
+    /// Free text within the bounds, with the `length` knob.
+    fn text(&mut self, f: &Facts, min: usize, max: Option<usize>) -> Result<StringGen, Problem> {
+        let hi = max.unwrap_or(min.max(DEFAULT_MIN) + DEFAULT_MAX);
+        let lo = min.max(DEFAULT_MIN.min(hi));
+        let length = match &f.knobs.length {
+            Some((spec, at)) => Some(
+                spec.bind_int(min as i64, hi as i64)
+                    .map_err(|e| Problem::new(at.clone(), e))?,
+            ),
+            None => None,
+        };
+        let lo = if length.is_some() { min } else { lo };
+        Ok(StringGen::Text {
+            min: lo,
+            max: hi,
+            length,
+        })
+    }
+
+    /// Puts a `domain` knob in front of `base`, when its values can meet the constraints.
+    fn with_domain(
+        &mut self,
+        f: &Facts,
+        base: StringGen,
+        min: usize,
+        max: Option<usize>,
+        check: &mut bool,
+    ) -> Result<StringGen, Problem> {
+        let Some((name, at)) = &f.knobs.domain else {
+            return Ok(base);
+        };
+        let Some(domain) = Domain::parse(name) else {
+            return Err(Problem::new(at.clone(), format!("unknown domain {name:?}"))
+                .hint("see the README for the list of domains"));
+        };
+        let locale = match &f.knobs.locale {
+            Some(l) => Locale::parse(l)
+                .ok_or_else(|| Problem::new(at.clone(), format!("unknown locale {l:?}")))?,
+            None => Locale::default(),
+        };
+        let (shortest, longest) = domain.length_range(locale);
+        if max.is_some_and(|m| shortest > m) || longest < min {
+            self.note(Severity::Note, at.clone(), format!("domain {name} values ({shortest} to {longest} characters) cannot meet the length bounds: values come from the constraints instead"));
+            return Ok(base);
+        }
+        // Try the domain against every constraint here; keep it only if it mostly fits.
+        let constrained = !f.patterns.is_empty() || !f.formats.is_empty() || *check;
+        if constrained {
+            let validator = self.validator(&f.locs)?;
+            let mut fits = 0;
+            for i in 0..DOMAIN_TRIAL {
+                let mut s = String::new();
+                domain.generate(&mut rng_for(mix(0xD0_4A1, i)), locale, &mut s);
+                fits += u64::from(validator.is_valid(&serde_json::Value::String(s)));
+            }
+            if fits * 10 < DOMAIN_TRIAL * 9 {
+                self.note(Severity::Note, at.clone(), format!("domain {name} meets this field's pattern/format only {fits} times in {DOMAIN_TRIAL}: values come from the constraints instead"));
+                return Ok(base);
+            }
+            *check = true;
+        }
+        let candidate = StringGen::Domain {
+            domain,
+            locale,
+            min,
+            max: max.unwrap_or(usize::MAX),
+            fallback: Box::new(base),
+        };
+        Ok(candidate)
+    }
+}
