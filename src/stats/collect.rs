@@ -18,8 +18,9 @@ use crate::table::FieldInfo;
 /// How many top values a field reports.
 pub const TOP_K: usize = 10;
 
-/// An object not described by the schema's field list (a `dict[str, T]`, say) gets at
-/// most this many key paths of its own; further keys share the path `parent.*`.
+/// Keys the schema's field list does not name get paths of their own, at most this many
+/// per object; further keys share the path `parent.*`. An object the list names but
+/// whose keys it does not (a `dict[str, T]`) puts all its keys under `parent.*` at once.
 pub const MAX_UNLISTED_KEYS: usize = 32;
 
 const ROOT: usize = 0;
@@ -29,6 +30,8 @@ const ROOT: usize = 0;
 pub struct Collector {
     nodes: Vec<PathNode>,
     listed: HashSet<String>,
+    /// Paths of objects whose keys the field list names (the part before a `.`).
+    described: HashSet<String>,
     stack: Vec<Frame>,
     /// The node of the value that follows the last `key`.
     pending: Option<usize>,
@@ -40,10 +43,25 @@ struct PathNode {
     edge: Edge,
     parent: usize,
     keys: Vec<(Box<str>, usize)>,
+    /// What the field list says about this node's keys, should it be an object.
+    key_policy: KeyPolicy,
     unlisted_keys: usize,
     element: Option<usize>,
     other_keys: Option<usize>,
     stats: FieldStats,
+}
+
+/// How a new key of an object gets its path (decided once per node, so that a map's
+/// keys cost no path building or lookups).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyPolicy {
+    /// The field list names some keys: a key gets its own path if named, or while the
+    /// object has fewer than [`MAX_UNLISTED_KEYS`] unnamed ones.
+    Listed,
+    /// The field list names the object but none of its keys: every key goes to `.*`.
+    Map,
+    /// Nothing is known: keys get their own paths up to [`MAX_UNLISTED_KEYS`].
+    Unlisted,
 }
 
 /// How a node hangs off its parent, which decides whether it can be absent.
@@ -130,9 +148,24 @@ impl Collector {
     /// A collector for a table with these fields (their paths are never folded into
     /// `.*`, and come first in the result).
     pub fn new(fields: &[FieldInfo]) -> Collector {
+        let described: HashSet<String> = fields
+            .iter()
+            .flat_map(|f| {
+                f.path
+                    .match_indices('.')
+                    .map(|(dot, _)| f.path[..dot].to_owned())
+                    .chain(std::iter::once(String::new()))
+            })
+            .collect();
+        let root_policy = if described.is_empty() {
+            KeyPolicy::Unlisted
+        } else {
+            KeyPolicy::Listed
+        };
         Collector {
-            nodes: vec![PathNode::new(String::new(), Edge::Root, ROOT)],
+            nodes: vec![PathNode::new(String::new(), Edge::Root, ROOT, root_policy)],
             listed: fields.iter().map(|f| f.path.clone()).collect(),
+            described,
             stack: Vec::new(),
             pending: None,
         }
@@ -165,8 +198,20 @@ impl Collector {
     }
 
     fn add_node(&mut self, parent: usize, edge: Edge, path: String) -> usize {
-        self.nodes.push(PathNode::new(path, edge, parent));
+        let key_policy = self.key_policy(&path);
+        self.nodes
+            .push(PathNode::new(path, edge, parent, key_policy));
         self.nodes.len() - 1
+    }
+
+    fn key_policy(&self, path: &str) -> KeyPolicy {
+        if self.described.contains(path) {
+            KeyPolicy::Listed
+        } else if self.listed.contains(path) {
+            KeyPolicy::Map
+        } else {
+            KeyPolicy::Unlisted
+        }
     }
 
     fn other_keys_of(&mut self, node: usize) -> usize {
@@ -200,11 +245,21 @@ impl Collector {
         if let Some(position) = keys.iter().position(|(name, _)| **name == *key) {
             return (keys[position].1, position + 1);
         }
-        let path = join_key(&self.nodes[node].path, key);
-        let listed = self.listed.contains(&path);
-        if !listed && self.nodes[node].unlisted_keys >= MAX_UNLISTED_KEYS {
-            return (self.other_keys_of(node), cursor);
-        }
+        let parent = &self.nodes[node];
+        let full = parent.unlisted_keys >= MAX_UNLISTED_KEYS;
+        let (path, listed) = match parent.key_policy {
+            KeyPolicy::Map => return (self.other_keys_of(node), cursor),
+            KeyPolicy::Unlisted if full => return (self.other_keys_of(node), cursor),
+            KeyPolicy::Unlisted => (join_key(&parent.path, key), false),
+            KeyPolicy::Listed => {
+                let path = join_key(&parent.path, key);
+                let listed = self.listed.contains(&path);
+                if full && !listed {
+                    return (self.other_keys_of(node), cursor);
+                }
+                (path, listed)
+            }
+        };
         let child = self.add_node(node, Edge::Key, path);
         let parent = &mut self.nodes[node];
         parent.keys.push((key.into(), child));
@@ -329,12 +384,13 @@ impl Collector {
 }
 
 impl PathNode {
-    fn new(path: String, edge: Edge, parent: usize) -> PathNode {
+    fn new(path: String, edge: Edge, parent: usize, key_policy: KeyPolicy) -> PathNode {
         PathNode {
             path,
             edge,
             parent,
             keys: Vec::new(),
+            key_policy,
             unlisted_keys: 0,
             element: None,
             other_keys: None,
@@ -595,6 +651,30 @@ mod tests {
         let other = fields.iter().find(|f| f.path == "m.*").unwrap();
         assert_eq!(other.count, 100 - MAX_UNLISTED_KEYS as u64 - 1);
         assert_eq!(fields.len(), 1 + 1 + 1 + MAX_UNLISTED_KEYS + 1);
+    }
+
+    #[test]
+    fn keys_of_a_listed_object_with_no_listed_keys_share_one_path() {
+        let info = |path: &str| FieldInfo {
+            path: path.into(),
+            type_name: "object".into(),
+            generator: "g".into(),
+            null_rate: None,
+            absent_rate: None,
+            pointer: String::new(),
+        };
+        let listed = [info("labels"), info("meta"), info("meta.owner")];
+        let rows = [
+            json!({"labels": {"x": "1", "y": "2"}, "meta": {"owner": "a", "extra": 1}}),
+            json!({"labels": {"z": "3"}, "meta": {"owner": "b"}}),
+        ];
+        let fields = collect(&rows, &listed);
+        let paths: Vec<&str> = fields.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["labels", "meta", "meta.owner", "", "labels.*", "meta.extra"]
+        );
+        assert_eq!(fields[4].count, 3);
     }
 
     #[test]

@@ -29,6 +29,7 @@ use anyhow::Context;
 use crossbeam_channel::{RecvTimeoutError, Sender};
 use ratatui::crossterm::event::{self, Event};
 
+use crate::Options;
 use export::{ExportProgress, ExportUnavailable, Exporter};
 use state::App;
 use timing::TimingLog;
@@ -43,6 +44,8 @@ pub struct TunerOptions {
     pub sample_rows: usize,
     /// A theme name; `None` for the default (`dark`).
     pub theme: Option<String>,
+    /// How schemas are compiled (rate defaults, custom synthesizers).
+    pub load: Options,
     /// Runs the export dialog's exports.
     pub exporter: Arc<dyn Exporter>,
 }
@@ -62,6 +65,7 @@ pub fn run(
         seed,
         sample_rows,
         theme,
+        load: Options::default(),
         exporter: Arc::new(ExportUnavailable),
     })
 }
@@ -90,7 +94,7 @@ pub fn run_with(options: TunerOptions) -> anyhow::Result<()> {
 
     let (tx, rx) = crossbeam_channel::unbounded::<Msg>();
     let worker_tx = tx.clone();
-    let worker = Worker::spawn(move |event| {
+    let worker = Worker::spawn(options.load.clone(), move |event| {
         let _ = worker_tx.send(Msg::Worker(event));
     })
     .context("cannot start the generation worker")?;

@@ -14,9 +14,9 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::state::Snapshot;
-use crate::Table;
 use crate::sink::JsonWriter;
 use crate::stats::{SampleOptions, summarize};
+use crate::{Options, Table};
 
 /// Sample records kept for the records pane.
 pub const SAMPLE_RECORDS: u64 = 50;
@@ -83,7 +83,11 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn spawn(report: impl Fn(WorkerEvent) + Send + 'static) -> std::io::Result<Worker> {
+    /// A worker loading schemas with `options` and reporting to `report`.
+    pub fn spawn(
+        options: Options,
+        report: impl Fn(WorkerEvent) + Send + 'static,
+    ) -> std::io::Result<Worker> {
         let shared = Arc::new(Shared {
             queue: Mutex::new(Queue::default()),
             wake: Condvar::new(),
@@ -91,7 +95,7 @@ impl Worker {
         let thread_shared = Arc::clone(&shared);
         let thread = std::thread::Builder::new()
             .name("synthtune-worker".into())
-            .spawn(move || work(&thread_shared, &report))?;
+            .spawn(move || work(&thread_shared, &options, &report))?;
         Ok(Worker {
             shared,
             thread: Some(thread),
@@ -124,7 +128,7 @@ impl Drop for Worker {
     }
 }
 
-fn work(shared: &Shared, report: &dyn Fn(WorkerEvent)) {
+fn work(shared: &Shared, options: &Options, report: &dyn Fn(WorkerEvent)) {
     loop {
         let job = {
             let mut queue = shared.lock();
@@ -140,11 +144,11 @@ fn work(shared: &Shared, report: &dyn Fn(WorkerEvent)) {
             queue.jobs.remove(0)
         };
         let started = Instant::now();
-        let (outcome, table) = match std::panic::catch_unwind(AssertUnwindSafe(|| regenerate(&job)))
-        {
-            Ok(done) => done,
-            Err(payload) => (crashed(&job, payload.as_ref(), started.elapsed()), None),
-        };
+        let (outcome, table) =
+            match std::panic::catch_unwind(AssertUnwindSafe(|| regenerate(&job, options))) {
+                Ok(done) => done,
+                Err(payload) => (crashed(&job, payload.as_ref(), started.elapsed()), None),
+            };
         report(WorkerEvent::Regenerated(outcome));
         let newer_waiting = shared.lock().jobs.iter().any(|j| j.table == job.table);
         if let (Some(table), false) = (table, newer_waiting) {
@@ -178,9 +182,9 @@ fn crashed(job: &Job, payload: &(dyn Any + Send), took: Duration) -> Outcome {
 }
 
 /// Runs one job; the compiled table comes back too, for the cost measurement.
-pub fn regenerate(job: &Job) -> (Outcome, Option<Table>) {
+pub fn regenerate(job: &Job, options: &Options) -> (Outcome, Option<Table>) {
     let started = Instant::now();
-    let loaded = Table::load(&job.path);
+    let loaded = Table::load_with(&job.path, options);
     let (result, table) = match loaded {
         Ok(table) => {
             let summary = summarize(&table, &SampleOptions::new(job.seed, job.rows));
@@ -221,7 +225,7 @@ mod tests {
         let path = dir.path().join("t.json");
         std::fs::write(&path, r#"{"title": "T", "type": "object"}"#).unwrap();
         let (tx, rx) = unbounded();
-        let worker = Worker::spawn(move |e| {
+        let worker = Worker::spawn(Options::default(), move |e| {
             let _ = tx.send(e);
         })
         .unwrap();
@@ -258,13 +262,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bad.json");
         std::fs::write(&path, "{\n  \"title\": }").unwrap();
-        let (outcome, table) = regenerate(&Job {
+        let job = Job {
             table: 0,
             generation: 7,
             path,
             seed: 1,
             rows: 10,
-        });
+        };
+        let (outcome, table) = regenerate(&job, &Options::default());
         assert!(table.is_none());
         assert_eq!(outcome.generation, 7);
         let message = outcome.result.unwrap_err();
