@@ -79,7 +79,7 @@ fn summarise_only(c: &mut Criterion) {
             for row in &rows {
                 collector.value(row);
             }
-            black_box(collector.finish(&[], &[]))
+            black_box(collector.finish(&[]))
         })
     });
 }

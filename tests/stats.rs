@@ -51,7 +51,7 @@ fn summary() -> Summary {
         seed: 1,
         rows: 1000,
         warnings: vec!["ignored: /x: something".into()],
-        fields: collector.finish(&fields, &[]),
+        fields: collector.finish(&fields),
     }
 }
 
@@ -199,6 +199,32 @@ fn the_json_document_keeps_its_documented_names() {
     assert_eq!(when["kind"], "date");
     let status = &json["fields"][0];
     assert_eq!(status["top"][0], json!({"value": "paid", "count": 500}));
+}
+
+/// Summarising while a second thread generates gives what one thread gives.
+#[test]
+fn the_pipelined_summary_equals_the_plain_one() {
+    let schema = json!({
+        "title": "T",
+        "type": "object",
+        "properties": {
+            "n": {"type": "integer", "minimum": 0, "maximum": 1000},
+            "s": {"enum": ["a", "b", "c"]},
+            "x": {"type": "array", "items": {"type": "number"}, "maxItems": 4},
+            "o": {"anyOf": [{"type": "string", "maxLength": 8}, {"type": "null"}]}
+        },
+        "required": ["n", "s"]
+    });
+    let table = Table::from_value(schema, None).unwrap();
+    let rows = 5_000;
+    let pipelined = stats::summarize(&table, &SampleOptions::new(7, rows));
+    let fields = table.fields();
+    let mut collector = Collector::new(&fields);
+    for row in 0..rows {
+        table.write_row(7, row, &mut collector);
+    }
+    assert_eq!(pipelined.fields, collector.finish(&fields));
+    assert!(pipelined.field("n").is_some_and(|f| f.count == rows));
 }
 
 /// order.json: bundled in `schemas/`, else the shared examples.

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::counter::ValueCounter;
 use super::distribution::{Scale, describe};
-use super::summary::{Cost, FieldSummary, Rate, TopValue, TypeCounts, ValueKind};
+use super::summary::{FieldSummary, Rate, TopValue, TypeCounts, ValueKind};
 use super::temporal::TemporalKind;
 use crate::sink::Sink;
 use crate::table::FieldInfo;
@@ -267,10 +267,9 @@ impl Collector {
         (child, parent.keys.len())
     }
 
-    /// Summaries of every path: `fields` first (in their order, with their configuration
-    /// and, when `costs` is index-aligned with them, their costs), then paths seen in the
-    /// data only, in tree order.
-    pub fn finish(mut self, fields: &[FieldInfo], costs: &[f64]) -> Vec<FieldSummary> {
+    /// Summaries of every path: `fields` first (in their order, with their
+    /// configuration), then paths seen in the data only, in tree order.
+    pub fn finish(mut self, fields: &[FieldInfo]) -> Vec<FieldSummary> {
         let mut by_path: HashMap<&str, usize> = HashMap::with_capacity(self.nodes.len());
         for (i, node) in self.nodes.iter().enumerate() {
             by_path.insert(&node.path, i);
@@ -282,7 +281,7 @@ impl Collector {
         drop(by_path);
 
         let mut summaries = Vec::with_capacity(self.nodes.len().max(fields.len()));
-        for (i, (field, node)) in fields.iter().zip(&listed_nodes).enumerate() {
+        for (field, node) in fields.iter().zip(&listed_nodes) {
             let mut summary = match node {
                 Some(node) => self.summarize(*node),
                 None => unobserved(&field.path),
@@ -293,9 +292,6 @@ impl Collector {
             summary.pointer = field.pointer.clone();
             summary.null_rate.configured = field.null_rate;
             summary.absent_rate.configured = field.absent_rate;
-            if costs.len() == fields.len() {
-                summary.cost = Cost::from_ns(costs[i]);
-            }
             summaries.push(summary);
         }
         let listed: HashSet<usize> = listed_nodes.into_iter().flatten().collect();
@@ -561,7 +557,7 @@ mod tests {
             c.value(row);
         }
         assert_eq!(c.rows(), rows.len() as u64);
-        c.finish(fields, &[])
+        c.finish(fields)
     }
 
     #[test]

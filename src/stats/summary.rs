@@ -212,18 +212,18 @@ impl FieldSummary {
 }
 
 impl Summary {
-    /// A copy with generation costs (ns per value, index-aligned with the schema's field
-    /// list, as [`crate::Table::field_costs`] returns them) filled in. A cost list of
-    /// another length than the listed fields is ignored: it belongs to another schema.
-    pub fn with_costs(&self, costs: &[f64]) -> Summary {
-        let mut summary = self.clone();
-        let listed = summary.fields.iter().filter(|f| f.listed).count();
+    /// The summary with generation costs (ns per value, index-aligned with the schema's
+    /// field list, as [`crate::Table::field_costs`] returns them) filled in. A cost list
+    /// of another length than the listed fields is ignored: it belongs to another schema
+    /// (or measures nothing, as an empty one).
+    pub fn with_costs(mut self, costs: &[f64]) -> Summary {
+        let listed = self.fields.iter().filter(|f| f.listed).count();
         if costs.len() == listed {
-            for (field, &ns) in summary.fields.iter_mut().filter(|f| f.listed).zip(costs) {
+            for (field, &ns) in self.fields.iter_mut().filter(|f| f.listed).zip(costs) {
                 field.cost = Cost::from_ns(ns);
             }
         }
-        summary
+        self
     }
 
     /// The field at `path`.

@@ -148,7 +148,7 @@ pub fn summary() -> Summary {
         seed: 42,
         rows: ROWS,
         warnings: vec!["ignored: /properties/customer_id/x-synth/fanout: not supported yet".into()],
-        fields: collector.finish(&fields, &[]),
+        fields: collector.finish(&fields),
     }
     .with_costs(&costs)
 }

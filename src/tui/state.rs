@@ -229,13 +229,6 @@ impl App {
             .unwrap_or(0)
     }
 
-    /// The selected field, if any is visible.
-    pub fn selected_field(&self) -> Option<&FieldSummary> {
-        let visible = self.visible_fields();
-        let index = self.selected_index(&visible);
-        visible.get(index).copied()
-    }
-
     /// Warnings of the current table: the schema's diagnostics, then theme problems.
     pub fn warnings(&self) -> Vec<&str> {
         let schema = self

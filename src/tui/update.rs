@@ -112,7 +112,7 @@ pub fn update(app: &mut App, msg: Msg, now: Instant) -> Vec<Effect> {
                 && let Some(shown) = &view.shown
             {
                 view.shown = Some(Arc::new(Snapshot {
-                    summary: shown.summary.with_costs(&costs),
+                    summary: shown.summary.clone().with_costs(&costs),
                     samples: shown.samples.clone(),
                 }));
             }
@@ -530,7 +530,9 @@ mod tests {
     }
 
     fn selected(app: &App) -> String {
-        app.selected_field()
+        let visible = app.visible_fields();
+        visible
+            .get(app.selected_index(&visible))
             .map(|f| f.path.clone())
             .unwrap_or_default()
     }

@@ -57,7 +57,9 @@ pub fn draw(frame: &mut Frame, app: &App, now: Instant) -> ScreenLayout {
         frame.render_widget(banner, error_area);
     }
 
-    let selected = app.selected_field();
+    let visible = app.visible_fields();
+    let selected_index = app.selected_index(&visible);
+    let selected = visible.get(selected_index).copied();
     if app.zoom {
         layout.detail = main;
         layout.detail_max_scroll = detail::draw(frame, app, selected, main, true);
@@ -71,7 +73,7 @@ pub fn draw(frame: &mut Frame, app: &App, now: Instant) -> ScreenLayout {
             Layout::vertical([Constraint::Min(0), Constraint::Length(samples_height)]).areas(main);
         let [fields, detail] =
             Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(top);
-        draw_fields(frame, app, fields, &mut layout);
+        draw_fields(frame, app, &visible, selected_index, fields, &mut layout);
         layout.detail = detail;
         layout.detail_max_scroll = detail::draw(frame, app, selected, detail, false);
         if samples_height > 0 {
@@ -82,7 +84,7 @@ pub fn draw(frame: &mut Frame, app: &App, now: Instant) -> ScreenLayout {
         let fields_height = (main.height * 45 / 100).max(5).min(main.height);
         let [fields, lower] =
             Layout::vertical([Constraint::Length(fields_height), Constraint::Min(0)]).areas(main);
-        draw_fields(frame, app, fields, &mut layout);
+        draw_fields(frame, app, &visible, selected_index, fields, &mut layout);
         if app.lower == Pane::Samples {
             layout.samples = lower;
             draw_samples(frame, app, lower);
@@ -174,10 +176,16 @@ struct Column {
 /// Columns in the order they are dropped last-to-first when space runs out.
 const PRIORITY: [usize; 8] = [0, 3, 6, 5, 1, 4, 7, 2];
 
-fn draw_fields(frame: &mut Frame, app: &App, area: Rect, layout: &mut ScreenLayout) {
+fn draw_fields(
+    frame: &mut Frame,
+    app: &App,
+    visible: &[&FieldSummary],
+    selected: usize,
+    area: Rect,
+    layout: &mut ScreenLayout,
+) {
     let theme = app.theme();
     let table = app.table();
-    let visible = app.visible_fields();
     let total = table.shown.as_ref().map_or(0, |s| {
         s.summary
             .fields
@@ -226,14 +234,13 @@ fn draw_fields(frame: &mut Frame, app: &App, area: Rect, layout: &mut ScreenLayo
         return;
     }
 
-    let columns = choose_columns(&visible, inner.width);
+    let columns = choose_columns(visible, inner.width);
     let rows_area = Rect {
         y: inner.y + 1,
         height: inner.height.saturating_sub(1),
         ..inner
     };
     let page = usize::from(rows_area.height.max(1));
-    let selected = app.selected_index(&visible);
     let offset = table
         .scroll
         .min(selected)
@@ -247,7 +254,7 @@ fn draw_fields(frame: &mut Frame, app: &App, area: Rect, layout: &mut ScreenLayo
             .map(|&c| aligned(COLUMNS[c].title, COLUMNS[c].right)),
     )
     .style(theme.style(Role::Header));
-    let widths: Vec<u16> = columns.iter().map(|&c| column_width(&visible, c)).collect();
+    let widths: Vec<u16> = columns.iter().map(|&c| column_width(visible, c)).collect();
     let path_width = inner
         .width
         .saturating_sub(widths[1..].iter().map(|w| w + 1).sum::<u16>());
