@@ -26,8 +26,10 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 const DEBOUNCE: Duration = Duration::from_millis(10);
 const DEBOUNCE_TICK: Duration = Duration::from_millis(2);
 /// After the last event for a file arrived, wait this long for more before reporting
-/// (the debouncer may hand over one burst in several batches).
-const QUIET: Duration = Duration::from_millis(25);
+/// (the debouncer may hand over one burst in several batches, a tick apart). Events
+/// that arrive after the notice but happened before it are dropped (see [`Coalescer`]),
+/// so a short wait is enough for one save to give one notice.
+const QUIET: Duration = Duration::from_millis(10);
 /// A file deleted by a save is waited for this long before its absence is reported.
 const MISSING_GRACE: Duration = Duration::from_millis(1000);
 
@@ -256,55 +258,64 @@ impl Coalescer {
 mod tests {
     use super::*;
 
+    /// `t0 + n` milliseconds, and `QUIET` in milliseconds.
+    fn clock() -> (impl Fn(u64) -> Instant, u64) {
+        let t0 = Instant::now();
+        (
+            move |n| t0 + Duration::from_millis(n),
+            QUIET.as_millis() as u64,
+        )
+    }
+
     #[test]
     fn a_burst_gives_one_notice_after_a_quiet_spell() {
-        let t0 = Instant::now();
-        let ms = |n| t0 + Duration::from_millis(n);
+        let (ms, q) = clock();
         let mut c = Coalescer::default();
         c.saw_event(0, ms(0), ms(0));
         c.saw_event(0, ms(10), ms(10));
         c.saw_event(1, ms(12), ms(12));
-        assert!(c.due(ms(30), |_| true).is_empty());
-        assert_eq!(c.next_deadline(), Some(ms(35)));
-        assert_eq!(c.due(ms(36), |_| true), vec![0]);
-        assert_eq!(c.due(ms(37), |_| true), vec![1]);
-        assert!(c.due(ms(100), |_| true).is_empty());
+        assert!(c.due(ms(10 + q - 1), |_| true).is_empty());
+        assert_eq!(c.next_deadline(), Some(ms(10 + q)));
+        assert_eq!(c.due(ms(10 + q), |_| true), vec![0]);
+        assert_eq!(c.due(ms(12 + q), |_| true), vec![1]);
+        assert!(c.due(ms(100 + q), |_| true).is_empty());
         assert_eq!(c.next_deadline(), None);
-        // The tail of the burst, handed over late: already seen by the reload.
-        c.saw_event(0, ms(30), ms(110));
+        // The tail of the burst, handed over late: the reload read the file after it.
+        c.saw_event(0, ms(10 + q - 1), ms(200));
         assert_eq!(c.next_deadline(), None);
         // A new save after the notice counts.
-        c.saw_event(0, ms(120), ms(121));
-        assert_eq!(c.due(ms(150), |_| true), vec![0]);
+        c.saw_event(0, ms(300), ms(301));
+        assert_eq!(c.due(ms(301 + q), |_| true), vec![0]);
     }
 
     #[test]
     fn a_missing_file_is_waited_for_until_it_comes_back() {
-        let t0 = Instant::now();
-        let ms = |n| t0 + Duration::from_millis(n);
+        let (ms, q) = clock();
         let mut c = Coalescer::default();
         c.saw_event(0, ms(0), ms(0));
-        assert!(c.due(ms(50), |_| false).is_empty());
+        assert!(c.due(ms(q), |_| false).is_empty());
+        let grace = MISSING_GRACE.as_millis() as u64;
         assert_eq!(
             c.next_deadline(),
-            Some(ms(1000)),
+            Some(ms(grace)),
             "no polling while it is missing"
         );
         // The file reappears before its event arrives: still wait for the event.
-        assert!(c.due(ms(60), |_| true).is_empty());
-        c.saw_event(0, ms(70), ms(70));
-        assert!(c.due(ms(80), |_| true).is_empty());
-        assert_eq!(c.due(ms(95), |_| true), vec![0]);
+        assert!(c.due(ms(q + 10), |_| true).is_empty());
+        c.saw_event(0, ms(q + 20), ms(q + 20));
+        assert!(c.due(ms(q + 20 + q - 1), |_| true).is_empty());
+        assert_eq!(c.due(ms(q + 20 + q), |_| true), vec![0]);
     }
 
     #[test]
     fn a_file_that_stays_missing_is_reported_after_the_grace_period() {
-        let t0 = Instant::now();
-        let ms = |n| t0 + Duration::from_millis(n);
+        let (ms, q) = clock();
+        let grace = MISSING_GRACE.as_millis() as u64;
         let mut c = Coalescer::default();
         c.saw_event(0, ms(0), ms(0));
-        assert!(c.due(ms(500), |_| false).is_empty());
-        assert_eq!(c.due(ms(1000), |_| false), vec![0]);
+        assert!(c.due(ms(q), |_| false).is_empty());
+        assert!(c.due(ms(grace - 1), |_| false).is_empty());
+        assert_eq!(c.due(ms(grace), |_| false), vec![0]);
     }
 
     /// Counts the notices for a schema while `save` runs, waiting long enough for late
@@ -367,7 +378,7 @@ mod tests {
             let started = Instant::now();
             for i in 0..5 {
                 write(p, &format!("{{\"title\": \"{i}\"}}"));
-                std::thread::sleep(Duration::from_millis(2));
+                std::thread::sleep(Duration::from_millis(1));
             }
             took = started.elapsed();
         });
