@@ -23,14 +23,16 @@ pub struct ExportJob {
     pub output: PathBuf,
 }
 
-/// Shared between the export thread and the screen.
+/// Shared between the export thread and the screen. The counters are `Arc`s of their
+/// own so that an exporter can hand them on as they are (`ExportOptions::cancel` is an
+/// `Arc<AtomicBool>`).
 #[derive(Debug, Default)]
 pub struct ExportProgress {
-    pub rows_done: AtomicU64,
+    pub rows_done: Arc<AtomicU64>,
     /// 0 while unknown.
-    pub rows_total: AtomicU64,
-    /// Set by the screen (Esc) to ask the export to stop.
-    pub cancel: AtomicBool,
+    pub rows_total: Arc<AtomicU64>,
+    /// Set by the screen (Esc, or quitting) to ask the export to stop.
+    pub cancel: Arc<AtomicBool>,
 }
 
 /// Runs exports for the tuner.
