@@ -41,14 +41,36 @@ pub struct Problem {
     pub pointer: String,
     pub message: String,
     pub hint: Option<String>,
+    pub kind: ProblemKind,
+}
+
+/// Whether a refusal is about the values (none exists) or about the schema itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// No value satisfies the schema here. Inside an `anyOf` branch or an optional
+    /// property that is legal JSON Schema: the branch or key is simply never generated.
+    Unsatisfiable,
+    /// The schema or a knob is malformed (a bad `$ref`, an unknown distribution, a
+    /// probability above 1): always refused, wherever it stands.
+    Invalid,
 }
 
 impl Problem {
+    /// No value can satisfy the schema at `pointer`.
     pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             pointer: pointer.into(),
             message: message.into(),
             hint: None,
+            kind: ProblemKind::Unsatisfiable,
+        }
+    }
+
+    /// The schema or knob at `pointer` is malformed.
+    pub fn invalid(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            kind: ProblemKind::Invalid,
+            ..Self::new(pointer, message)
         }
     }
 

@@ -14,7 +14,7 @@ pub mod synthesizer;
 pub mod table;
 pub mod tui;
 
-pub use error::{Diagnostic, Error, Problem, Severity};
+pub use error::{Diagnostic, Error, Problem, ProblemKind, Severity};
 pub use schema::{Options, RateDefaults};
 pub use table::{FieldInfo, Table};
 

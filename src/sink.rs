@@ -11,10 +11,22 @@ pub trait Sink {
     fn int(&mut self, v: i64);
     /// A finite number.
     fn float(&mut self, v: f64);
+    /// The number `units / 10^decimals` (equal to `v`), which a text writer can print
+    /// exactly without a float-to-decimal conversion.
+    fn decimal(&mut self, v: f64, units: i64, decimals: u32) {
+        let _ = (units, decimals);
+        self.float(v);
+    }
     fn str(&mut self, v: &str);
     fn begin_object(&mut self);
     /// The key of the next value inside the current object.
     fn key(&mut self, k: &str);
+    /// A key with its JSON text prepared in advance (`"name":`), for writers that can
+    /// copy it as it is.
+    fn key_encoded(&mut self, k: &str, json: &[u8]) {
+        let _ = json;
+        self.key(k);
+    }
     fn end_object(&mut self);
     fn begin_array(&mut self);
     fn end_array(&mut self);
@@ -81,34 +93,98 @@ impl JsonWriter {
     }
 }
 
+/// For each byte, the character after the backslash that escapes it, `u` for a `\u00XX`
+/// escape, or 0 when the byte is written as it is.
+const ESCAPE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b'u';
+        b += 1;
+    }
+    table[b'\n' as usize] = b'n';
+    table[b'\r' as usize] = b'r';
+    table[b'\t' as usize] = b't';
+    table[0x08] = b'b';
+    table[0x0c] = b'f';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
+
+/// Whether any byte of `chunk` (at most 8) is a control character, `"` or `\\`.
+#[inline]
+fn chunk_needs_escape(chunk: &[u8]) -> bool {
+    let mut word = [b' '; 8];
+    word[..chunk.len()].copy_from_slice(chunk);
+    let x = u64::from_le_bytes(word);
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte is zero in `v` exactly where `x` holds the byte being looked for.
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    // Bytes below 0x20 (ASCII only: bytes ≥ 0x80 never need escaping).
+    let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0;
+    control || has_zero(x ^ (ONES * u64::from(b'"'))) || has_zero(x ^ (ONES * u64::from(b'\\')))
+}
+
 /// Writes `s` as a JSON string literal (RFC 8259 escapes).
 pub fn write_json_string(buf: &mut Vec<u8>, s: &str) {
+    buf.reserve(s.len() + 2);
     buf.push(b'"');
     let bytes = s.as_bytes();
+    // Most strings need no escape: find that out eight bytes at a time.
+    if !bytes.chunks(8).any(chunk_needs_escape) {
+        buf.extend_from_slice(bytes);
+        buf.push(b'"');
+        return;
+    }
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        let escape: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0..=0x1f => b"",
-            _ => continue,
-        };
+        let escape = ESCAPE[b as usize];
+        if escape == 0 {
+            continue;
+        }
         buf.extend_from_slice(&bytes[start..i]);
-        if escape.is_empty() {
+        if escape == b'u' {
             const HEX: &[u8; 16] = b"0123456789abcdef";
             buf.extend_from_slice(b"\\u00");
             buf.push(HEX[(b >> 4) as usize]);
             buf.push(HEX[(b & 0xf) as usize]);
         } else {
-            buf.extend_from_slice(escape);
+            buf.push(b'\\');
+            buf.push(escape);
         }
         start = i + 1;
     }
     buf.extend_from_slice(&bytes[start..]);
     buf.push(b'"');
+}
+
+/// Writes `units / 10^decimals` in plain decimal notation, without trailing zeros
+/// (`8360, 2` → `83.6`; `8300, 2` → `83.0`, so the value still reads as a number with a
+/// fraction, as serde_json prints it).
+pub fn write_decimal(buf: &mut Vec<u8>, units: i64, decimals: u32) {
+    let mut digits = itoa::Buffer::new();
+    let text = digits.format(units.unsigned_abs());
+    if units < 0 {
+        buf.push(b'-');
+    }
+    let d = decimals as usize;
+    let (int, frac) = if text.len() > d {
+        text.split_at(text.len() - d)
+    } else {
+        ("0", text)
+    };
+    buf.extend_from_slice(int.as_bytes());
+    buf.push(b'.');
+    let pad = d.saturating_sub(frac.len());
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        buf.push(b'0');
+    } else {
+        buf.extend(std::iter::repeat_n(b'0', pad));
+        buf.extend_from_slice(frac.as_bytes());
+    }
 }
 
 /// Writes a finite number the way serde_json would (shortest round-trip form).
@@ -140,6 +216,10 @@ impl Sink for JsonWriter {
         self.before_value();
         write_json_float(&mut self.buf, v);
     }
+    fn decimal(&mut self, _v: f64, units: i64, decimals: u32) {
+        self.before_value();
+        write_decimal(&mut self.buf, units, decimals);
+    }
     fn str(&mut self, v: &str) {
         self.before_value();
         write_json_string(&mut self.buf, v);
@@ -153,6 +233,11 @@ impl Sink for JsonWriter {
         self.before_value();
         write_json_string(&mut self.buf, k);
         self.buf.push(b':');
+        self.after_key = true;
+    }
+    fn key_encoded(&mut self, _k: &str, json: &[u8]) {
+        self.before_value();
+        self.buf.extend_from_slice(json);
         self.after_key = true;
     }
     fn end_object(&mut self) {
@@ -250,6 +335,57 @@ impl Sink for ValueSink {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn strings_escape_like_serde() {
+        let mut cases: Vec<String> = vec![
+            "".into(),
+            "plain text".into(),
+            "é ü 日本".into(),
+            "\u{7f}\u{80}".into(),
+        ];
+        for b in 0u8..0x80 {
+            for pos in 0..10 {
+                let mut s = "abcdefghij".to_owned();
+                s.insert(pos, b as char);
+                cases.push(s);
+            }
+        }
+        for s in cases {
+            let mut buf = Vec::new();
+            write_json_string(&mut buf, &s);
+            assert_eq!(
+                String::from_utf8(buf).unwrap(),
+                serde_json::to_string(&s).unwrap(),
+                "{s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn decimals_print_like_serde() {
+        for (units, decimals) in [
+            (8360, 2),
+            (8300, 2),
+            (5, 2),
+            (-5, 2),
+            (1, 3),
+            (123_456, 2),
+            (0, 2),
+            (7, 0),
+            (-1_000_050, 4),
+        ] {
+            let mut buf = Vec::new();
+            write_decimal(&mut buf, units, decimals);
+            let v = units as f64 / 10f64.powi(decimals as i32);
+            let expected = serde_json::to_string(&v).unwrap();
+            assert_eq!(
+                String::from_utf8(buf).unwrap(),
+                expected,
+                "{units} / 10^{decimals}"
+            );
+        }
+    }
 
     #[test]
     fn writer_and_value_sink_agree_with_serde() {

@@ -13,7 +13,7 @@ use synthtune::Table;
 
 const INSTANCES: u64 = 20;
 /// The pass rate this crate has reached; it may only go up.
-const REQUIRED_PASS_RATE: f64 = 0.0;
+const REQUIRED_PASS_RATE: f64 = 0.985;
 
 fn suite_dir() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

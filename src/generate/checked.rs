@@ -59,6 +59,13 @@ impl CheckedGen {
         let mut last = Value::Null;
         let was_minimal = ctx.minimal;
         for attempt in 0..self.attempts {
+            // The first attempt is always made; retries draw on the row's budget.
+            if attempt > 0 {
+                if ctx.check_budget == 0 {
+                    break;
+                }
+                ctx.check_budget -= 1;
+            }
             let mut sink = ValueSink::new();
             let k = if attempt == 0 {
                 key

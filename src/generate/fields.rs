@@ -31,7 +31,7 @@ fn record<'p>(
 ) {
     if !out.iter().any(|(f, _)| f.path == path) {
         let mut types = Vec::new();
-        node.type_names(plan, &mut types);
+        node.type_names(&mut types);
         out.push((
             FieldInfo {
                 path: path.clone(),
@@ -89,6 +89,7 @@ fn children<'p>(plan: &'p Plan, node: &'p Node, path: &str, out: &mut Pairs<'p>)
             .iter()
             .for_each(|b| children(plan, b, path, out)),
         Node::Checked(c) => children(plan, c.inner(), path, out),
+        Node::Noisy(n) => children(plan, &n.inner, path, out),
         Node::Unique(u) => {
             if let super::unique::UniqueKind::Natural(n) = &u.kind {
                 children(plan, n, path, out);
@@ -126,6 +127,7 @@ pub fn visit(node: &Node, f: &mut dyn FnMut(&Node)) {
         }
         Node::Union(u) => u.branches().iter().for_each(|b| visit(b, f)),
         Node::Checked(c) => visit(c.inner(), f),
+        Node::Noisy(n) => visit(&n.inner, f),
         Node::Unique(u) => {
             if let super::unique::UniqueKind::Natural(n) = &u.kind {
                 visit(n, f);

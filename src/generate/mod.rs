@@ -10,6 +10,7 @@ pub mod distribution;
 pub mod domain;
 pub mod fields;
 pub mod format;
+pub mod noise;
 pub mod number;
 pub mod object;
 pub mod pattern;
@@ -33,7 +34,10 @@ pub use union::UnionGen;
 
 /// How deep recursive references may nest before generation steers towards the
 /// shortest way out (the non-recursive branch, the empty array, the absent key).
-pub const MAX_RECURSION: u32 = 3;
+pub const MAX_RECURSION: u32 = 2;
+
+/// Validation attempts one row may spend in checked generators.
+pub const CHECK_BUDGET: u32 = 2_000;
 
 /// One generator in the tree.
 #[derive(Debug)]
@@ -54,6 +58,8 @@ pub enum Node {
     Checked(Box<CheckedGen>),
     /// Never repeats across the dataset.
     Unique(Box<unique::UniqueGen>),
+    /// Sometimes a deliberately invalid value.
+    Noisy(noise::NoiseGen),
     /// A user-written generator (always inside a `Checked`).
     Custom(std::sync::Arc<dyn crate::synthesizer::Synthesizer>),
     /// A recursive reference: generates `Plan::recursive[i]` one level deeper.
@@ -72,6 +78,11 @@ pub struct Ctx<'p> {
     /// value (no optional keys, shortest arrays), which satisfies most
     /// `unevaluated*`/`maxProperties`/`dependentSchemas` schemas.
     pub minimal: bool,
+    /// Validation attempts left for this row: nested checked generators share it, so
+    /// retries cannot multiply with depth.
+    pub check_budget: u32,
+    /// How many deliberately bad values (`noise`) this row holds.
+    pub noisy: u32,
     /// A reusable buffer for string generators (strings are leaves, so one suffices).
     pub scratch: String,
 }
@@ -98,6 +109,7 @@ impl Node {
             Node::Union(g) => g.generate(ctx, key, out),
             Node::Checked(g) => g.generate(ctx, key, out),
             Node::Unique(g) => g.generate(ctx, key, out),
+            Node::Noisy(g) => g.generate(ctx, key, out),
             Node::Custom(s) => out.value(&s.generate(&mut crate::rng::rng_for(key), ctx.row)),
             Node::Recurse(i) => {
                 ctx.depth += 1;
@@ -108,7 +120,7 @@ impl Node {
     }
 
     /// The JSON type names this node can produce.
-    pub fn type_names(&self, plan: &Plan, out: &mut Vec<&'static str>) {
+    pub fn type_names(&self, out: &mut Vec<&'static str>) {
         let mut push = |t: &'static str| {
             if !out.contains(&t) {
                 out.push(t)
@@ -124,15 +136,16 @@ impl Node {
             Node::String(_) => push("string"),
             Node::Object(_) => push("object"),
             Node::Array(_) => push("array"),
-            Node::Union(g) => g.branches().iter().for_each(|b| b.type_names(plan, out)),
-            Node::Checked(g) => g.inner().type_names(plan, out),
+            Node::Union(g) => g.branches().iter().for_each(|b| b.type_names(out)),
+            Node::Checked(g) => g.inner().type_names(out),
             Node::Recurse(_) => push("object"),
             Node::Custom(_) => push("any"),
+            Node::Noisy(g) => g.inner.type_names(out),
             Node::Unique(g) => match &g.kind {
                 unique::UniqueKind::Integer { .. } => push("integer"),
                 unique::UniqueKind::Listed(vs) => vs.iter().for_each(|v| push(value_type(v))),
                 unique::UniqueKind::Tagged { .. } => push("string"),
-                unique::UniqueKind::Natural(n) => n.type_names(plan, out),
+                unique::UniqueKind::Natural(n) => n.type_names(out),
             },
         }
     }
@@ -153,6 +166,7 @@ impl Node {
             Node::Checked(g) => format!("{} (checked)", g.inner().describe()),
             Node::Recurse(_) => "recursive".into(),
             Node::Custom(s) => format!("synthesizer {s:?}"),
+            Node::Noisy(g) => format!("{} with {:.1}% noise", g.inner.describe(), g.rate * 100.0),
             Node::Unique(g) => g.describe(match &g.kind {
                 unique::UniqueKind::Integer { lo, step } => {
                     format!("integer from {lo} step {step}")
@@ -185,8 +199,15 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Writes the value for `row`, whose key is `key`.
-    pub fn generate<S: Sink>(&self, table_key: u64, row: u64, out: &mut S) {
+    /// Writes the value for `row`; returns how many deliberately bad values it holds.
+    /// `scratch` is a buffer the caller may reuse from row to row.
+    pub fn generate<S: Sink>(
+        &self,
+        table_key: u64,
+        row: u64,
+        out: &mut S,
+        scratch: &mut String,
+    ) -> u32 {
         let key = crate::rng::mix(table_key, row);
         let mut ctx = Ctx {
             plan: self,
@@ -194,9 +215,13 @@ impl Plan {
             row,
             depth: 0,
             minimal: false,
-            scratch: String::new(),
+            noisy: 0,
+            check_budget: CHECK_BUDGET,
+            scratch: std::mem::take(scratch),
         };
         self.root.generate(&mut ctx, key, out);
+        *scratch = ctx.scratch;
+        ctx.noisy
     }
 
     /// The fewest distinct values any unique field has, with its pointer: the most rows
@@ -204,10 +229,10 @@ impl Plan {
     pub fn unique_capacity(&self) -> Option<(u64, String)> {
         let mut best: Option<(u64, String)> = None;
         fields::visit(&self.root, &mut |node| {
-            if let Node::Unique(u) = node {
-                if best.as_ref().is_none_or(|(c, _)| u.capacity < *c) {
-                    best = Some((u.capacity, u.pointer.clone()));
-                }
+            if let Node::Unique(u) = node
+                && best.as_ref().is_none_or(|(c, _)| u.capacity < *c)
+            {
+                best = Some((u.capacity, u.pointer.clone()));
             }
         });
         best
@@ -235,11 +260,14 @@ impl Plan {
                     row: 0,
                     depth: 0,
                     minimal: false,
+                    noisy: 0,
+                    check_budget: CHECK_BUDGET,
                     scratch: String::new(),
                 };
                 let start = std::time::Instant::now();
                 for row in 0..rows.max(1) {
                     ctx.row = row;
+                    ctx.check_budget = CHECK_BUDGET;
                     sink.buf.clear();
                     node.generate(&mut ctx, crate::rng::mix(key, row), &mut sink);
                 }

@@ -104,29 +104,54 @@ pub struct NumberGen {
 
 impl NumberGen {
     pub fn generate<S: Sink>(&self, key: u64, out: &mut S) {
-        out.float(self.draw(key));
+        match self.space {
+            NumberSpace::Grid {
+                mantissa,
+                denominator,
+                ..
+            } => {
+                let units = self.draw_grid(key) * mantissa;
+                out.decimal(
+                    units as f64 / denominator,
+                    units,
+                    denominator.log10() as u32,
+                );
+            }
+            NumberSpace::Interval { .. } => out.float(self.draw(key)),
+        }
+    }
+
+    /// The grid index `k` of a grid number.
+    fn draw_grid(&self, key: u64) -> i64 {
+        let NumberSpace::Grid {
+            k_lo,
+            k_hi,
+            mantissa,
+            denominator,
+        } = self.space
+        else {
+            return 0;
+        };
+        let mut rng = rng_for(key);
+        if let Some(sampler) = &self.sampler {
+            for _ in 0..REDRAWS {
+                let k = (sampler.sample(&mut rng) * denominator / mantissa as f64).round();
+                if k >= k_lo as f64 && k <= k_hi as f64 {
+                    return k as i64;
+                }
+            }
+        }
+        rng.random_range(k_lo..=k_hi)
     }
 
     fn draw(&self, key: u64) -> f64 {
         let mut rng = rng_for(key);
         match self.space {
             NumberSpace::Grid {
-                k_lo,
-                k_hi,
                 mantissa,
                 denominator,
-            } => {
-                let value = |k: i64| (k * mantissa) as f64 / denominator;
-                if let Some(sampler) = &self.sampler {
-                    for _ in 0..REDRAWS {
-                        let k = (sampler.sample(&mut rng) * denominator / mantissa as f64).round();
-                        if k >= k_lo as f64 && k <= k_hi as f64 {
-                            return value(k as i64);
-                        }
-                    }
-                }
-                value(rng.random_range(k_lo..=k_hi))
-            }
+                ..
+            } => (self.draw_grid(key) * mantissa) as f64 / denominator,
             NumberSpace::Interval {
                 lo,
                 hi,

@@ -17,6 +17,8 @@ const EXTRA: u64 = 0x4558_5452_414b_4559;
 #[derive(Debug)]
 pub struct Property {
     pub name: String,
+    /// `"name":` as JSON text, written as it is on the export path.
+    pub key_json: Box<[u8]>,
     pub name_hash: u64,
     pub node: Node,
     pub required: bool,
@@ -34,7 +36,11 @@ impl Property {
         absent_rate: f64,
         pointer: String,
     ) -> Property {
+        let mut key_json = Vec::new();
+        crate::sink::write_json_string(&mut key_json, &name);
+        key_json.push(b':');
         Property {
+            key_json: key_json.into_boxed_slice(),
             name_hash: hash_str(&name),
             name,
             node,
@@ -45,12 +51,36 @@ impl Property {
     }
 }
 
+/// Where extra keys' names come from.
+#[derive(Debug)]
+pub enum KeyNames {
+    /// Strings of a pattern, or free text.
+    Text(StringGen),
+    /// The `propertyNames` schema, generated like any value (only strings are used).
+    Schema(Box<Node>),
+}
+
+impl KeyNames {
+    fn write(&self, ctx: &mut Ctx, key: u64, name: &mut String) {
+        match self {
+            KeyNames::Text(g) => g.write(key, name),
+            KeyNames::Schema(node) => {
+                let mut sink = crate::sink::ValueSink::new();
+                node.generate(ctx, key, &mut sink);
+                if let serde_json::Value::String(s) = sink.finish() {
+                    name.push_str(&s);
+                }
+            }
+        }
+    }
+}
+
 /// Keys beyond the declared ones: how many, how they are named, what they hold.
 #[derive(Debug)]
 pub struct ExtraKeys {
     pub min: usize,
     pub max: usize,
-    pub names: StringGen,
+    pub names: KeyNames,
     /// The value generator for extra keys; a pattern-keyed map has one per pattern.
     pub value: Box<Node>,
 }
@@ -71,39 +101,51 @@ impl ObjectGen {
 
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
         let shallow = ctx.shallow();
-        let mut present: Vec<bool> = self
-            .properties
-            .iter()
-            .map(|p| {
-                p.required || (!shallow && unit(mix(key, p.name_hash ^ PRESENCE)) >= p.absent_rate)
-            })
-            .collect();
-        for (i, deps) in &self.dependent {
-            if present[*i] {
-                deps.iter().for_each(|&d| present[d] = true);
-            }
-        }
-        // minProperties: bring optional properties back before inventing extra keys.
-        let mut count = present.iter().filter(|&&p| p).count();
-        for p in present.iter_mut() {
-            if count >= self.min_properties {
-                break;
-            }
-            if !*p {
-                *p = true;
+        let is_present = |p: &Property| {
+            p.required || (!shallow && unit(mix(key, p.name_hash ^ PRESENCE)) >= p.absent_rate)
+        };
+        out.begin_object();
+        let count = if self.dependent.is_empty() && self.min_properties == 0 {
+            // The common case: each key's presence is its own draw, nothing to reconcile.
+            let mut count = 0;
+            for prop in self.properties.iter().filter(|p| is_present(p)) {
+                self.write_property(prop, ctx, key, out);
                 count += 1;
             }
-        }
-
-        out.begin_object();
-        for (prop, _) in self.properties.iter().zip(&present).filter(|(_, p)| **p) {
-            out.key(&prop.name);
-            prop.node.generate(ctx, mix(key, prop.name_hash), out);
-        }
+            count
+        } else {
+            let mut present: Vec<bool> = self.properties.iter().map(is_present).collect();
+            for (i, deps) in &self.dependent {
+                if present[*i] {
+                    deps.iter().for_each(|&d| present[d] = true);
+                }
+            }
+            // minProperties: bring optional properties back before inventing extra keys.
+            let mut count = present.iter().filter(|&&p| p).count();
+            for p in present.iter_mut() {
+                if count >= self.min_properties {
+                    break;
+                }
+                if !*p {
+                    *p = true;
+                    count += 1;
+                }
+            }
+            for (prop, _) in self.properties.iter().zip(&present).filter(|(_, p)| **p) {
+                self.write_property(prop, ctx, key, out);
+            }
+            count
+        };
         if let Some(extra) = &self.extra {
             self.generate_extra(extra, count, shallow, ctx, key, out);
         }
         out.end_object();
+    }
+
+    #[inline]
+    fn write_property<S: Sink>(&self, prop: &Property, ctx: &mut Ctx, key: u64, out: &mut S) {
+        out.key_encoded(&prop.name, &prop.key_json);
+        prop.node.generate(ctx, mix(key, prop.name_hash), out);
     }
 
     fn generate_extra<S: Sink>(
@@ -126,9 +168,12 @@ impl ObjectGen {
         let mut attempt = 0u64;
         while names.len() < n && attempt < 16 * (n as u64 + 1) {
             let mut name = String::new();
-            extra.names.write(mix(key, EXTRA ^ attempt), &mut name);
+            extra.names.write(ctx, mix(key, EXTRA ^ attempt), &mut name);
             attempt += 1;
-            if self.properties.iter().any(|p| p.name == name) || names.contains(&name) {
+            if name.is_empty() && !names.is_empty()
+                || self.properties.iter().any(|p| p.name == name)
+                || names.contains(&name)
+            {
                 continue;
             }
             out.key(&name);

@@ -162,16 +162,51 @@ impl StringGen {
     }
 }
 
+/// A fixed run of words in a scrambled order: text is a slice of it starting at a random
+/// word, so that long text costs one copy rather than one push per word.
+struct Corpus {
+    text: String,
+    /// Byte offsets where words start.
+    starts: Vec<usize>,
+}
+
+static CORPUS: std::sync::LazyLock<Corpus> = std::sync::LazyLock::new(|| {
+    let mut rng = rng_for(0x00C0_4205);
+    let mut text = String::with_capacity(CORPUS_LEN + 16);
+    let mut starts = Vec::new();
+    while text.len() < CORPUS_LEN {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        starts.push(text.len());
+        text.push_str(WORDS[rng.random_range(0..WORDS.len())]);
+    }
+    Corpus { text, starts }
+});
+
+/// Long enough for any readable field; longer text is built word by word.
+const CORPUS_LEN: usize = 8192;
+
 /// Exactly `len` characters of lowercase words separated by single spaces, never
 /// starting or ending with a space.
 fn write_text(rng: &mut SynthRng, len: usize, buf: &mut String) {
-    while buf.len() < len {
-        if !buf.is_empty() {
-            buf.push(' ');
+    let corpus = &*CORPUS;
+    // Word starts from which `len` characters remain.
+    let usable = corpus
+        .starts
+        .partition_point(|&s| s + len <= corpus.text.len());
+    if usable > 0 {
+        let start = corpus.starts[rng.random_range(0..usable)];
+        buf.push_str(&corpus.text[start..start + len]);
+    } else {
+        while buf.len() < len {
+            if !buf.is_empty() {
+                buf.push(' ');
+            }
+            buf.push_str(WORDS[rng.random_range(0..WORDS.len())]);
         }
-        buf.push_str(WORDS[rng.random_range(0..WORDS.len())]);
+        buf.truncate(len);
     }
-    buf.truncate(len);
     if buf.ends_with(' ') {
         buf.pop();
         buf.push('s');
@@ -184,7 +219,7 @@ mod tests {
 
     #[test]
     fn text_has_exact_length_and_no_edge_spaces() {
-        for len in 0..60 {
+        for len in (0..60).chain([8191, 8192, 9000, 20_000]) {
             let mut rng = rng_for(len as u64);
             let mut s = String::new();
             write_text(&mut rng, len, &mut s);

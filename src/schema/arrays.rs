@@ -2,7 +2,7 @@
 
 use super::compile::Compiler;
 use super::facts::Facts;
-use crate::error::Problem;
+use crate::error::{Problem, ProblemKind};
 use crate::generate::{ArrayGen, Node};
 
 /// Elements added beyond the minimum when the schema sets no `maxItems`.
@@ -14,23 +14,24 @@ impl Compiler {
     pub(super) fn build_array(&mut self, f: &Facts, check: &mut bool) -> Result<Node, Problem> {
         let mut min = f.min_items.as_ref().map_or(0, |m| m.value as usize);
         let mut max = f.max_items.as_ref().map(|m| m.value as usize);
-        if let (Some(lo), Some(hi)) = (&f.min_items, &f.max_items) {
-            if lo.value > hi.value {
-                return Err(Problem::new(
-                    hi.pointer.clone(),
-                    format!(
-                        "minItems {} is greater than maxItems {}",
-                        lo.value, hi.value
-                    ),
-                )
-                .hint("lower minItems or raise maxItems"));
-            }
+        if let (Some(lo), Some(hi)) = (&f.min_items, &f.max_items)
+            && lo.value > hi.value
+        {
+            return Err(Problem::new(
+                hi.pointer.clone(),
+                format!(
+                    "minItems {} is greater than maxItems {}",
+                    lo.value, hi.value
+                ),
+            )
+            .hint("lower minItems or raise maxItems"));
         }
         let mut prefix = Vec::new();
         let mut cut = None;
         for locs in &f.prefix_items {
             match self.compile(locs) {
                 Ok(c) => prefix.push(c.node),
+                Err(p) if p.kind == ProblemKind::Invalid => return Err(p),
                 // No value fits this position: the array must end before it.
                 Err(p) => {
                     cut = Some(p);
@@ -83,19 +84,19 @@ impl Compiler {
                 ));
             }
         }
-        if let Some(m) = max {
-            if min > m {
-                let at = f
-                    .max_items
-                    .as_ref()
-                    .map_or_else(|| f.pointer(), |m| m.pointer.clone());
-                return Err(Problem::new(
-                    at,
-                    format!(
-                        "at least {min} items are required (minItems, contains) but maxItems is {m}"
-                    ),
-                ));
-            }
+        if let Some(m) = max
+            && min > m
+        {
+            let at = f
+                .max_items
+                .as_ref()
+                .map_or_else(|| f.pointer(), |m| m.pointer.clone());
+            return Err(Problem::new(
+                at,
+                format!(
+                    "at least {min} items are required (minItems, contains) but maxItems is {m}"
+                ),
+            ));
         }
         let length = match &f.knobs.length {
             Some((spec, at)) => {
@@ -103,7 +104,7 @@ impl Compiler {
                 max = Some(hi);
                 Some(
                     spec.bind_int(min as i64, hi as i64)
-                        .map_err(|e| Problem::new(at.clone(), e))?,
+                        .map_err(|e| Problem::invalid(at.clone(), e))?,
                 )
             }
             None => None,

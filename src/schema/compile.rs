@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use super::document::{Documents, Loc};
 use super::facts::{ANNOTATIONS, Alternatives, At, Bound, Conditional, Facts, Types, count};
 use super::knobs::{Knobs, escape, resolve_weights};
-use crate::error::{Diagnostic, Problem, Severity};
+use crate::error::{Diagnostic, Problem, ProblemKind, Severity};
 use crate::generate::array::json_equal;
 use crate::generate::{BoolGen, CheckedGen, EnumGen, Node, UnionGen};
 
@@ -41,6 +41,8 @@ pub struct Compiler {
 pub struct RateDefaults {
     pub null_rate: f64,
     pub absent_rate: f64,
+    /// Share of deliberately invalid values in every scalar field (`--noise`).
+    pub noise: f64,
 }
 
 impl Default for RateDefaults {
@@ -48,6 +50,7 @@ impl Default for RateDefaults {
         RateDefaults {
             null_rate: 0.05,
             absent_rate: 0.0,
+            noise: 0.0,
         }
     }
 }
@@ -138,7 +141,7 @@ impl Compiler {
             }
             Value::Object(map) => map,
             other => {
-                return Err(Problem::new(
+                return Err(Problem::invalid(
                     &loc.pointer,
                     format!("a schema must be an object or a boolean, not {other}"),
                 ));
@@ -174,7 +177,7 @@ impl Compiler {
         draft7_items: bool,
         f: &mut Facts,
     ) -> Result<(), Problem> {
-        let bad = |what: &str| Problem::new(at.clone(), format!("{key} must be {what}"));
+        let bad = |what: &str| Problem::invalid(at.clone(), format!("{key} must be {what}"));
         let number = || value.as_f64().ok_or_else(|| bad("a number"));
         let whole = || {
             count(map, key)
@@ -502,10 +505,9 @@ impl Compiler {
             node = self.make_unique(&f, node)?;
         }
         if check {
-            self.checked(node, &f.locs)
-        } else {
-            Ok(node)
+            node = self.checked(node, &f.locs)?;
         }
+        self.with_noise(&f, node)
     }
 
     fn recursion_slot(&mut self, target: Loc) -> usize {
@@ -596,6 +598,7 @@ impl Compiler {
                     kept.push(i);
                     signatures.push(signature);
                 }
+                Err(p) if p.kind == ProblemKind::Invalid => return Err(p),
                 Err(p) => {
                     self.note(
                         Severity::Note,
@@ -614,7 +617,19 @@ impl Compiler {
                 format!("no branch can be satisfied; the first: {p}"),
             ));
         }
-        let weights = self.branch_weights(&f, &group, &nodes, &names, &kept)?;
+        let mut weights = self.branch_weights(&f, &group, &nodes, &names, &kept)?;
+        // Any anyOf branch will do: unless weights say otherwise, take the ones generated
+        // exactly over those found by trial (pydantic's Decimal is a number or a string
+        // with a look-ahead pattern: the number it is).
+        let exact = |n: &Node| !matches!(n, Node::Checked(_));
+        let exact_value = |n: &Node| exact(n) && !matches!(n, Node::Null);
+        if !group.exclusive && f.knobs.weights.is_none() && nodes.iter().any(exact_value) {
+            for (w, n) in weights.iter_mut().zip(&nodes) {
+                if !exact(n) {
+                    *w = 0.0;
+                }
+            }
+        }
         let exclusive_ok = !group.exclusive || Signature::pairwise_disjoint(&signatures);
         let node = if nodes.len() == 1 {
             nodes.pop().expect("one node")
@@ -714,6 +729,7 @@ impl Compiler {
         for facts in [then_facts, else_facts] {
             match self.compile_facts(facts) {
                 Ok(c) => branches.push(c.node),
+                Err(p) if p.kind == ProblemKind::Invalid => return Err(p),
                 Err(p) => {
                     first_error.get_or_insert(p);
                 }
@@ -736,7 +752,7 @@ impl Compiler {
         if let Some((name, at)) = &f.knobs.synthesizer {
             let Some(s) = self.synthesizers.get(name) else {
                 let known: Vec<&str> = self.synthesizers.names().collect();
-                return Err(Problem::new(at.clone(), format!("no synthesizer is registered as {name:?} (registered: {})", if known.is_empty() { "none".into() } else { known.join(", ") }))
+                return Err(Problem::invalid(at.clone(), format!("no synthesizer is registered as {name:?} (registered: {})", if known.is_empty() { "none".into() } else { known.join(", ") }))
                     .hint("register it with Synthesizers::register in your own binary (see examples/custom_synthesizer.rs)"));
             };
             *check = true;
@@ -799,6 +815,7 @@ impl Compiler {
             };
             match built {
                 Ok(n) => nodes.push(n),
+                Err(p) if p.kind == ProblemKind::Invalid => return Err(p),
                 Err(p) => {
                     first_error.get_or_insert(p);
                 }
@@ -862,15 +879,25 @@ impl Compiler {
         let names_before: Vec<Vec<String>> = before.iter().map(value_names).collect();
         candidates.retain(|v| validator.is_valid(v));
         if candidates.is_empty() {
-            let what = if listed_by_knob {
-                "none of the listed values"
+            // The first value's own reason tells the designer which constraint it breaks.
+            let reason = before
+                .first()
+                .and_then(|v| validator.iter_errors(v).next().map(|e| e.to_string()))
+                .unwrap_or_default();
+            let message = if listed_by_knob {
+                format!(
+                    "none of the listed values satisfies the other constraints here (the first: {reason})"
+                )
+            } else if let Some(c) = f.consts.first() {
+                format!(
+                    "const {} does not satisfy the other constraints here: {reason}",
+                    c.value
+                )
             } else {
-                "no enum value"
+                format!("no enum value satisfies the other constraints here (the first: {reason})")
             };
-            return Err(
-                Problem::new(at, format!("{what} satisfies the other constraints here"))
-                    .hint("make the values meet the schema, or relax the schema"),
-            );
+            return Err(Problem::new(at, message)
+                .hint("make the values meet the schema, or relax the schema"));
         }
         if candidates.len() < before.len() {
             let dropped: Vec<String> = before

@@ -54,18 +54,48 @@ pub struct Documents {
     resources: HashMap<String, (usize, String)>,
     /// `resource-uri#anchor` → pointer.
     anchors: HashMap<String, (usize, String)>,
+    /// The absolute base URI of every subschema that has an `$id`.
+    bases: HashMap<(usize, String), String>,
 }
 
 /// The URI an in-memory schema is known by.
 pub const MEMORY_URI: &str = "urn:synthtune:schema";
 
 impl Documents {
-    /// Loads the root document from a file.
+    /// Loads the root document from a file, and every file beside it that it refers to
+    /// (validators resolve all references up front, so all must be present).
     pub fn from_file(path: &Path) -> Result<Documents, Error> {
         let mut docs = Documents::default();
         let value = read_json(path)?;
         docs.add(file_uri(path), Some(path.to_owned()), value);
+        docs.load_referenced_files();
         Ok(docs)
+    }
+
+    /// Loads the files that `$ref`s of loaded documents name, transitively. A file that
+    /// cannot be read is left for [`Documents::resolve`] to report where it is used.
+    fn load_referenced_files(&mut self) {
+        let mut next = 0;
+        while next < self.docs.len() {
+            let mut refs = Vec::new();
+            collect_refs(&self.docs[next].value, &mut refs);
+            let base = self.docs[next].uri.clone();
+            for reference in refs {
+                let target = join_uri(&base, &reference);
+                let resource = strip_fragment(&target).to_owned();
+                if resource.starts_with("file://") && !self.resources.contains_key(&resource) {
+                    let path = PathBuf::from(
+                        percent_decode_str(&resource["file://".len()..])
+                            .decode_utf8_lossy()
+                            .into_owned(),
+                    );
+                    if let Ok(value) = read_json(&path) {
+                        self.add(resource, Some(path), value);
+                    }
+                }
+            }
+            next += 1;
+        }
     }
 
     /// Wraps an in-memory root document; `base_dir` is where sibling files are looked for.
@@ -76,21 +106,22 @@ impl Documents {
             None => MEMORY_URI.to_owned(),
         };
         docs.add(uri, None, value);
+        if base_dir.is_some() {
+            docs.load_referenced_files();
+        }
         docs
     }
 
     fn add(&mut self, uri: String, path: Option<PathBuf>, value: Value) -> usize {
         let doc = self.docs.len();
         self.resources.insert(uri.clone(), (doc, String::new()));
-        index(
-            &value,
-            &uri,
+        let mut index = Index {
             doc,
-            "",
-            &mut self.resources,
-            &mut self.anchors,
-            true,
-        );
+            resources: &mut self.resources,
+            anchors: &mut self.anchors,
+            bases: &mut self.bases,
+        };
+        index.walk(&value, &uri, "", true);
         self.docs.push(Document { uri, path, value });
         doc
     }
@@ -123,16 +154,12 @@ impl Documents {
 
     /// The location a subschema at `loc` has, after its own `$id` (if any).
     pub fn enter(&self, loc: Loc) -> Loc {
-        match self
-            .get(&loc)
-            .and_then(|v| v.get("$id"))
-            .and_then(Value::as_str)
-        {
-            Some(id) if !loc.pointer.is_empty() => Loc {
-                base: strip_fragment(&join_uri(&loc.base, id)).to_owned(),
+        match self.bases.get(&(loc.doc, loc.pointer.clone())) {
+            Some(base) => Loc {
+                base: base.clone(),
                 ..loc
             },
-            _ => loc,
+            None => loc,
         }
     }
 
@@ -146,7 +173,7 @@ impl Documents {
         let fragment = percent_decode_str(&fragment)
             .decode_utf8()
             .map_err(|_| {
-                Problem::new(
+                Problem::invalid(
                     &at.pointer,
                     format!("$ref {reference:?} is not valid UTF-8 after percent-decoding"),
                 )
@@ -156,7 +183,7 @@ impl Documents {
             self.load_sibling(at, reference, &resource)?;
         }
         let unresolved = || {
-            Problem::new(
+            Problem::invalid(
                 format!("{}/$ref", at.pointer),
                 format!("$ref {reference:?} does not resolve to anything"),
             )
@@ -193,7 +220,7 @@ impl Documents {
     /// Loads a file a reference names, when it lies beside the schema.
     fn load_sibling(&mut self, at: &Loc, reference: &str, resource: &str) -> Result<(), Problem> {
         let Some(path) = resource.strip_prefix("file://") else {
-            return Err(Problem::new(
+            return Err(Problem::invalid(
                 format!("{}/$ref", at.pointer),
                 format!("$ref {reference:?} names {resource}, which is neither in this file nor a file beside it"),
             )
@@ -201,7 +228,7 @@ impl Documents {
         };
         let path = PathBuf::from(percent_decode_str(path).decode_utf8_lossy().into_owned());
         let value = read_json(&path).map_err(|e| {
-            Problem::new(
+            Problem::invalid(
                 format!("{}/$ref", at.pointer),
                 format!("$ref {reference:?}: {e}"),
             )
@@ -211,63 +238,76 @@ impl Documents {
     }
 }
 
-/// Records every `$id`, `$anchor` and `$dynamicAnchor` below `value`.
-fn index(
-    value: &Value,
-    base: &str,
-    doc: usize,
-    pointer: &str,
-    resources: &mut HashMap<String, (usize, String)>,
-    anchors: &mut HashMap<String, (usize, String)>,
-    is_root: bool,
-) {
+/// Every `$ref` string below `value`.
+fn collect_refs(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
-            let mut base = base.to_owned();
-            if let Some(id) = map.get("$id").and_then(Value::as_str) {
-                base = strip_fragment(&join_uri(&base, id)).to_owned();
-                resources
-                    .entry(base.clone())
-                    .or_insert((doc, pointer.to_owned()));
-                // draft-07 spelling of an anchor: "$id": "#name"
-                if let Some(anchor) = id.strip_prefix('#') {
-                    anchors.insert(format!("{base}#{anchor}"), (doc, pointer.to_owned()));
-                }
-            } else if is_root {
-                resources
-                    .entry(base.clone())
-                    .or_insert((doc, pointer.to_owned()));
-            }
-            for key in ["$anchor", "$dynamicAnchor"] {
-                if let Some(anchor) = map.get(key).and_then(Value::as_str) {
-                    anchors
-                        .entry(format!("{base}#{anchor}"))
-                        .or_insert((doc, pointer.to_owned()));
-                }
-            }
             for (k, v) in map {
-                // Values of these keywords are data, not schemas.
-                if matches!(k.as_str(), "enum" | "const" | "examples" | "default") {
-                    continue;
+                match (k.as_str(), v) {
+                    ("$ref", Value::String(r)) if !r.starts_with('#') => out.push(r.clone()),
+                    ("enum" | "const" | "examples" | "default", _) => {}
+                    _ => collect_refs(v, out),
                 }
-                let child = format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
-                index(v, &base, doc, &child, resources, anchors, false);
             }
         }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                index(
-                    v,
-                    base,
-                    doc,
-                    &format!("{pointer}/{i}"),
-                    resources,
-                    anchors,
-                    false,
-                );
-            }
-        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
         _ => {}
+    }
+}
+
+/// Records every `$id`, `$anchor` and `$dynamicAnchor` of one document.
+struct Index<'a> {
+    doc: usize,
+    resources: &'a mut HashMap<String, (usize, String)>,
+    anchors: &'a mut HashMap<String, (usize, String)>,
+    bases: &'a mut HashMap<(usize, String), String>,
+}
+
+impl Index<'_> {
+    fn walk(&mut self, value: &Value, base: &str, pointer: &str, is_root: bool) {
+        match value {
+            Value::Object(map) => {
+                let mut base = base.to_owned();
+                if let Some(id) = map.get("$id").and_then(Value::as_str) {
+                    base = strip_fragment(&join_uri(&base, id)).to_owned();
+                    self.resources
+                        .entry(base.clone())
+                        .or_insert((self.doc, pointer.to_owned()));
+                    self.bases
+                        .insert((self.doc, pointer.to_owned()), base.clone());
+                    // draft-07 spelling of an anchor: "$id": "#name"
+                    if let Some(anchor) = id.strip_prefix('#') {
+                        self.anchors
+                            .insert(format!("{base}#{anchor}"), (self.doc, pointer.to_owned()));
+                    }
+                } else if is_root {
+                    self.resources
+                        .entry(base.clone())
+                        .or_insert((self.doc, pointer.to_owned()));
+                }
+                for key in ["$anchor", "$dynamicAnchor"] {
+                    if let Some(anchor) = map.get(key).and_then(Value::as_str) {
+                        self.anchors
+                            .entry(format!("{base}#{anchor}"))
+                            .or_insert((self.doc, pointer.to_owned()));
+                    }
+                }
+                for (k, v) in map {
+                    // Values of these keywords are data, not schemas.
+                    if matches!(k.as_str(), "enum" | "const" | "examples" | "default") {
+                        continue;
+                    }
+                    let child = format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
+                    self.walk(v, &base, &child, false);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    self.walk(v, base, &format!("{pointer}/{i}"), false);
+                }
+            }
+            _ => {}
+        }
     }
 }
 

@@ -87,7 +87,7 @@ impl Compiler {
                 )
             }
             other => {
-                return Err(Problem::new(at, format!("unique is not supported for {} values", other.describe()))
+                return Err(Problem::invalid(at, format!("unique is not supported for {} values", other.describe()))
                     .hint("unique works on integers, enums and values lists, free text, domains, emails and uuids"));
             }
         };

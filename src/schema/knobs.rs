@@ -92,7 +92,7 @@ impl Knobs {
         if let Some(synth) = schema.get("x-synth") {
             let at = format!("{pointer}/x-synth");
             let Some(map) = synth.as_object() else {
-                return Err(Problem::new(at, "x-synth must be an object of knobs")
+                return Err(Problem::invalid(at, "x-synth must be an object of knobs")
                     .hint("write \"x-synth\": {\"null_rate\": 0.1}"));
             };
             for (key, value) in map {
@@ -121,7 +121,7 @@ impl Knobs {
                         .or_else(|| sql.get("foreignKey"))
                         .and_then(Value::as_str);
                     let Some(target) = target else {
-                        return Err(Problem::new(
+                        return Err(Problem::invalid(
                             at,
                             "a foreign key needs \"reference\": \"Table.field\"",
                         ));
@@ -129,7 +129,7 @@ impl Knobs {
                     self.absorb_key("references", &Value::from(target), &at, notes)?;
                 }
                 _ => {
-                    return Err(Problem::new(
+                    return Err(Problem::invalid(
                         at,
                         "sql.key must be \"primary\" or \"foreign\"",
                     ));
@@ -162,24 +162,20 @@ impl Knobs {
         match key {
             "distribution" => {
                 if self.distribution.is_none() {
-                    let spec = DistributionSpec::parse(value)
-                        .map_err(|e| Problem::new(at, e.to_string()))?;
+                    let spec = DistributionSpec::parse(value).map_err(|e| knob_problem(at, &e))?;
                     self.distribution = Some((spec, at_owned));
                 }
             }
             "length" => {
                 if self.length.is_none() {
-                    let spec = DistributionSpec::parse(value)
-                        .map_err(|e| Problem::new(at, e.to_string()))?;
+                    let spec = DistributionSpec::parse(value).map_err(|e| knob_problem(at, &e))?;
                     self.length = Some((spec, at_owned));
                 }
             }
             "fanout" => {
                 if self.fanout.is_none() {
-                    self.fanout = Some(
-                        DistributionSpec::parse(value)
-                            .map_err(|e| Problem::new(at, e.to_string()))?,
-                    );
+                    self.fanout =
+                        Some(DistributionSpec::parse(value).map_err(|e| knob_problem(at, &e))?);
                 }
             }
             "null_rate" => set_once(&mut self.null_rate, probability(value, at)?),
@@ -196,14 +192,14 @@ impl Knobs {
             }
             "range" => {
                 let Some(map) = value.as_object() else {
-                    return Err(Problem::new(
+                    return Err(Problem::invalid(
                         at,
                         "range must be {\"min\": ..., \"max\": ...}",
                     ));
                 };
                 for (k, v) in map {
                     let Some(s) = v.as_str() else {
-                        return Err(Problem::new(
+                        return Err(Problem::invalid(
                             format!("{at}/{k}"),
                             "range bounds are strings such as \"2024-01-01T00:00:00Z\"",
                         ));
@@ -212,7 +208,7 @@ impl Knobs {
                         "min" => set_once(&mut self.range_min, s.to_owned()),
                         "max" => set_once(&mut self.range_max, s.to_owned()),
                         _ => {
-                            return Err(Problem::new(
+                            return Err(Problem::invalid(
                                 format!("{at}/{}", escape(k)),
                                 format!("unknown range key {k:?}"),
                             )
@@ -223,7 +219,10 @@ impl Knobs {
             }
             "domain" => {
                 let Some(s) = value.as_str() else {
-                    return Err(Problem::new(at, "domain must be a name such as \"email\""));
+                    return Err(Problem::invalid(
+                        at,
+                        "domain must be a name such as \"email\"",
+                    ));
                 };
                 if self.domain.is_none() {
                     self.domain = Some((s.to_owned(), at_owned));
@@ -231,7 +230,7 @@ impl Knobs {
             }
             "locale" => {
                 let Some(s) = value.as_str() else {
-                    return Err(Problem::new(
+                    return Err(Problem::invalid(
                         at,
                         "locale must be a name such as \"en\" or \"fr_FR\"",
                     ));
@@ -240,7 +239,7 @@ impl Knobs {
             }
             "values" => {
                 let Some(items) = value.as_array().filter(|a| !a.is_empty()) else {
-                    return Err(Problem::new(at, "values must be a non-empty array"));
+                    return Err(Problem::invalid(at, "values must be a non-empty array"));
                 };
                 if self.values.is_none() {
                     self.values = Some((items.clone(), at_owned));
@@ -248,7 +247,7 @@ impl Knobs {
             }
             "values_from" => {
                 if !(value.is_string() || value.is_object()) {
-                    return Err(Problem::new(
+                    return Err(Problem::invalid(
                         at,
                         "values_from must be a file name, or {\"file\": ..., \"column\": ...}",
                     ));
@@ -260,14 +259,14 @@ impl Knobs {
             "unique" => match value {
                 Value::Bool(true) => set_once(&mut self.unique, at_owned),
                 Value::Bool(false) => {}
-                _ => return Err(Problem::new(at, "unique must be true or false")),
+                _ => return Err(Problem::invalid(at, "unique must be true or false")),
             },
             "sequence" => {
                 let field = |name: &str, default: i64| -> Result<i64, Problem> {
                     match value.get(name) {
                         None => Ok(default),
                         Some(v) => v.as_i64().ok_or_else(|| {
-                            Problem::new(
+                            Problem::invalid(
                                 format!("{at}/{name}"),
                                 format!("sequence {name} must be an integer"),
                             )
@@ -281,14 +280,14 @@ impl Knobs {
                         step: field("step", 1)?,
                     },
                     _ => {
-                        return Err(Problem::new(
+                        return Err(Problem::invalid(
                             at,
                             "sequence must be {\"start\": 1, \"step\": 1} or true",
                         ));
                     }
                 };
                 if parsed.step == 0 {
-                    return Err(Problem::new(
+                    return Err(Problem::invalid(
                         format!("{at}/step"),
                         "sequence step must not be 0",
                     ));
@@ -300,7 +299,7 @@ impl Knobs {
             "key" => match value.as_str() {
                 Some("primary") => set_once(&mut self.key, "primary".to_owned()),
                 _ => {
-                    return Err(Problem::new(at, "key must be \"primary\"")
+                    return Err(Problem::invalid(at, "key must be \"primary\"")
                         .hint("a foreign key is written \"references\": \"Table.field\""));
                 }
             },
@@ -309,7 +308,7 @@ impl Knobs {
                     s.split_once('.')
                         .is_some_and(|(t, f)| !t.is_empty() && !f.is_empty())
                 }) else {
-                    return Err(Problem::new(at, "references must name \"Table.field\""));
+                    return Err(Problem::invalid(at, "references must name \"Table.field\""));
                 };
                 if self.references.is_none() {
                     self.references = Some((s.to_owned(), at_owned));
@@ -317,13 +316,13 @@ impl Knobs {
             }
             "rows" => {
                 let Some(n) = value.as_u64() else {
-                    return Err(Problem::new(at, "rows must be a whole number"));
+                    return Err(Problem::invalid(at, "rows must be a whole number"));
                 };
                 set_once(&mut self.rows, n);
             }
             "synthesizer" => {
                 let Some(s) = value.as_str() else {
-                    return Err(Problem::new(at, "synthesizer must be a name"));
+                    return Err(Problem::invalid(at, "synthesizer must be a name"));
                 };
                 if self.synthesizer.is_none() {
                     self.synthesizer = Some((s.to_owned(), at_owned));
@@ -341,6 +340,11 @@ impl Knobs {
     }
 }
 
+/// A distribution knob's error, at the pointer of the offending parameter.
+fn knob_problem(at: &str, e: &crate::generate::distribution::KnobError) -> Problem {
+    Problem::invalid(format!("{at}{}", e.path()), e.to_string())
+}
+
 fn set_once<T>(slot: &mut Option<T>, value: T) {
     if slot.is_none() {
         *slot = Some(value);
@@ -350,8 +354,10 @@ fn set_once<T>(slot: &mut Option<T>, value: T) {
 fn probability(value: &Value, at: &str) -> Result<f64, Problem> {
     match value.as_f64() {
         Some(p) if (0.0..=1.0).contains(&p) => Ok(p),
-        _ => Err(Problem::new(at, format!("{value} is not a probability"))
-            .hint("use a number from 0 to 1, e.g. 0.05")),
+        _ => Err(
+            Problem::invalid(at, format!("{value} is not a probability"))
+                .hint("use a number from 0 to 1, e.g. 0.05"),
+        ),
     }
 }
 
@@ -359,7 +365,10 @@ fn parse_weights(value: &Value, at: &str) -> Result<Weights, Problem> {
     let weight = |v: &Value, at: String| -> Result<f64, Problem> {
         match v.as_f64() {
             Some(w) if w >= 0.0 && w.is_finite() => Ok(w),
-            _ => Err(Problem::new(at, format!("weight {v} must be a number ≥ 0"))),
+            _ => Err(Problem::invalid(
+                at,
+                format!("weight {v} must be a number ≥ 0"),
+            )),
         }
     };
     let weights = match value {
@@ -376,7 +385,7 @@ fn parse_weights(value: &Value, at: &str) -> Result<Weights, Problem> {
                 .collect::<Result<_, Problem>>()?,
         ),
         _ => {
-            return Err(Problem::new(
+            return Err(Problem::invalid(
                 at,
                 "weights must be an array (in declaration order) or an object keyed by value",
             ));
@@ -387,7 +396,7 @@ fn parse_weights(value: &Value, at: &str) -> Result<Weights, Problem> {
         Weights::ByName(w) => w.iter().map(|(_, w)| w).sum(),
     };
     if total <= 0.0 {
-        return Err(Problem::new(at, "weights add up to 0")
+        return Err(Problem::invalid(at, "weights add up to 0")
             .hint("give at least one choice a positive weight"));
     }
     Ok(weights)
@@ -408,7 +417,7 @@ pub fn resolve_weights(
     match weights {
         Weights::ByOrder(w) => {
             if w.len() != names.len() {
-                return Err(Problem::new(
+                return Err(Problem::invalid(
                     at,
                     format!("{} weights given for {} choices", w.len(), names.len()),
                 )
@@ -424,7 +433,7 @@ pub fn resolve_weights(
                         .iter()
                         .filter_map(|n| n.first().map(String::as_str))
                         .collect();
-                    return Err(Problem::new(
+                    return Err(Problem::invalid(
                         format!("{at}/{}", escape(name)),
                         format!(
                             "no choice is called {name:?} (choices: {})",
@@ -435,7 +444,7 @@ pub fn resolve_weights(
                 out[i] = *w;
             }
             if out.iter().sum::<f64>() <= 0.0 {
-                return Err(Problem::new(at, "weights add up to 0"));
+                return Err(Problem::invalid(at, "weights add up to 0"));
             }
             Ok(out)
         }

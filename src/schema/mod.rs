@@ -6,6 +6,7 @@ pub mod document;
 pub mod facts;
 mod keys;
 pub mod knobs;
+mod noise;
 mod numbers;
 mod objects;
 mod strings;
@@ -69,6 +70,11 @@ fn compile_documents(
     compiler.synthesizers = options.synthesizers.clone();
     let compiled = compiler.compile(std::slice::from_ref(&root))?;
     compiler.fill_recursive()?;
+    let pointers: Vec<String> = compiler
+        .recursive
+        .iter()
+        .map(|(loc, _)| loc.pointer.clone())
+        .collect();
     let recursive: Vec<Node> = compiler
         .recursive
         .drain(..)
@@ -78,7 +84,7 @@ fn compile_documents(
         root: compiled.node,
         recursive,
     };
-    finish_recursion(&mut plan)?;
+    finish_recursion(&mut plan, &pointers)?;
     let name = document
         .get("title")
         .and_then(Value::as_str)
@@ -97,7 +103,7 @@ fn compile_documents(
 
 /// Finds, for every union, the branch that leaves recursion soonest, and refuses
 /// schemas whose recursion never ends (a required property that always recurses).
-fn finish_recursion(plan: &mut Plan) -> Result<(), Problem> {
+fn finish_recursion(plan: &mut Plan, pointers: &[String]) -> Result<(), Problem> {
     const INF: u32 = u32::MAX / 2;
     let n = plan.recursive.len();
     let mut heights = vec![INF; n];
@@ -113,7 +119,7 @@ fn finish_recursion(plan: &mut Plan) -> Result<(), Problem> {
         heights = next;
     }
     if let Some(i) = heights.iter().position(|&h| h >= INF) {
-        return Err(Problem::new("", format!("recursive schema (definition #{i}) has no finite instance: a required property or minItems always recurses"))
+        return Err(Problem::new(pointers[i].clone(), "this recursive schema has no finite instance: a required property or minItems always recurses")
             .hint("make the recursive property optional, nullable, or allow an empty array"));
     }
     if height(&plan.root, &heights) >= INF {

@@ -22,15 +22,17 @@ impl Compiler {
         }
         let mut lo = lo.ceil();
         let mut hi = hi.floor();
-        if let Some(b) = &f.minimum {
-            if b.exclusive && lo == b.value {
-                lo += 1.0;
-            }
+        if let Some(b) = &f.minimum
+            && b.exclusive
+            && lo == b.value
+        {
+            lo += 1.0;
         }
-        if let Some(b) = &f.maximum {
-            if b.exclusive && hi == b.value {
-                hi -= 1.0;
-            }
+        if let Some(b) = &f.maximum
+            && b.exclusive
+            && hi == b.value
+        {
+            hi -= 1.0;
         }
         if lo.abs() > EXACT || hi.abs() > EXACT {
             return Err(
@@ -54,7 +56,7 @@ impl Compiler {
         let sampler = match &f.knobs.distribution {
             Some((spec, at)) if !spec.is_uniform() => Some(
                 spec.bind_int(lo, hi)
-                    .map_err(|e| Problem::new(at.clone(), e))?,
+                    .map_err(|e| Problem::invalid(at.clone(), e))?,
             ),
             _ => None,
         };
@@ -116,7 +118,7 @@ impl Compiler {
         let sampler = match spec {
             Some((spec, at)) if !spec.is_uniform() => Some(
                 spec.bind_float(lo, hi)
-                    .map_err(|e| Problem::new(at.clone(), e))?,
+                    .map_err(|e| Problem::invalid(at.clone(), e))?,
             ),
             _ => None,
         };
@@ -227,14 +229,15 @@ fn empty_range(f: &Facts, what: &str, lo: &str, hi: &str, step: f64) -> Problem 
             )
         }),
     );
-    let message = if step > 0.0 && step != 1.0 {
-        format!(
+    if step > 0.0 && step != 1.0 {
+        let message = format!(
             "no {what} that is a multiple of {step} lies between {lo} and {hi} ({min_text}, {max_text})"
-        )
+        );
+        Problem::new(pointer, message).hint("widen the range or change multipleOf")
     } else {
-        format!("no {what} lies between {lo} and {hi} ({min_text}, {max_text})")
-    };
-    Problem::new(pointer, message).hint("make the minimum smaller than the maximum")
+        let message = format!("no {what} lies between {lo} and {hi} ({min_text}, {max_text})");
+        Problem::new(pointer, message).hint("make the minimum smaller than the maximum")
+    }
 }
 
 /// The grid `k * mantissa / 10^decimals` restricted to the interval, if exact in doubles.

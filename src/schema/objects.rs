@@ -6,7 +6,7 @@ use super::document::Loc;
 use super::facts::Facts;
 use crate::error::Problem;
 use crate::generate::Node;
-use crate::generate::object::{ExtraKeys, ObjectGen, Property};
+use crate::generate::object::{ExtraKeys, KeyNames, ObjectGen, Property};
 use crate::generate::string::StringGen;
 
 /// How many extra keys a map-like object gets at most, when the schema does not say.
@@ -66,8 +66,14 @@ impl Compiler {
             let compiled = self.compile(&locs);
             let compiled = match compiled {
                 Ok(c) => c,
-                // An optional property that cannot be generated is left out.
-                Err(p) if !required => {
+                // An optional property whose schema is `false` is forbidden, not broken:
+                // it is left out. Any other refusal is a mistake worth stopping for.
+                Err(p)
+                    if !required
+                        && locs
+                            .iter()
+                            .any(|l| self.docs.get(l) == Some(&serde_json::Value::Bool(false))) =>
+                {
                     self.note(
                         crate::error::Severity::Note,
                         pointer.clone(),
@@ -191,12 +197,17 @@ impl Compiler {
         let max = needed.max(DEFAULT_EXTRA_KEYS).min(room).max(needed);
         // Key names: from propertyNames, else the first key pattern, else words.
         let (names, value_locs) = if !f.property_names.is_empty() {
+            // Names are strings: say so, so that an untyped propertyNames still yields them.
             let mut nf = Facts::default();
+            nf.intersect_types(super::facts::Types::STRING, f.pointer());
             for l in &f.property_names {
                 self.collect(l, &mut nf)?;
             }
             *check = true;
-            (self.string_gen(&nf, check)?, f.additional.clone())
+            (
+                KeyNames::Schema(Box::new(self.compile_facts(nf)?.node)),
+                f.additional.clone(),
+            )
         } else if f.additional.is_empty() && !patterns.is_empty() {
             let (_, loc) = &patterns[0];
             let pattern = f.pattern_properties[0].0.clone();
@@ -205,17 +216,20 @@ impl Compiler {
             if patterns.len() > 1 {
                 *check = true;
             }
-            (StringGen::Pattern(key_gen), vec![loc.clone()])
+            (
+                KeyNames::Text(StringGen::Pattern(key_gen)),
+                vec![loc.clone()],
+            )
         } else {
             if !patterns.is_empty() {
                 *check = true;
             }
             (
-                StringGen::Text {
+                KeyNames::Text(StringGen::Text {
                     min: 3,
                     max: 12,
                     length: None,
-                },
+                }),
                 f.additional.clone(),
             )
         };

@@ -2,7 +2,7 @@
 //! `length` and `locale` knobs.
 
 use super::compile::Compiler;
-use super::facts::Facts;
+use super::facts::{At, Facts};
 use crate::error::{Problem, Severity};
 use crate::generate::Node;
 use crate::generate::distribution::DistributionSpec;
@@ -17,6 +17,20 @@ use crate::rng::{mix, rng_for};
 const DEFAULT_MAX: usize = 24;
 /// And at least this long, where `maxLength` allows.
 const DEFAULT_MIN: usize = 3;
+/// How many values are tried when two generators compete for one string.
+const TRIAL: u64 = 64;
+
+/// How many of [`TRIAL`] values from `generator` the validator accepts.
+fn trial(generator: &StringGen, validator: &jsonschema::Validator) -> u64 {
+    (0..TRIAL)
+        .filter(|&i| {
+            let mut s = String::new();
+            generator.write(mix(0x0072_41A1, i), &mut s);
+            validator.is_valid(&serde_json::Value::String(s))
+        })
+        .count() as u64
+}
+
 /// How many domain values are tried against the other constraints at compile time.
 const DOMAIN_TRIAL: u64 = 200;
 
@@ -28,17 +42,17 @@ impl Compiler {
     pub(super) fn string_gen(&mut self, f: &Facts, check: &mut bool) -> Result<StringGen, Problem> {
         let min = f.min_length.as_ref().map_or(0, |m| m.value as usize);
         let max = f.max_length.as_ref().map(|m| m.value as usize);
-        if let (Some(lo), Some(hi)) = (&f.min_length, &f.max_length) {
-            if lo.value > hi.value {
-                return Err(Problem::new(
-                    hi.pointer.clone(),
-                    format!(
-                        "minLength {} is greater than maxLength {}",
-                        lo.value, hi.value
-                    ),
-                )
-                .hint("lower minLength or raise maxLength"));
-            }
+        if let (Some(lo), Some(hi)) = (&f.min_length, &f.max_length)
+            && lo.value > hi.value
+        {
+            return Err(Problem::new(
+                hi.pointer.clone(),
+                format!(
+                    "minLength {} is greater than maxLength {}",
+                    lo.value, hi.value
+                ),
+            )
+            .hint("lower minLength or raise maxLength"));
         }
         let mut formats: Vec<&str> = f.formats.iter().map(|a| a.value.as_str()).collect();
         formats.dedup();
@@ -48,22 +62,87 @@ impl Compiler {
         {
             *check = true;
         }
-        let base = if let Some(pattern) = f.patterns.first() {
-            match PatternGen::new(&pattern.value, min, max) {
-                Ok(p) => StringGen::Pattern(p),
-                Err(PatternError::Unsupported(why)) => {
-                    self.note(Severity::Note, pattern.pointer.clone(), format!("pattern feature not generated directly ({why}): values are checked one by one"));
-                    *check = true;
-                    self.text(f, min, max)?
-                }
-                Err(e) => return Err(Problem::new(pattern.pointer.clone(), e.to_string())),
+        let base = match (f.patterns.first(), f.formats.first()) {
+            (Some(pattern), Some(format)) => {
+                self.pattern_and_format(f, pattern, format, min, max, check)?
             }
-        } else if let Some(format) = f.formats.first() {
-            self.format_gen(f, &format.value, &format.pointer, min, max, check)?
-        } else {
-            self.text(f, min, max)?
+            (Some(pattern), None) => self.pattern_gen(f, pattern, min, max, check)?,
+            (None, Some(format)) => {
+                self.format_gen(f, &format.value, &format.pointer, min, max, check)?
+            }
+            (None, None) => self.text(f, min, max)?,
         };
         self.with_domain(f, base, min, max, check)
+    }
+
+    fn pattern_gen(
+        &mut self,
+        f: &Facts,
+        pattern: &At<String>,
+        min: usize,
+        max: Option<usize>,
+        check: &mut bool,
+    ) -> Result<StringGen, Problem> {
+        match PatternGen::new(&pattern.value, min, max) {
+            Ok(p) => Ok(StringGen::Pattern(p)),
+            Err(PatternError::Unsupported(why)) => {
+                self.note(
+                    Severity::Note,
+                    pattern.pointer.clone(),
+                    format!("pattern feature not generated directly ({why}): values are checked one by one"),
+                );
+                *check = true;
+                self.text(f, min, max)
+            }
+            Err(e) => Err(Problem::new(pattern.pointer.clone(), e.to_string())),
+        }
+    }
+
+    /// A pattern and a format on one string: generate from whichever of the two more
+    /// often satisfies the other (a format is usually the structure, the pattern a
+    /// restriction such as `^https://`), and check every value.
+    fn pattern_and_format(
+        &mut self,
+        f: &Facts,
+        pattern: &At<String>,
+        format: &At<String>,
+        min: usize,
+        max: Option<usize>,
+        check: &mut bool,
+    ) -> Result<StringGen, Problem> {
+        *check = true;
+        let validator = self.validator(&f.locs)?;
+        let by_format = self.format_gen(f, &format.value, &format.pointer, min, max, check)?;
+        let by_pattern = self.pattern_gen(f, pattern, min, max, check)?;
+        let format_hits = trial(&by_format, &validator);
+        if format_hits > 0 {
+            // Format values read as real ones; a few hits is enough for the retries.
+            return Ok(by_format);
+        }
+        if trial(&by_pattern, &validator) > 0 {
+            return Ok(by_pattern);
+        }
+        // An unanchored pattern such as `@acme\.com$` needs text around its match
+        // (`k3j9x@acme.com`): ask for longer strings.
+        if let StringGen::Pattern(p) = &by_pattern {
+            let longer = (p.length_range().0 + 8)
+                .max(min)
+                .min(max.unwrap_or(usize::MAX));
+            if let Ok(padded) = PatternGen::new(&pattern.value, longer, max) {
+                let padded = StringGen::Pattern(padded);
+                if trial(&padded, &validator) > 0 {
+                    return Ok(padded);
+                }
+            }
+        }
+        Err(Problem::new(
+            pattern.pointer.clone(),
+            format!(
+                "no value satisfied both this pattern and format {:?} in {TRIAL} tries",
+                format.value
+            ),
+        )
+        .hint("check that the pattern can match a value of the format"))
     }
 
     fn format_gen(
@@ -99,7 +178,7 @@ impl Compiler {
                 .map_or((&uniform, at.to_owned()), |(s, a)| (s, a.clone()));
             StringGen::Temporal(
                 TemporalGen::new(kind, range_min, range_max, spec)
-                    .map_err(|e| Problem::new(spec_at, e))?,
+                    .map_err(|e| Problem::invalid(spec_at, e))?,
             )
         } else {
             StringGen::Format(format)
@@ -109,6 +188,14 @@ impl Compiler {
             lo >= min && hi.zip(max).is_none_or(|(h, m)| h <= m) && (hi.is_some() || max.is_none());
         let overlaps = max.is_none_or(|m| lo <= m) && hi.is_none_or(|h| h >= min);
         if !overlaps {
+            // Formats no validator checks (password, binary, ...) accept any text of the
+            // right length: use text then, rather than refusing.
+            let text = self.text(f, min, max)?;
+            let validator = self.validator(&f.locs)?;
+            if trial(&text, &validator) == TRIAL {
+                self.note(Severity::Note, at, format!("format {name} values cannot meet the length bounds; any text is valid for it, so text is generated"));
+                return Ok(text);
+            }
             return Err(Problem::new(
                 at,
                 format!(
@@ -131,7 +218,7 @@ impl Compiler {
         let length = match &f.knobs.length {
             Some((spec, at)) => Some(
                 spec.bind_int(min as i64, hi as i64)
-                    .map_err(|e| Problem::new(at.clone(), e))?,
+                    .map_err(|e| Problem::invalid(at.clone(), e))?,
             ),
             None => None,
         };
@@ -156,12 +243,14 @@ impl Compiler {
             return Ok(base);
         };
         let Some(domain) = Domain::parse(name) else {
-            return Err(Problem::new(at.clone(), format!("unknown domain {name:?}"))
-                .hint("see the README for the list of domains"));
+            return Err(
+                Problem::invalid(at.clone(), format!("unknown domain {name:?}"))
+                    .hint("see the README for the list of domains"),
+            );
         };
         let locale = match &f.knobs.locale {
             Some(l) => Locale::parse(l)
-                .ok_or_else(|| Problem::new(at.clone(), format!("unknown locale {l:?}")))?,
+                .ok_or_else(|| Problem::invalid(at.clone(), format!("unknown locale {l:?}")))?,
             None => Locale::default(),
         };
         let (shortest, longest) = domain.length_range(locale);
@@ -183,7 +272,16 @@ impl Compiler {
                 self.note(Severity::Note, at.clone(), format!("domain {name} meets this field's pattern/format only {fits} times in {DOMAIN_TRIAL}: values come from the constraints instead"));
                 return Ok(base);
             }
-            *check = true;
+            // A domain built for the field's format (an email domain on `format: email`)
+            // is valid by construction, as the domain module's tests assert; anything
+            // else is checked value by value.
+            let guaranteed = f.patterns.is_empty()
+                && f.formats
+                    .iter()
+                    .all(|fmt| domain_meets_format(domain, &fmt.value));
+            if !guaranteed || fits < DOMAIN_TRIAL {
+                *check = true;
+            }
         }
         let candidate = StringGen::Domain {
             domain,
@@ -194,4 +292,18 @@ impl Compiler {
         };
         Ok(candidate)
     }
+}
+
+/// Whether every value of `domain` is, by construction, valid for `format`.
+fn domain_meets_format(domain: Domain, format: &str) -> bool {
+    matches!(
+        (domain, format),
+        (Domain::Email, "email" | "idn-email")
+            | (
+                Domain::Url,
+                "uri" | "iri" | "uri-reference" | "iri-reference"
+            )
+            | (Domain::Ipv4, "ipv4" | "ipvanyaddress")
+            | (Domain::DomainName, "hostname" | "idn-hostname")
+    )
 }

@@ -17,11 +17,11 @@ pub fn read(docs: &Documents, f: &Facts, source: &Value, at: &str) -> Result<Vec
             let file = m
                 .get("file")
                 .and_then(Value::as_str)
-                .ok_or_else(|| Problem::new(at, "values_from needs \"file\""))?;
+                .ok_or_else(|| Problem::invalid(at, "values_from needs \"file\""))?;
             (file, m.get("column").and_then(Value::as_str))
         }
         _ => {
-            return Err(Problem::new(
+            return Err(Problem::invalid(
                 at,
                 "values_from must be a file name or {\"file\", \"column\"}",
             ));
@@ -35,7 +35,7 @@ pub fn read(docs: &Documents, f: &Facts, source: &Value, at: &str) -> Result<Vec
         .unwrap_or_else(|| PathBuf::from("."));
     let path = dir.join(file);
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        Problem::new(at, format!("cannot read {}: {e}", path.display()))
+        Problem::invalid(at, format!("cannot read {}: {e}", path.display()))
             .hint("the path is relative to the schema file")
     })?;
     let raw: Vec<String> = match column {
@@ -49,10 +49,10 @@ pub fn read(docs: &Documents, f: &Facts, source: &Value, at: &str) -> Result<Vec
             let mut reader = csv::Reader::from_reader(text.as_bytes());
             let headers = reader
                 .headers()
-                .map_err(|e| Problem::new(at, format!("{}: {e}", path.display())))?
+                .map_err(|e| Problem::invalid(at, format!("{}: {e}", path.display())))?
                 .clone();
             let i = headers.iter().position(|h| h == col).ok_or_else(|| {
-                Problem::new(
+                Problem::invalid(
                     at,
                     format!(
                         "{} has no column {col:?} (columns: {})",
@@ -64,7 +64,7 @@ pub fn read(docs: &Documents, f: &Facts, source: &Value, at: &str) -> Result<Vec
             let mut out = Vec::new();
             for record in reader.records() {
                 let record =
-                    record.map_err(|e| Problem::new(at, format!("{}: {e}", path.display())))?;
+                    record.map_err(|e| Problem::invalid(at, format!("{}: {e}", path.display())))?;
                 if let Some(v) = record.get(i).filter(|v| !v.is_empty()) {
                     out.push(v.to_owned());
                 }
@@ -73,7 +73,7 @@ pub fn read(docs: &Documents, f: &Facts, source: &Value, at: &str) -> Result<Vec
         }
     };
     if raw.is_empty() {
-        return Err(Problem::new(
+        return Err(Problem::invalid(
             at,
             format!("{} holds no values", path.display()),
         ));
@@ -85,10 +85,8 @@ pub fn read(docs: &Documents, f: &Facts, source: &Value, at: &str) -> Result<Vec
     Ok(raw
         .into_iter()
         .map(|s| {
-            if numeric {
-                if let Ok(v) = serde_json::from_str::<serde_json::Number>(&s) {
-                    return Value::Number(v);
-                }
+            if numeric && let Ok(v) = serde_json::from_str::<serde_json::Number>(&s) {
+                return Value::Number(v);
             }
             Value::String(s)
         })

@@ -1,0 +1,241 @@
+//! Helpers shared by the integration tests: where the schemas are, how to validate a
+//! record against its schema with the `jsonschema` crate (formats asserted, sibling files
+//! resolved), and how to run the built binary.
+
+// Each test crate uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use jsonschema::{Retrieve, Uri, Validator};
+use percent_encoding::percent_decode_str;
+use serde_json::Value;
+use synthtune::Table;
+
+/// The seed the tests generate with (any fixed value: runs must repeat).
+pub const SEED: u64 = 2024;
+/// Records per schema in the validity tests.
+pub const ROWS: u64 = 1000;
+/// CPU time one schema's records may take (debug build). A sound generator needs a small
+/// fraction of this; the limit keeps a generator that retries without end from stalling
+/// the whole suite.
+pub const CPU_LIMIT: Duration = Duration::from_secs(5);
+/// Wall time after which a schema (or one export) counts as hung, however loaded the
+/// machine.
+pub const WALL_LIMIT: Duration = Duration::from_secs(30);
+
+pub fn repo_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The repo's bundled schemas.
+pub fn schemas_dir() -> PathBuf {
+    repo_root().join("schemas")
+}
+
+/// The hand-written test schemas (`shared/` holds files other fixtures refer to).
+pub fn fixtures_dir() -> PathBuf {
+    repo_root().join("tests/fixtures")
+}
+
+/// Every `*.json` file below `dir`, recursively, sorted.
+pub fn json_files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
+        for entry in entries {
+            let path = entry
+                .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+                .path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Every schema the validity tests cover: `schemas/` and `tests/fixtures/` (recursively).
+pub fn all_schema_files() -> Vec<PathBuf> {
+    let mut files = json_files_under(&schemas_dir());
+    files.extend(json_files_under(&fixtures_dir()));
+    assert!(
+        !files.is_empty(),
+        "no schemas found under schemas/ or tests/fixtures/"
+    );
+    files
+}
+
+/// `path` relative to the repo root, for messages.
+pub fn rel(path: &Path) -> String {
+    path.strip_prefix(repo_root())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+pub fn read_json(path: &Path) -> Value {
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", rel(path)));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", rel(path)))
+}
+
+/// The `file://` URI of a path (absolute; spaces and other reserved bytes escaped).
+pub fn file_uri(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let text = abs
+        .to_string_lossy()
+        .replace('%', "%25")
+        .replace(' ', "%20")
+        .replace('#', "%23");
+    format!("file://{text}")
+}
+
+/// Lets the validator follow `$ref`s to files beside the schema (jsonschema is built
+/// without its own file resolver).
+struct FileRetriever;
+
+impl Retrieve for FileRetriever {
+    fn retrieve(
+        &self,
+        uri: &Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let Some(path) = uri.as_str().strip_prefix("file://") else {
+            return Err(format!(
+                "the tests only resolve file:// references, not {}",
+                uri.as_str()
+            )
+            .into());
+        };
+        let path = percent_decode_str(path).decode_utf8()?.into_owned();
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+        Ok(serde_json::from_str(&text)?)
+    }
+}
+
+/// A validator for the schema stored at `path` (its JSON already read into `schema`),
+/// asserting formats and resolving references to sibling files.
+pub fn validator_for(path: &Path, schema: &Value) -> Result<Validator, String> {
+    jsonschema::options()
+        .should_validate_formats(true)
+        .with_base_uri(file_uri(path))
+        .with_retriever(FileRetriever)
+        .build(schema)
+        .map_err(|e| format!("the jsonschema crate cannot compile {}: {e}", rel(path)))
+}
+
+/// Every validation error of `instance`, one per line (empty when valid).
+pub fn validation_errors(validator: &Validator, instance: &Value) -> Vec<String> {
+    validator
+        .iter_errors(instance)
+        .map(|e| {
+            let at = e.instance_path().to_string();
+            format!("{}: {e}", if at.is_empty() { "(root)" } else { &at })
+        })
+        .collect()
+}
+
+/// The built `synthtune` binary.
+pub fn synthtune_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_synthtune")
+}
+
+/// A command running the built binary.
+pub fn synthtune() -> assert_cmd::Command {
+    assert_cmd::Command::new(synthtune_bin())
+}
+
+/// The output of a finished command, for assertion messages.
+pub fn describe_output(output: &std::process::Output) -> String {
+    format!(
+        "exit status: {:?}\n--- stderr ---\n{}\n--- stdout (first 2000 bytes) ---\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr),
+        String::from_utf8_lossy(&output.stdout[..output.stdout.len().min(2000)])
+    )
+}
+
+/// Why a schema gave no records.
+#[derive(Debug)]
+pub enum NoRecords {
+    /// synthtune refused the schema (the message says why).
+    Refused(String),
+    /// Generation went over its CPU budget, or a single record never came.
+    TooSlow(String),
+}
+
+/// Generates `rows` records of the schema at `path` through the library, under a budget
+/// of [`CPU_LIMIT`] of CPU time (wall time is no measure on a shared machine) and a
+/// wall-clock backstop of [`WALL_LIMIT`] for a record that never comes.
+pub fn generate_records(path: &Path, rows: u64) -> Result<Vec<Value>, NoRecords> {
+    let path = path.to_owned();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // The receiver is gone after the backstop fired: nobody wants the result then.
+        let _ = tx.send(generate_within_budget(&path, rows));
+    });
+    rx.recv_timeout(WALL_LIMIT).unwrap_or_else(|_| {
+        Err(NoRecords::TooSlow(format!(
+            "no answer within {WALL_LIMIT:?}: generating one record takes longer than that"
+        )))
+    })
+}
+
+fn generate_within_budget(path: &Path, rows: u64) -> Result<Vec<Value>, NoRecords> {
+    let clock = CpuClock::start();
+    let table = Table::load(path).map_err(|e| NoRecords::Refused(e.to_string()))?;
+    let mut records = Vec::with_capacity(rows as usize);
+    for row in 0..rows {
+        records.push(table.row_value(SEED, row));
+        if clock.elapsed() > CPU_LIMIT {
+            return Err(NoRecords::TooSlow(format!(
+                "only {} of {rows} records in {CPU_LIMIT:?} of CPU time (debug build)",
+                row + 1
+            )));
+        }
+    }
+    Ok(records)
+}
+
+/// CPU time spent by the calling thread (Linux: /proc/thread-self/stat), falling back
+/// to wall time elsewhere.
+struct CpuClock {
+    cpu_at_start: Option<Duration>,
+    wall_at_start: Instant,
+}
+
+impl CpuClock {
+    fn start() -> CpuClock {
+        CpuClock {
+            cpu_at_start: thread_cpu_time(),
+            wall_at_start: Instant::now(),
+        }
+    }
+
+    fn elapsed(&self) -> Duration {
+        match (self.cpu_at_start, thread_cpu_time()) {
+            (Some(start), Some(now)) => now.saturating_sub(start),
+            _ => self.wall_at_start.elapsed(),
+        }
+    }
+}
+
+fn thread_cpu_time() -> Option<Duration> {
+    // Clock ticks per second: 100 on every mainstream Linux configuration.
+    const TICKS_PER_SECOND: u64 = 100;
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start at field 3, `state`;
+    // user and system time are fields 14 and 15.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let user: u64 = fields.get(11)?.parse().ok()?;
+    let system: u64 = fields.get(12)?.parse().ok()?;
+    Some(Duration::from_millis(
+        (user + system) * 1000 / TICKS_PER_SECOND,
+    ))
+}

@@ -1,0 +1,363 @@
+//! A schema that cannot be satisfied, or that is broken, is refused before generation:
+//! exit status 2, and a message on stderr naming the file, the JSON Pointer of the
+//! culprit, and why. One test per class of refusal. `check` refuses the same schemas
+//! (exit 2, same pointer) and lists what it does not act on instead of ignoring it.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::describe_output;
+
+/// A temporary folder holding one schema file.
+struct SchemaFile {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+fn schema_file(name: &str, text: &str) -> SchemaFile {
+    let dir = tempfile::tempdir().expect("create a temporary folder");
+    let path = dir.path().join(format!("{name}.json"));
+    std::fs::write(&path, text).expect("write the schema");
+    SchemaFile { _dir: dir, path }
+}
+
+fn run(args: &[&str], schema: &Path) -> std::process::Output {
+    common::synthtune()
+        .args(args)
+        .arg(schema)
+        .output()
+        .expect("run synthtune")
+}
+
+/// Asserts that `synthtune sample` refuses `schema` with exit status 2 and a message on
+/// stderr naming the file, `at <pointer>` (the culprit or a keyword inside it) and
+/// saying why: at least one of `why` (case-insensitive) must appear in the message
+/// after the pointer. Then asserts that `check` refuses it too.
+fn assert_refused(name: &str, schema: &str, pointer: &str, why: &[&str]) {
+    let file = schema_file(name, schema);
+    let output = run(&["sample", "-n", "1"], &file.path);
+    let context = format!("schema {name}.json: {schema}\n{}", describe_output(&output));
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "expected exit status 2 (bad schema)\n{context}"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("{name}.json")),
+        "stderr does not name the file {name}.json\n{context}"
+    );
+    let at = format!("at {pointer}");
+    let Some(start) = stderr.find(&at) else {
+        panic!("stderr does not name the culprit's JSON Pointer `{at}`\n{context}");
+    };
+    // What follows `at /pointer...: ` is the explanation (the file name and pointer
+    // must not count as saying why).
+    let after = &stderr[start..];
+    let explanation = after
+        .split_once(": ")
+        .map_or(after, |(_, why)| why)
+        .to_lowercase();
+    assert!(
+        why.iter().any(|w| explanation.contains(&w.to_lowercase())),
+        "stderr does not say why (expected one of {why:?} beside the pointer)\n{context}"
+    );
+
+    let checked = run(&["check"], &file.path);
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    assert_eq!(
+        checked.status.code(),
+        Some(2),
+        "`check` accepted a schema that `sample` refuses\n{}",
+        describe_output(&checked)
+    );
+    assert!(
+        report.contains(pointer),
+        "`check` does not name the culprit {pointer}\n{}",
+        describe_output(&checked)
+    );
+}
+
+#[test]
+fn invalid_json_is_refused_with_line_and_column() {
+    // The trailing comma is on line 4; serde_json reports the `}` after it, column 28.
+    let text = "{\n  \"type\": \"object\",\n  \"properties\": {\n    \"a\": {\"type\": \"string\",}\n  }\n}\n";
+    let file = schema_file("trailing_comma", text);
+    let output = run(&["sample"], &file.path);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let context = describe_output(&output);
+    assert_eq!(output.status.code(), Some(2), "{context}");
+    assert!(
+        stderr.contains("trailing_comma.json"),
+        "the message does not name the file\n{context}"
+    );
+    let has_position =
+        stderr.contains(":4:28") || (stderr.contains("line 4") && stderr.contains("column 28"));
+    assert!(
+        has_position,
+        "the message does not give line 4, column 28\n{context}"
+    );
+}
+
+#[test]
+fn missing_schema_file_is_refused() {
+    let dir = tempfile::tempdir().expect("create a temporary folder");
+    let path = dir.path().join("no_such_schema.json");
+    let output = run(&["sample"], &path);
+    let context = describe_output(&output);
+    assert_eq!(output.status.code(), Some(2), "{context}");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("no_such_schema.json"),
+        "the message does not name the file\n{context}"
+    );
+}
+
+#[test]
+fn minimum_above_maximum() {
+    assert_refused(
+        "min_above_max",
+        r#"{"type": "object", "properties": {"age": {"type": "integer", "minimum": 50, "maximum": 10}}, "required": ["age"]}"#,
+        "/properties/age",
+        &["minimum", "maximum"],
+    );
+}
+
+#[test]
+fn exclusive_bounds_leave_no_number() {
+    assert_refused(
+        "exclusive_number",
+        r#"{"type": "object", "properties": {"ratio": {"type": "number", "exclusiveMinimum": 1, "exclusiveMaximum": 1}}, "required": ["ratio"]}"#,
+        "/properties/ratio",
+        &["exclusive"],
+    );
+}
+
+#[test]
+fn exclusive_bounds_leave_no_integer() {
+    assert_refused(
+        "exclusive_integer",
+        r#"{"type": "object", "properties": {"floor": {"type": "integer", "exclusiveMinimum": 3, "exclusiveMaximum": 4}}, "required": ["floor"]}"#,
+        "/properties/floor",
+        &["exclusive", "no integer"],
+    );
+}
+
+#[test]
+fn multiple_of_has_no_multiple_in_range() {
+    assert_refused(
+        "no_multiple_integer",
+        r#"{"type": "object", "properties": {"box_size": {"type": "integer", "minimum": 11, "maximum": 19, "multipleOf": 10}}, "required": ["box_size"]}"#,
+        "/properties/box_size",
+        &["multiple"],
+    );
+}
+
+#[test]
+fn decimal_multiple_of_has_no_multiple_in_range() {
+    assert_refused(
+        "no_multiple_decimal",
+        r#"{"type": "object", "properties": {"price": {"type": "number", "minimum": 0.01, "maximum": 0.04, "multipleOf": 0.05}}, "required": ["price"]}"#,
+        "/properties/price",
+        &["multiple"],
+    );
+}
+
+#[test]
+fn min_length_above_max_length() {
+    assert_refused(
+        "min_length_above_max",
+        r#"{"type": "object", "properties": {"code": {"type": "string", "minLength": 8, "maxLength": 4}}, "required": ["code"]}"#,
+        "/properties/code",
+        &["minLength", "maxLength"],
+    );
+}
+
+#[test]
+fn min_items_above_max_items() {
+    assert_refused(
+        "min_items_above_max",
+        r#"{"type": "object", "properties": {"tags": {"type": "array", "items": {"type": "string"}, "minItems": 5, "maxItems": 2}}, "required": ["tags"]}"#,
+        "/properties/tags",
+        &["minItems", "maxItems"],
+    );
+}
+
+#[test]
+fn no_enum_value_meets_its_sibling_constraints() {
+    assert_refused(
+        "enum_below_minimum",
+        r#"{"type": "object", "properties": {"level": {"enum": [1, 2, 3], "minimum": 5}}, "required": ["level"]}"#,
+        "/properties/level",
+        &["enum"],
+    );
+}
+
+#[test]
+fn const_conflicting_with_type() {
+    assert_refused(
+        "const_not_integer",
+        r#"{"type": "object", "properties": {"kind": {"type": "integer", "const": "card"}}, "required": ["kind"]}"#,
+        "/properties/kind",
+        &["integer", "type"],
+    );
+}
+
+#[test]
+fn required_property_forbidden_by_additional_properties_false() {
+    assert_refused(
+        "required_but_forbidden",
+        r#"{"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name", "email"], "additionalProperties": false}"#,
+        "/required",
+        &["additionalProperties"],
+    );
+}
+
+#[test]
+fn pattern_cannot_meet_length_bounds() {
+    assert_refused(
+        "zip_too_short",
+        r#"{"type": "object", "properties": {"zip": {"type": "string", "pattern": "^[0-9]{5}$", "maxLength": 3}}, "required": ["zip"]}"#,
+        "/properties/zip",
+        &["pattern", "length"],
+    );
+}
+
+#[test]
+fn unresolvable_ref() {
+    assert_refused(
+        "dangling_ref",
+        r##"{"type": "object", "$defs": {}, "properties": {"owner": {"$ref": "#/$defs/Person"}}, "required": ["owner"]}"##,
+        "/properties/owner",
+        &["does not resolve", "not found", "unresolv", "missing"],
+    );
+}
+
+#[test]
+fn ref_to_a_missing_sibling_file() {
+    assert_refused(
+        "ref_to_missing_file",
+        r#"{"type": "object", "properties": {"owner": {"$ref": "people/person.json"}}, "required": ["owner"]}"#,
+        "/properties/owner",
+        &["person.json"],
+    );
+}
+
+#[test]
+fn false_schema_on_a_required_property() {
+    assert_refused(
+        "required_false",
+        r#"{"type": "object", "properties": {"legacy_id": false}, "required": ["legacy_id"]}"#,
+        "/properties/legacy_id",
+        &["false"],
+    );
+}
+
+#[test]
+fn recursion_without_a_finite_instance() {
+    // Every Node requires a `next` Node: no finite instance exists. The culprit is the
+    // definition (or its required self-reference), not the document root.
+    assert_refused(
+        "endless_list",
+        r##"{"type": "object", "$defs": {"Node": {"type": "object", "properties": {"value": {"type": "integer"}, "next": {"$ref": "#/$defs/Node"}}, "required": ["value", "next"]}}, "properties": {"head": {"$ref": "#/$defs/Node"}}, "required": ["head"]}"##,
+        "/$defs/Node",
+        &["recurs"],
+    );
+}
+
+#[test]
+fn min_properties_more_than_allowed() {
+    assert_refused(
+        "too_few_properties_allowed",
+        r#"{"type": "object", "properties": {"meta": {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}, "additionalProperties": false, "minProperties": 3}}, "required": ["meta"]}"#,
+        "/properties/meta",
+        &["minProperties"],
+    );
+}
+
+#[test]
+fn null_rate_out_of_range() {
+    assert_refused(
+        "null_rate_too_high",
+        r#"{"type": "object", "properties": {"phone": {"type": ["string", "null"], "x-synth": {"null_rate": 1.5}}}, "required": ["phone"]}"#,
+        "/properties/phone/x-synth",
+        &["probability", "between 0 and 1", "from 0 to 1"],
+    );
+}
+
+#[test]
+fn unknown_distribution() {
+    assert_refused(
+        "unknown_distribution",
+        r#"{"type": "object", "properties": {"age": {"type": "integer", "minimum": 0, "maximum": 99, "x-synth": {"distribution": {"bimodal": {"peaks": [20, 60]}}}}}, "required": ["age"]}"#,
+        "/properties/age/x-synth/distribution",
+        &["unknown distribution", "bimodal"],
+    );
+}
+
+#[test]
+fn weights_of_the_wrong_length() {
+    assert_refused(
+        "weights_too_short",
+        r#"{"type": "object", "properties": {"tier": {"enum": ["bronze", "silver", "gold"], "x-synth": {"weights": [60, 40]}}}, "required": ["tier"]}"#,
+        "/properties/tier/x-synth/weights",
+        &["weights", "3 choices", "three"],
+    );
+}
+
+/// A broken reference on an optional property is still a broken schema: leaving the
+/// property out of every record instead hides the typo from the designer.
+#[test]
+fn unresolvable_ref_on_an_optional_property() {
+    assert_refused(
+        "dangling_ref_optional",
+        r##"{"type": "object", "$defs": {"Address": {"type": "string"}}, "properties": {"billing": {"$ref": "#/$defs/Adress"}}}"##,
+        "/properties/billing",
+        &["does not resolve", "not found", "unresolv", "missing"],
+    );
+}
+
+/// Likewise a bad tuning knob on an optional property (pydantic's `Optional[...] = None`
+/// fields are never required).
+#[test]
+fn bad_knob_on_an_optional_property() {
+    assert_refused(
+        "bad_knob_optional",
+        r#"{"type": "object", "properties": {"nickname": {"type": "string", "x-synth": {"null_rate": 1.5}}}}"#,
+        "/properties/nickname/x-synth",
+        &["probability", "between 0 and 1", "from 0 to 1"],
+    );
+}
+
+#[test]
+fn check_lists_unknown_keywords_and_knobs() {
+    let file = schema_file(
+        "unknown_keywords",
+        r#"{"type": "object", "properties": {"count": {"type": "integer", "divisibleBy": 3}, "score": {"type": "number", "x-synth": {"nul_rate": 0.2}}}, "required": ["count"]}"#,
+    );
+    let output = run(&["check"], &file.path);
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let context = describe_output(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "unknown keywords are reported, not refused\n{context}"
+    );
+    for expected in [
+        "/properties/count/divisibleBy",
+        "/properties/score/x-synth/nul_rate",
+    ] {
+        assert!(
+            report.contains(expected),
+            "`check` does not list {expected}\n{context}"
+        );
+    }
+}

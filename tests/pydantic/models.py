@@ -1,0 +1,176 @@
+"""pydantic v2 models a data designer would write, covering what pydantic puts in a JSON
+Schema: every record synthtune generates from `Model.model_json_schema()` must load back
+into the model. scripts/pydantic_check.py round-trips every BaseModel defined here."""
+
+import datetime as dt
+from decimal import Decimal
+from enum import Enum, IntEnum
+from ipaddress import IPv4Address, IPv6Address
+from pathlib import Path
+from typing import Annotated, Literal, Optional, Union
+from uuid import UUID
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    HttpUrl,
+    IPvAnyAddress,
+    IPvAnyInterface,
+    IPvAnyNetwork,
+    SecretStr,
+    StringConstraints,
+    conint,
+    confloat,
+    constr,
+)
+
+
+class Currency(str, Enum):
+    eur = "EUR"
+    usd = "USD"
+    gbp = "GBP"
+    jpy = "JPY"
+
+
+class Priority(IntEnum):
+    low = 1
+    normal = 2
+    high = 3
+    urgent = 5
+
+
+class Booking(BaseModel):
+    """Dates, times and durations: date, time, timedelta, datetime."""
+
+    booking_id: UUID
+    check_in: dt.date
+    check_out: dt.date
+    arrival_time: dt.time
+    stay: dt.timedelta
+    created_at: dt.datetime
+    guests: conint(ge=1, le=8)
+    notes: Optional[constr(max_length=200)] = None
+
+
+class Account(BaseModel):
+    """Identity fields: UUID, EmailStr, HttpUrl, SecretStr, constrained strings, Literal."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    account_id: UUID
+    email: EmailStr
+    backup_email: Optional[EmailStr] = None
+    homepage: HttpUrl
+    avatar: Optional[HttpUrl] = None
+    password: SecretStr
+    api_token: Annotated[SecretStr, Field(min_length=32, max_length=64)]
+    username: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{2,15}$")]
+    display_name: Annotated[str, Field(min_length=1, max_length=40)]
+    role: Literal["admin", "editor", "viewer"]
+    plan: Literal["free"] = "free"
+    user_number: Annotated[int, Field(alias="userNumber", ge=1)]
+
+
+class NetworkHost(BaseModel):
+    """Every IP type pydantic knows."""
+
+    hostname: Annotated[str, Field(max_length=63, pattern=r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$")]
+    ipv4: IPv4Address
+    ipv6: IPv6Address
+    any_address: IPvAnyAddress
+    interface: IPvAnyInterface
+    network: IPvAnyNetwork
+    dns_servers: Annotated[list[IPvAnyAddress], Field(max_length=3)] = []
+
+
+class PriceQuote(BaseModel):
+    """Money: Decimal (anyOf number | numeric string), confloat, multiple_of, Enum."""
+
+    amount: Decimal
+    discount: Annotated[Decimal, Field(ge=0, le=100)]
+    unit_price: Annotated[float, Field(gt=0, le=10_000, multiple_of=0.01)]
+    tax_rate: confloat(ge=0, lt=1)
+    step: Annotated[float, Field(ge=0, le=100, multiple_of=2.5)]
+    fee: Annotated[float, Field(ge=0, le=50, multiple_of=0.05)]
+    currency: Currency
+    priority: Priority
+
+
+class Inventory(BaseModel):
+    """Collections: set, frozenset, tuple (fixed and variadic), dict[str, T], lists."""
+
+    skus: set[Annotated[str, Field(pattern=r"^[A-Z]{3}-[0-9]{3}$")]]
+    warehouses: frozenset[Literal["north", "south", "east", "west"]]
+    location: tuple[float, float]
+    dimensions: tuple[Annotated[float, Field(gt=0, le=500)], ...]
+    version: tuple[int, int, str]
+    stock: dict[str, conint(ge=0, le=10_000)]
+    aliases: dict[Annotated[str, Field(pattern=r"^[a-z]{2}$")], str] = {}
+    bins: Annotated[list[constr(min_length=3, max_length=8)], Field(min_length=1, max_length=5)]
+
+
+class Attachment(BaseModel):
+    """Files: bytes, Path, binary-ish strings."""
+
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    data: bytes
+    thumbnail: Annotated[bytes, Field(max_length=64)]
+    path: Path
+    checksum: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Cat(BaseModel):
+    pet_type: Literal["cat"]
+    meows: conint(ge=0, le=100)
+
+
+class Dog(BaseModel):
+    pet_type: Literal["dog"]
+    barks: float
+    good_boy: bool = True
+
+
+class Lizard(BaseModel):
+    pet_type: Literal["reptile", "lizard"]
+    scales: bool
+
+
+class PetOwner(BaseModel):
+    """A discriminated union (with a Literal of two tags), and a plain union."""
+
+    owner: Annotated[str, Field(min_length=2, max_length=40)]
+    pet: Annotated[Union[Cat, Dog, Lizard], Field(discriminator="pet_type")]
+    pets: list[Annotated[Union[Cat, Dog], Field(discriminator="pet_type")]] = []
+    favourite: Union[int, str, None] = None
+
+
+class Comment(BaseModel):
+    """A recursive model: comments answer comments."""
+
+    author: Annotated[str, Field(min_length=1, max_length=30)]
+    text: Annotated[str, Field(min_length=1, max_length=280)]
+    posted_at: dt.datetime
+    replies: list["Comment"] = []
+    parent: Optional["Comment"] = None
+
+
+class Thread(BaseModel):
+    """A recursive model reached through another model."""
+
+    title: constr(min_length=5, max_length=100)
+    root: Comment
+    pinned: bool = False
+
+
+class SensorConfig(BaseModel):
+    """Constrained numbers of every kind: conint/confloat bounds, exclusive and inclusive."""
+
+    sensor_id: conint(gt=0, lt=100_000)
+    sample_rate_hz: confloat(gt=0, le=1000)
+    threshold: Annotated[float, Field(ge=-50, le=150)]
+    offset: Annotated[int, Field(ge=-10, le=10, multiple_of=2)]
+    label: constr(pattern=r"^[A-Z]{2}-[0-9]{4}$")
+    calibration: Optional[dt.date] = None
+    retention: dt.timedelta = dt.timedelta(days=30)
