@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use super::counter::ValueCounter;
 use super::distribution::{Scale, describe};
 use super::summary::{FieldSummary, Rate, TopValue, TypeCounts, ValueKind};
-use super::temporal::TemporalKind;
+use super::temporal::{self, TemporalKind};
 use crate::sink::Sink;
 use crate::table::FieldInfo;
 
@@ -122,9 +122,9 @@ impl TemporalValues {
         let kind = match self.state {
             TemporalState::NotTemporal => return,
             TemporalState::Kind(kind) => Some(kind),
-            TemporalState::Unseen => TemporalKind::detect(s),
+            TemporalState::Unseen => temporal::detect(s),
         };
-        match kind.and_then(|k| k.parse_seconds(s).map(|seconds| (k, seconds))) {
+        match kind.and_then(|k| temporal::parse_seconds(k, s).map(|seconds| (k, seconds))) {
             Some((kind, seconds)) => {
                 self.state = TemporalState::Kind(kind);
                 self.seconds.push(seconds);

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::collect::TOP_K;
 use super::summary::{FieldSummary, Measure};
+use super::temporal;
 
 /// `""` (the root) is shown as `(root)`.
 pub fn path_label(path: &str) -> &str {
@@ -84,14 +85,14 @@ pub fn fit(text: &str, width: usize) -> String {
 pub fn measure(v: f64, measure: Measure) -> String {
     match measure {
         Measure::Value | Measure::StringLength | Measure::ArrayLength => number(v),
-        Measure::Seconds(kind) => kind.format(v, false),
+        Measure::Seconds(kind) => temporal::format(kind, v, false),
     }
 }
 
 /// [`measure`], shortened to fit a table column (date-times as dates).
 pub fn measure_short(v: f64, measure: Measure) -> String {
     match measure {
-        Measure::Seconds(kind) => kind.format(v, true),
+        Measure::Seconds(kind) => temporal::format(kind, v, true),
         Measure::StringLength | Measure::ArrayLength => format!("len {}", number(v)),
         Measure::Value => number(v),
     }

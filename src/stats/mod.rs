@@ -17,13 +17,12 @@ mod distribution;
 mod report;
 mod summary;
 mod tape;
-mod temporal;
+pub mod temporal;
 
 pub use collect::{Collector, MAX_UNLISTED_KEYS, TOP_K};
 pub use distribution::{Distribution, Histogram, Quantiles};
 pub use report::{render_text, to_json};
 pub use summary::{Cost, FieldSummary, Measure, Rate, Summary, TopValue, TypeCounts, ValueKind};
-pub use temporal::TemporalKind;
 
 use crate::Table;
 use tape::Tape;
