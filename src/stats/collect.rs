@@ -89,9 +89,9 @@ enum Frame {
 struct FieldStats {
     types: TypeCounts,
     numbers: Vec<f64>,
-    string_lengths: Vec<f64>,
+    string_lengths: WholeCounts,
     temporal: TemporalValues,
-    array_lengths: Vec<f64>,
+    array_lengths: WholeCounts,
     values: ValueCounter,
 }
 
@@ -99,6 +99,43 @@ impl FieldStats {
     fn present(&self) -> u64 {
         let t = &self.types;
         t.null + t.boolean + t.integer + t.number + t.string + t.array + t.object
+    }
+}
+
+/// Lengths below this are counted by value; longer ones are kept one by one.
+const COUNTED_LENGTHS: usize = 4096;
+
+/// Lengths (small whole numbers) counted by value rather than stored one by one: adding
+/// one is an increment, and they come out sorted.
+#[derive(Debug, Default)]
+struct WholeCounts {
+    by_value: Vec<u64>,
+    long: Vec<f64>,
+}
+
+impl WholeCounts {
+    fn add(&mut self, v: usize) {
+        if v >= COUNTED_LENGTHS {
+            self.long.push(v as f64);
+            return;
+        }
+        if v >= self.by_value.len() {
+            self.by_value.resize(v + 1, 0);
+        }
+        self.by_value[v] += 1;
+    }
+
+    /// Every length, in ascending order; leaves the counts empty.
+    fn take_sorted(&mut self) -> Vec<f64> {
+        let counted: u64 = self.by_value.iter().sum();
+        let mut out = Vec::with_capacity(counted as usize + self.long.len());
+        for (v, &n) in self.by_value.iter().enumerate() {
+            out.extend(std::iter::repeat_n(v as f64, n as usize));
+        }
+        self.long.sort_unstable_by(f64::total_cmp);
+        out.append(&mut self.long);
+        self.by_value = Vec::new();
+        out
     }
 }
 
@@ -365,9 +402,9 @@ impl Collector {
             string_lengths: if temporal_kind.is_some() {
                 None
             } else {
-                describe(&mut stats.string_lengths, Scale::Whole)
+                describe(&mut stats.string_lengths.take_sorted(), Scale::Whole)
             },
-            array_lengths: describe(&mut stats.array_lengths, Scale::Whole),
+            array_lengths: describe(&mut stats.array_lengths.take_sorted(), Scale::Whole),
             top: stats
                 .values
                 .top(TOP_K)
@@ -502,7 +539,7 @@ impl Sink for Collector {
     fn str(&mut self, v: &str) {
         let stats = self.stats();
         stats.types.string += 1;
-        stats.string_lengths.push(v.chars().count() as f64);
+        stats.string_lengths.add(v.chars().count());
         stats.temporal.add(v);
         stats.values.add_str(v);
     }
@@ -541,7 +578,7 @@ impl Sink for Collector {
 
     fn end_array(&mut self) {
         if let Some(Frame::Array { node, len, .. }) = self.stack.pop() {
-            self.nodes[node].stats.array_lengths.push(f64::from(len));
+            self.nodes[node].stats.array_lengths.add(len as usize);
         }
     }
 }

@@ -1,8 +1,8 @@
 //! Exact distinct counts and the most frequent values of one field.
 //!
-//! Every distinct value is stored once (strings in one shared arena, so counting a
-//! value allocates nothing) and found again through a 64-bit hash; a hash hit is
-//! confirmed by comparing the values, so the counts are exact.
+//! Every distinct value is stored once, in the hash table itself (strings in one shared
+//! arena, so counting a value allocates nothing), and found again through a 64-bit
+//! hash; a hash hit is confirmed by comparing the values, so the counts are exact.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -34,9 +34,9 @@ struct Entry {
 /// Counts occurrences of each distinct boolean, number and string.
 #[derive(Debug, Default)]
 pub struct ValueCounter {
-    /// hash → index into `entries`; a collision probes the next hash.
-    index: HashMap<u64, usize, BuildHasherDefault<PreHashed>>,
-    entries: Vec<Entry>,
+    /// By hash; a collision probes the next hash. The entries live in the table, so a
+    /// lookup touches one place in memory, not two.
+    entries: HashMap<u64, Entry, BuildHasherDefault<PreHashed>>,
     arena: String,
 }
 
@@ -72,9 +72,9 @@ impl ValueCounter {
 
     fn add(&mut self, mut hash: u64, value: Scalar, text: &str) {
         loop {
-            match self.index.get(&hash) {
-                Some(&i) if self.same(&self.entries[i].value, &value, text) => {
-                    self.entries[i].count += 1;
+            match self.entries.get_mut(&hash) {
+                Some(entry) if same(&self.arena, &entry.value, &value, text) => {
+                    entry.count += 1;
                     return;
                 }
                 Some(_) => hash = hash.wrapping_add(1),
@@ -89,20 +89,7 @@ impl ValueCounter {
             }
             other => other,
         };
-        self.index.insert(hash, self.entries.len());
-        self.entries.push(Entry { value, count: 1 });
-    }
-
-    fn same(&self, stored: &Scalar, new: &Scalar, text: &str) -> bool {
-        match (stored, new) {
-            (Scalar::Bool(a), Scalar::Bool(b)) => a == b,
-            (Scalar::Int(a), Scalar::Int(b)) => a == b,
-            (Scalar::Float(a), Scalar::Float(b)) => a.to_bits() == b.to_bits(),
-            (Scalar::Str { start, len }, Scalar::Str { .. }) => {
-                &self.arena[*start..start + len] == text
-            }
-            _ => false,
-        }
+        self.entries.insert(hash, Entry { value, count: 1 });
     }
 
     /// How many distinct values were seen.
@@ -118,7 +105,7 @@ impl ValueCounter {
                 .cmp(&a.count)
                 .then_with(|| self.compare(&a.value, &b.value))
         };
-        let mut entries = self.entries.clone();
+        let mut entries: Vec<Entry> = self.entries.values().copied().collect();
         if entries.len() > k {
             entries.select_nth_unstable_by(k, by_rank);
             entries.truncate(k);
@@ -165,6 +152,17 @@ impl ValueCounter {
             Scalar::Float(f) => Value::from(f),
             Scalar::Str { .. } => Value::String(self.text(s).to_owned()),
         }
+    }
+}
+
+/// Whether a stored value equals a new one (`text` is the new string's text).
+fn same(arena: &str, stored: &Scalar, new: &Scalar, text: &str) -> bool {
+    match (stored, new) {
+        (Scalar::Bool(a), Scalar::Bool(b)) => a == b,
+        (Scalar::Int(a), Scalar::Int(b)) => a == b,
+        (Scalar::Float(a), Scalar::Float(b)) => a.to_bits() == b.to_bits(),
+        (Scalar::Str { start, len }, Scalar::Str { .. }) => &arena[*start..start + len] == text,
+        _ => false,
     }
 }
 
