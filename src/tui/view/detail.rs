@@ -126,8 +126,7 @@ fn facts(f: &FieldSummary, theme: &Theme, width: u16) -> Vec<Line<'static>> {
 
     if let Some((d, measure)) = f.headline() {
         let what = match measure {
-            Measure::StringLength => "length ",
-            Measure::ArrayLength => "items ",
+            Measure::StringLength | Measure::ArrayLength => "length ",
             _ => "",
         };
         let moments = [
