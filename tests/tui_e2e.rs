@@ -149,10 +149,17 @@ fn save_atomically(path: &Path, text: &str) {
     std::fs::rename(&tmp, path).unwrap();
 }
 
-/// The shared scenario.
-fn drive(dir: &Path, command: &str) {
-    let schema = dir.join("schema.json");
-    let session = Session::start(dir, command, 100, 30);
+/// The shared scenario, the tuner started by `command(schema)` on a fresh schema.
+/// Passes (with a note) without tmux.
+fn drive(command: impl FnOnce(&Path) -> String) {
+    if !tmux_available() {
+        eprintln!("tmux not installed: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("schema.json");
+    std::fs::write(&schema, SCHEMA_V1).unwrap();
+    let session = Session::start(dir.path(), &command(&schema), 100, 30);
 
     session.wait_for("the first table and its fields", |s| {
         s.contains("Order ·")
@@ -218,29 +225,14 @@ fn tuner_child() {
 
 #[test]
 fn tuner_follows_saves_errors_and_recovery() {
-    if !tmux_available() {
-        eprintln!("tmux not installed: skipped");
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let schema = dir.path().join("schema.json");
-    std::fs::write(&schema, SCHEMA_V1).unwrap();
-    drive(dir.path(), &child_command(&schema, 500));
+    drive(|schema| child_command(schema, 500));
 }
 
 #[test]
 #[ignore = "lead: un-ignore once `synthtune SCHEMA` runs tui::run"]
 fn binary_tuner_end_to_end() {
-    if !tmux_available() {
-        eprintln!("tmux not installed: skipped");
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let schema = dir.path().join("schema.json");
-    std::fs::write(&schema, SCHEMA_V1).unwrap();
     let binary = assert_cmd::cargo::cargo_bin("synthtune");
-    let command = format!("'{}' --seed 42 '{}'", binary.display(), schema.display());
-    drive(dir.path(), &command);
+    drive(|schema| format!("'{}' --seed 42 '{}'", binary.display(), schema.display()));
 }
 
 /// Save-to-screen latency: saves `SYNTHTUNE_LATENCY_SCHEMA` (default: the shared
