@@ -8,6 +8,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Args, Parser, Subcommand};
 use synthtune::export;
+use synthtune::stats;
+use synthtune::tui::export::LibraryExporter;
+use synthtune::tui::{self, TunerOptions};
 use synthtune::{Options, RateDefaults, Severity, Table};
 
 /// Realistic synthetic data from JSON Schema, tuned live in the terminal.
@@ -107,6 +110,17 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// The tuner's per-field statistics, headless: a table, or JSON with --json.
+    Stats {
+        #[arg(required = true)]
+        schemas: Vec<PathBuf>,
+        /// Sample size.
+        #[arg(short = 'n', long = "count", default_value_t = stats::DEFAULT_SAMPLE_ROWS)]
+        count: u64,
+        /// One JSON document per table, in an array (field names: docs/stats-json.md).
+        #[arg(long)]
+        json: bool,
+    },
     /// Report what is supported, ignored or unsatisfiable in each schema.
     Check {
         #[arg(required = true)]
@@ -146,10 +160,25 @@ fn main() -> ExitCode {
             run_export(&schemas, export_options, &options)
         }
         Some(Command::Check { schemas }) => check(&schemas, &options),
-        None => {
-            eprintln!("synthtune: the live tuner is not wired yet; use `synthtune sample SCHEMA`");
-            Err(Failure::Usage(String::new()))
-        }
+        Some(Command::Stats {
+            schemas,
+            count,
+            json,
+        }) => print_stats(&schemas, count, json, seed, &options),
+        None if cli.schemas.is_empty() => Err(Failure::Usage(
+            "give a schema to tune (synthtune SCHEMA), or a command: see synthtune --help".into(),
+        )),
+        None => tui::run_with(TunerOptions {
+            schemas: cli.schemas,
+            seed,
+            sample_rows: stats::DEFAULT_SAMPLE_ROWS as usize,
+            theme: cli.theme,
+            exporter: Arc::new(LibraryExporter {
+                load: options.clone(),
+            }),
+            load: options,
+        })
+        .map_err(|e| Failure::Usage(format!("{e:#}"))),
     };
     match result {
         Ok(()) | Err(Failure::Quiet) => ExitCode::SUCCESS,
@@ -189,16 +218,9 @@ fn load(path: &Path, options: &Options) -> Result<Table, Failure> {
 
 /// Refuses row counts that unique fields cannot serve, before any output.
 fn check_capacity(table: &Table, rows: u64) -> Result<(), Failure> {
-    match table.unique_capacity() {
-        Some((capacity, pointer)) if rows > capacity => Err(Failure::Usage(format!(
-            "{}: at {pointer}: a unique field has {capacity} distinct values but {rows} rows were asked for (fix: lower -n, or widen the field's range)",
-            table
-                .source
-                .as_deref()
-                .map_or("<schema>".into(), |p| p.display().to_string())
-        ))),
-        _ => Ok(()),
-    }
+    table
+        .check_row_count(rows)
+        .map_err(|e| Failure::Usage(e.to_string()))
 }
 
 fn sample(schema: &Path, count: u64, seed: u64, options: &Options) -> Result<(), Failure> {
@@ -247,6 +269,45 @@ fn run_export(
             | export::ExportError::DuplicateTable { .. }),
         ) => Err(Failure::Usage(e.to_string())),
         Err(e) => Err(Failure::Run(e.to_string())),
+    }
+}
+
+fn print_stats(
+    schemas: &[PathBuf],
+    rows: u64,
+    json: bool,
+    seed: u64,
+    options: &Options,
+) -> Result<(), Failure> {
+    let tables: Vec<Table> = schemas
+        .iter()
+        .map(|p| load(p, options))
+        .collect::<Result<_, _>>()?;
+    let summaries: Vec<stats::Summary> = tables
+        .iter()
+        .map(|table| {
+            check_capacity(table, rows)?;
+            Ok(stats::summarize(
+                table,
+                &stats::SampleOptions {
+                    seed,
+                    rows,
+                    cost_rows: 2_000,
+                },
+            ))
+        })
+        .collect::<Result<_, Failure>>()?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        let docs: Vec<serde_json::Value> = summaries.iter().map(stats::to_json).collect();
+        let text = serde_json::to_string_pretty(&docs).map_err(|e| Failure::Run(e.to_string()))?;
+        writeln!(out, "{text}").map_err(write_failure)
+    } else {
+        for summary in &summaries {
+            write!(out, "{}", stats::render_text(summary)).map_err(write_failure)?;
+        }
+        Ok(())
     }
 }
 

@@ -229,7 +229,6 @@ fn tuner_follows_saves_errors_and_recovery() {
 }
 
 #[test]
-#[ignore = "lead: un-ignore once `synthtune SCHEMA` runs tui::run"]
 fn binary_tuner_end_to_end() {
     let binary = assert_cmd::cargo::cargo_bin("synthtune");
     drive(|schema| format!("'{}' --seed 42 '{}'", binary.display(), schema.display()));

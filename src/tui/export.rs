@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
 /// Output formats, in the order the dialog cycles through them.
@@ -42,14 +42,42 @@ pub trait Exporter: Send + Sync {
     fn export(&self, job: &ExportJob, progress: &ExportProgress) -> Result<String, String>;
 }
 
-/// The exporter used until the export module is wired in.
-// TODO(lead): replace with an adapter over `crate::export::export` (see the report).
+/// Runs the dialog's exports with [`crate::export::export`], compiling the schemas as
+/// the tuner does.
 #[derive(Debug, Default)]
-pub struct ExportUnavailable;
+pub struct LibraryExporter {
+    pub load: crate::Options,
+}
 
-impl Exporter for ExportUnavailable {
-    fn export(&self, _job: &ExportJob, _progress: &ExportProgress) -> Result<String, String> {
-        Err("export is not available in this build yet; use `synthtune export`".into())
+impl Exporter for LibraryExporter {
+    fn export(&self, job: &ExportJob, progress: &ExportProgress) -> Result<String, String> {
+        use crate::export::{self, DEFAULT_ROWS, ExportOptions, Output};
+        let tables = job
+            .schemas
+            .iter()
+            .map(|p| crate::Table::load_with(p, &self.load))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
+        let mut total = 0;
+        for table in &tables {
+            let rows = job.rows.or(table.default_rows).unwrap_or(DEFAULT_ROWS);
+            table.check_row_count(rows).map_err(|e| e.to_string())?;
+            total += rows;
+        }
+        progress.rows_total.store(total, Ordering::Relaxed);
+        let options = ExportOptions {
+            rows: job.rows,
+            format: job.format.parse().map_err(|e: export::FormatError| e.0)?,
+            output: Output::Path(job.output.clone()),
+            quiet: true,
+            seed: job.seed,
+            cancel: Some(Arc::clone(&progress.cancel)),
+            ..ExportOptions::default()
+        };
+        // The export module reports no per-row progress yet: the bar jumps at the end.
+        let summary = export::export(&tables, &options).map_err(|e| e.to_string())?;
+        progress.rows_done.store(total, Ordering::Relaxed);
+        Ok(summary.to_string())
     }
 }
 

@@ -30,7 +30,7 @@ use crossbeam_channel::{RecvTimeoutError, Sender};
 use ratatui::crossterm::event::{self, Event};
 
 use crate::Options;
-use export::{ExportProgress, ExportUnavailable, Exporter};
+use export::{ExportProgress, Exporter, LibraryExporter};
 use state::App;
 use timing::TimingLog;
 use update::{Effect, Msg, request_all, update};
@@ -66,7 +66,7 @@ pub fn run(
         sample_rows,
         theme,
         load: Options::default(),
-        exporter: Arc::new(ExportUnavailable),
+        exporter: Arc::new(LibraryExporter::default()),
     })
 }
 
