@@ -103,12 +103,12 @@ impl RowSource for People {
     fn schema(&self) -> &Value {
         &self.schema
     }
-    fn write_row<S: Sink>(&self, row: u64, out: &mut S) -> Result<(), RowError> {
+    fn write_row<S: Sink>(&self, row: u64, out: &mut S) -> Result<u32, RowError> {
         if Some(row) == self.fail_at {
             return Err(RowError("the generator gave up".into()));
         }
         out.value(&self.record(row));
-        Ok(())
+        Ok(0)
     }
 }
 
