@@ -51,6 +51,7 @@ fn summary() -> Summary {
         source: None,
         seed: 1,
         rows: 1000,
+        noisy_rows: 0,
         warnings: vec!["ignored: /x: something".into()],
         fields: collector.finish(&fields),
     }
@@ -137,7 +138,15 @@ fn the_json_document_keeps_its_documented_names() {
     let keys = |v: &Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
     assert_eq!(
         keys(&json),
-        ["table", "source", "seed", "rows", "warnings", "fields"]
+        [
+            "table",
+            "source",
+            "seed",
+            "rows",
+            "noisy_rows",
+            "warnings",
+            "fields"
+        ]
     );
     let score = json["fields"]
         .as_array()
@@ -306,4 +315,25 @@ fn order_json_gets_the_rates_it_asks_for() {
     let untimed = |seed| stats::summarize(&table, &SampleOptions::new(seed, 10_000));
     assert_eq!(untimed(42), untimed(42));
     assert_ne!(untimed(42), untimed(43));
+}
+
+#[test]
+fn noisy_rows_are_counted() {
+    let schema = serde_json::json!({
+        "title": "N", "type": "object", "required": ["a"],
+        "properties": {"a": {"type": "integer", "minimum": 1, "maximum": 9, "x-synth": {"noise": 0.25}}}
+    });
+    let table = synthtune::Table::from_value(schema, None).unwrap();
+    for rows in [500, 5_000] {
+        // Both the one-thread and the two-thread paths count them.
+        let summary =
+            synthtune::stats::summarize(&table, &synthtune::stats::SampleOptions::new(3, rows));
+        let share = summary.noisy_rows as f64 / rows as f64;
+        let sigma = (0.25 * 0.75 / rows as f64).sqrt();
+        assert!(
+            (share - 0.25).abs() < 3.0 * sigma,
+            "{rows} rows: noisy share {share}"
+        );
+        assert!(synthtune::stats::render_text(&summary).contains("deliberately invalid"));
+    }
 }

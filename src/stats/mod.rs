@@ -59,13 +59,13 @@ pub fn summarize(table: &Table, options: &SampleOptions) -> Summary {
     let fields = table.fields();
     let mut collector = Collector::new(&fields);
     let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    if two_cores && options.rows >= PIPELINE_MIN_ROWS {
-        generate_beside(table, options, &mut collector);
+    let noisy_rows = if two_cores && options.rows >= PIPELINE_MIN_ROWS {
+        generate_beside(table, options, &mut collector)
     } else {
-        for row in 0..options.rows {
-            table.write_row(options.seed, row, &mut collector);
-        }
-    }
+        (0..options.rows)
+            .filter(|&row| table.write_row(options.seed, row, &mut collector) > 0)
+            .count() as u64
+    };
     let costs = if options.cost_rows > 0 {
         table.field_costs(options.seed, options.cost_rows)
     } else {
@@ -76,6 +76,7 @@ pub fn summarize(table: &Table, options: &SampleOptions) -> Summary {
         source: table.source.as_ref().map(|p| p.display().to_string()),
         seed: options.seed,
         rows: options.rows,
+        noisy_rows,
         warnings: table.diagnostics.iter().map(ToString::to_string).collect(),
         fields: collector.finish(&fields),
     }
@@ -88,29 +89,36 @@ const PIPELINE_MIN_ROWS: u64 = 2_000;
 const CHUNK_ROWS: u64 = 256;
 
 /// Generates `options.rows` rows on a scoped thread, recording them on tapes that are
-/// replayed into `collector` here, in row order; tapes go back to be reused.
-fn generate_beside(table: &Table, options: &SampleOptions, collector: &mut Collector) {
+/// replayed into `collector` here, in row order; tapes go back to be reused. Returns
+/// how many rows hold deliberate noise.
+fn generate_beside(table: &Table, options: &SampleOptions, collector: &mut Collector) -> u64 {
     let (full_tx, full_rx) = crossbeam_channel::bounded::<Tape>(4);
     let (empty_tx, empty_rx) = crossbeam_channel::unbounded::<Tape>();
     std::thread::scope(|scope| {
-        scope.spawn(move || {
+        let generator = scope.spawn(move || {
+            let mut noisy = 0;
             let mut start = 0;
             while start < options.rows {
                 let end = (start + CHUNK_ROWS).min(options.rows);
                 let mut tape = empty_rx.try_recv().unwrap_or_default();
                 for row in start..end {
-                    table.write_row(options.seed, row, &mut tape);
+                    noisy += u64::from(table.write_row(options.seed, row, &mut tape) > 0);
                 }
                 if full_tx.send(tape).is_err() {
-                    return;
+                    break;
                 }
                 start = end;
             }
+            noisy
         });
         for mut tape in full_rx {
             tape.replay(collector);
             tape.clear();
             let _ = empty_tx.send(tape);
         }
-    });
+        // A panic in generation is re-raised here, as it would be without the thread.
+        generator
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }

@@ -28,6 +28,13 @@ pub fn render_text(summary: &Summary) -> String {
         display::count(summary.rows),
         summary.seed
     );
+    if summary.noisy_rows > 0 {
+        let _ = writeln!(
+            out,
+            "{} rows hold deliberately invalid values (noise)",
+            display::count(summary.noisy_rows)
+        );
+    }
     if !summary.warnings.is_empty() {
         let _ = writeln!(out, "{} warning(s):", summary.warnings.len());
         for warning in &summary.warnings {

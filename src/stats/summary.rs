@@ -17,6 +17,8 @@ pub struct Summary {
     pub seed: u64,
     /// Rows generated for the sample.
     pub rows: u64,
+    /// Rows holding deliberately invalid values (the `noise` knob).
+    pub noisy_rows: u64,
     /// The table's diagnostics (ignored keywords, fallbacks), one line each.
     pub warnings: Vec<String>,
     /// Every field: first those the schema lists, in schema order, then paths only

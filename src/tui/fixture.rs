@@ -147,6 +147,7 @@ pub fn summary() -> Summary {
         source: Some("schemas/order.json".into()),
         seed: 42,
         rows: ROWS,
+        noisy_rows: 0,
         warnings: vec!["ignored: /properties/customer_id/x-synth/fanout: not supported yet".into()],
         fields: collector.finish(&fields),
     }
