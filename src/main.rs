@@ -156,6 +156,7 @@ fn main() -> ExitCode {
                 force,
                 seed,
                 cancel: None,
+                rows_done: None,
             };
             run_export(&schemas, export_options, &options)
         }

@@ -72,11 +72,10 @@ impl Exporter for LibraryExporter {
             quiet: true,
             seed: job.seed,
             cancel: Some(Arc::clone(&progress.cancel)),
+            rows_done: Some(Arc::clone(&progress.rows_done)),
             ..ExportOptions::default()
         };
-        // The export module reports no per-row progress yet: the bar jumps at the end.
         let summary = export::export(&tables, &options).map_err(|e| e.to_string())?;
-        progress.rows_done.store(total, Ordering::Relaxed);
         Ok(summary.to_string())
     }
 }
