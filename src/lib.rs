@@ -10,8 +10,10 @@ pub mod generate;
 pub mod rng;
 pub mod schema;
 pub mod sink;
+pub mod stats;
 pub mod synthesizer;
 pub mod table;
+pub mod tui;
 
 pub use error::{Diagnostic, Error, Problem, ProblemKind, Severity};
 pub use schema::{Options, RateDefaults};

@@ -3,9 +3,14 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Args, Parser, Subcommand};
-use synthtune::sink::JsonWriter;
+use synthtune::export;
+use synthtune::stats;
+use synthtune::tui::export::LibraryExporter;
+use synthtune::tui::{self, TunerOptions};
 use synthtune::{Options, RateDefaults, Severity, Table};
 
 /// Realistic synthetic data from JSON Schema, tuned live in the terminal.
@@ -76,16 +81,45 @@ enum Command {
         #[arg(short = 'n', long = "count", default_value_t = 5)]
         count: u64,
     },
-    /// Write a dataset.
+    /// Write a dataset: streaming, on all cores, the same bytes for any thread count.
     Export {
         #[arg(required = true)]
         schemas: Vec<PathBuf>,
-        /// How many rows (default: the schema's x-synth.rows, else 1000).
+        /// How many rows per table (default: the schema's x-synth.rows, else 1000).
         #[arg(short = 'n', long = "count")]
         count: Option<u64>,
-        /// Output file, or - for standard output.
+        /// ndjson, json, csv, sql or parquet.
+        #[arg(long, default_value = "ndjson")]
+        format: export::Format,
+        /// Output file (or directory, for several tables), or - for standard output.
         #[arg(short = 'o', long = "output", default_value = "-")]
-        output: PathBuf,
+        output: export::Output,
+        /// Worker threads (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Write only shard K of N (e.g. 2/8): the N shard files concatenated equal the whole.
+        #[arg(long)]
+        shard: Option<export::Shard>,
+        /// Validate every record while exporting; stop at the first invalid one.
+        #[arg(long)]
+        validate: bool,
+        /// No progress bar and no summary line.
+        #[arg(long)]
+        quiet: bool,
+        /// Overwrite an existing output file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// The tuner's per-field statistics, headless: a table, or JSON with --json.
+    Stats {
+        #[arg(required = true)]
+        schemas: Vec<PathBuf>,
+        /// Sample size.
+        #[arg(short = 'n', long = "count", default_value_t = stats::DEFAULT_SAMPLE_ROWS)]
+        count: u64,
+        /// One JSON document per table, in an array (field names: docs/stats-json.md).
+        #[arg(long)]
+        json: bool,
     },
     /// Report what is supported, ignored or unsatisfiable in each schema.
     Check {
@@ -103,13 +137,49 @@ fn main() -> ExitCode {
         Some(Command::Export {
             schemas,
             count,
+            format,
             output,
-        }) => export(&schemas, count, &output, seed, &options),
-        Some(Command::Check { schemas }) => check(&schemas, &options),
-        None => {
-            eprintln!("synthtune: the live tuner is not wired yet; use `synthtune sample SCHEMA`");
-            Err(Failure::Usage(String::new()))
+            threads,
+            shard,
+            validate,
+            quiet,
+            force,
+        }) => {
+            let export_options = export::ExportOptions {
+                rows: count,
+                format,
+                output,
+                threads,
+                shard,
+                validate,
+                quiet,
+                force,
+                seed,
+                cancel: None,
+                rows_done: None,
+            };
+            run_export(&schemas, export_options, &options)
         }
+        Some(Command::Check { schemas }) => check(&schemas, &options),
+        Some(Command::Stats {
+            schemas,
+            count,
+            json,
+        }) => print_stats(&schemas, count, json, seed, &options),
+        None if cli.schemas.is_empty() => Err(Failure::Usage(
+            "give a schema to tune (synthtune SCHEMA), or a command: see synthtune --help".into(),
+        )),
+        None => tui::run_with(TunerOptions {
+            schemas: cli.schemas,
+            seed,
+            sample_rows: stats::DEFAULT_SAMPLE_ROWS as usize,
+            theme: cli.theme,
+            exporter: Arc::new(LibraryExporter {
+                load: options.clone(),
+            }),
+            load: options,
+        })
+        .map_err(|e| Failure::Usage(format!("{e:#}"))),
     };
     match result {
         Ok(()) | Err(Failure::Quiet) => ExitCode::SUCCESS,
@@ -149,16 +219,9 @@ fn load(path: &Path, options: &Options) -> Result<Table, Failure> {
 
 /// Refuses row counts that unique fields cannot serve, before any output.
 fn check_capacity(table: &Table, rows: u64) -> Result<(), Failure> {
-    match table.unique_capacity() {
-        Some((capacity, pointer)) if rows > capacity => Err(Failure::Usage(format!(
-            "{}: at {pointer}: a unique field has {capacity} distinct values but {rows} rows were asked for (fix: lower -n, or widen the field's range)",
-            table
-                .source
-                .as_deref()
-                .map_or("<schema>".into(), |p| p.display().to_string())
-        ))),
-        _ => Ok(()),
-    }
+    table
+        .check_row_count(rows)
+        .map_err(|e| Failure::Usage(e.to_string()))
 }
 
 fn sample(schema: &Path, count: u64, seed: u64, options: &Options) -> Result<(), Failure> {
@@ -174,11 +237,9 @@ fn sample(schema: &Path, count: u64, seed: u64, options: &Options) -> Result<(),
     Ok(())
 }
 
-fn export(
+fn run_export(
     schemas: &[PathBuf],
-    count: Option<u64>,
-    output: &Path,
-    seed: u64,
+    mut export_options: export::ExportOptions,
     options: &Options,
 ) -> Result<(), Failure> {
     let tables: Vec<Table> = schemas
@@ -186,27 +247,69 @@ fn export(
         .map(|p| load(p, options))
         .collect::<Result<_, _>>()?;
     for table in &tables {
-        check_capacity(table, count.or(table.default_rows).unwrap_or(1000))?;
+        let rows = export_options
+            .rows
+            .or(table.default_rows)
+            .unwrap_or(export::DEFAULT_ROWS);
+        check_capacity(table, rows)?;
     }
-    if output.as_os_str() != "-" {
-        return Err(Failure::Usage(
-            "writing to a file comes with the export engine; use -o -".into(),
-        ));
+    // Ctrl-C stops the export cleanly: the temporary file is removed, nothing is left
+    // under the final name.
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&cancel);
+    // Only one handler per process; failing to install one leaves the default behaviour.
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    export_options.cancel = Some(cancel);
+    match export::export(&tables, &export_options) {
+        Ok(_) => Ok(()),
+        Err(export::ExportError::StdoutClosed) => Err(Failure::Quiet),
+        Err(
+            e @ (export::ExportError::Exists { .. }
+            | export::ExportError::IsDirectory { .. }
+            | export::ExportError::NeedsDirectory { .. }
+            | export::ExportError::DuplicateTable { .. }),
+        ) => Err(Failure::Usage(e.to_string())),
+        Err(e) => Err(Failure::Run(e.to_string())),
     }
+}
+
+fn print_stats(
+    schemas: &[PathBuf],
+    rows: u64,
+    json: bool,
+    seed: u64,
+    options: &Options,
+) -> Result<(), Failure> {
+    let tables: Vec<Table> = schemas
+        .iter()
+        .map(|p| load(p, options))
+        .collect::<Result<_, _>>()?;
+    let summaries: Vec<stats::Summary> = tables
+        .iter()
+        .map(|table| {
+            check_capacity(table, rows)?;
+            Ok(stats::summarize(
+                table,
+                &stats::SampleOptions {
+                    seed,
+                    rows,
+                    cost_rows: 2_000,
+                },
+            ))
+        })
+        .collect::<Result<_, Failure>>()?;
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    for table in &tables {
-        let rows = count.or(table.default_rows).unwrap_or(1000);
-        let mut w = JsonWriter::new();
-        let mut scratch = String::new();
-        for row in 0..rows {
-            w.buf.clear();
-            table.write_row_with(seed, row, &mut w, &mut scratch);
-            w.buf.push(b'\n');
-            out.write_all(&w.buf).map_err(write_failure)?;
+    let mut out = stdout.lock();
+    if json {
+        let docs: Vec<serde_json::Value> = summaries.iter().map(stats::to_json).collect();
+        let text = serde_json::to_string_pretty(&docs).map_err(|e| Failure::Run(e.to_string()))?;
+        writeln!(out, "{text}").map_err(write_failure)
+    } else {
+        for summary in &summaries {
+            write!(out, "{}", stats::render_text(summary)).map_err(write_failure)?;
         }
+        Ok(())
     }
-    out.flush().map_err(write_failure)
 }
 
 /// The field table of `check`: what each field is generated by, and its rates.

@@ -123,6 +123,22 @@ impl Table {
         self.plan.unique_capacity()
     }
 
+    /// Refuses a row count that a unique field cannot serve, with the field's pointer
+    /// and the arithmetic.
+    pub fn check_row_count(&self, rows: u64) -> Result<(), Error> {
+        match self.unique_capacity() {
+            Some((capacity, pointer)) if rows > capacity => Err(Error::Schema {
+                path: self.source.clone().unwrap_or_else(|| "<schema>".into()),
+                problem: crate::error::Problem::new(
+                    pointer,
+                    format!("a unique field has {capacity} distinct values but {rows} rows were asked for"),
+                )
+                .hint("ask for fewer rows, or widen the field's range"),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// The compiled generator tree.
     pub fn plan(&self) -> &Plan {
         &self.plan

@@ -166,7 +166,7 @@ fn order_statistics_match_its_knobs() {
         .map(|r| r["items"].as_array().unwrap().len())
         .collect();
     let lambda: f64 = 2.5;
-    let mut expected = vec![0.0; 21];
+    let mut expected = [0.0; 21];
     let mut term = (-lambda).exp();
     for (k, e) in expected.iter_mut().enumerate().skip(1) {
         term *= lambda / k as f64;

@@ -103,12 +103,12 @@ impl RowSource for People {
     fn schema(&self) -> &Value {
         &self.schema
     }
-    fn write_row<S: Sink>(&self, row: u64, out: &mut S) -> Result<(), RowError> {
+    fn write_row<S: Sink>(&self, row: u64, out: &mut S) -> Result<u32, RowError> {
         if Some(row) == self.fail_at {
             return Err(RowError("the generator gave up".into()));
         }
         out.value(&self.record(row));
-        Ok(())
+        Ok(0)
     }
 }
 
@@ -963,4 +963,26 @@ fn example_parquet_reads_back() {
         let rows: usize = reader.build().unwrap().map(|b| b.unwrap().num_rows()).sum();
         assert_eq!(rows, 40_000);
     }
+}
+
+#[test]
+fn the_callers_row_counter_follows_the_export() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let table = synthtune::Table::load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/customer.json"),
+    )
+    .unwrap();
+    let counter = Arc::new(AtomicU64::new(0));
+    let options = synthtune::export::ExportOptions {
+        rows: Some(3_000),
+        output: synthtune::export::Output::Path(dir.path().join("c.ndjson")),
+        threads: 2,
+        quiet: true,
+        rows_done: Some(Arc::clone(&counter)),
+        ..Default::default()
+    };
+    synthtune::export::export(&[table], &options).unwrap();
+    assert_eq!(counter.load(Ordering::Relaxed), 3_000);
 }

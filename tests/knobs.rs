@@ -263,3 +263,30 @@ fn unknown_knobs_are_reported_never_silently_dropped() {
     .unwrap_err();
     assert_eq!(err.pointer(), Some("/x-synth/weights"));
 }
+
+#[test]
+fn export_validate_expects_noise_but_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("n.json");
+    std::fs::write(&path, json!({
+        "title": "N", "type": "object", "required": ["a"],
+        "properties": {"a": {"type": "integer", "minimum": 1, "maximum": 9, "x-synth": {"noise": 0.2}}}
+    }).to_string()).unwrap();
+    let out = assert_cmd::Command::cargo_bin("synthtune")
+        .unwrap()
+        .args(["export", "-n", "500", "--validate", "--quiet"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let bad = text
+        .lines()
+        .filter(|l| !(1..=9).any(|d| *l == format!("{{\"a\":{d}}}")))
+        .count();
+    assert_share(bad, 500, 0.2, "noisy rows in a validated export");
+}

@@ -148,7 +148,7 @@ fn export_table<R: RowSource>(
     let shard = opts.shard.unwrap_or(whole);
     let range = shard.rows(total, align);
     let written = range.end - range.start;
-    let progress = Progress::new(rows.table(), written, opts.quiet);
+    let progress = Progress::new(rows.table(), written, opts.quiet, opts.rows_done.clone());
     let pipeline = Pipeline {
         chunk_rows: chunk_rows(opts.format),
         threads: opts.worker_threads(),

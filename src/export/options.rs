@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -189,6 +189,9 @@ pub struct ExportOptions {
     /// Set it (from a Ctrl-C handler, say) to stop the export: it then fails with
     /// [`super::ExportError::Cancelled`] and leaves no file behind.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Advanced by the rows written, as they are written (for a caller's own progress
+    /// display, such as the tuner's export dialog).
+    pub rows_done: Option<Arc<AtomicU64>>,
 }
 
 impl Default for ExportOptions {
@@ -204,6 +207,7 @@ impl Default for ExportOptions {
             force: false,
             seed: crate::DEFAULT_SEED,
             cancel: None,
+            rows_done: None,
         }
     }
 }

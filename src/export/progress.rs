@@ -4,21 +4,25 @@
 use std::fmt;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use indicatif::{
     DecimalBytes, HumanCount, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle,
 };
 
-/// One table's progress bar; does nothing when hidden.
+/// One table's progress bar (hidden when quiet or not on a terminal), and the caller's
+/// row counter, if it gave one (the tuner's export dialog reads it).
 pub(crate) struct Progress {
     bar: Option<ProgressBar>,
+    counter: Option<Arc<AtomicU64>>,
 }
 
 impl Progress {
-    pub fn new(table: &str, rows: u64, quiet: bool) -> Progress {
+    pub fn new(table: &str, rows: u64, quiet: bool, counter: Option<Arc<AtomicU64>>) -> Progress {
         if quiet || !std::io::stderr().is_terminal() {
-            return Progress { bar: None };
+            return Progress { bar: None, counter };
         }
         let bar = ProgressBar::with_draw_target(Some(rows), ProgressDrawTarget::stderr());
         if let Ok(style) = ProgressStyle::with_template(
@@ -30,12 +34,18 @@ impl Progress {
             bar.set_style(style.with_key("rate", rate).progress_chars("=> "));
         }
         bar.set_prefix(table.to_owned());
-        Progress { bar: Some(bar) }
+        Progress {
+            bar: Some(bar),
+            counter,
+        }
     }
 
     pub fn advance(&self, rows: u64) {
         if let Some(bar) = &self.bar {
             bar.inc(rows);
+        }
+        if let Some(counter) = &self.counter {
+            counter.fetch_add(rows, Ordering::Relaxed);
         }
     }
 }

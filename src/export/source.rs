@@ -18,8 +18,9 @@ pub trait RowSource: Sync {
     fn default_rows(&self) -> Option<u64> {
         None
     }
-    /// Writes row `row` into `out`.
-    fn write_row<S: Sink>(&self, row: u64, out: &mut S) -> Result<(), RowError>;
+    /// Writes row `row` into `out`; returns how many values in it are deliberately
+    /// invalid (`noise`), which validation then expects rather than refuses.
+    fn write_row<S: Sink>(&self, row: u64, out: &mut S) -> Result<u32, RowError>;
 }
 
 /// A row that could not be produced.
@@ -43,9 +44,8 @@ impl RowSource for TableRows<'_> {
     fn default_rows(&self) -> Option<u64> {
         self.table.default_rows
     }
-    fn write_row<S: Sink>(&self, row: u64, out: &mut S) -> Result<(), RowError> {
-        self.table.write_row(self.seed, row, out);
-        Ok(())
+    fn write_row<S: Sink>(&self, row: u64, out: &mut S) -> Result<u32, RowError> {
+        Ok(self.table.write_row(self.seed, row, out))
     }
 }
 
@@ -82,6 +82,7 @@ impl<'a, R: RowSource> Rows<'a, R> {
             return self
                 .source
                 .write_row(row, out)
+                .map(drop)
                 .map_err(|e| self.row_error(row, e));
         }
         let value = self.value(row)?;
@@ -89,14 +90,17 @@ impl<'a, R: RowSource> Rows<'a, R> {
         Ok(())
     }
 
-    /// Row `row` as a `Value`, validated when asked.
+    /// Row `row` as a `Value`, validated when asked (a row with deliberate noise is
+    /// invalid on purpose and passes).
     pub fn value(&self, row: u64) -> Result<Value, ExportError> {
         let mut sink = ValueSink::new();
-        self.source
+        let noisy = self
+            .source
             .write_row(row, &mut sink)
             .map_err(|e| self.row_error(row, e))?;
         let value = sink.finish();
         if let Some(validator) = &self.validator
+            && noisy == 0
             && let Err(error) = validator.validate(&value)
         {
             return Err(ExportError::Invalid {

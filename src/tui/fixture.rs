@@ -1,0 +1,185 @@
+//! Deterministic tuner states for tests: an order-like sample summarised by the real
+//! statistics engine (records made up here, so the tests do not depend on the
+//! generator), and an [`App`] showing it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rand::RngExt;
+use serde_json::{Value, json};
+
+use super::state::{App, Reload, Snapshot};
+use super::theme::load_themes;
+use crate::rng::rng_for;
+use crate::sink::Sink;
+use crate::stats::{Collector, Summary};
+use crate::table::FieldInfo;
+
+pub const ROWS: u64 = 2_000;
+
+fn info(
+    path: &str,
+    type_name: &str,
+    generator: &str,
+    null_rate: Option<f64>,
+    absent_rate: Option<f64>,
+) -> FieldInfo {
+    FieldInfo {
+        path: path.into(),
+        type_name: type_name.into(),
+        generator: generator.into(),
+        null_rate,
+        absent_rate,
+        pointer: format!("/properties/{}", path.replace('.', "/properties/")),
+    }
+}
+
+pub fn fields() -> Vec<FieldInfo> {
+    vec![
+        info("order_id", "string", "uuid", None, None),
+        info("customer_id", "integer", "zipf(1.1) [1, 500]", None, None),
+        info(
+            "placed_at",
+            "string",
+            "date-time [2024-01-01, 2026-06-30]",
+            None,
+            None,
+        ),
+        info("status", "string", "enum weights 5/10/15/65/5", None, None),
+        info("items", "array", "poisson(2.5) [1, 20]", None, None),
+        info(
+            "items[].sku",
+            "string",
+            "pattern ^SKU-[A-Z0-9]{6}$",
+            None,
+            None,
+        ),
+        info(
+            "items[].quantity",
+            "integer",
+            "zipf(1.6) [1, 50]",
+            None,
+            None,
+        ),
+        info(
+            "items[].unit_price",
+            "number",
+            "lognormal(3.2, 0.9) (0, 5000] × 0.01",
+            None,
+            None,
+        ),
+        info(
+            "coupon",
+            "string|null",
+            "pattern ^[A-Z]{4}-[0-9]{4}$",
+            Some(0.85),
+            None,
+        ),
+        info(
+            "gift_note",
+            "string|null",
+            "sentence",
+            Some(0.05),
+            Some(0.9),
+        ),
+        info("express", "boolean", "weights 80/20", None, None),
+    ]
+}
+
+fn record(row: u64) -> Value {
+    let mut rng = rng_for(row);
+    let letters = |rng: &mut crate::rng::SynthRng, n: usize| -> String {
+        (0..n)
+            .map(|_| char::from(b'A' + rng.random_range(0..26u8)))
+            .collect()
+    };
+    let items: Vec<Value> = (0..rng.random_range(1..5))
+        .map(|_| {
+            let price: f64 =
+                (rng.random_range(0.0f64..1.0).powi(3) * 400.0 * 100.0).round() / 100.0 + 0.5;
+            json!({
+                "sku": format!("SKU-{}", letters(&mut rng, 6)),
+                "quantity": 1 + rng.random_range(0..4u32).pow(2),
+                "unit_price": price,
+            })
+        })
+        .collect();
+    let status = [
+        "new",
+        "paid",
+        "shipped",
+        "delivered",
+        "delivered",
+        "delivered",
+        "returned",
+    ][rng.random_range(0..7)];
+    let day = rng.random_range(0..912u64);
+    let mut record = json!({
+        "order_id": format!("{:08x}-0000-4000-8000-{:012x}", rng.random::<u32>(), row),
+        "customer_id": 1 + rng.random_range(0..30u64).pow(2) % 500,
+        "placed_at": format!("2024-{:02}-{:02}T{:02}:00:00Z", 1 + day / 76, 1 + day % 28, day % 24),
+        "status": status,
+        "items": items,
+        "coupon": if rng.random_bool(0.85) { Value::Null } else { json!(format!("{}-{:04}", letters(&mut rng, 4), rng.random_range(0..10_000))) },
+        "express": rng.random_bool(0.2),
+    });
+    if rng.random_bool(0.1) {
+        record["gift_note"] = if rng.random_bool(0.3) {
+            Value::Null
+        } else {
+            json!("Happy birthday, with love from all of us")
+        };
+    }
+    record
+}
+
+/// The summary of [`ROWS`] order-like records, with fixed costs.
+pub fn summary() -> Summary {
+    let fields = fields();
+    let mut collector = Collector::new(&fields);
+    for row in 0..ROWS {
+        collector.value(&record(row));
+    }
+    let costs: Vec<f64> = (0..fields.len()).map(|i| 40.0 + 35.0 * i as f64).collect();
+    Summary {
+        table: "Order".into(),
+        source: Some("schemas/order.json".into()),
+        seed: 42,
+        rows: ROWS,
+        noisy_rows: 0,
+        warnings: vec!["ignored: /properties/customer_id/x-synth/fanout: not supported yet".into()],
+        fields: collector.finish(&fields),
+    }
+    .with_costs(&costs)
+}
+
+pub fn snapshot() -> Arc<Snapshot> {
+    let samples = (0..5).map(|row| record(row).to_string()).collect();
+    Arc::new(Snapshot {
+        summary: summary(),
+        samples,
+    })
+}
+
+/// A tuner on one table showing [`snapshot`], reloaded at `t0` in 23 ms.
+pub fn app(t0: Instant) -> App {
+    let (themes, _) = load_themes(&[]);
+    let mut app = App::new(
+        vec![PathBuf::from("schemas/order.json")],
+        42,
+        ROWS,
+        themes,
+        0,
+    );
+    let table = app.table_mut();
+    table.shown = Some(snapshot());
+    table.applied = 1;
+    table.requested = 1;
+    table.last_reload = Some(Reload {
+        at: t0,
+        took: Duration::from_millis(23),
+    });
+    app.generation = 1;
+    app
+}

@@ -1,0 +1,281 @@
+//! Everything the tuner shows, as plain data. [`super::update`] changes it in answer to
+//! events; [`super::view`] draws it and never changes it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ratatui::layout::Rect;
+
+use super::export::ExportDialog;
+use super::theme::Theme;
+use crate::stats::{FieldSummary, Summary};
+
+/// Sample sizes `+` and `-` step through.
+pub const SAMPLE_SIZES: [u64; 13] = [
+    100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000,
+    1_000_000,
+];
+
+/// One regeneration's result, as the worker hands it over: immutable, shared.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub summary: Summary,
+    /// The first records of the sample, as compact JSON.
+    pub samples: Vec<String>,
+}
+
+/// The whole tuner.
+#[derive(Debug)]
+pub struct App {
+    pub tables: Vec<TableView>,
+    /// The table shown (tab).
+    pub current: usize,
+    pub seed: u64,
+    pub sample_rows: u64,
+    pub focus: Pane,
+    /// The pane shown under the field table when the screen is too narrow for both.
+    pub lower: Pane,
+    /// Enter: the detail pane fills the screen.
+    pub zoom: bool,
+    pub overlay: Option<Overlay>,
+    pub filter: Filter,
+    pub sort: SortKey,
+    pub themes: Vec<Theme>,
+    pub theme: usize,
+    /// Problems met while loading theme files (shown with the warnings).
+    pub theme_problems: Vec<String>,
+    /// Where things were drawn last time, for mouse clicks and page sizes.
+    pub layout: ScreenLayout,
+    /// The last generation number handed out; every request gets a larger one.
+    pub generation: u64,
+    pub quit: bool,
+}
+
+/// One schema file and what is known of it.
+#[derive(Debug)]
+pub struct TableView {
+    pub path: PathBuf,
+    /// The last good result, kept on screen while the file is broken.
+    pub shown: Option<Arc<Snapshot>>,
+    /// The generation of the last result applied (good or bad).
+    pub applied: u64,
+    /// The generation of the newest request.
+    pub requested: u64,
+    /// The error of the last attempt, if it failed.
+    pub error: Option<String>,
+    pub last_reload: Option<Reload>,
+    /// The path of the selected field (kept across reloads).
+    pub selected: Option<String>,
+    /// The first field row shown.
+    pub scroll: usize,
+    pub detail_scroll: usize,
+    pub samples_scroll: usize,
+}
+
+/// When the last result arrived and how long producing it took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reload {
+    pub at: Instant,
+    pub took: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Fields,
+    Detail,
+    Samples,
+}
+
+#[derive(Debug)]
+pub enum Overlay {
+    Help,
+    Warnings,
+    Export(ExportDialog),
+}
+
+/// The `/` filter on field paths.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub text: String,
+    /// Keys go into the filter text.
+    pub editing: bool,
+}
+
+/// The order of the field table (`s` cycles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Schema,
+    Path,
+    NullRate,
+    Distinct,
+    /// Slowest first.
+    Cost,
+}
+
+impl SortKey {
+    pub fn next(self) -> SortKey {
+        match self {
+            SortKey::Schema => SortKey::Path,
+            SortKey::Path => SortKey::NullRate,
+            SortKey::NullRate => SortKey::Distinct,
+            SortKey::Distinct => SortKey::Cost,
+            SortKey::Cost => SortKey::Schema,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Schema => "schema order",
+            SortKey::Path => "path",
+            SortKey::NullRate => "null %",
+            SortKey::Distinct => "distinct",
+            SortKey::Cost => "slowest",
+        }
+    }
+}
+
+/// Screen areas of the last frame, for mouse hit-testing and paging.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScreenLayout {
+    pub tabs: Vec<(Rect, usize)>,
+    /// The field rows (without the header).
+    pub field_rows: Rect,
+    /// The first field row drawn.
+    pub fields_offset: usize,
+    pub detail: Rect,
+    /// How far the detail pane can scroll.
+    pub detail_max_scroll: usize,
+    pub samples: Rect,
+}
+
+impl App {
+    pub fn new(
+        schemas: Vec<PathBuf>,
+        seed: u64,
+        sample_rows: u64,
+        themes: Vec<Theme>,
+        theme: usize,
+    ) -> App {
+        App {
+            tables: schemas.into_iter().map(TableView::new).collect(),
+            current: 0,
+            seed,
+            sample_rows,
+            focus: Pane::Fields,
+            lower: Pane::Detail,
+            zoom: false,
+            overlay: None,
+            filter: Filter::default(),
+            sort: SortKey::Schema,
+            themes,
+            theme,
+            theme_problems: Vec::new(),
+            layout: ScreenLayout::default(),
+            generation: 0,
+            quit: false,
+        }
+    }
+
+    pub fn table(&self) -> &TableView {
+        &self.tables[self.current]
+    }
+
+    pub fn table_mut(&mut self) -> &mut TableView {
+        &mut self.tables[self.current]
+    }
+
+    pub fn theme(&self) -> &Theme {
+        &self.themes[self.theme]
+    }
+
+    /// The fields of the current table in table order: filtered, sorted, and without
+    /// plain objects (which have nothing to show).
+    pub fn visible_fields(&self) -> Vec<&FieldSummary> {
+        let Some(snapshot) = &self.table().shown else {
+            return Vec::new();
+        };
+        let needle = self.filter.text.to_lowercase();
+        let mut fields: Vec<&FieldSummary> = snapshot
+            .summary
+            .fields
+            .iter()
+            .filter(|f| !f.is_plain_object())
+            .filter(|f| needle.is_empty() || f.path.to_lowercase().contains(&needle))
+            .collect();
+        match self.sort {
+            SortKey::Schema => {}
+            SortKey::Path => fields.sort_by(|a, b| a.path.cmp(&b.path)),
+            SortKey::NullRate => fields.sort_by(|a, b| {
+                let rate = |f: &FieldSummary| f.null_rate.observed.unwrap_or(0.0);
+                rate(b).total_cmp(&rate(a))
+            }),
+            SortKey::Distinct => fields.sort_by_key(|f| std::cmp::Reverse(f.distinct.unwrap_or(0))),
+            SortKey::Cost => fields.sort_by(|a, b| {
+                let ns = |f: &FieldSummary| f.cost.map_or(0.0, |c| c.ns_per_value);
+                ns(b).total_cmp(&ns(a))
+            }),
+        }
+        fields
+    }
+
+    /// The index of the selected field among the visible ones (the first when the
+    /// selected path is gone).
+    pub fn selected_index(&self, visible: &[&FieldSummary]) -> usize {
+        let selected = self.table().selected.as_deref();
+        visible
+            .iter()
+            .position(|f| Some(f.path.as_str()) == selected)
+            .unwrap_or(0)
+    }
+
+    /// Warnings of the current table: the schema's diagnostics, then theme problems.
+    pub fn warnings(&self) -> Vec<&str> {
+        let schema = self
+            .table()
+            .shown
+            .iter()
+            .flat_map(|s| s.summary.warnings.iter());
+        schema
+            .chain(&self.theme_problems)
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+impl TableView {
+    pub fn new(path: PathBuf) -> TableView {
+        TableView {
+            path,
+            shown: None,
+            applied: 0,
+            requested: 0,
+            error: None,
+            last_reload: None,
+            selected: None,
+            scroll: 0,
+            detail_scroll: 0,
+            samples_scroll: 0,
+        }
+    }
+
+    /// The schema's file name, for tabs and the status line.
+    pub fn file_name(&self) -> String {
+        self.path.file_name().map_or_else(
+            || self.path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    }
+
+    /// The tab label: the table's name once known, else the file name.
+    pub fn label(&self) -> String {
+        self.shown
+            .as_ref()
+            .map_or_else(|| self.file_name(), |s| s.summary.table.clone())
+    }
+
+    /// A regeneration was requested and its result has not arrived yet.
+    pub fn busy(&self) -> bool {
+        self.requested > self.applied
+    }
+}

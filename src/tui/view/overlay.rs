@@ -1,0 +1,179 @@
+//! Pop-ups drawn over the screen: help, warnings, the export dialog.
+
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Gauge, Paragraph, Wrap};
+
+use crate::stats::display;
+use crate::tui::export::{DialogField, ExportDialog, ExportPhase, FORMATS};
+use crate::tui::theme::{Role, Theme};
+use crate::tui::update::KEYS;
+
+/// A centred rectangle of at most `width` × `height` inside `area`.
+fn centred(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width.saturating_sub(2)).max(1);
+    let height = height.min(area.height.saturating_sub(2)).max(1);
+    let [row] = Layout::vertical([Constraint::Length(height)])
+        .flex(ratatui::layout::Flex::Center)
+        .areas(area);
+    let [rect] = Layout::horizontal([Constraint::Length(width)])
+        .flex(ratatui::layout::Flex::Center)
+        .areas(row);
+    rect
+}
+
+fn popup<'a>(theme: &Theme, title: &'a str) -> Block<'a> {
+    Block::bordered()
+        .title(Line::from(title).style(theme.style(Role::Title)))
+        .title_bottom(
+            Line::from(" Esc to close ")
+                .style(theme.style(Role::Dim))
+                .right_aligned(),
+        )
+        .border_style(theme.style(Role::BorderFocused))
+        .style(theme.style(Role::Popup))
+}
+
+pub fn help(frame: &mut Frame, theme: &Theme, area: Rect) {
+    let key_width = KEYS
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    let lines: Vec<Line> = KEYS
+        .iter()
+        .map(|(keys, what)| {
+            Line::from(vec![
+                Span::styled(format!(" {keys:<key_width$}  "), theme.style(Role::Key)),
+                Span::raw(*what),
+            ])
+        })
+        .collect();
+    let height = u16::try_from(lines.len()).unwrap_or(u16::MAX) + 2;
+    let rect = centred(area, 76, height);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(popup(theme, " Keys ")), rect);
+}
+
+pub fn warnings(frame: &mut Frame, theme: &Theme, area: Rect, warnings: &[&str]) {
+    let lines: Vec<Line> = if warnings.is_empty() {
+        vec![Line::from(" No warnings.")]
+    } else {
+        warnings
+            .iter()
+            .map(|w| Line::from(format!("• {w}")))
+            .collect()
+    };
+    let rect = centred(area, 90, area.height.saturating_sub(4));
+    frame.render_widget(Clear, rect);
+    let title = format!(" Warnings ({}) ", warnings.len());
+    let paragraph = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(popup(theme, &title));
+    frame.render_widget(paragraph, rect);
+}
+
+pub fn export(frame: &mut Frame, theme: &Theme, area: Rect, dialog: &ExportDialog, now: Instant) {
+    let rect = centred(area, 64, 11);
+    frame.render_widget(Clear, rect);
+    let block = popup(theme, " Export every table ");
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [form, progress_area, message_area] = Layout::vertical([
+        Constraint::Length(4),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+
+    let editing = matches!(dialog.phase, ExportPhase::Editing);
+    let input = |field: DialogField, label: &'static str, value: String| {
+        let active = editing && dialog.field == field;
+        let style = if active {
+            theme.style(Role::Selected)
+        } else {
+            theme.style(Role::Text)
+        };
+        Line::from(vec![
+            Span::styled(format!(" {label:<7}"), theme.style(Role::Dim)),
+            Span::styled(value, style),
+        ])
+    };
+    let rows = if dialog.rows.is_empty() && !(editing && dialog.field == DialogField::Rows) {
+        "schema's x-synth.rows".to_owned()
+    } else {
+        format!(
+            "{}{}",
+            dialog.rows,
+            if editing && dialog.field == DialogField::Rows {
+                "█"
+            } else {
+                ""
+            }
+        )
+    };
+    let output_cursor = if editing && dialog.field == DialogField::Output {
+        "█"
+    } else {
+        ""
+    };
+    let lines = vec![
+        input(DialogField::Rows, "rows", format!(" {rows} ")),
+        input(
+            DialogField::Format,
+            "format",
+            format!(" ‹ {} › ", FORMATS[dialog.format]),
+        ),
+        input(
+            DialogField::Output,
+            "output",
+            format!(" {}{output_cursor} ", dialog.output),
+        ),
+    ];
+    frame.render_widget(Paragraph::new(lines), form);
+
+    let (message, role) = match &dialog.phase {
+        ExportPhase::Editing => (
+            dialog.problem.clone().unwrap_or_else(|| {
+                let hint = match dialog.field {
+                    DialogField::Rows => "rows per table; empty: each schema's x-synth.rows",
+                    DialogField::Format => "←/→ or Space: change the format",
+                    DialogField::Output => "a file for one table, a folder for several",
+                };
+                format!("{hint}\n Tab: next input · Enter: start")
+            }),
+            if dialog.problem.is_some() {
+                Role::Warning
+            } else {
+                Role::Dim
+            },
+        ),
+        ExportPhase::Running { progress, started } => {
+            let done = progress.rows_done.load(Ordering::Relaxed);
+            let total = progress.rows_total.load(Ordering::Relaxed);
+            let ratio = if total > 0 {
+                (done as f64 / total as f64).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let label = format!("{} / {} rows", display::count(done), display::count(total));
+            let gauge = Gauge::default()
+                .ratio(ratio)
+                .label(label)
+                .gauge_style(theme.style(Role::Bar));
+            frame.render_widget(gauge, progress_area);
+            let elapsed = display::duration(now.saturating_duration_since(*started));
+            (format!("exporting… {elapsed} · Esc cancels"), Role::Dim)
+        }
+        ExportPhase::Finished(Ok(summary)) => (format!("✓ {summary}"), Role::Text),
+        ExportPhase::Finished(Err(error)) => (format!("✗ {error}"), Role::Warning),
+    };
+    let paragraph = Paragraph::new(format!(" {message}"))
+        .style(theme.style(role))
+        .wrap(Wrap { trim: false });
+    frame.render_widget(paragraph, message_area);
+}

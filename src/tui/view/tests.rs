@@ -1,0 +1,174 @@
+//! Screens as text: TestBackend frames under insta, with a fixed sample and fixed times.
+
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+
+use super::draw;
+use crate::tui::export::ExportDialog;
+use crate::tui::fixture;
+use crate::tui::state::{App, Overlay, Pane};
+
+/// Draws `app` at `width` × `height`, four seconds after its reload.
+fn screen(app: &mut App, t0: Instant, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut layout = app.layout.clone();
+    terminal
+        .draw(|frame| layout = draw(frame, app, t0 + Duration::from_secs(4)))
+        .unwrap();
+    app.layout = layout;
+    terminal.backend().to_string()
+}
+
+fn app_selecting(path: &str) -> (App, Instant) {
+    let t0 = Instant::now();
+    let mut app = fixture::app(t0);
+    app.table_mut().selected = Some(path.into());
+    (app, t0)
+}
+
+#[test]
+fn normal_wide() {
+    let (mut app, t0) = app_selecting("customer_id");
+    insta::assert_snapshot!(screen(&mut app, t0, 130, 34));
+}
+
+#[test]
+fn normal_80x24() {
+    let (mut app, t0) = app_selecting("order_id");
+    insta::assert_snapshot!(screen(&mut app, t0, 80, 24));
+}
+
+#[test]
+fn detail_of_a_numeric_field() {
+    let (mut app, t0) = app_selecting("items[].unit_price");
+    insta::assert_snapshot!(screen(&mut app, t0, 130, 34));
+}
+
+#[test]
+fn detail_of_a_string_field() {
+    let (mut app, t0) = app_selecting("status");
+    insta::assert_snapshot!(screen(&mut app, t0, 130, 34));
+}
+
+#[test]
+fn detail_of_a_date_time_field_full_screen_80x24() {
+    let (mut app, t0) = app_selecting("placed_at");
+    app.zoom = true;
+    insta::assert_snapshot!(screen(&mut app, t0, 80, 24));
+}
+
+#[test]
+fn error_over_the_last_good_results() {
+    let (mut app, t0) = app_selecting("coupon");
+    app.table_mut().error = Some(
+        "schemas/order.json:12:5: invalid JSON: expected `,` or `}` at line 12 column 5".into(),
+    );
+    insta::assert_snapshot!(screen(&mut app, t0, 80, 24));
+}
+
+#[test]
+fn help_overlay() {
+    let (mut app, t0) = app_selecting("order_id");
+    app.overlay = Some(Overlay::Help);
+    insta::assert_snapshot!(screen(&mut app, t0, 80, 24));
+}
+
+#[test]
+fn filter_while_typing() {
+    let (mut app, t0) = app_selecting("items[].quantity");
+    app.filter.text = "items".into();
+    app.filter.editing = true;
+    insta::assert_snapshot!(screen(&mut app, t0, 80, 24));
+}
+
+#[test]
+fn samples_pane_below_on_a_narrow_screen() {
+    let (mut app, t0) = app_selecting("order_id");
+    app.focus = Pane::Samples;
+    app.lower = Pane::Samples;
+    insta::assert_snapshot!(screen(&mut app, t0, 80, 24));
+}
+
+#[test]
+fn smaller_than_80x24() {
+    let (mut app, t0) = app_selecting("gift_note");
+    insta::assert_snapshot!(screen(&mut app, t0, 60, 16));
+}
+
+#[test]
+fn export_dialog() {
+    let (mut app, t0) = app_selecting("order_id");
+    app.overlay = Some(Overlay::Export(ExportDialog::new(&["Order".into()])));
+    insta::assert_snapshot!(screen(&mut app, t0, 80, 24));
+}
+
+#[test]
+fn tiny_terminals_do_not_panic() {
+    let (mut app, t0) = app_selecting("items[].unit_price");
+    for (w, h) in [(1, 1), (10, 3), (20, 5), (30, 8), (45, 10)] {
+        for zoom in [false, true] {
+            app.zoom = zoom;
+            screen(&mut app, t0, w, h);
+        }
+        app.overlay = Some(Overlay::Help);
+        screen(&mut app, t0, w, h);
+        app.overlay = None;
+    }
+}
+
+#[test]
+fn a_resize_redraws_the_whole_screen() {
+    let (mut app, t0) = app_selecting("status");
+    let mut terminal = Terminal::new(TestBackend::new(130, 34)).unwrap();
+    terminal
+        .draw(|frame| {
+            draw(frame, &app, t0);
+        })
+        .unwrap();
+    terminal.backend_mut().resize(80, 24);
+    terminal
+        .draw(|frame| {
+            draw(frame, &app, t0 + Duration::from_secs(4));
+        })
+        .unwrap();
+    assert_eq!(terminal.backend().to_string(), screen(&mut app, t0, 80, 24));
+}
+
+#[test]
+fn no_color_draws_no_colour_at_all() {
+    let (mut app, t0) = app_selecting("status");
+    app.themes = app.themes.iter().map(|t| t.without_colors()).collect();
+    app.table_mut().error = Some("broken".into());
+    let mut terminal = Terminal::new(TestBackend::new(130, 34)).unwrap();
+    terminal
+        .draw(|frame| {
+            draw(frame, &app, t0);
+        })
+        .unwrap();
+    for cell in terminal.backend().buffer().content() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
+    }
+}
+
+#[test]
+fn the_first_load_failing_shows_the_error_and_no_results() {
+    let t0 = Instant::now();
+    let mut app = fixture::app(t0);
+    let table = app.table_mut();
+    table.shown = None;
+    table.error =
+        Some("schemas/order.json: at /properties/age: minimum 10 is above maximum 5".into());
+    let text = screen(&mut app, t0, 80, 24);
+    assert!(
+        text.contains("✗ schemas/order.json: at /properties/age: minimum 10"),
+        "{text}"
+    );
+    assert!(
+        text.contains("No results yet: fix the schema and save."),
+        "{text}"
+    );
+    assert!(!text.contains("showing the last good results"), "{text}");
+}

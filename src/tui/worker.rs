@@ -1,0 +1,278 @@
+//! The background regeneration worker: the screen never waits on generation.
+//!
+//! Requests are queued per table, and a newer request for a table replaces a queued one
+//! (only the newest matters). Every result carries its request's generation number, so
+//! the screen can drop one that a newer result has overtaken. After a result, the
+//! worker measures the per-field generation costs (unless newer work is waiting) and
+//! reports them separately, so timing never delays fresh statistics.
+
+use std::any::Any;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::state::Snapshot;
+use crate::sink::JsonWriter;
+use crate::stats::{SampleOptions, summarize};
+use crate::{Options, Table};
+
+/// Sample records kept for the records pane.
+pub const SAMPLE_RECORDS: u64 = 50;
+/// Rows each field's generator is timed on.
+const COST_ROWS: u64 = 2_000;
+
+/// Regenerate one table: reload its schema from disk, then sample and summarise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub table: usize,
+    pub generation: u64,
+    pub path: PathBuf,
+    pub seed: u64,
+    pub rows: u64,
+}
+
+/// What the worker reports.
+#[derive(Debug)]
+pub enum WorkerEvent {
+    Regenerated(Outcome),
+    Costs {
+        table: usize,
+        generation: u64,
+        costs: Vec<f64>,
+    },
+}
+
+/// A finished job.
+#[derive(Debug)]
+pub struct Outcome {
+    pub table: usize,
+    pub generation: u64,
+    /// The snapshot, or the load error as the user should read it.
+    pub result: Result<Arc<Snapshot>, String>,
+    /// Load + sample + summarise.
+    pub took: Duration,
+    /// The generator panicked (its report went to stderr: the screen needs repainting).
+    pub panicked: bool,
+}
+
+#[derive(Default)]
+struct Queue {
+    /// At most one job per table, oldest first.
+    jobs: Vec<Job>,
+    stop: bool,
+}
+
+struct Shared {
+    queue: Mutex<Queue>,
+    wake: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Queue> {
+        // A panic elsewhere while holding the lock leaves a queue that is still valid.
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The worker thread; stops (after its current job) when dropped.
+pub struct Worker {
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    /// A worker loading schemas with `options` and reporting to `report`.
+    pub fn spawn(
+        options: Options,
+        report: impl Fn(WorkerEvent) + Send + 'static,
+    ) -> std::io::Result<Worker> {
+        let shared = Arc::new(Shared {
+            queue: Mutex::new(Queue::default()),
+            wake: Condvar::new(),
+        });
+        let thread_shared = Arc::clone(&shared);
+        let thread = std::thread::Builder::new()
+            .name("synthtune-worker".into())
+            .spawn(move || work(&thread_shared, &options, &report))?;
+        Ok(Worker {
+            shared,
+            thread: Some(thread),
+        })
+    }
+
+    /// Queues `job`, replacing a queued job for the same table.
+    pub fn submit(&self, job: Job) {
+        self.shared.lock().enqueue(job);
+        self.shared.wake.notify_one();
+    }
+}
+
+impl Queue {
+    fn enqueue(&mut self, job: Job) {
+        match self.jobs.iter_mut().find(|j| j.table == job.table) {
+            Some(queued) => *queued = job,
+            None => self.jobs.push(job),
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.shared.lock().stop = true;
+        self.shared.wake.notify_one();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn work(shared: &Shared, options: &Options, report: &dyn Fn(WorkerEvent)) {
+    loop {
+        let job = {
+            let mut queue = shared.lock();
+            while queue.jobs.is_empty() && !queue.stop {
+                queue = shared
+                    .wake
+                    .wait(queue)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+            if queue.stop {
+                return;
+            }
+            queue.jobs.remove(0)
+        };
+        let started = Instant::now();
+        let (outcome, table) =
+            match std::panic::catch_unwind(AssertUnwindSafe(|| regenerate(&job, options))) {
+                Ok(done) => done,
+                Err(payload) => (crashed(&job, payload.as_ref(), started.elapsed()), None),
+            };
+        report(WorkerEvent::Regenerated(outcome));
+        let newer_waiting = shared.lock().jobs.iter().any(|j| j.table == job.table);
+        if let (Some(table), false) = (table, newer_waiting) {
+            let costs = table.field_costs(job.seed, COST_ROWS.min(job.rows.max(1)));
+            report(WorkerEvent::Costs {
+                table: job.table,
+                generation: job.generation,
+                costs,
+            });
+        }
+    }
+}
+
+/// The outcome of a job whose generator panicked: a bug, shown like a schema error so
+/// that the tuner keeps running.
+fn crashed(job: &Job, payload: &(dyn Any + Send), took: Duration) -> Outcome {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    Outcome {
+        table: job.table,
+        generation: job.generation,
+        result: Err(format!(
+            "internal error: generation panicked ({message}); please report it"
+        )),
+        took,
+        panicked: true,
+    }
+}
+
+/// Runs one job; the compiled table comes back too, for the cost measurement.
+pub fn regenerate(job: &Job, options: &Options) -> (Outcome, Option<Table>) {
+    let started = Instant::now();
+    let loaded = Table::load_with(&job.path, options);
+    let (result, table) = match loaded {
+        Ok(table) => {
+            let summary = summarize(&table, &SampleOptions::new(job.seed, job.rows));
+            let samples = sample_records(&table, job.seed, SAMPLE_RECORDS.min(job.rows));
+            (Ok(Arc::new(Snapshot { summary, samples })), Some(table))
+        }
+        Err(e) => (Err(e.to_string()), None),
+    };
+    let outcome = Outcome {
+        table: job.table,
+        generation: job.generation,
+        result,
+        took: started.elapsed(),
+        panicked: false,
+    };
+    (outcome, table)
+}
+
+/// Rows `0..n` as compact JSON lines.
+pub fn sample_records(table: &Table, seed: u64, n: u64) -> Vec<String> {
+    (0..n)
+        .map(|row| {
+            let mut writer = JsonWriter::new();
+            table.write_row(seed, row, &mut writer);
+            String::from_utf8_lossy(&writer.buf).into_owned()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossbeam_channel::unbounded;
+
+    #[test]
+    fn a_newer_request_replaces_a_queued_one_and_results_carry_generations() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.json");
+        std::fs::write(&path, r#"{"title": "T", "type": "object"}"#).unwrap();
+        let (tx, rx) = unbounded();
+        let worker = Worker::spawn(Options::default(), move |e| {
+            let _ = tx.send(e);
+        })
+        .unwrap();
+        let job = |generation| Job {
+            table: 0,
+            generation,
+            path: path.clone(),
+            seed: 1,
+            rows: 10,
+        };
+        // Queue all three under one lock, so that they meet in the queue.
+        {
+            let mut queue = worker.shared.lock();
+            queue.enqueue(job(1));
+            queue.enqueue(Job { table: 1, ..job(2) });
+            queue.enqueue(job(3));
+        }
+        worker.shared.wake.notify_one();
+        let mut generations = Vec::new();
+        while generations.len() < 2 {
+            match rx.recv_timeout(Duration::from_secs(10)).unwrap() {
+                WorkerEvent::Regenerated(o) => {
+                    assert!(o.result.is_ok(), "{:?}", o.result);
+                    generations.push((o.table, o.generation));
+                }
+                WorkerEvent::Costs { .. } => {}
+            }
+        }
+        assert_eq!(generations, vec![(0, 3), (1, 2)]);
+    }
+
+    #[test]
+    fn a_bad_schema_reports_its_location() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.json");
+        std::fs::write(&path, "{\n  \"title\": }").unwrap();
+        let job = Job {
+            table: 0,
+            generation: 7,
+            path,
+            seed: 1,
+            rows: 10,
+        };
+        let (outcome, table) = regenerate(&job, &Options::default());
+        assert!(table.is_none());
+        assert_eq!(outcome.generation, 7);
+        let message = outcome.result.unwrap_err();
+        assert!(message.contains("bad.json:2:"), "{message}");
+    }
+}
