@@ -18,6 +18,13 @@ pub trait Sink {
         self.float(v);
     }
     fn str(&mut self, v: &str);
+    /// A string built in place: `write` appends the text to an empty buffer the sink
+    /// lends, so generators need no buffer of their own and writers reuse theirs.
+    fn str_with(&mut self, write: impl FnOnce(&mut String)) {
+        let mut text = String::new();
+        write(&mut text);
+        self.str(&text);
+    }
     fn begin_object(&mut self);
     /// The key of the next value inside the current object.
     fn key(&mut self, k: &str);
@@ -71,6 +78,8 @@ pub struct JsonWriter {
     needs_comma: Vec<bool>,
     /// A key was just written; the value follows without a comma.
     after_key: bool,
+    /// Where [`Sink::str_with`] builds a string before it is escaped into `buf`.
+    text: String,
 }
 
 impl JsonWriter {
@@ -224,6 +233,13 @@ impl Sink for JsonWriter {
         self.before_value();
         write_json_string(&mut self.buf, v);
     }
+    fn str_with(&mut self, write: impl FnOnce(&mut String)) {
+        let mut text = std::mem::take(&mut self.text);
+        text.clear();
+        write(&mut text);
+        self.str(&text);
+        self.text = text;
+    }
     fn begin_object(&mut self) {
         self.before_value();
         self.buf.push(b'{');
@@ -304,6 +320,11 @@ impl Sink for ValueSink {
     }
     fn str(&mut self, v: &str) {
         self.push(Value::String(v.to_owned()))
+    }
+    fn str_with(&mut self, write: impl FnOnce(&mut String)) {
+        let mut text = String::new();
+        write(&mut text);
+        self.push(Value::String(text))
     }
     fn begin_object(&mut self) {
         self.stack.push(Frame::Object(Map::new(), None))

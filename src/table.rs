@@ -83,20 +83,8 @@ impl Table {
     /// Writes row `row` under `seed` into `out`; returns how many deliberately invalid
     /// values (`noise`) it holds, so that a validator can tell them from real failures.
     pub fn write_row<S: Sink>(&self, seed: u64, row: u64, out: &mut S) -> u32 {
-        self.write_row_with(seed, row, out, &mut String::new())
-    }
-
-    /// [`Table::write_row`] with a scratch buffer reused across rows (no allocation per
-    /// row on the export path).
-    pub fn write_row_with<S: Sink>(
-        &self,
-        seed: u64,
-        row: u64,
-        out: &mut S,
-        scratch: &mut String,
-    ) -> u32 {
         self.plan
-            .generate(table_key(seed, self.name_hash), row, out, scratch)
+            .generate(table_key(seed, self.name_hash), row, out)
     }
 
     /// Row `row` under `seed`, as a `Value`.

@@ -83,8 +83,6 @@ pub struct Ctx<'p> {
     pub check_budget: u32,
     /// How many deliberately bad values (`noise`) this row holds.
     pub noisy: u32,
-    /// A reusable buffer for string generators (strings are leaves, so one suffices).
-    pub scratch: String,
 }
 
 impl Ctx<'_> {
@@ -103,7 +101,7 @@ impl Node {
             Node::Bool(g) => g.generate(key, out),
             Node::Integer(g) => g.generate(ctx, key, out),
             Node::Number(g) => g.generate(key, out),
-            Node::String(g) => g.generate(ctx, key, out),
+            Node::String(g) => g.generate(key, out),
             Node::Object(g) => g.generate(ctx, key, out),
             Node::Array(g) => g.generate(ctx, key, out),
             Node::Union(g) => g.generate(ctx, key, out),
@@ -200,14 +198,7 @@ pub struct Plan {
 
 impl Plan {
     /// Writes the value for `row`; returns how many deliberately bad values it holds.
-    /// `scratch` is a buffer the caller may reuse from row to row.
-    pub fn generate<S: Sink>(
-        &self,
-        table_key: u64,
-        row: u64,
-        out: &mut S,
-        scratch: &mut String,
-    ) -> u32 {
+    pub fn generate<S: Sink>(&self, table_key: u64, row: u64, out: &mut S) -> u32 {
         let key = crate::rng::mix(table_key, row);
         let mut ctx = Ctx {
             plan: self,
@@ -217,10 +208,8 @@ impl Plan {
             minimal: false,
             noisy: 0,
             check_budget: CHECK_BUDGET,
-            scratch: std::mem::take(scratch),
         };
         self.root.generate(&mut ctx, key, out);
-        *scratch = ctx.scratch;
         ctx.noisy
     }
 
@@ -262,7 +251,6 @@ impl Plan {
                     minimal: false,
                     noisy: 0,
                     check_budget: CHECK_BUDGET,
-                    scratch: String::new(),
                 };
                 let start = std::time::Instant::now();
                 for row in 0..rows.max(1) {

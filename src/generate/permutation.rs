@@ -57,10 +57,10 @@ impl Permutation {
     }
 }
 
-/// Base-36 digits of `n`, for making strings unique.
-pub fn base36(mut n: u64, out: &mut String) {
+/// Base-36 digits of `n` (at most 13, the length of `u64::MAX`), for making strings
+/// unique; written into `buf`, whose tail they occupy.
+pub fn base36(mut n: u64, buf: &mut [u8; 13]) -> &str {
     const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut buf = [0u8; 13];
     let mut i = buf.len();
     loop {
         i -= 1;
@@ -70,7 +70,8 @@ pub fn base36(mut n: u64, out: &mut String) {
             break;
         }
     }
-    out.extend(buf[i..].iter().map(|&b| b as char));
+    // ASCII digits and letters only.
+    std::str::from_utf8(&buf[i..]).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -92,10 +93,10 @@ mod tests {
 
     #[test]
     fn base36_digits() {
-        let mut s = String::new();
-        base36(0, &mut s);
-        base36(35, &mut s);
-        base36(36, &mut s);
-        assert_eq!(s, "0z10");
+        let mut buf = [0; 13];
+        assert_eq!(base36(0, &mut buf), "0");
+        assert_eq!(base36(35, &mut buf), "z");
+        assert_eq!(base36(36, &mut buf), "10");
+        assert_eq!(base36(u64::MAX, &mut buf), "3w5e11264sgsf");
     }
 }

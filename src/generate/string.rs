@@ -3,7 +3,6 @@
 
 use rand::RngExt;
 
-use super::Ctx;
 use super::distribution::IntSampler;
 use super::domain::{Domain, Locale};
 use super::format::Format;
@@ -106,12 +105,8 @@ pub enum StringGen {
 }
 
 impl StringGen {
-    pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
-        let mut buf = std::mem::take(&mut ctx.scratch);
-        buf.clear();
-        self.write(key, &mut buf);
-        out.str(&buf);
-        ctx.scratch = buf;
+    pub fn generate<S: Sink>(&self, key: u64, out: &mut S) {
+        out.str_with(|buf| self.write(key, buf));
     }
 
     /// Appends one value to `buf` (which must be empty).

@@ -39,11 +39,10 @@ impl UniqueGen {
         match &self.kind {
             UniqueKind::Integer { lo, step } => out.int(lo + perm() as i64 * step),
             UniqueKind::Listed(values) => out.value(&values[perm() as usize]),
-            UniqueKind::Tagged { inner, max } => {
-                let mut buf = String::new();
-                inner.write(key, &mut buf);
-                let mut token = String::new();
-                base36(ctx.row, &mut token);
+            UniqueKind::Tagged { inner, max } => out.str_with(|buf| {
+                inner.write(key, buf);
+                let mut token = [0u8; 13];
+                let token = base36(ctx.row, &mut token);
                 let at = buf.find('@').unwrap_or(buf.len());
                 let overflow = (buf.chars().count() + token.len()).saturating_sub(*max);
                 // Shorten the part before the token to make room.
@@ -53,9 +52,8 @@ impl UniqueGen {
                         cut = i;
                     }
                 }
-                buf.replace_range(cut..at, &token);
-                out.str(&buf);
-            }
+                buf.replace_range(cut..at, token);
+            }),
             UniqueKind::Natural(node) => node.generate(ctx, key, out),
         }
     }
