@@ -82,34 +82,7 @@ enum Command {
         count: u64,
     },
     /// Write a dataset: streaming, on all cores, the same bytes for any thread count.
-    Export {
-        #[arg(required = true)]
-        schemas: Vec<PathBuf>,
-        /// How many rows per table (default: the schema's x-synth.rows, else 1000).
-        #[arg(short = 'n', long = "count")]
-        count: Option<u64>,
-        /// ndjson, json, csv, sql or parquet.
-        #[arg(long, default_value = "ndjson")]
-        format: export::Format,
-        /// Output file (or directory, for several tables), or - for standard output.
-        #[arg(short = 'o', long = "output", default_value = "-")]
-        output: export::Output,
-        /// Worker threads (default: one per core).
-        #[arg(long, default_value_t = 0)]
-        threads: usize,
-        /// Write only shard K of N (e.g. 2/8): the N shard files concatenated equal the whole.
-        #[arg(long)]
-        shard: Option<export::Shard>,
-        /// Validate every record while exporting; stop at the first invalid one.
-        #[arg(long)]
-        validate: bool,
-        /// No progress bar and no summary line.
-        #[arg(long)]
-        quiet: bool,
-        /// Overwrite an existing output file.
-        #[arg(long)]
-        force: bool,
-    },
+    Export(ExportArgs),
     /// The tuner's per-field statistics, headless: a table, or JSON with --json.
     Stats {
         #[arg(required = true)]
@@ -128,36 +101,65 @@ enum Command {
     },
 }
 
+/// The flags of `synthtune export`.
+#[derive(Args)]
+struct ExportArgs {
+    #[arg(required = true)]
+    schemas: Vec<PathBuf>,
+    /// How many rows per table (default: the schema's x-synth.rows, else 1000).
+    #[arg(short = 'n', long = "count")]
+    count: Option<u64>,
+    /// ndjson, json, csv, sql or parquet.
+    #[arg(long, default_value = "ndjson")]
+    format: export::Format,
+    /// Output file (or directory, for several tables), or - for standard output.
+    #[arg(short = 'o', long = "output", default_value = "-")]
+    output: export::Output,
+    /// Worker threads (default: one per core).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Write only shard K of N (e.g. 2/8): the N shard files concatenated equal the whole.
+    #[arg(long)]
+    shard: Option<export::Shard>,
+    /// Validate every record while exporting; stop at the first invalid one.
+    #[arg(long)]
+    validate: bool,
+    /// No progress bar and no summary line.
+    #[arg(long)]
+    quiet: bool,
+    /// Overwrite an existing output file.
+    #[arg(long)]
+    force: bool,
+}
+
+impl ExportArgs {
+    /// The schema paths, and the library's export options for these flags.
+    fn options(self, seed: u64) -> (Vec<PathBuf>, export::ExportOptions) {
+        let options = export::ExportOptions {
+            rows: self.count,
+            format: self.format,
+            output: self.output,
+            threads: self.threads,
+            shard: self.shard,
+            validate: self.validate,
+            quiet: self.quiet,
+            force: self.force,
+            seed,
+            cancel: None,
+            rows_done: None,
+        };
+        (self.schemas, options)
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let seed = cli.common.seed;
     let options = cli.common.options();
     let result = match cli.command {
         Some(Command::Sample { schema, count }) => sample(&schema, count, seed, &options),
-        Some(Command::Export {
-            schemas,
-            count,
-            format,
-            output,
-            threads,
-            shard,
-            validate,
-            quiet,
-            force,
-        }) => {
-            let export_options = export::ExportOptions {
-                rows: count,
-                format,
-                output,
-                threads,
-                shard,
-                validate,
-                quiet,
-                force,
-                seed,
-                cancel: None,
-                rows_done: None,
-            };
+        Some(Command::Export(args)) => {
+            let (schemas, export_options) = args.options(seed);
             run_export(&schemas, export_options, &options)
         }
         Some(Command::Check { schemas }) => check(&schemas, &options),
@@ -217,6 +219,11 @@ fn load(path: &Path, options: &Options) -> Result<Table, Failure> {
     Table::load_with(path, options).map_err(|e| Failure::Usage(e.to_string()))
 }
 
+/// Every schema's table, or the first failure.
+fn load_all(schemas: &[PathBuf], options: &Options) -> Result<Vec<Table>, Failure> {
+    schemas.iter().map(|p| load(p, options)).collect()
+}
+
 /// Refuses row counts that unique fields cannot serve, before any output.
 fn check_capacity(table: &Table, rows: u64) -> Result<(), Failure> {
     table
@@ -242,10 +249,7 @@ fn run_export(
     mut export_options: export::ExportOptions,
     options: &Options,
 ) -> Result<(), Failure> {
-    let tables: Vec<Table> = schemas
-        .iter()
-        .map(|p| load(p, options))
-        .collect::<Result<_, _>>()?;
+    let tables = load_all(schemas, options)?;
     for table in &tables {
         let rows = export_options
             .rows
@@ -280,10 +284,7 @@ fn print_stats(
     seed: u64,
     options: &Options,
 ) -> Result<(), Failure> {
-    let tables: Vec<Table> = schemas
-        .iter()
-        .map(|p| load(p, options))
-        .collect::<Result<_, _>>()?;
+    let tables = load_all(schemas, options)?;
     let summaries: Vec<stats::Summary> = tables
         .iter()
         .map(|table| {

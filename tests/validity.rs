@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use serde_json::Value;
+use synthtune::generate::format::{Format, SPEC_FORMATS};
 
 use common::{
     NoRecords, ROWS, SEED, WALL_LIMIT, all_schema_files, describe_output, fixtures_dir,
@@ -445,26 +446,8 @@ fn fixtures_cover_every_keyword_and_format() {
         "$id",
         "title",
     ];
-    const FORMATS: &[&str] = &[
-        "date-time",
-        "date",
-        "time",
-        "duration",
-        "email",
-        "idn-email",
-        "hostname",
-        "idn-hostname",
-        "ipv4",
-        "ipv6",
-        "uri",
-        "uri-reference",
-        "iri",
-        "iri-reference",
-        "uuid",
-        "uri-template",
-        "json-pointer",
-        "relative-json-pointer",
-        "regex",
+    // Every spec format, and the pydantic formats the fixture models use.
+    const PYDANTIC_FORMATS: &[&str] = &[
         "ipvanyaddress",
         "ipvanyinterface",
         "ipvanynetwork",
@@ -512,9 +495,10 @@ fn fixtures_cover_every_keyword_and_format() {
         .copied()
         .filter(|k| !usage.keywords.contains(*k))
         .collect();
-    let missing_formats: Vec<&str> = FORMATS
+    let missing_formats: Vec<&str> = SPEC_FORMATS
         .iter()
-        .copied()
+        .map(Format::name)
+        .chain(PYDANTIC_FORMATS.iter().copied())
         .filter(|f| !usage.formats.contains(*f))
         .collect();
     let missing_features: Vec<&str> = FEATURES

@@ -18,6 +18,8 @@ pub mod permutation;
 pub mod scalar;
 pub mod string;
 pub mod temporal;
+#[cfg(test)]
+pub(crate) mod test_util;
 pub mod union;
 pub mod unique;
 

@@ -1940,7 +1940,8 @@ mod ecma {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::{hash_str, rng_for};
+    use crate::generate::test_util::draw_strings;
+    use crate::rng::hash_str;
     use proptest::prelude::*;
     use serde_json::json;
 
@@ -1965,14 +1966,7 @@ mod tests {
     }
 
     fn sample(generator: &PatternGen, seed: u64, count: usize) -> Vec<String> {
-        let mut rng = rng_for(seed);
-        (0..count)
-            .map(|_| {
-                let mut out = String::new();
-                generator.generate(&mut rng, &mut out);
-                out
-            })
-            .collect()
+        draw_strings(seed, count, |rng, out| generator.generate(rng, out))
     }
 
     /// Generates 500 strings and checks each against the pattern (regex crate, search

@@ -449,7 +449,7 @@ fn push_ascii(text: &[u8], out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::rng_for;
+    use crate::generate::test_util::draw_strings;
     use serde_json::json;
 
     fn uniform() -> DistributionSpec {
@@ -457,14 +457,7 @@ mod tests {
     }
 
     fn draw(generator: &TemporalGen, key: u64, count: usize) -> Vec<String> {
-        let mut rng = rng_for(key);
-        (0..count)
-            .map(|_| {
-                let mut out = String::new();
-                generator.generate(&mut rng, &mut out);
-                out
-            })
-            .collect()
+        draw_strings(key, count, |rng, out| generator.generate(rng, out))
     }
 
     #[test]
