@@ -8,6 +8,8 @@ use crate::error::{Diagnostic, Error};
 use crate::generate::Plan;
 use crate::rng::{hash_str, table_key};
 use crate::schema::Options;
+use crate::schema::compile::Compiler;
+use crate::schema::document::Documents;
 use crate::sink::{Sink, ValueSink};
 
 /// A compiled schema: generate any row of it, as often as you like.
@@ -130,5 +132,22 @@ impl Table {
     /// The compiled generator tree.
     pub fn plan(&self) -> &Plan {
         &self.plan
+    }
+
+    /// A validator for this table's records: the root schema with formats asserted, its
+    /// references into sibling files resolved as compilation resolved them. The files
+    /// are read again from beside [`Table::source`]; a table compiled from memory
+    /// validates against its document alone.
+    pub fn validator(&self) -> Result<jsonschema::Validator, Error> {
+        let (docs, path) = match &self.source {
+            Some(path) => (Documents::from_file(path)?, path.clone()),
+            None => (
+                Documents::from_value(self.document.clone(), None),
+                PathBuf::from("<schema>"),
+            ),
+        };
+        Compiler::new(docs)
+            .root_validator()
+            .map_err(|problem| Error::Schema { path, problem })
     }
 }

@@ -7,53 +7,63 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::{Value, json};
+use synthtune::Table;
 use synthtune::export::{
     ExportError, ExportOptions, Format, Output, RowError, RowSource, Shard, export, export_sources,
 };
 use synthtune::sink::Sink;
 
 /// A table of awkward values, computed from the row index: quotes, commas, newlines,
-/// apostrophes, unicode, nulls, absent keys, nested objects, arrays and maps.
+/// apostrophes, unicode, nulls, absent keys, nested objects, arrays and maps. The
+/// records are written by hand; the compiled schema gives them their columns.
 struct People {
     name: String,
-    schema: Value,
+    table: Table,
     /// Row that fails to generate.
     fail_at: Option<u64>,
     /// Row whose `score` breaks the schema's `maximum`.
     invalid_at: Option<u64>,
 }
 
+fn person_schema() -> Value {
+    json!({
+        "title": "Person",
+        "type": "object",
+        "$defs": {
+            "Address": {
+                "type": "object",
+                "properties": {
+                    "city": {"type": "string"},
+                    "zip": {"type": "string", "pattern": "^[0-9]{5}$"}
+                },
+                "required": ["city"]
+            }
+        },
+        "properties": {
+            "id": {"type": "integer", "minimum": 0, "x-synth": {"key": "primary"}},
+            "name": {"type": "string"},
+            "email": {"anyOf": [{"type": "string", "format": "email"}, {"type": "null"}]},
+            "score": {"type": "number", "maximum": 1000},
+            "active": {"type": "boolean"},
+            "born": {"type": "string", "format": "date"},
+            "seen": {"type": "string", "format": "date-time"},
+            "address": {"$ref": "#/$defs/Address"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "labels": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "note": {"anyOf": [{"type": "string"}, {"type": "null"}]}
+        },
+        "required": ["id", "name", "score", "active", "born", "seen", "address", "tags"]
+    })
+}
+
 fn people() -> People {
+    people_with(person_schema())
+}
+
+fn people_with(schema: Value) -> People {
     People {
         name: "Person".into(),
-        schema: json!({
-            "title": "Person",
-            "type": "object",
-            "$defs": {
-                "Address": {
-                    "type": "object",
-                    "properties": {
-                        "city": {"type": "string"},
-                        "zip": {"type": "string", "pattern": "^[0-9]{5}$"}
-                    },
-                    "required": ["city"]
-                }
-            },
-            "properties": {
-                "id": {"type": "integer", "minimum": 0, "x-synth": {"key": "primary"}},
-                "name": {"type": "string"},
-                "email": {"anyOf": [{"type": "string", "format": "email"}, {"type": "null"}]},
-                "score": {"type": "number", "maximum": 1000},
-                "active": {"type": "boolean"},
-                "born": {"type": "string", "format": "date"},
-                "seen": {"type": "string", "format": "date-time"},
-                "address": {"$ref": "#/$defs/Address"},
-                "tags": {"type": "array", "items": {"type": "string"}},
-                "labels": {"type": "object", "additionalProperties": {"type": "integer"}},
-                "note": {"anyOf": [{"type": "string"}, {"type": "null"}]}
-            },
-            "required": ["id", "name", "score", "active", "born", "seen", "address", "tags"]
-        }),
+        table: Table::from_value(schema, None).unwrap(),
         fail_at: None,
         invalid_at: None,
     }
@@ -100,8 +110,8 @@ impl RowSource for People {
     fn name(&self) -> &str {
         &self.name
     }
-    fn schema(&self) -> &Value {
-        &self.schema
+    fn table(&self) -> &Table {
+        &self.table
     }
     fn write_row<S: Sink>(&self, row: u64, out: &mut S) -> Result<u32, RowError> {
         if Some(row) == self.fail_at {
@@ -218,7 +228,7 @@ fn ndjson_and_json_parse_and_validate() {
     let source = people();
     let validator = jsonschema::options()
         .should_validate_formats(true)
-        .build(&source.schema)
+        .build(&source.table.document)
         .unwrap();
     let ndjson = export_bytes(
         &source,
@@ -585,9 +595,10 @@ fn validation_stops_at_the_first_invalid_record() {
 #[test]
 fn validation_asserts_formats() {
     let dir = tempfile::tempdir().unwrap();
-    let mut source = people();
     // Same records, but now the `name` must be an email: no name is.
-    source.schema["properties"]["name"]["format"] = json!("email");
+    let mut schema = person_schema();
+    schema["properties"]["name"]["format"] = json!("email");
+    let source = people_with(schema);
     let mut opts = options(Format::Ndjson, 10, &dir.path().join("f.ndjson"));
     opts.validate = true;
     match export_sources(&[source], &opts) {
@@ -599,6 +610,120 @@ fn validation_asserts_formats() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// Hand-written records of a compiled table (for records the generator would not make).
+struct Handmade<F> {
+    table: Table,
+    record: F,
+}
+
+impl<F: Fn(u64) -> Value + Sync> RowSource for Handmade<F> {
+    fn name(&self) -> &str {
+        &self.table.name
+    }
+    fn table(&self) -> &Table {
+        &self.table
+    }
+    fn write_row<S: Sink>(&self, row: u64, out: &mut S) -> Result<u32, RowError> {
+        out.value(&(self.record)(row));
+        Ok(0)
+    }
+}
+
+/// `person.json` refers to `address.json` beside it; returns the root's path.
+fn write_sibling_schemas(dir: &Path) -> PathBuf {
+    let address = json!({
+        "type": "object",
+        "properties": {
+            "city": {"type": "string", "minLength": 1, "maxLength": 20},
+            "zip": {"type": "string", "pattern": "^[0-9]{5}$"}
+        },
+        "required": ["city", "zip"]
+    });
+    let person = json!({
+        "title": "Person",
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer", "minimum": 1, "x-synth": {"key": "primary"}},
+            "address": {"$ref": "address.json"}
+        },
+        "required": ["id", "address"]
+    });
+    std::fs::write(dir.join("address.json"), address.to_string()).unwrap();
+    let root = dir.join("person.json");
+    std::fs::write(&root, person.to_string()).unwrap();
+    root
+}
+
+#[test]
+fn a_ref_to_a_sibling_file_validates_and_has_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = Table::load(&write_sibling_schemas(dir.path())).unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let mut opts = options(Format::Ndjson, 500, &out);
+    opts.validate = true;
+    export(std::slice::from_ref(&table), &opts).unwrap();
+    // Checked independently, against the same schema with the sibling inlined.
+    let inlined = json!({
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer", "minimum": 1},
+            "address": serde_json::from_str::<Value>(
+                &std::fs::read_to_string(dir.path().join("address.json")).unwrap()
+            ).unwrap()
+        },
+        "required": ["id", "address"]
+    });
+    let validator = jsonschema::validator_for(&inlined).unwrap();
+    let text = std::fs::read_to_string(out.join("Person.ndjson")).unwrap();
+    let records: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 500);
+    for record in &records {
+        assert!(validator.is_valid(record), "{record}");
+    }
+    // The sibling's object is flattened into columns like a local one.
+    export(&[table], &options(Format::Csv, 3, &out)).unwrap();
+    let mut reader = csv::Reader::from_path(out.join("Person.csv")).unwrap();
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["id", "address.city", "address.zip"]
+    );
+
+    // A record breaking the sibling's pattern stops the export.
+    let broken = Handmade {
+        table: Table::load(&dir.path().join("person.json")).unwrap(),
+        record: |row: u64| {
+            let zip = if row == 7 {
+                "7".to_owned()
+            } else {
+                format!("{:05}", row)
+            };
+            json!({"id": row + 1, "address": {"city": "Lyon", "zip": zip}})
+        },
+    };
+    let mut opts = options(Format::Ndjson, 50, &dir.path().join("broken.ndjson"));
+    opts.validate = true;
+    match export_sources(&[broken], &opts) {
+        Err(ExportError::Invalid {
+            row,
+            instance_path,
+            schema_path,
+            ..
+        }) => {
+            assert_eq!((row, instance_path.as_str()), (7, "/address/zip"));
+            assert!(
+                schema_path.ends_with("/properties/zip/pattern"),
+                "{schema_path}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!dir.path().join("broken.ndjson").exists());
 }
 
 #[test]

@@ -404,7 +404,7 @@ mod tests {
     use serde_json::json;
 
     fn layout() -> FlatLayout {
-        FlatLayout::new(&derive(&json!({
+        let schema = json!({
             "type": "object",
             "properties": {
                 "id": {"type": "integer"},
@@ -414,7 +414,9 @@ mod tests {
                 "any": {}
             },
             "required": ["id", "address"]
-        })))
+        });
+        let table = crate::Table::from_value(schema, None).unwrap();
+        FlatLayout::new(&derive(&table))
     }
 
     fn cells(

@@ -1,4 +1,4 @@
-//! Parquet: an Arrow schema derived from the JSON Schema (objects as structs, arrays as
+//! Parquet: an Arrow schema derived from the table's shape (objects as structs, arrays as
 //! lists, `date-time` as UTC microsecond timestamps, `date` as dates, JSON text for maps
 //! and mixed unions; a field is nullable unless required and not nullable), one row
 //! group per chunk of [`ROW_GROUP_ROWS`] rows, Snappy-compressed.
@@ -71,7 +71,7 @@ fn write_file<R: RowSource>(
         table: table.to_owned(),
         message: e.to_string(),
     };
-    let root = shape::derive(rows.source.schema());
+    let root = shape::derive(rows.source.table());
     let columns = top_level(&root);
     let schema: SchemaRef = Arc::new(Schema::new(
         columns

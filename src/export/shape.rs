@@ -1,14 +1,27 @@
-//! The storage shape of a table, derived from its JSON Schema: which values are
-//! integers, numbers, text, nested objects or lists, and which may be null or absent.
-//! csv and sql flatten it into columns ([`super::flat`]); parquet maps it to Arrow types.
+//! The storage shape of a table, derived from its compiled generator tree
+//! ([`crate::generate::Plan`]): which values are integers, numbers, text, nested objects
+//! or lists, and which may be null or absent. csv and sql flatten it into columns
+//! ([`super::flat`]); parquet maps it to Arrow types. The compiler has already followed
+//! `$ref`s and merged `allOf`, so the shape says exactly what the generators write.
 //!
-//! Rules: local `$ref`s are followed (a reference back into itself becomes JSON text);
-//! `anyOf`/`oneOf` drop their `{"type": "null"}` branch (making the value nullable) and
-//! merge the rest: objects into one object with every branch's properties (optional
-//! unless every branch requires them), `integer` with `number` into `number`, anything
-//! else into JSON text. Objects without `properties` (maps) are JSON text too.
+//! Rules, per generator: a union drops its `null` branch (making the value nullable)
+//! and merges the rest: objects into one object with every branch's properties
+//! (optional unless every branch requires them), integer with number into number,
+//! texts of different formats into plain text, anything else into JSON text. `enum` and
+//! `const` take the shape of their values' JSON types. Objects with keys beyond the
+//! declared ones (maps, `minProperties` fillers) or with none declared are JSON text, as
+//! are recursive references and custom synthesizers. Date and date-time strings are
+//! text of their own format. Deliberate noise does not change a field's shape: a wrong
+//! value is written as it is, and the database (or parquet) judges it.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use crate::Table;
+use crate::generate::object::{ObjectGen, Property as PlanProperty};
+use crate::generate::string::StringGen;
+use crate::generate::temporal::TemporalKind;
+use crate::generate::unique::UniqueKind;
+use crate::generate::{ArrayGen, Node as Gen, UnionGen};
 
 /// One position in a record.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,217 +73,144 @@ impl Node {
     }
 }
 
-/// The shape of records of `document`.
-pub(crate) fn derive(document: &Value) -> Node {
+/// The shape of `table`'s records.
+pub(crate) fn derive(table: &Table) -> Node {
     Deriver {
-        document,
-        expanding: Vec::new(),
+        document: &table.document,
     }
-    .node(document)
+    .node(&table.plan().root)
 }
 
 struct Deriver<'a> {
+    /// The root schema document, read only to find primary keys (see
+    /// [`Deriver::is_primary_key`]).
     document: &'a Value,
-    /// The `$ref`s being expanded, to stop at recursion.
-    expanding: Vec<&'a str>,
 }
 
-/// How sibling subschemas combine: `anyOf`/`oneOf` (a value matches one of them) or
-/// `allOf` (a value matches all of them).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Combine {
-    Either,
-    All,
-}
-
-impl<'a> Deriver<'a> {
-    fn node(&mut self, schema: &'a Value) -> Node {
-        let Some(map) = schema.as_object() else {
-            // `true`, `false` or garbage: anything goes.
-            return Node::json();
+impl Deriver<'_> {
+    fn node(&self, node: &Gen) -> Node {
+        let kind = match node {
+            Gen::Const(value) => return node_of_values(std::slice::from_ref(value)),
+            Gen::Enum(choices) => return node_of_values(choices.values()),
+            Gen::Null => return Node::json(),
+            Gen::Bool(_) => Kind::Boolean,
+            Gen::Integer(_) => Kind::Integer,
+            Gen::Number(_) => Kind::Number,
+            Gen::String(string) => Kind::Text(text_format(string)),
+            Gen::Object(object) => return self.object(object),
+            Gen::Array(array) => return self.array(array),
+            Gen::Union(union) => return self.union(union),
+            Gen::Checked(checked) => return self.node(checked.inner()),
+            Gen::Noisy(noisy) => return self.node(&noisy.inner),
+            Gen::Unique(unique) => match &unique.kind {
+                UniqueKind::Integer { .. } => Kind::Integer,
+                UniqueKind::Listed(values) => return node_of_values(values),
+                UniqueKind::Tagged { inner, .. } => Kind::Text(text_format(inner)),
+                UniqueKind::Natural(inner) => return self.node(inner),
+            },
+            // What a user's synthesizer returns is not known before it runs; a recursive
+            // reference has no fixed depth.
+            Gen::Custom(_) | Gen::Recurse(_) => return Node::json(),
         };
-        let nullable_keyword = map.get("nullable") == Some(&Value::Bool(true));
-        let mut node = self.node_of(map);
-        node.nullable |= nullable_keyword;
-        node
+        Node::new(kind, false)
     }
 
-    fn node_of(&mut self, map: &'a Map<String, Value>) -> Node {
-        if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-            return self.reference(reference);
-        }
-        if let Some(branches) = ["anyOf", "oneOf"]
-            .iter()
-            .find_map(|k| map.get(*k).and_then(Value::as_array))
-        {
-            return self.union(branches);
-        }
-        if let Some(parts) = map.get("allOf").and_then(Value::as_array)
-            && !map.contains_key("type")
-            && !map.contains_key("properties")
-        {
-            let nodes: Vec<Node> = parts.iter().map(|p| self.node(p)).collect();
-            return merge_all(nodes, Combine::All).unwrap_or_else(Node::json);
-        }
-        match map.get("type") {
-            Some(Value::String(t)) => self.typed(map, t),
-            Some(Value::Array(types)) => {
-                let mut nullable = false;
-                let mut nodes = Vec::new();
-                for t in types.iter().filter_map(Value::as_str) {
-                    if t == "null" {
-                        nullable = true;
-                    } else {
-                        nodes.push(self.typed(map, t));
-                    }
-                }
-                let mut node = merge_all(nodes, Combine::Either).unwrap_or_else(Node::json);
-                node.nullable |= nullable;
-                node
-            }
-            _ => self.untyped(map),
-        }
-    }
-
-    fn reference(&mut self, reference: &'a str) -> Node {
-        let Some(pointer) = reference.strip_prefix('#') else {
-            // Another file: not resolved here.
-            return Node::json();
-        };
-        if self.expanding.contains(&reference) {
-            return Node::json();
-        }
-        let Some(target) = self.document.pointer(pointer) else {
-            return Node::json();
-        };
-        self.expanding.push(reference);
-        let node = self.node(target);
-        self.expanding.pop();
-        node
-    }
-
-    fn union(&mut self, branches: &'a [Value]) -> Node {
+    fn union(&self, union: &UnionGen) -> Node {
         let mut nullable = false;
         let mut nodes = Vec::new();
-        for branch in branches {
-            if is_null_schema(branch) {
+        for branch in union.branches() {
+            if matches!(branch, Gen::Null) {
                 nullable = true;
             } else {
                 nodes.push(self.node(branch));
             }
         }
-        let mut node = merge_all(nodes, Combine::Either).unwrap_or_else(Node::json);
+        let mut node = merge_all(nodes).unwrap_or_else(Node::json);
         node.nullable |= nullable;
         node
     }
 
-    fn typed(&mut self, map: &'a Map<String, Value>, type_name: &str) -> Node {
-        let kind = match type_name {
-            "integer" => Kind::Integer,
-            "number" => Kind::Number,
-            "boolean" => Kind::Boolean,
-            "string" => Kind::Text(text_format(map)),
-            "object" => return self.object(map),
-            "array" => return self.array(map),
-            "null" => return Node::json(),
-            _ => Kind::Json,
-        };
-        Node::new(kind, false)
-    }
-
-    /// No `type`: guess from the other keywords.
-    fn untyped(&mut self, map: &'a Map<String, Value>) -> Node {
-        if let Some(value) = map.get("const") {
-            return node_of_values(std::slice::from_ref(value));
-        }
-        if let Some(values) = map.get("enum").and_then(Value::as_array) {
-            return node_of_values(values);
-        }
-        if map.contains_key("properties") {
-            return self.object(map);
-        }
-        if map.contains_key("items") || map.contains_key("prefixItems") {
-            return self.array(map);
-        }
-        if map.contains_key("format") {
-            return Node::new(Kind::Text(text_format(map)), false);
-        }
-        Node::json()
-    }
-
-    fn object(&mut self, map: &'a Map<String, Value>) -> Node {
-        let Some(properties) = map.get("properties").and_then(Value::as_object) else {
-            return Node::new(Kind::Json, false);
-        };
-        if properties.is_empty() {
+    fn object(&self, object: &ObjectGen) -> Node {
+        if object.properties().is_empty() || object.extra.is_some() {
+            // A map, an empty object, or declared keys plus invented ones: no fixed columns.
             return Node::new(Kind::Json, false);
         }
-        let required: Vec<&str> = map
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|names| names.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        let properties = properties
+        let properties = object
+            .properties()
             .iter()
-            .map(|(name, schema)| Property {
-                name: name.clone(),
-                node: self.node(schema),
-                required: required.contains(&name.as_str()),
-                primary_key: is_primary_key(schema),
+            .map(|p| Property {
+                name: p.name.clone(),
+                node: self.node(&p.node),
+                required: p.required,
+                primary_key: self.is_primary_key(p),
             })
             .collect();
         Node::new(Kind::Object(properties), false)
     }
 
-    fn array(&mut self, map: &'a Map<String, Value>) -> Node {
-        // A tuple (`prefixItems`, or draft-07 `items: [...]`) is a list of the merged
-        // element shapes; `items` after `prefixItems` describes the remaining elements.
-        let mut elements = Vec::new();
-        let tuple = map
-            .get("prefixItems")
-            .or_else(|| map.get("items").filter(|i| i.is_array()));
-        if let Some(Value::Array(items)) = tuple {
-            elements.extend(items.iter().map(|item| self.node(item)));
-        }
-        let rest = if map.contains_key("prefixItems") {
-            map.get("items")
-        } else {
-            map.get("items").filter(|i| !i.is_array())
-        };
-        match rest {
-            Some(Value::Bool(false)) => {}
-            Some(schema) => elements.push(self.node(schema)),
-            None if elements.is_empty() => elements.push(Node::json()),
-            None => {}
-        }
-        let element = merge_all(elements, Combine::Either).unwrap_or_else(Node::json);
+    /// A list of the merged shapes of every element the array can hold: tuple elements,
+    /// then `contains` elements, then the rest, each only if the length reaches it.
+    fn array(&self, array: &ArrayGen) -> Node {
+        let after_prefix = array.max.saturating_sub(array.prefix.len());
+        let contained = array.contains.as_ref().map_or(0, |(_, count)| *count);
+        let contains = array
+            .contains
+            .as_ref()
+            .filter(|_| after_prefix > 0)
+            .map(|(node, _)| &**node);
+        let items = array.items.as_deref().filter(|_| after_prefix > contained);
+        let elements = array
+            .prefix
+            .iter()
+            .chain(contains)
+            .chain(items)
+            .map(|element| self.node(element));
+        let element = merge_all(elements).unwrap_or_else(Node::json);
         Node::new(Kind::Array(Box::new(element)), false)
     }
-}
 
-fn is_null_schema(schema: &Value) -> bool {
-    schema.get("type").and_then(Value::as_str) == Some("null")
-}
-
-fn text_format(map: &Map<String, Value>) -> TextFormat {
-    match map.get("format").and_then(Value::as_str) {
-        Some("date-time") => TextFormat::DateTime,
-        Some("date") => TextFormat::Date,
-        _ => TextFormat::Plain,
+    /// Whether `property` is marked `key: "primary"`. The compiler makes every primary
+    /// key unique but does not record the mark in the plan, so it is read from the
+    /// property's schema; a property whose schema lies in another file is not found
+    /// there, and is not a primary key for export.
+    fn is_primary_key(&self, property: &PlanProperty) -> bool {
+        let schema = self.document.pointer(&property.pointer);
+        is_unique(&property.node)
+            && ["x-synth", "sql"].iter().any(|k| {
+                schema
+                    .and_then(|s| s.get(k))
+                    .and_then(|s| s.get("key"))
+                    .and_then(Value::as_str)
+                    == Some("primary")
+            })
     }
 }
 
-fn is_primary_key(schema: &Value) -> bool {
-    ["x-synth", "sql"].iter().any(|k| {
-        schema
-            .get(k)
-            .and_then(|s| s.get("key"))
-            .and_then(Value::as_str)
-            == Some("primary")
-    })
+/// Whether `node` writes dataset-wide unique values (below checks and noise).
+fn is_unique(node: &Gen) -> bool {
+    match node {
+        Gen::Unique(_) => true,
+        Gen::Checked(checked) => is_unique(checked.inner()),
+        Gen::Noisy(noisy) => is_unique(&noisy.inner),
+        _ => false,
+    }
 }
 
-/// The shape of a value drawn from `values` (an `enum` or a `const`).
+/// Dates and date-times have column types of their own; a time is plain text.
+fn text_format(string: &StringGen) -> TextFormat {
+    let kind = match string {
+        StringGen::Temporal(temporal) => Some(temporal.kind()),
+        StringGen::Format(format) => format.temporal_kind(),
+        StringGen::Text { .. } | StringGen::Pattern(_) | StringGen::Domain { .. } => None,
+    };
+    match kind {
+        Some(TemporalKind::DateTime) => TextFormat::DateTime,
+        Some(TemporalKind::Date) => TextFormat::Date,
+        Some(TemporalKind::Time) | None => TextFormat::Plain,
+    }
+}
+
+/// The shape of a value drawn from `values` (an `enum`, a `const`, a unique list).
 fn node_of_values(values: &[Value]) -> Node {
     let mut nullable = false;
     let mut nodes = Vec::new();
@@ -288,56 +228,47 @@ fn node_of_values(values: &[Value]) -> Node {
         };
         nodes.push(Node::new(kind, false));
     }
-    let mut node = merge_all(nodes, Combine::Either).unwrap_or_else(Node::json);
+    let mut node = merge_all(nodes).unwrap_or_else(Node::json);
     node.nullable |= nullable;
     node
 }
 
-fn merge_all(nodes: Vec<Node>, how: Combine) -> Option<Node> {
-    nodes.into_iter().reduce(|a, b| merge(a, b, how))
+fn merge_all(nodes: impl IntoIterator<Item = Node>) -> Option<Node> {
+    nodes.into_iter().reduce(merge)
 }
 
-/// One shape that holds the values of both.
-fn merge(a: Node, b: Node, how: Combine) -> Node {
-    let nullable = match how {
-        Combine::Either => a.nullable || b.nullable,
-        Combine::All => a.nullable && b.nullable,
-    };
+/// One shape that holds the values of either.
+fn merge(a: Node, b: Node) -> Node {
     let kind = match (a.kind, b.kind) {
         (Kind::Integer, Kind::Number) | (Kind::Number, Kind::Integer) => Kind::Number,
         (Kind::Text(x), Kind::Text(y)) => Kind::Text(if x == y { x } else { TextFormat::Plain }),
-        (Kind::Object(x), Kind::Object(y)) => Kind::Object(merge_properties(x, y, how)),
-        (Kind::Array(x), Kind::Array(y)) => Kind::Array(Box::new(merge(*x, *y, how))),
+        (Kind::Object(x), Kind::Object(y)) => Kind::Object(merge_properties(x, y)),
+        (Kind::Array(x), Kind::Array(y)) => Kind::Array(Box::new(merge(*x, *y))),
         (x, y) if x == y => x,
         _ => Kind::Json,
     };
-    Node { kind, nullable }
+    Node {
+        kind,
+        nullable: a.nullable || b.nullable,
+    }
 }
 
-fn merge_properties(mut into: Vec<Property>, from: Vec<Property>, how: Combine) -> Vec<Property> {
-    let both_have: Vec<bool> = into
-        .iter()
-        .map(|p| from.iter().any(|q| q.name == p.name))
-        .collect();
-    if how == Combine::Either {
-        // A property missing from one branch is absent from that branch's records.
-        for (property, shared) in into.iter_mut().zip(both_have) {
-            property.required &= shared;
-        }
+/// The properties of objects of either shape: a property is required only where both
+/// require it (a property missing from one is absent from that one's records).
+fn merge_properties(mut into: Vec<Property>, from: Vec<Property>) -> Vec<Property> {
+    for property in &mut into {
+        property.required &= from.iter().any(|q| q.name == property.name);
     }
     for property in from {
         match into.iter_mut().find(|p| p.name == property.name) {
             Some(existing) => {
                 let node = std::mem::replace(&mut existing.node, Node::json());
-                existing.node = merge(node, property.node, how);
-                existing.required = match how {
-                    Combine::Either => existing.required && property.required,
-                    Combine::All => existing.required || property.required,
-                };
+                existing.node = merge(node, property.node);
+                existing.required &= property.required;
                 existing.primary_key |= property.primary_key;
             }
             None => into.push(Property {
-                required: property.required && how == Combine::All,
+                required: false,
                 ..property
             }),
         }
@@ -350,11 +281,58 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn compile(schema: Value) -> Table {
+        Table::from_value(schema, None).unwrap()
+    }
+
     fn object(node: &Node) -> &[Property] {
         match &node.kind {
             Kind::Object(properties) => properties,
             other => panic!("not an object: {other:?}"),
         }
+    }
+
+    /// One line per position: `path: kind [nullable] [optional] [pk]`, depth first.
+    fn outline(node: &Node) -> Vec<String> {
+        fn walk(node: &Node, path: &str, flags: &str, out: &mut Vec<String>) {
+            let kind = match &node.kind {
+                Kind::Integer => "integer",
+                Kind::Number => "number",
+                Kind::Boolean => "boolean",
+                Kind::Text(TextFormat::Plain) => "text",
+                Kind::Text(TextFormat::Date) => "date",
+                Kind::Text(TextFormat::DateTime) => "date-time",
+                Kind::Json => "json",
+                Kind::Object(_) => "object",
+                Kind::Array(_) => "array",
+            };
+            let null = if node.nullable { " nullable" } else { "" };
+            out.push(format!("{path}: {kind}{null}{flags}"));
+            match &node.kind {
+                Kind::Object(properties) => {
+                    for p in properties {
+                        let flags = format!(
+                            "{}{}",
+                            if p.required { "" } else { " optional" },
+                            if p.primary_key { " pk" } else { "" }
+                        );
+                        walk(&p.node, &format!("{path}.{}", p.name), &flags, out);
+                    }
+                }
+                Kind::Array(element) => walk(element, &format!("{path}[]"), "", out),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(node, "", "", &mut out);
+        out
+    }
+
+    fn example(name: &str) -> Vec<String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("schemas")
+            .join(format!("{name}.json"));
+        outline(&derive(&Table::load(&path).unwrap()))
     }
 
     #[test]
@@ -376,7 +354,8 @@ mod tests {
                 "address": {"$ref": "#/$defs/Address"},
                 "level": {"$ref": "#/$defs/Level"},
                 "trace": {"anyOf": [{"$ref": "#/$defs/Span"}, {"type": "null"}]},
-                "position": {"type": "array", "prefixItems": [{"type": "number"}, {"type": "integer"}]},
+                "position": {"type": "array", "prefixItems": [{"type": "number"}, {"type": "integer"}], "maxItems": 2},
+                "open_tuple": {"type": "array", "prefixItems": [{"type": "number"}]},
                 "labels": {"type": "object", "additionalProperties": {"type": "string"}},
                 "payment": {"oneOf": [
                     {"type": "object", "properties": {"kind": {"const": "card"}, "last4": {"type": "string"}}, "required": ["kind", "last4"]},
@@ -386,7 +365,7 @@ mod tests {
             },
             "required": ["id", "address"]
         });
-        let root = derive(&schema);
+        let root = derive(&compile(schema));
         let props = object(&root);
         let find = |name: &str| props.iter().find(|p| p.name == name).unwrap();
         assert!(find("id").primary_key && find("id").required);
@@ -406,6 +385,11 @@ mod tests {
             find("position").node.kind,
             Kind::Array(Box::new(Node::new(Kind::Number, false)))
         );
+        assert_eq!(
+            find("open_tuple").node.kind,
+            Kind::Array(Box::new(Node::new(Kind::Json, false))),
+            "elements after the tuple can be anything"
+        );
         assert_eq!(find("labels").node.kind, Kind::Json);
         let payment: Vec<(&str, bool)> = object(&find("payment").node)
             .iter()
@@ -413,5 +397,153 @@ mod tests {
             .collect();
         assert_eq!(payment, [("kind", true), ("last4", false), ("iban", false)]);
         assert_eq!(find("mixed").node, Node::new(Kind::Json, true));
+    }
+
+    /// What only the compiled plan knows: `allOf` beside `properties`, keys that
+    /// `required` takes from `additionalProperties`, invented keys, custom synthesizers.
+    #[test]
+    fn shapes_follow_what_the_generators_write() {
+        #[derive(Debug)]
+        struct Anything;
+        impl crate::synthesizer::Synthesizer for Anything {
+            fn generate(&self, _: &mut crate::rng::SynthRng, row: u64) -> Value {
+                row.into()
+            }
+        }
+        let mut options = crate::schema::Options::default();
+        options
+            .synthesizers
+            .register("anything", std::sync::Arc::new(Anything));
+        let schema = json!({
+            "$defs": {"Envelope": {"properties": {"at": {"type": "string", "format": "date"}}, "required": ["at"]}},
+            "type": "object",
+            "allOf": [{"$ref": "#/$defs/Envelope"}],
+            "properties": {
+                "clock": {"type": "string", "format": "time"},
+                "counts": {"type": "object", "additionalProperties": {"type": "integer"}, "required": ["total"]},
+                "padded": {"type": "object", "properties": {"a": {"type": "integer"}}, "minProperties": 3},
+                "noisy": {"type": "integer", "x-synth": {"noise": 0.5}},
+                "custom": {"type": "integer", "x-synth": {"synthesizer": "anything"}}
+            },
+            "required": ["clock", "counts", "padded", "noisy", "custom"]
+        });
+        let table = crate::schema::compile_value(schema, None, &options).unwrap();
+        assert_eq!(
+            outline(&derive(&table)),
+            [
+                ": object",
+                ".at: date",
+                ".clock: text",
+                ".counts: object",
+                ".counts.total: integer",
+                ".padded: json",
+                ".noisy: integer",
+                ".custom: json nullable",
+            ]
+        );
+    }
+
+    // The three examples' shapes, as the JSON-Schema walker this module replaced
+    // derived them.
+
+    #[test]
+    fn customer_shape() {
+        assert_eq!(
+            example("customer"),
+            [
+                ": object",
+                ".customer_id: integer pk",
+                ".name: text",
+                ".email: text",
+                ".age: integer",
+                ".tier: text",
+                ".signup: date-time",
+                ".lifetime_value: number",
+                ".phone: text nullable optional",
+                ".address: object",
+                ".address.street: text",
+                ".address.city: text",
+                ".address.postcode: text",
+                ".address.country: text",
+                ".marketing_opt_in: boolean",
+            ]
+        );
+    }
+
+    #[test]
+    fn order_shape() {
+        assert_eq!(
+            example("order"),
+            [
+                ": object",
+                ".order_id: text",
+                ".customer_id: integer",
+                ".placed_at: date-time",
+                ".status: text",
+                ".payment: object",
+                ".payment.kind: text",
+                ".payment.network: text optional",
+                ".payment.last4: text optional",
+                ".payment.iban: text optional",
+                ".items: array",
+                ".items[]: object",
+                ".items[].sku: text",
+                ".items[].quantity: integer",
+                ".items[].unit_price: number",
+                ".coupon: text nullable optional",
+                ".gift_note: text nullable optional",
+            ]
+        );
+    }
+
+    #[test]
+    fn event_shape() {
+        assert_eq!(
+            example("event"),
+            [
+                ": object",
+                ".id: text",
+                ".at: date-time",
+                ".host: text",
+                ".level: integer",
+                ".message: text",
+                ".user: text nullable optional",
+                ".retries: integer optional",
+                ".position: array",
+                ".position[]: number",
+                ".labels: json optional",
+                ".tags: array optional",
+                ".tags[]: text",
+                ".trace: object nullable optional",
+                ".trace.name: text",
+                ".trace.duration_ms: number",
+                ".trace.children: array optional",
+                ".trace.children[]: json nullable",
+            ]
+        );
+    }
+
+    #[test]
+    fn datasynthtool_primary_keys() {
+        assert_eq!(
+            example("employees_datasynthtool_employee"),
+            [
+                ": object",
+                ".id: integer pk",
+                ".name: text",
+                ".hire_date: date-time",
+                ".velocity: number",
+                ".manager: integer",
+            ]
+        );
+        assert_eq!(
+            example("employees_datasynthtool_manager"),
+            [
+                ": object",
+                ".id: integer pk",
+                ".employee_id: integer",
+                ".department_id: text",
+            ]
+        );
     }
 }

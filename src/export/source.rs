@@ -1,5 +1,6 @@
 //! Where rows come from: a compiled [`Table`], or anything else that can write row `i`
-//! on demand (tests use small closures). Validation wraps a source.
+//! of a table on demand (tests write hand-made records of a compiled schema).
+//! Validation wraps a source.
 
 use serde_json::Value;
 
@@ -12,8 +13,9 @@ use crate::sink::{Sink, ValueSink};
 pub trait RowSource: Sync {
     /// The table's name: output file names and the SQL table name.
     fn name(&self) -> &str;
-    /// The table's JSON Schema: the columns of csv, sql and parquet, and validation.
-    fn schema(&self) -> &Value;
+    /// The compiled table the rows follow: its generators give csv, sql and parquet
+    /// their columns, its schema validates records.
+    fn table(&self) -> &Table;
     /// The row count when the caller gives none.
     fn default_rows(&self) -> Option<u64> {
         None
@@ -38,8 +40,8 @@ impl RowSource for TableRows<'_> {
     fn name(&self) -> &str {
         &self.table.name
     }
-    fn schema(&self) -> &Value {
-        &self.table.document
+    fn table(&self) -> &Table {
+        self.table
     }
     fn default_rows(&self) -> Option<u64> {
         self.table.default_rows
@@ -58,9 +60,9 @@ pub(crate) struct Rows<'a, R> {
 impl<'a, R: RowSource> Rows<'a, R> {
     pub fn new(source: &'a R, validate: bool) -> Result<Self, ExportError> {
         let validator = if validate {
-            let built = jsonschema::options()
-                .should_validate_formats(true)
-                .build(source.schema())
+            let built = source
+                .table()
+                .validator()
                 .map_err(|e| ExportError::Validator {
                     table: source.name().to_owned(),
                     message: e.to_string(),

@@ -41,7 +41,7 @@ impl<R: RowSource> TextJob<'_, R> {
         progress: &Progress,
     ) -> Result<(), ExportError> {
         let table = self.rows.table();
-        let layout = FlatLayout::new(&shape::derive(self.rows.source.schema()));
+        let layout = FlatLayout::new(&shape::derive(self.rows.source.table()));
         let range = self.range.clone();
         match self.format {
             Format::Ndjson => pump(

@@ -969,6 +969,44 @@ impl Compiler {
 
     /// A validator for the conjunction of `locs`, with formats asserted.
     pub fn validator(&mut self, locs: &[Loc]) -> Result<jsonschema::Validator, Problem> {
+        let refs: Vec<Value> = locs
+            .iter()
+            .map(|l| json!({ "$ref": format!("{}#{}", self.docs.docs[l.doc].uri, encode_fragment(&l.pointer)) }))
+            .collect();
+        let schema = if refs.len() == 1 {
+            refs.into_iter().next().expect("one ref")
+        } else {
+            json!({ "allOf": refs })
+        };
+        let registry = self.registry()?;
+        jsonschema::options()
+            .with_registry(registry)
+            .should_validate_formats(true)
+            .build(&schema)
+            .map_err(|e| {
+                let at = locs.first().map(|l| l.pointer.clone()).unwrap_or_default();
+                Problem::new(at, format!("not a valid schema: {e}"))
+            })
+    }
+
+    /// A validator for the root document as written (so that its errors carry the
+    /// document's own pointers), references to other documents resolved, formats
+    /// asserted.
+    pub fn root_validator(&mut self) -> Result<jsonschema::Validator, Problem> {
+        let root = &self.docs.docs[0];
+        let (uri, schema) = (root.uri.clone(), root.value.clone());
+        let registry = self.registry()?;
+        jsonschema::options()
+            .with_registry(registry)
+            .with_base_uri(uri)
+            .should_validate_formats(true)
+            .build(&schema)
+            .map_err(|e| Problem::new("", format!("not a valid schema: {e}")))
+    }
+
+    /// Every loaded document, prepared for validators (built again when documents were
+    /// loaded since).
+    fn registry(&mut self) -> Result<&jsonschema::Registry<'static>, Problem> {
         if self
             .registry
             .as_ref()
@@ -991,24 +1029,8 @@ impl Compiler {
                 })?;
             self.registry = Some((self.docs.docs.len(), registry));
         }
-        let refs: Vec<Value> = locs
-            .iter()
-            .map(|l| json!({ "$ref": format!("{}#{}", self.docs.docs[l.doc].uri, encode_fragment(&l.pointer)) }))
-            .collect();
-        let schema = if refs.len() == 1 {
-            refs.into_iter().next().expect("one ref")
-        } else {
-            json!({ "allOf": refs })
-        };
         let (_, registry) = self.registry.as_ref().expect("registry was just built");
-        jsonschema::options()
-            .with_registry(registry)
-            .should_validate_formats(true)
-            .build(&schema)
-            .map_err(|e| {
-                let at = locs.first().map(|l| l.pointer.clone()).unwrap_or_default();
-                Problem::new(at, format!("not a valid schema: {e}"))
-            })
+        Ok(registry)
     }
 }
 
