@@ -5,15 +5,55 @@
 //! short-lived RNG with [`rng_for`]. Because nothing is shared between rows or fields,
 //! any thread can produce any row, and changing one field leaves the others untouched.
 
-use rand::SeedableRng;
+use std::convert::Infallible;
 
-/// The one generator used everywhere: named and version-stable, unlike `StdRng`.
-pub type SynthRng = rand::rngs::Xoshiro256PlusPlus;
+/// The one generator used everywhere: SplitMix64 (Steele, Lea & Flood, 2014), written
+/// out here so that its output can never change under us (unlike `StdRng`'s).
+///
+/// Why this one: a generator lives for one value and most values take one or two draws,
+/// so seeding cost dominates. SplitMix64's whole state is the key itself (seeding is
+/// free), where Xoshiro256++ spends four SplitMix64 steps filling its state before the
+/// first draw. Its output passes BigCrush; it is not for cryptography.
+#[derive(Debug, Clone)]
+pub struct SynthRng {
+    state: u64,
+}
+
+impl rand::TryRng for SynthRng {
+    type Error = Infallible;
+
+    #[inline]
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        // The high half: the better-mixed bits.
+        Ok((self.next() >> 32) as u32)
+    }
+
+    #[inline]
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        Ok(self.next())
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        rand::rand_core::utils::fill_bytes_via_next_word(dst, || Ok(self.next()))
+    }
+}
+
+impl SynthRng {
+    #[inline]
+    fn next(&mut self) -> u64 {
+        let out = splitmix(self.state);
+        self.state = self.state.wrapping_add(GOLDEN_GAMMA);
+        out
+    }
+}
+
+/// SplitMix64's increment: the odd integer closest to 2^64 / φ.
+const GOLDEN_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// SplitMix64's finaliser: a bijective, well-mixing 64-bit hash step.
 #[inline]
 pub fn splitmix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = z.wrapping_add(GOLDEN_GAMMA);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
@@ -45,7 +85,7 @@ pub fn table_key(seed: u64, table: u64) -> u64 {
 /// A fresh generator for one key.
 #[inline]
 pub fn rng_for(key: u64) -> SynthRng {
-    SynthRng::seed_from_u64(key)
+    SynthRng { state: key }
 }
 
 #[cfg(test)]
