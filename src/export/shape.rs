@@ -201,7 +201,7 @@ fn text_format(string: &StringGen) -> TextFormat {
     let kind = match string {
         StringGen::Temporal(temporal) => Some(temporal.kind()),
         StringGen::Format(format) => format.temporal_kind(),
-        StringGen::Text { .. } | StringGen::Pattern(_) | StringGen::Domain { .. } => None,
+        StringGen::Text(_) | StringGen::Pattern(_) | StringGen::Domain { .. } => None,
     };
     match kind {
         Some(TemporalKind::DateTime) => TextFormat::DateTime,

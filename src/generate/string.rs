@@ -85,11 +85,7 @@ const DOMAIN_TRIES: u32 = 4;
 #[derive(Debug)]
 pub enum StringGen {
     /// Readable words, cut to a length in `[min, max]` code points.
-    Text {
-        min: usize,
-        max: usize,
-        length: Option<IntSampler>,
-    },
+    Text(TextGen),
     Pattern(PatternGen),
     Format(Format),
     Temporal(TemporalGen),
@@ -113,15 +109,7 @@ impl StringGen {
     pub fn write(&self, key: u64, buf: &mut String) {
         let mut rng = rng_for(key);
         match self {
-            StringGen::Text { min, max, length } => {
-                let len = match length {
-                    Some(sampler) => {
-                        sampler.sample(&mut rng).clamp(*min as i64, *max as i64) as usize
-                    }
-                    None => rng.random_range(*min..=*max),
-                };
-                write_text(&mut rng, len, buf);
-            }
+            StringGen::Text(t) => t.generate(&mut rng, buf),
             StringGen::Pattern(p) => p.generate(&mut rng, buf),
             StringGen::Format(f) => f.generate(&mut rng, buf),
             StringGen::Temporal(t) => t.generate(&mut rng, buf),
@@ -148,12 +136,47 @@ impl StringGen {
 
     pub fn describe(&self) -> String {
         match self {
-            StringGen::Text { min, max, .. } => format!("text [{min}, {max}]"),
+            StringGen::Text(t) => format!("text [{}, {}]", t.min, t.max),
             StringGen::Pattern(_) => "pattern".into(),
             StringGen::Format(f) => format!("format {}", f.name()),
             StringGen::Temporal(t) => t.describe(),
             StringGen::Domain { domain, .. } => format!("domain {}", domain.name()),
         }
+    }
+}
+
+/// Readable words, cut to a length in `[min, max]` code points.
+#[derive(Debug)]
+pub struct TextGen {
+    pub min: usize,
+    pub max: usize,
+    /// The length distribution (`x-synth.length`); uniform when absent.
+    length: Option<IntSampler>,
+    /// How many of the corpus's word starts leave `max` characters after them: any text
+    /// this generator writes can start at one of them (0 when `max` exceeds the corpus).
+    starts: usize,
+}
+
+impl TextGen {
+    pub fn new(min: usize, max: usize, length: Option<IntSampler>) -> TextGen {
+        TextGen {
+            min,
+            max,
+            length,
+            starts: CORPUS.starts_leaving(max),
+        }
+    }
+
+    fn generate(&self, rng: &mut SynthRng, buf: &mut String) {
+        let len = match &self.length {
+            Some(sampler) => sampler.sample(rng).clamp(self.min as i64, self.max as i64) as usize,
+            None => rng.random_range(self.min..=self.max),
+        };
+        let starts = match self.starts {
+            0 => CORPUS.starts_leaving(len),
+            n => n,
+        };
+        write_text(rng, len, starts, buf);
     }
 }
 
@@ -163,6 +186,13 @@ struct Corpus {
     text: String,
     /// Byte offsets where words start.
     starts: Vec<usize>,
+}
+
+impl Corpus {
+    /// How many word starts have at least `len` characters after them.
+    fn starts_leaving(&self, len: usize) -> usize {
+        self.starts.partition_point(|&s| s + len <= self.text.len())
+    }
 }
 
 static CORPUS: std::sync::LazyLock<Corpus> = std::sync::LazyLock::new(|| {
@@ -183,15 +213,12 @@ static CORPUS: std::sync::LazyLock<Corpus> = std::sync::LazyLock::new(|| {
 const CORPUS_LEN: usize = 8192;
 
 /// Exactly `len` characters of lowercase words separated by single spaces, never
-/// starting or ending with a space.
-fn write_text(rng: &mut SynthRng, len: usize, buf: &mut String) {
+/// starting or ending with a space. `starts` word starts of the corpus leave `len`
+/// characters after them (0: none does).
+fn write_text(rng: &mut SynthRng, len: usize, starts: usize, buf: &mut String) {
     let corpus = &*CORPUS;
-    // Word starts from which `len` characters remain.
-    let usable = corpus
-        .starts
-        .partition_point(|&s| s + len <= corpus.text.len());
-    if usable > 0 {
-        let start = corpus.starts[rng.random_range(0..usable)];
+    if starts > 0 {
+        let start = corpus.starts[rng.random_range(0..starts)];
         buf.push_str(&corpus.text[start..start + len]);
     } else {
         while buf.len() < len {
@@ -217,7 +244,7 @@ mod tests {
         for len in (0..60).chain([8191, 8192, 9000, 20_000]) {
             let mut rng = rng_for(len as u64);
             let mut s = String::new();
-            write_text(&mut rng, len, &mut s);
+            write_text(&mut rng, len, CORPUS.starts_leaving(len), &mut s);
             assert_eq!(s.chars().count(), len);
             assert!(!s.starts_with(' ') && !s.ends_with(' '), "{s:?}");
         }

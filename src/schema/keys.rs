@@ -57,7 +57,7 @@ impl Compiler {
                 UniqueKind::Natural(Box::new(Node::String(StringGen::Format(fmt)))),
                 u64::MAX,
             ),
-            Node::String(inner @ (StringGen::Text { .. } | StringGen::Domain { .. })) => {
+            Node::String(inner @ (StringGen::Text(_) | StringGen::Domain { .. })) => {
                 let max = f
                     .max_length
                     .as_ref()

@@ -7,7 +7,7 @@ use super::facts::Facts;
 use crate::error::Problem;
 use crate::generate::Node;
 use crate::generate::object::{ExtraKeys, KeyNames, ObjectGen, Property};
-use crate::generate::string::StringGen;
+use crate::generate::string::{StringGen, TextGen};
 
 /// How many extra keys a map-like object gets at most, when the schema does not say.
 const DEFAULT_EXTRA_KEYS: usize = 3;
@@ -225,11 +225,7 @@ impl Compiler {
                 *check = true;
             }
             (
-                KeyNames::Text(StringGen::Text {
-                    min: 3,
-                    max: 12,
-                    length: None,
-                }),
+                KeyNames::Text(StringGen::Text(TextGen::new(3, 12, None))),
                 f.additional.clone(),
             )
         };

@@ -9,7 +9,7 @@ use crate::generate::distribution::DistributionSpec;
 use crate::generate::domain::{Domain, Locale};
 use crate::generate::format::Format;
 use crate::generate::pattern::{PatternError, PatternGen};
-use crate::generate::string::StringGen;
+use crate::generate::string::{StringGen, TextGen};
 use crate::generate::temporal::{TemporalGen, TemporalKind};
 use crate::rng::{mix, rng_for};
 
@@ -223,11 +223,7 @@ impl Compiler {
             None => None,
         };
         let lo = if length.is_some() { min } else { lo };
-        Ok(StringGen::Text {
-            min: lo,
-            max: hi,
-            length,
-        })
+        Ok(StringGen::Text(TextGen::new(lo, hi, length)))
     }
 
     /// Puts a `domain` knob in front of `base`, when its values can meet the constraints.
