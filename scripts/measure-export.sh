@@ -25,6 +25,9 @@ for table in "${TABLES[@]}"; do
         best_wall=""
         for _ in $(seq "$RUNS"); do
             rm -f "$OUT/$table.ndjson"
+            # Let the previous run's dirty pages reach the disk first, so that their
+            # writeback does not compete with this run.
+            sync
             # %e wall seconds, %U+%S CPU seconds, %M peak RSS in KiB.
             stats=$(/usr/bin/time -f '%e %U %S %M' "$bin" export "schemas/$table.json" \
                 -n "$ROWS" --threads "$threads" -o "$OUT/$table.ndjson" --quiet 2>&1 >/dev/null)

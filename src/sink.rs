@@ -122,12 +122,32 @@ const ESCAPE: [u8; 256] = {
 };
 
 /// Whether any byte of `bytes` is a control character, `"` or `\\` (bytes ≥ 0x80 never
-/// need escaping). Written without early exit so that it compiles to vector compares.
+/// need escaping): eight bytes at a time, the tail as a last word overlapping the one
+/// before it, so no byte is copied.
 #[inline]
 fn needs_escape(bytes: &[u8]) -> bool {
-    bytes
-        .iter()
-        .fold(false, |any, &b| any | (b < 0x20) | (b == b'"') | (b == b'\\'))
+    let (words, tail) = bytes.as_chunks::<8>();
+    if words.iter().any(|w| word_needs_escape(u64::from_le_bytes(*w))) {
+        return true;
+    }
+    match bytes.last_chunk::<8>() {
+        Some(last) if !tail.is_empty() => word_needs_escape(u64::from_le_bytes(*last)),
+        Some(_) => false,
+        // Shorter than a word.
+        None => tail.iter().any(|&b| ESCAPE[b as usize] != 0),
+    }
+}
+
+/// Whether any of the eight bytes in `x` needs escaping (SWAR: each test sets the high
+/// bit of the bytes it finds).
+#[inline]
+fn word_needs_escape(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    // Bytes below 0x20 (only ASCII bytes can be: `!x` masks those ≥ 0x80).
+    let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0;
+    control || has_zero(x ^ (ONES * u64::from(b'"'))) || has_zero(x ^ (ONES * u64::from(b'\\')))
 }
 
 /// Writes `s` as a JSON string literal (RFC 8259 escapes).
@@ -359,11 +379,15 @@ mod tests {
             "é ü 日本".into(),
             "\u{7f}\u{80}".into(),
         ];
-        for b in 0u8..0x80 {
-            for pos in 0..10 {
-                let mut s = "abcdefghij".to_owned();
-                s.insert(pos, b as char);
-                cases.push(s);
+        // Every ASCII byte at every position of strings shorter than a word, one word
+        // and a tail, and two words and a tail.
+        for base in ["abcdef", "abcdefghij", "abcdefghijklmnopqrs"] {
+            for b in 0u8..0x80 {
+                for pos in 0..=base.len() {
+                    let mut s = base.to_owned();
+                    s.insert(pos, b as char);
+                    cases.push(s);
+                }
             }
         }
         for s in cases {

@@ -1,5 +1,6 @@
 //! The parallel pipeline: workers encode chunks of consecutive rows on every core; the
-//! calling thread writes the chunks in row order.
+//! calling thread writes the chunks in row order. Even one worker runs beside the
+//! writer, so that writing (system calls, copies into the page cache) overlaps encoding.
 //!
 //! Memory stays flat in the row count: a fixed pool of chunk buffers circulates between
 //! the workers and the writer, and a worker must hold a free buffer before it claims the
@@ -64,7 +65,8 @@ impl Pipeline<'_> {
             start..(start + chunk_rows).min(rows.end)
         };
         let workers = (self.threads.max(1) as u64).min(chunks) as usize;
-        if workers <= 1 {
+        if chunks <= 1 {
+            // Nothing to overlap.
             let mut worker = encoder.worker();
             let mut chunk = E::Chunk::default();
             for index in 0..chunks {

@@ -44,7 +44,12 @@ impl UniqueGen {
                 let mut token = [0u8; 13];
                 let token = base36(ctx.row, &mut token);
                 let at = buf.find('@').unwrap_or(buf.len());
-                let overflow = (buf.chars().count() + token.len()).saturating_sub(*max);
+                // Bytes bound characters from above: most values need no count.
+                let overflow = if buf.len() + token.len() <= *max {
+                    0
+                } else {
+                    (buf.chars().count() + token.len()).saturating_sub(*max)
+                };
                 // Shorten the part before the token to make room.
                 let mut cut = at;
                 for _ in 0..overflow {
