@@ -62,7 +62,20 @@ pub fn splitmix(mut z: u64) -> u64 {
 /// Derive a child key from a parent key and a discriminator (a name hash, an index, ...).
 #[inline]
 pub fn mix(parent: u64, salt: u64) -> u64 {
-    splitmix(parent ^ splitmix(salt.wrapping_add(0x632B_E59B_D9B4_E019)))
+    mix_prepared(parent, prepare_salt(salt))
+}
+
+/// The half of [`mix`] that depends on the salt alone: computed once for salts known in
+/// advance (property names), then `mix(parent, salt) == mix_prepared(parent, prepared)`.
+#[inline]
+pub fn prepare_salt(salt: u64) -> u64 {
+    splitmix(salt.wrapping_add(0x632B_E59B_D9B4_E019))
+}
+
+/// [`mix`] with a salt from [`prepare_salt`].
+#[inline]
+pub fn mix_prepared(parent: u64, prepared: u64) -> u64 {
+    splitmix(parent ^ prepared)
 }
 
 /// A stable 64-bit hash of a string (FNV-1a, then mixed); never `DefaultHasher`, whose
@@ -102,5 +115,6 @@ mod tests {
         assert_eq!(a.random::<u64>(), b.random::<u64>());
         assert_ne!(mix(table_key(42, 1), 7), mix(table_key(42, 1), 8));
         assert_ne!(mix(1, 2), mix(2, 1));
+        assert_eq!(mix(7, 99), mix_prepared(7, prepare_salt(99)));
     }
 }

@@ -82,6 +82,8 @@ pub enum NumberSpace {
         k_lo: i64,
         k_hi: i64,
         mantissa: i64,
+        decimals: u32,
+        /// `10^decimals`.
         denominator: f64,
     },
     /// Any double in the interval, ends included unless exclusive.
@@ -107,15 +109,12 @@ impl NumberGen {
         match self.space {
             NumberSpace::Grid {
                 mantissa,
+                decimals,
                 denominator,
                 ..
             } => {
                 let units = self.draw_grid(key) * mantissa;
-                out.decimal(
-                    units as f64 / denominator,
-                    units,
-                    denominator.log10() as u32,
-                );
+                out.decimal(units as f64 / denominator, units, decimals);
             }
             NumberSpace::Interval { .. } => out.float(self.draw(key)),
         }
@@ -128,6 +127,7 @@ impl NumberGen {
             k_hi,
             mantissa,
             denominator,
+            ..
         } = self.space
         else {
             return 0;

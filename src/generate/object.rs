@@ -6,7 +6,7 @@ use rand::RngExt;
 use super::choice::unit;
 use super::string::StringGen;
 use super::{Ctx, Node};
-use crate::rng::{hash_str, mix, rng_for};
+use crate::rng::{hash_str, mix, mix_prepared, prepare_salt, rng_for};
 use crate::sink::Sink;
 
 /// Salts that keep a property's presence draw apart from its value's key.
@@ -19,7 +19,11 @@ pub struct Property {
     pub name: String,
     /// `"name":` as JSON text, written as it is on the export path.
     pub key_json: Box<[u8]>,
-    pub name_hash: u64,
+    /// The property's name, hashed and prepared for [`mix_prepared`]: its value's key
+    /// is `mix(object, hash(name))`.
+    value_salt: u64,
+    /// The same for the draw that decides whether an optional key is present.
+    presence_salt: u64,
     pub node: Node,
     pub required: bool,
     /// Share of records that leave the key out (only for optional properties).
@@ -41,7 +45,8 @@ impl Property {
         key_json.push(b':');
         Property {
             key_json: key_json.into_boxed_slice(),
-            name_hash: hash_str(&name),
+            value_salt: prepare_salt(hash_str(&name)),
+            presence_salt: prepare_salt(hash_str(&name) ^ PRESENCE),
             name,
             node,
             required,
@@ -102,7 +107,7 @@ impl ObjectGen {
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
         let shallow = ctx.shallow();
         let is_present = |p: &Property| {
-            p.required || (!shallow && unit(mix(key, p.name_hash ^ PRESENCE)) >= p.absent_rate)
+            p.required || (!shallow && unit(mix_prepared(key, p.presence_salt)) >= p.absent_rate)
         };
         out.begin_object();
         let count = if self.dependent.is_empty() && self.min_properties == 0 {
@@ -145,7 +150,7 @@ impl ObjectGen {
     #[inline]
     fn write_property<S: Sink>(&self, prop: &Property, ctx: &mut Ctx, key: u64, out: &mut S) {
         out.key_encoded(&prop.name, &prop.key_json);
-        prop.node.generate(ctx, mix(key, prop.name_hash), out);
+        prop.node.generate(ctx, mix_prepared(key, prop.value_salt), out);
     }
 
     fn generate_extra<S: Sink>(

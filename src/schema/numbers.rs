@@ -274,6 +274,7 @@ fn grid_space(
         k_lo: k_lo as i64,
         k_hi: k_hi as i64,
         mantissa,
+        decimals,
         denominator,
     })
 }
