@@ -3,6 +3,7 @@
 use rand::RngExt;
 
 use super::distribution::IntSampler;
+use super::string::StringGen;
 use super::{Ctx, Node};
 use crate::rng::{mix, rng_for};
 use crate::sink::{Sink, ValueSink};
@@ -65,15 +66,20 @@ impl ArrayGen {
     }
 
     fn generate_unique<S: Sink>(&self, ctx: &mut Ctx, key: u64, len: usize, out: &mut S) {
+        let strings: Option<Vec<&StringGen>> = (0..len)
+            .map(|i| match self.element(i) {
+                Node::String(g) => Some(g),
+                _ => None,
+            })
+            .collect();
+        if let Some(strings) = strings {
+            return self.generate_unique_strings(&strings, key, out);
+        }
         let mut values: Vec<serde_json::Value> = Vec::with_capacity(len);
         for i in 0..len {
             let fresh = (0..UNIQUE_TRIES).find_map(|attempt| {
                 let mut sink = ValueSink::new();
-                let k = if attempt == 0 {
-                    mix(key, i as u64)
-                } else {
-                    mix(mix(key, i as u64), attempt)
-                };
+                let k = element_key(key, i, attempt);
                 self.element(i).generate(ctx, k, &mut sink);
                 let v = sink.finish();
                 (!values.iter().any(|seen| json_equal(seen, &v))).then_some(v)
@@ -89,9 +95,53 @@ impl ArrayGen {
         out.end_array();
     }
 
+    /// [`ArrayGen::generate_unique`] when every element is a string (tags, codes): the
+    /// same draws and the same result, compared as text in one buffer rather than as a
+    /// `Value` per element.
+    fn generate_unique_strings<S: Sink>(&self, elements: &[&StringGen], key: u64, out: &mut S) {
+        let mut text = String::new();
+        let mut ends: Vec<usize> = Vec::with_capacity(elements.len());
+        let mut candidate = String::new();
+        for (i, element) in elements.iter().enumerate() {
+            let fresh = (0..UNIQUE_TRIES).any(|attempt| {
+                candidate.clear();
+                element.write(element_key(key, i, attempt), &mut candidate);
+                let mut start = 0;
+                let seen = ends.iter().any(|&end| {
+                    let same = text[start..end] == candidate;
+                    start = end;
+                    same
+                });
+                !seen
+            });
+            if fresh {
+                text.push_str(&candidate);
+                ends.push(text.len());
+            } else if ends.len() >= self.min {
+                break;
+            }
+        }
+        out.begin_array();
+        let mut start = 0;
+        for end in ends {
+            out.str(&text[start..end]);
+            start = end;
+        }
+        out.end_array();
+    }
+
     pub fn describe(&self) -> String {
         let unique = if self.unique { ", unique" } else { "" };
         format!("array [{}, {}]{unique}", self.min, self.max)
+    }
+}
+
+/// The key of element `i`'s `attempt`-th draw in a unique array.
+fn element_key(array: u64, i: usize, attempt: u64) -> u64 {
+    if attempt == 0 {
+        mix(array, i as u64)
+    } else {
+        mix(mix(array, i as u64), attempt)
     }
 }
 
@@ -109,5 +159,44 @@ pub fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
                     .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
         }
         _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use crate::Table;
+
+    /// Unique strings from a space of three letters: every array holds distinct ones, and
+    /// those that ask for more than three stop at three.
+    #[test]
+    fn unique_strings_are_distinct_and_stop_when_the_space_runs_out() {
+        let table = Table::from_value(
+            json!({
+                "type": "array",
+                "items": {"type": "string", "pattern": "^[a-c]$"},
+                "minItems": 1,
+                "maxItems": 6,
+                "uniqueItems": true
+            }),
+            None,
+        )
+        .unwrap();
+        let mut longest = 0;
+        for row in 0..2_000 {
+            let Value::Array(items) = table.row_value(7, row) else {
+                panic!("not an array");
+            };
+            let mut texts: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+            assert_eq!(texts.len(), items.len(), "{items:?}");
+            let len = texts.len();
+            texts.sort_unstable();
+            texts.dedup();
+            assert_eq!(texts.len(), len, "duplicates in {items:?}");
+            assert!((1..=3).contains(&len), "{items:?}");
+            longest = longest.max(len);
+        }
+        assert_eq!(longest, 3);
     }
 }

@@ -12,8 +12,6 @@
 use crate::generate::temporal::TemporalKind;
 use crate::rng::SynthRng;
 use rand::RngExt;
-use std::fmt::Write;
-use std::net::Ipv6Addr;
 
 /// A string format generators know how to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -262,7 +260,7 @@ impl Format {
             Self::Hostname => push_hostname(rng, out),
             Self::IdnHostname => push_idn_hostname(rng, out),
             Self::Ipv4 => push_ipv4(draw_ipv4(rng), out),
-            Self::Ipv6 => push_display(Ipv6Addr::from(draw_ipv6(rng)), out),
+            Self::Ipv6 => push_ipv6(draw_ipv6(rng), out),
             Self::Uri => push_uri(rng, out),
             Self::UriReference => push_uri_reference(rng, out),
             Self::Iri => push_iri(rng, out),
@@ -517,10 +515,53 @@ fn push_ipv4(address: u32, out: &mut String) {
     }
 }
 
-/// Writes through `Display` (for IPv6, whose canonical compressed text is subtle).
-fn push_display(value: impl std::fmt::Display, out: &mut String) {
-    // Writing to a String cannot fail.
-    let _ = write!(out, "{value}");
+/// The canonical text of an IPv6 address (RFC 5952), as `Ipv6Addr`'s `Display` writes
+/// it, without the formatting machinery (ten times slower): lowercase hex without
+/// leading zeros, the longest run of two or more zero groups (the first, on a tie) as
+/// `::`, and IPv4-mapped addresses as `::ffff:a.b.c.d`.
+fn push_ipv6(address: u128, out: &mut String) {
+    const MAPPED: u128 = 0xffff << 32;
+    if address >> 32 == MAPPED >> 32 {
+        out.push_str("::ffff:");
+        push_ipv4(address as u32, out);
+        return;
+    }
+    let groups: [u16; 8] = std::array::from_fn(|i| (address >> (112 - 16 * i)) as u16);
+    // The longest run of zero groups: (start, length).
+    let (mut zeros, mut i) = ((0, 0), 0);
+    while i < groups.len() {
+        let start = i;
+        while i < groups.len() && groups[i] == 0 {
+            i += 1;
+        }
+        if i - start > zeros.1 {
+            zeros = (start, i - start);
+        }
+        i += 1;
+    }
+    let push_groups = |groups: &[u16], out: &mut String| {
+        for (i, &group) in groups.iter().enumerate() {
+            if i > 0 {
+                out.push(':');
+            }
+            push_hex(group, out);
+        }
+    };
+    if zeros.1 < 2 {
+        push_groups(&groups, out);
+    } else {
+        push_groups(&groups[..zeros.0], out);
+        out.push_str("::");
+        push_groups(&groups[zeros.0 + zeros.1..], out);
+    }
+}
+
+/// Lowercase hex digits of `value`, without leading zeros.
+fn push_hex(value: u16, out: &mut String) {
+    let digits = (16 - value.leading_zeros()).div_ceil(4).max(1);
+    for d in (0..digits).rev() {
+        out.push(char::from(HEX_DIGITS[usize::from((value >> (4 * d)) & 0xF)]));
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1024,7 +1065,7 @@ fn push_ip_prefix(rng: &mut SynthRng, v4: bool, kind: PrefixKind, out: &mut Stri
         if kind == PrefixKind::Network {
             address &= u128::MAX << (128 - prefix);
         }
-        push_display(Ipv6Addr::from(address), out);
+        push_ipv6(address, out);
     }
     out.push('/');
     push_number(u64::from(prefix), out);
@@ -1358,6 +1399,37 @@ mod tests {
         }
     }
 
+
+    #[test]
+    fn ipv6_text_is_what_display_writes() {
+        let mut cases: Vec<u128> = vec![
+            0,
+            1,
+            u128::MAX,
+            0xffff << 32 | 0x0102_0304,
+            0xfffe << 32 | 0x0102_0304,
+            0x0102_0304,
+            1 << 112,
+            0x2001_0db8_0000_0000_0001_0000_0000_0001,
+            0x2001_0db8_0000_0001_0000_0000_0000_0001,
+            0x2001_0000_0000_0001_0000_0001_0000_0001,
+        ];
+        let mut rng = crate::rng::rng_for(6);
+        for _ in 0..20_000 {
+            let bits: u128 = rng.random();
+            // Clear random groups, so that zero runs of every length and place occur.
+            let mask: u8 = rng.random();
+            let cleared = (0..8)
+                .filter(|g| mask & (1 << g) != 0)
+                .fold(bits, |a, g| a & !(0xffff << (16 * g)));
+            cases.extend([bits, cleared, draw_ipv6(&mut rng)]);
+        }
+        for address in cases {
+            let mut text = String::new();
+            push_ipv6(address, &mut text);
+            assert_eq!(text, std::net::Ipv6Addr::from(address).to_string());
+        }
+    }
     #[test]
     fn names_round_trip() {
         for &format in ALL_FORMATS {

@@ -218,6 +218,7 @@ mod tests {
                 k_lo: 1,
                 k_hi: 500_000,
                 mantissa: 1,
+                decimals: 2,
                 denominator: 100.0,
             },
             sampler: None,
