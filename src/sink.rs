@@ -127,7 +127,10 @@ const ESCAPE: [u8; 256] = {
 #[inline]
 fn needs_escape(bytes: &[u8]) -> bool {
     let (words, tail) = bytes.as_chunks::<8>();
-    if words.iter().any(|w| word_needs_escape(u64::from_le_bytes(*w))) {
+    if words
+        .iter()
+        .any(|w| word_needs_escape(u64::from_le_bytes(*w)))
+    {
         return true;
     }
     match bytes.last_chunk::<8>() {

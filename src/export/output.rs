@@ -12,6 +12,10 @@ use super::ExportError;
 /// Chunks larger than this skip the buffer and go straight to the file.
 const BUFFER_BYTES: usize = 64 << 10;
 
+/// After this many bytes, the temporary file's pages are handed to the disk in the
+/// background ([`Flusher`]), so that the final sync waits for the tail alone.
+const FLUSH_BYTES: u64 = 32 << 20;
+
 /// An open output: standard output, or a temporary file that becomes `target` on
 /// [`Destination::commit`]. Dropping it uncommitted removes the temporary.
 pub(crate) struct Destination<'a> {
@@ -36,6 +40,50 @@ struct TempFile {
     temp: PathBuf,
     /// `None` once committed.
     file: Option<BufWriter<File>>,
+    /// Syncs what has been written so far while the export goes on (`None` when the
+    /// file handle could not be cloned: then the final sync does all the work).
+    flusher: Option<Flusher>,
+    /// Bytes written since the flusher was last asked to sync.
+    unflushed: u64,
+}
+
+/// A thread that syncs a file whenever asked. The disk then writes the data out while
+/// rows are still being generated, instead of all at once after the last row: the sync
+/// before the rename is what makes a complete file durable, and without this it took
+/// 15-30 % of an export's time.
+struct Flusher {
+    /// Holds at most one request: asking while a sync runs is a no-op.
+    requests: crossbeam_channel::Sender<()>,
+    thread: std::thread::JoinHandle<io::Result<()>>,
+}
+
+impl Flusher {
+    fn start(file: &File) -> Option<Flusher> {
+        let file = file.try_clone().ok()?;
+        let (requests, received) = crossbeam_channel::bounded::<()>(1);
+        let thread = std::thread::Builder::new()
+            .name("synthtune-flush".into())
+            .spawn(move || {
+                for () in received {
+                    file.sync_data()?;
+                }
+                Ok(())
+            })
+            .ok()?;
+        Some(Flusher { requests, thread })
+    }
+
+    fn request(&self) {
+        let _ = self.requests.try_send(());
+    }
+
+    /// Waits for the sync in progress; its error, if it failed.
+    fn finish(self) -> io::Result<()> {
+        drop(self.requests);
+        self.thread
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the flushing thread panicked")))
+    }
 }
 
 impl<'a> Destination<'a> {
@@ -78,7 +126,9 @@ impl<'a> Destination<'a> {
         Ok(Destination::new(Sink::File(TempFile {
             target: target.to_owned(),
             temp,
+            flusher: Flusher::start(&file),
             file: Some(BufWriter::with_capacity(BUFFER_BYTES, file)),
+            unflushed: 0,
         })))
     }
 
@@ -131,19 +181,50 @@ impl<'a> Destination<'a> {
 }
 
 impl TempFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let file = self
+            .file
+            .as_mut()
+            .ok_or_else(|| io::Error::other("output already committed"))?;
+        let n = file.write(buf)?;
+        self.unflushed += n as u64;
+        if self.unflushed >= FLUSH_BYTES
+            && let Some(flusher) = &self.flusher
+        {
+            flusher.request();
+            self.unflushed = 0;
+        }
+        Ok(n)
+    }
+
     fn commit(&mut self) -> io::Result<()> {
         if let Some(writer) = self.file.take() {
-            let file = writer.into_inner().map_err(|e| e.into_error())?;
-            file.sync_all()?;
-            drop(file);
-            std::fs::rename(&self.temp, &self.target)?;
+            // On any failure below, the temporary is removed and the target untouched.
+            let result = self.finish_and_rename(writer);
+            if result.is_err() {
+                let _ = std::fs::remove_file(&self.temp);
+            }
+            result?;
         }
         Ok(())
+    }
+
+    fn finish_and_rename(&mut self, writer: BufWriter<File>) -> io::Result<()> {
+        let file = writer.into_inner().map_err(|e| e.into_error())?;
+        if let Some(flusher) = self.flusher.take() {
+            flusher.finish()?;
+        }
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&self.temp, &self.target)
     }
 }
 
 impl Drop for TempFile {
     fn drop(&mut self) {
+        if let Some(flusher) = self.flusher.take() {
+            let _ = flusher.finish();
+        }
         if self.file.take().is_some() {
             let _ = std::fs::remove_file(&self.temp);
         }
@@ -154,10 +235,7 @@ impl Write for Destination<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let result = match &mut self.sink {
             Sink::Stdout(out) => out.write(buf),
-            Sink::File(temp) => match &mut temp.file {
-                Some(file) => file.write(buf),
-                None => Err(io::Error::other("output already committed")),
-            },
+            Sink::File(temp) => temp.write(buf),
             Sink::Special(_, out) => out.write(buf),
             Sink::Writer(out) => out.write(buf),
         };
@@ -244,6 +322,33 @@ pub(crate) fn check_target(target: &Path, force: bool) -> Result<(), ExportError
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Files larger than [`FLUSH_BYTES`] are synced in the background as they grow; what
+    /// lands under the target is still every byte, in order, and a file dropped half way
+    /// (while a background sync may run) is still removed.
+    #[test]
+    fn background_syncs_keep_every_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("big.ndjson");
+        let piece: Vec<u8> = (0..=255u8).cycle().take(1 << 20).collect();
+        let pieces = (3 * FLUSH_BYTES as usize).div_ceil(piece.len()) + 1;
+
+        let mut out = Destination::file(&target).unwrap();
+        for _ in 0..pieces {
+            out.write_bytes(&piece).unwrap();
+        }
+        drop(out);
+        assert!(!target.exists() && !temp_path(&target).exists());
+
+        let mut out = Destination::file(&target).unwrap();
+        for _ in 0..pieces {
+            out.write_bytes(&piece).unwrap();
+        }
+        out.commit().unwrap();
+        let written = std::fs::read(&target).unwrap();
+        assert_eq!(written.len(), pieces * piece.len());
+        assert!(written.chunks(piece.len()).all(|c| c == piece.as_slice()));
+    }
 
     #[test]
     fn commit_renames_and_drop_cleans_up() {

@@ -560,7 +560,9 @@ fn push_ipv6(address: u128, out: &mut String) {
 fn push_hex(value: u16, out: &mut String) {
     let digits = (16 - value.leading_zeros()).div_ceil(4).max(1);
     for d in (0..digits).rev() {
-        out.push(char::from(HEX_DIGITS[usize::from((value >> (4 * d)) & 0xF)]));
+        out.push(char::from(
+            HEX_DIGITS[usize::from((value >> (4 * d)) & 0xF)],
+        ));
     }
 }
 
@@ -1398,7 +1400,6 @@ mod tests {
             _ => false,
         }
     }
-
 
     #[test]
     fn ipv6_text_is_what_display_writes() {

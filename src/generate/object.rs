@@ -150,7 +150,8 @@ impl ObjectGen {
     #[inline]
     fn write_property<S: Sink>(&self, prop: &Property, ctx: &mut Ctx, key: u64, out: &mut S) {
         out.key_encoded(&prop.name, &prop.key_json);
-        prop.node.generate(ctx, mix_prepared(key, prop.value_salt), out);
+        prop.node
+            .generate(ctx, mix_prepared(key, prop.value_salt), out);
     }
 
     fn generate_extra<S: Sink>(

@@ -123,7 +123,9 @@ impl StringGen {
                 for attempt in 0..DOMAIN_TRIES {
                     domain.generate(&mut rng, *locale, buf);
                     // Bytes bound characters from above: most values need no count.
-                    if *min == 0 && buf.len() <= *max || (*min..=*max).contains(&buf.chars().count()) {
+                    if *min == 0 && buf.len() <= *max
+                        || (*min..=*max).contains(&buf.chars().count())
+                    {
                         return;
                     }
                     buf.clear();
