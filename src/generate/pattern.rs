@@ -1043,9 +1043,7 @@ impl Node {
             } => {
                 if let Kind::Class(class) = &sub.kind {
                     // The most common repetition (`[A-Z0-9]{6}`): a tight loop.
-                    for _ in 0..len {
-                        out.push(class.sample(rng));
-                    }
+                    class.sample_run(len, rng, out);
                     return;
                 }
                 if sub.is_fixed() {
@@ -1264,6 +1262,32 @@ impl CharClass {
             &self.preferred
         };
         pool.sample(rng)
+    }
+
+    /// `len` characters drawn one by one, as [`CharClass::sample`] would; for a class of
+    /// printable ASCII alone, several characters come from each 64-bit draw.
+    fn sample_run(&self, len: usize, rng: &mut SynthRng, out: &mut String) {
+        if self.other.size != 0 || self.preferred.ascii.is_empty() {
+            for _ in 0..len {
+                out.push(self.sample(rng));
+            }
+            return;
+        }
+        let pool = &self.preferred;
+        // Each character takes log2(size) bits off the word's top; stopping while 32 bits
+        // remain keeps every draw's bias below size / 2^32.
+        let bits = (u32::BITS - (pool.size - 1).leading_zeros()).max(1);
+        let per_word = (32 / bits).max(1) as usize;
+        let mut left = len;
+        while left > 0 {
+            let mut word = rng.random::<u64>();
+            for _ in 0..left.min(per_word) {
+                let wide = u128::from(word) * u128::from(pool.size);
+                out.push(char::from(pool.ascii[(wide >> 64) as usize]));
+                word = wide as u64;
+            }
+            left = left.saturating_sub(per_word);
+        }
     }
 }
 
@@ -1967,6 +1991,36 @@ mod tests {
 
     fn sample(generator: &PatternGen, seed: u64, count: usize) -> Vec<String> {
         draw_strings(seed, count, |rng, out| generator.generate(rng, out))
+    }
+
+    /// Runs of a class draw several characters per 64-bit word: each position must
+    /// still be uniform, the last of a word (drawn from its lowest bits) as much as the
+    /// first. 20,000 strings; every count within 5 standard deviations.
+    #[test]
+    fn class_runs_are_uniform_at_every_position() {
+        for (pattern, alphabet) in [
+            ("^[0-9]{12}$", "0123456789"),
+            ("^[a-z]{9}$", "abcdefghijklmnopqrstuvwxyz"),
+        ] {
+            let generator = PatternGen::new(pattern, 0, None).unwrap();
+            let values = sample(&generator, 11, 20_000);
+            let len = values[0].len();
+            let p = 1.0 / alphabet.len() as f64;
+            let (mean, sd) = (20_000.0 * p, (20_000.0 * p * (1.0 - p)).sqrt());
+            for position in 0..len {
+                for symbol in alphabet.bytes() {
+                    let count = values
+                        .iter()
+                        .filter(|v| v.as_bytes()[position] == symbol)
+                        .count();
+                    assert!(
+                        (count as f64 - mean).abs() < 5.0 * sd,
+                        "{pattern}: {} at {position} drawn {count} times, expected {mean:.0}",
+                        symbol as char
+                    );
+                }
+            }
+        }
     }
 
     /// Generates 500 strings and checks each against the pattern (regex crate, search
