@@ -1,15 +1,20 @@
 //! Loading, reference resolution and compilation of schemas into plans.
 
+mod alternatives;
 mod arrays;
+mod collect;
 pub mod compile;
 pub mod document;
 pub mod facts;
 mod keys;
 pub mod knobs;
+mod listed;
 mod noise;
 mod numbers;
 mod objects;
+mod signature;
 mod strings;
+mod validator;
 mod values_from;
 
 use std::path::Path;

@@ -1,0 +1,157 @@
+//! `anyOf`/`oneOf`: each branch compiled with the facts around it, in a weighted union
+//! (the `weights` knob, `null_rate` for a `null` branch); a `oneOf` whose branches are not
+//! provably disjoint (signature.rs) is checked by a validator.
+
+use super::compile::Compiler;
+use super::facts::{Alternatives, Facts};
+use super::knobs::resolve_weights;
+use super::signature::Signature;
+use crate::error::{Problem, ProblemKind, Severity};
+use crate::generate::{Node, UnionGen};
+
+impl Compiler {
+    pub(super) fn build_alternatives(
+        &mut self,
+        f: Facts,
+        group: Alternatives,
+    ) -> Result<Node, Problem> {
+        let mut nodes = Vec::new();
+        let mut names = Vec::new();
+        let mut kept = Vec::new();
+        let mut signatures = Vec::new();
+        let mut first_error = None;
+        for (i, branch) in group.branches.iter().enumerate() {
+            let mut bf = f.clone();
+            bf.knob_notes.clear();
+            bf.unknown.clear();
+            let before_titles = bf.titles.len();
+            self.collect(branch, &mut bf)?;
+            let mut branch_names = vec![i.to_string()];
+            branch_names.extend(bf.titles[before_titles..].iter().cloned());
+            if let Some(prop) = &group.discriminator {
+                branch_names.extend(self.discriminator_values(&bf, prop));
+            }
+            let signature = Signature::of(&bf, self);
+            match self.compile_facts(bf) {
+                Ok(c) => {
+                    nodes.push(c.node);
+                    names.push(branch_names);
+                    kept.push(i);
+                    signatures.push(signature);
+                }
+                Err(p) if p.kind == ProblemKind::Invalid => return Err(p),
+                Err(p) => {
+                    self.note(
+                        Severity::Note,
+                        branch.pointer.clone(),
+                        format!("branch never generated: {}", p.message),
+                    );
+                    first_error.get_or_insert(p);
+                }
+            }
+        }
+        if nodes.is_empty() {
+            let p = first_error
+                .unwrap_or_else(|| Problem::new(&group.pointer, "no branch can be generated"));
+            return Err(Problem::new(
+                group.pointer.clone(),
+                format!("no branch can be satisfied; the first: {p}"),
+            ));
+        }
+        let mut weights = self.branch_weights(&f, &group, &nodes, &names, &kept)?;
+        // Any anyOf branch will do: unless weights say otherwise, take the ones generated
+        // exactly over those found by trial (pydantic's Decimal is a number or a string
+        // with a look-ahead pattern: the number it is).
+        let exact = |n: &Node| !matches!(n, Node::Checked(_));
+        let exact_value = |n: &Node| exact(n) && !matches!(n, Node::Null);
+        if !group.exclusive && f.knobs.weights.is_none() && nodes.iter().any(exact_value) {
+            for (w, n) in weights.iter_mut().zip(&nodes) {
+                if !exact(n) {
+                    *w = 0.0;
+                }
+            }
+        }
+        let exclusive_ok = !group.exclusive || Signature::pairwise_disjoint(&signatures);
+        let node = if nodes.len() == 1 {
+            nodes.pop().expect("one node")
+        } else {
+            Node::Union(UnionGen::new(nodes, &weights))
+        };
+        if exclusive_ok && f.needs_check.is_empty() {
+            Ok(node)
+        } else {
+            self.checked(node, &f.locs)
+        }
+    }
+
+    fn discriminator_values(&self, f: &Facts, prop: &str) -> Vec<String> {
+        let Some((_, locs)) = f.properties.iter().find(|(n, _)| n == prop) else {
+            return Vec::new();
+        };
+        locs.iter()
+            .filter_map(|l| self.docs.get(l))
+            .filter_map(|s| {
+                s.get("const")
+                    .or_else(|| s.get("enum").and_then(|e| e.get(0)))
+            })
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    }
+
+    /// Branch weights: the `weights` knob, with a `null` branch taking `null_rate`.
+    fn branch_weights(
+        &mut self,
+        f: &Facts,
+        group: &Alternatives,
+        nodes: &[Node],
+        names: &[Vec<String>],
+        kept: &[usize],
+    ) -> Result<Vec<f64>, Problem> {
+        let mut weights = vec![1.0; nodes.len()];
+        if let Some((w, at)) = &f.knobs.weights {
+            let all_names: Vec<Vec<String>> = group
+                .branches
+                .iter()
+                .enumerate()
+                .map(|(i, _)| {
+                    kept.iter()
+                        .position(|&k| k == i)
+                        .map_or_else(|| vec![i.to_string()], |j| names[j].clone())
+                })
+                .collect();
+            let all = resolve_weights(w, &all_names, at)?;
+            weights = kept.iter().map(|&i| all[i]).collect();
+            if weights.iter().sum::<f64>() <= 0.0 {
+                return Err(Problem::new(
+                    at.clone(),
+                    "every branch that can be generated has weight 0",
+                ));
+            }
+        }
+        let nulls: Vec<usize> = (0..nodes.len())
+            .filter(|&i| matches!(nodes[i], Node::Null))
+            .collect();
+        if nulls.len() == 1 && nodes.len() > 1 {
+            let rate = f.knobs.null_rate.unwrap_or(self.defaults.null_rate);
+            let others: f64 = (0..nodes.len())
+                .filter(|i| *i != nulls[0])
+                .map(|i| weights[i])
+                .sum();
+            for (i, w) in weights.iter_mut().enumerate() {
+                *w = if i == nulls[0] {
+                    rate
+                } else {
+                    *w / others * (1.0 - rate)
+                };
+            }
+            if rate >= 1.0 {
+                self.note(
+                    Severity::Note,
+                    f.pointer(),
+                    "null_rate is 1: the value is always null",
+                );
+            }
+        }
+        Ok(weights)
+    }
+}

@@ -1,0 +1,375 @@
+//! Collecting: what the schema says at a location, merged into [`Facts`].
+//!
+//! Follows `$ref` and `allOf` into the same facts and records the applicators
+//! (`anyOf`/`oneOf`, `if`, `not`) for the build step to resolve.
+
+use serde_json::{Map, Value, json};
+
+use super::compile::Compiler;
+use super::document::Loc;
+use super::facts::{ANNOTATIONS, Alternatives, At, Bound, Conditional, Facts, Types, count};
+use super::knobs::escape;
+use crate::error::Problem;
+
+impl Compiler {
+    /// Merges what the schema at `loc` says into `f`.
+    pub fn collect(&mut self, loc: &Loc, f: &mut Facts) -> Result<(), Problem> {
+        let loc = self.docs.enter(loc.clone());
+        let schema = self
+            .docs
+            .get(&loc)
+            .cloned()
+            .ok_or_else(|| Problem::new(&loc.pointer, "nothing at this location"))?;
+        let map = match schema {
+            Value::Bool(true) => {
+                f.locs.push(loc);
+                return Ok(());
+            }
+            Value::Bool(false) => {
+                f.never.get_or_insert(loc.pointer.clone());
+                f.locs.push(loc);
+                return Ok(());
+            }
+            Value::Object(map) => map,
+            other => {
+                return Err(Problem::invalid(
+                    &loc.pointer,
+                    format!("a schema must be an object or a boolean, not {other}"),
+                ));
+            }
+        };
+        f.locs.push(loc.clone());
+        f.knobs.absorb(&map, &loc.pointer, &mut f.knob_notes)?;
+        if let Some(t) = map.get("title").and_then(Value::as_str) {
+            f.titles.push(t.to_owned());
+        }
+        let draft7_items = map.get("items").is_some_and(Value::is_array);
+        for (key, value) in &map {
+            let at = format!("{}/{}", loc.pointer, escape(key));
+            if ANNOTATIONS.contains(&key.as_str()) {
+                continue;
+            }
+            if key != "$ref" {
+                f.constraint_count += 1;
+            }
+            self.collect_keyword(&loc, &map, key, value, at, draft7_items, f)?;
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn collect_keyword(
+        &mut self,
+        loc: &Loc,
+        map: &Map<String, Value>,
+        key: &str,
+        value: &Value,
+        at: String,
+        draft7_items: bool,
+        f: &mut Facts,
+    ) -> Result<(), Problem> {
+        let bad = |what: &str| Problem::invalid(at.clone(), format!("{key} must be {what}"));
+        let number = || value.as_f64().ok_or_else(|| bad("a number"));
+        let whole = || {
+            count(map, key)
+                .map(|v| At {
+                    value: v,
+                    pointer: at.clone(),
+                })
+                .ok_or_else(|| bad("a whole number ≥ 0"))
+        };
+        let sub = |token: &str| loc.child(&[token]);
+        match key {
+            "$ref" | "$dynamicRef" | "$recursiveRef" => {
+                let reference = value.as_str().ok_or_else(|| bad("a string"))?;
+                let target = self.docs.resolve(loc, reference)?;
+                if key != "$ref" {
+                    f.needs_check.push(format!("{key} is followed statically"));
+                }
+                if self.expanding.contains(&target) {
+                    f.recursion.push(target);
+                } else if !f.expanded.contains(&target) {
+                    f.expanded.push(target.clone());
+                    self.collect(&target, f)?;
+                }
+            }
+            "type" => {
+                let bits = match value {
+                    Value::String(s) => {
+                        Types::from_name(s).ok_or_else(|| bad("a JSON type name"))?
+                    }
+                    Value::Array(names) => names.iter().try_fold(0u8, |acc, n| {
+                        n.as_str()
+                            .and_then(Types::from_name)
+                            .map(|b| acc | b)
+                            .ok_or_else(|| bad("a list of JSON type names"))
+                    })?,
+                    _ => return Err(bad("a type name or a list of them")),
+                };
+                f.intersect_types(bits, at);
+            }
+            "const" => f.consts.push(At {
+                value: value.clone(),
+                pointer: at,
+            }),
+            "enum" => {
+                let values = value.as_array().ok_or_else(|| bad("an array"))?;
+                f.enums.push(At {
+                    value: values.clone(),
+                    pointer: at,
+                });
+            }
+            "minimum" => f.raise_minimum(Bound {
+                value: number()?,
+                exclusive: false,
+                pointer: at,
+            }),
+            "maximum" => f.lower_maximum(Bound {
+                value: number()?,
+                exclusive: false,
+                pointer: at,
+            }),
+            "exclusiveMinimum" | "exclusiveMaximum" => {
+                // draft-04 spelling (a boolean beside minimum/maximum) is not supported.
+                let Some(v) = value.as_f64() else {
+                    f.needs_check
+                        .push(format!("{key} as a boolean is draft-04"));
+                    return Ok(());
+                };
+                let b = Bound {
+                    value: v,
+                    exclusive: true,
+                    pointer: at,
+                };
+                if key == "exclusiveMinimum" {
+                    f.raise_minimum(b)
+                } else {
+                    f.lower_maximum(b)
+                }
+            }
+            "multipleOf" => {
+                let m = number()?;
+                if m <= 0.0 {
+                    return Err(bad("a number greater than 0"));
+                }
+                f.multiple_of.push(At {
+                    value: m,
+                    pointer: at,
+                });
+            }
+            "minLength" => merge_max(&mut f.min_length, whole()?),
+            "maxLength" => merge_min(&mut f.max_length, whole()?),
+            "pattern" => f.patterns.push(At {
+                value: value.as_str().ok_or_else(|| bad("a string"))?.to_owned(),
+                pointer: at,
+            }),
+            "format" => f.formats.push(At {
+                value: value.as_str().ok_or_else(|| bad("a string"))?.to_owned(),
+                pointer: at,
+            }),
+            "formatMinimum" => f.format_minimum = value.as_str().map(str::to_owned),
+            "formatMaximum" => f.format_maximum = value.as_str().map(str::to_owned),
+            "prefixItems" => self.collect_prefix(loc, "prefixItems", value, f, &at)?,
+            "items" if draft7_items => self.collect_prefix(loc, "items", value, f, &at)?,
+            "items" => match value {
+                Value::Bool(false) => {
+                    f.no_more_items.get_or_insert(at);
+                }
+                _ => f.items.push(sub("items")),
+            },
+            "additionalItems" => {
+                if draft7_items {
+                    match value {
+                        Value::Bool(false) => {
+                            f.no_more_items.get_or_insert(at);
+                        }
+                        _ => f.items.push(sub("additionalItems")),
+                    }
+                }
+            }
+            "unevaluatedItems" => {
+                f.needs_check.push("unevaluatedItems".into());
+                if value == &Value::Bool(false) && f.items.is_empty() {
+                    f.no_more_items.get_or_insert(at);
+                }
+            }
+            "minItems" => merge_max(&mut f.min_items, whole()?),
+            "maxItems" => merge_min(&mut f.max_items, whole()?),
+            "uniqueItems" => f.unique_items |= value.as_bool().ok_or_else(|| bad("a boolean"))?,
+            "contains" => f.contains.push(sub("contains")),
+            "minContains" => merge_max(&mut f.min_contains, whole()?),
+            "maxContains" => merge_min(&mut f.max_contains, whole()?),
+            "properties" => {
+                let props = value.as_object().ok_or_else(|| bad("an object"))?;
+                for name in props.keys() {
+                    let ploc = loc.child(&["properties", name]);
+                    match f.properties.iter_mut().find(|(n, _)| n == name) {
+                        Some((_, locs)) => locs.push(ploc),
+                        None => f.properties.push((name.clone(), vec![ploc])),
+                    }
+                }
+            }
+            "patternProperties" => {
+                let props = value.as_object().ok_or_else(|| bad("an object"))?;
+                for pattern in props.keys() {
+                    f.pattern_properties
+                        .push((pattern.clone(), loc.child(&["patternProperties", pattern])));
+                }
+            }
+            "additionalProperties" => match value {
+                Value::Bool(false) => {
+                    f.no_more_properties.get_or_insert(at);
+                }
+                _ => f.additional.push(sub("additionalProperties")),
+            },
+            "unevaluatedProperties" => {
+                f.needs_check.push("unevaluatedProperties".into());
+                if value == &Value::Bool(false) && f.additional.is_empty() {
+                    f.no_more_properties.get_or_insert(at);
+                }
+            }
+            "required" => {
+                let names = value
+                    .as_array()
+                    .ok_or_else(|| bad("an array of property names"))?;
+                for (i, n) in names.iter().enumerate() {
+                    let n = n
+                        .as_str()
+                        .ok_or_else(|| bad("an array of property names"))?;
+                    if !f.required.iter().any(|r| r.value == n) {
+                        f.required.push(At {
+                            value: n.to_owned(),
+                            pointer: format!("{at}/{i}"),
+                        });
+                    }
+                }
+            }
+            "minProperties" => merge_max(&mut f.min_properties, whole()?),
+            "maxProperties" => merge_min(&mut f.max_properties, whole()?),
+            "propertyNames" => f.property_names.push(sub("propertyNames")),
+            "dependentRequired" => self.collect_dependent_required(value, f, &at)?,
+            "dependentSchemas" => {
+                let deps = value.as_object().ok_or_else(|| bad("an object"))?;
+                for name in deps.keys() {
+                    f.dependent_schemas
+                        .push((name.clone(), loc.child(&["dependentSchemas", name])));
+                }
+                f.needs_check.push("dependentSchemas".into());
+            }
+            "dependencies" => {
+                let deps = value.as_object().ok_or_else(|| bad("an object"))?;
+                for (name, dep) in deps {
+                    if dep.is_array() {
+                        self.collect_dependent_required(&json!({ name: dep }), f, &at)?;
+                    } else {
+                        f.dependent_schemas
+                            .push((name.clone(), loc.child(&["dependencies", name])));
+                        f.needs_check.push("dependencies".into());
+                    }
+                }
+            }
+            "allOf" => {
+                let items = value
+                    .as_array()
+                    .filter(|a| !a.is_empty())
+                    .ok_or_else(|| bad("a non-empty array"))?;
+                for i in 0..items.len() {
+                    self.collect(&loc.child(&["allOf", &i.to_string()]), f)?;
+                }
+            }
+            "anyOf" | "oneOf" => {
+                let items = value
+                    .as_array()
+                    .filter(|a| !a.is_empty())
+                    .ok_or_else(|| bad("a non-empty array"))?;
+                let discriminator = map
+                    .get("discriminator")
+                    .and_then(|d| d.get("propertyName"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                f.alternatives.push(Alternatives {
+                    exclusive: key == "oneOf",
+                    branches: (0..items.len())
+                        .map(|i| loc.child(&[key, &i.to_string()]))
+                        .collect(),
+                    pointer: at,
+                    discriminator,
+                });
+            }
+            "not" => f.nots.push(sub("not")),
+            "if" => f.conditionals.push(Conditional {
+                condition: sub("if"),
+                then: map.contains_key("then").then(|| sub("then")),
+                otherwise: map.contains_key("else").then(|| sub("else")),
+            }),
+            "then" | "else" => f.constraint_count -= 1,
+            _ if key.starts_with("x-") => f.constraint_count -= 1,
+            _ => {
+                f.constraint_count -= 1;
+                f.unknown.push(at);
+            }
+        }
+        Ok(())
+    }
+
+    fn collect_prefix(
+        &mut self,
+        loc: &Loc,
+        key: &str,
+        value: &Value,
+        f: &mut Facts,
+        at: &str,
+    ) -> Result<(), Problem> {
+        let items = value
+            .as_array()
+            .ok_or_else(|| Problem::new(at, format!("{key} must be an array of schemas")))?;
+        for i in 0..items.len() {
+            let item = loc.child(&[key, &i.to_string()]);
+            match f.prefix_items.get_mut(i) {
+                Some(locs) => locs.push(item),
+                None => f.prefix_items.push(vec![item]),
+            }
+        }
+        Ok(())
+    }
+
+    fn collect_dependent_required(
+        &mut self,
+        value: &Value,
+        f: &mut Facts,
+        at: &str,
+    ) -> Result<(), Problem> {
+        let deps = value
+            .as_object()
+            .ok_or_else(|| Problem::new(at, "dependentRequired must be an object"))?;
+        for (name, list) in deps {
+            let names = list
+                .as_array()
+                .and_then(|a| {
+                    a.iter()
+                        .map(|n| n.as_str().map(str::to_owned))
+                        .collect::<Option<Vec<_>>>()
+                })
+                .ok_or_else(|| {
+                    Problem::new(
+                        format!("{at}/{}", escape(name)),
+                        "must be an array of property names",
+                    )
+                })?;
+            f.dependent_required.push((name.clone(), names));
+        }
+        Ok(())
+    }
+}
+
+fn merge_max(slot: &mut Option<At<u64>>, new: At<u64>) {
+    if slot.as_ref().is_none_or(|s| new.value > s.value) {
+        *slot = Some(new);
+    }
+}
+
+fn merge_min(slot: &mut Option<At<u64>>, new: At<u64>) {
+    if slot.as_ref().is_none_or(|s| new.value < s.value) {
+        *slot = Some(new);
+    }
+}
