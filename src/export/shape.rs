@@ -17,7 +17,7 @@
 use serde_json::Value;
 
 use crate::Table;
-use crate::generate::object::{ObjectGen, Property as PlanProperty};
+use crate::generate::object::ObjectGen;
 use crate::generate::string::StringGen;
 use crate::generate::temporal::TemporalKind;
 use crate::generate::unique::UniqueKind;
@@ -75,123 +75,96 @@ impl Node {
 
 /// The shape of `table`'s records.
 pub(crate) fn derive(table: &Table) -> Node {
-    Deriver {
-        document: &table.document,
-    }
-    .node(&table.plan().root)
+    shape_of(&table.plan().root)
 }
 
-struct Deriver<'a> {
-    /// The root schema document, read only to find primary keys (see
-    /// [`Deriver::is_primary_key`]).
-    document: &'a Value,
+fn shape_of(node: &Gen) -> Node {
+    let kind = match node {
+        Gen::Const(value) => return node_of_values(std::slice::from_ref(value)),
+        Gen::Enum(choices) => return node_of_values(choices.values()),
+        Gen::Null => return Node::json(),
+        Gen::Bool(_) => Kind::Boolean,
+        Gen::Integer(_) => Kind::Integer,
+        Gen::Number(_) => Kind::Number,
+        Gen::String(string) => Kind::Text(text_format(string)),
+        Gen::Object(object) => return object_shape(object),
+        Gen::Array(array) => return array_shape(array),
+        Gen::Union(union) => return union_shape(union),
+        Gen::Checked(checked) => return shape_of(checked.inner()),
+        Gen::Noisy(noisy) => return shape_of(&noisy.inner),
+        Gen::Unique(unique) => match &unique.kind {
+            UniqueKind::Integer { .. } => Kind::Integer,
+            UniqueKind::Listed(values) => return node_of_values(values),
+            UniqueKind::Tagged { inner, .. } => Kind::Text(text_format(inner)),
+            UniqueKind::Natural(inner) => return shape_of(inner),
+        },
+        // What a user's synthesizer returns is not known before it runs; a recursive
+        // reference has no fixed depth.
+        Gen::Custom(_) | Gen::Recurse(_) => return Node::json(),
+    };
+    Node::new(kind, false)
 }
 
-impl Deriver<'_> {
-    fn node(&self, node: &Gen) -> Node {
-        let kind = match node {
-            Gen::Const(value) => return node_of_values(std::slice::from_ref(value)),
-            Gen::Enum(choices) => return node_of_values(choices.values()),
-            Gen::Null => return Node::json(),
-            Gen::Bool(_) => Kind::Boolean,
-            Gen::Integer(_) => Kind::Integer,
-            Gen::Number(_) => Kind::Number,
-            Gen::String(string) => Kind::Text(text_format(string)),
-            Gen::Object(object) => return self.object(object),
-            Gen::Array(array) => return self.array(array),
-            Gen::Union(union) => return self.union(union),
-            Gen::Checked(checked) => return self.node(checked.inner()),
-            Gen::Noisy(noisy) => return self.node(&noisy.inner),
-            Gen::Unique(unique) => match &unique.kind {
-                UniqueKind::Integer { .. } => Kind::Integer,
-                UniqueKind::Listed(values) => return node_of_values(values),
-                UniqueKind::Tagged { inner, .. } => Kind::Text(text_format(inner)),
-                UniqueKind::Natural(inner) => return self.node(inner),
-            },
-            // What a user's synthesizer returns is not known before it runs; a recursive
-            // reference has no fixed depth.
-            Gen::Custom(_) | Gen::Recurse(_) => return Node::json(),
-        };
-        Node::new(kind, false)
-    }
-
-    fn union(&self, union: &UnionGen) -> Node {
-        let mut nullable = false;
-        let mut nodes = Vec::new();
-        for branch in union.branches() {
-            if matches!(branch, Gen::Null) {
-                nullable = true;
-            } else {
-                nodes.push(self.node(branch));
-            }
+fn union_shape(union: &UnionGen) -> Node {
+    let mut nullable = false;
+    let mut nodes = Vec::new();
+    for branch in union.branches() {
+        if matches!(branch, Gen::Null) {
+            nullable = true;
+        } else {
+            nodes.push(shape_of(branch));
         }
-        let mut node = merge_all(nodes).unwrap_or_else(Node::json);
-        node.nullable |= nullable;
-        node
     }
-
-    fn object(&self, object: &ObjectGen) -> Node {
-        if object.properties().is_empty() || object.extra.is_some() {
-            // A map, an empty object, or declared keys plus invented ones: no fixed columns.
-            return Node::new(Kind::Json, false);
-        }
-        let properties = object
-            .properties()
-            .iter()
-            .map(|p| Property {
-                name: p.name.clone(),
-                node: self.node(&p.node),
-                required: p.required,
-                primary_key: self.is_primary_key(p),
-            })
-            .collect();
-        Node::new(Kind::Object(properties), false)
-    }
-
-    /// A list of the merged shapes of every element the array can hold: tuple elements,
-    /// then `contains` elements, then the rest, each only if the length reaches it.
-    fn array(&self, array: &ArrayGen) -> Node {
-        let after_prefix = array.max.saturating_sub(array.prefix.len());
-        let contained = array.contains.as_ref().map_or(0, |(_, count)| *count);
-        let contains = array
-            .contains
-            .as_ref()
-            .filter(|_| after_prefix > 0)
-            .map(|(node, _)| &**node);
-        let items = array.items.as_deref().filter(|_| after_prefix > contained);
-        let elements = array
-            .prefix
-            .iter()
-            .chain(contains)
-            .chain(items)
-            .map(|element| self.node(element));
-        let element = merge_all(elements).unwrap_or_else(Node::json);
-        Node::new(Kind::Array(Box::new(element)), false)
-    }
-
-    /// Whether `property` is marked `key: "primary"`. The compiler makes every primary
-    /// key unique but does not record the mark in the plan, so it is read from the
-    /// property's schema; a property whose schema lies in another file is not found
-    /// there, and is not a primary key for export.
-    fn is_primary_key(&self, property: &PlanProperty) -> bool {
-        let schema = self.document.pointer(&property.pointer);
-        is_unique(&property.node)
-            && ["x-synth", "sql"].iter().any(|k| {
-                schema
-                    .and_then(|s| s.get(k))
-                    .and_then(|s| s.get("key"))
-                    .and_then(Value::as_str)
-                    == Some("primary")
-            })
-    }
+    let mut node = merge_all(nodes).unwrap_or_else(Node::json);
+    node.nullable |= nullable;
+    node
 }
 
-/// Whether `node` writes dataset-wide unique values (below checks and noise).
-fn is_unique(node: &Gen) -> bool {
+fn object_shape(object: &ObjectGen) -> Node {
+    if object.properties().is_empty() || object.extra.is_some() {
+        // A map, an empty object, or declared keys plus invented ones: no fixed columns.
+        return Node::new(Kind::Json, false);
+    }
+    let properties = object
+        .properties()
+        .iter()
+        .map(|p| Property {
+            name: p.name.clone(),
+            node: shape_of(&p.node),
+            required: p.required,
+            primary_key: is_primary_key(&p.node),
+        })
+        .collect();
+    Node::new(Kind::Object(properties), false)
+}
+
+/// A list of the merged shapes of every element the array can hold: tuple elements,
+/// then `contains` elements, then the rest, each only if the length reaches it.
+fn array_shape(array: &ArrayGen) -> Node {
+    let after_prefix = array.max.saturating_sub(array.prefix.len());
+    let contained = array.contains.as_ref().map_or(0, |(_, count)| *count);
+    let contains = array
+        .contains
+        .as_ref()
+        .filter(|_| after_prefix > 0)
+        .map(|(node, _)| &**node);
+    let items = array.items.as_deref().filter(|_| after_prefix > contained);
+    let elements = array
+        .prefix
+        .iter()
+        .chain(contains)
+        .chain(items)
+        .map(shape_of);
+    let element = merge_all(elements).unwrap_or_else(Node::json);
+    Node::new(Kind::Array(Box::new(element)), false)
+}
+
+/// Whether `node` is a key marked `key: "primary"` (below checks and noise).
+fn is_primary_key(node: &Gen) -> bool {
     match node {
-        Gen::Unique(_) => true,
-        Gen::Checked(checked) => is_unique(checked.inner()),
-        Gen::Noisy(noisy) => is_unique(&noisy.inner),
+        Gen::Unique(unique) => unique.primary_key,
+        Gen::Checked(checked) => is_primary_key(checked.inner()),
+        Gen::Noisy(noisy) => is_primary_key(&noisy.inner),
         _ => false,
     }
 }
@@ -397,6 +370,27 @@ mod tests {
             .collect();
         assert_eq!(payment, [("kind", true), ("last4", false), ("iban", false)]);
         assert_eq!(find("mixed").node, Node::new(Kind::Json, true));
+    }
+
+    /// The primary-key mark travels with the compiled field, wherever its schema is
+    /// written; `unique` alone is not a primary key.
+    #[test]
+    fn primary_keys_behind_refs() {
+        let schema = json!({
+            "$defs": {"Id": {"type": "string", "format": "uuid", "x-synth": {"key": "primary"}}},
+            "type": "object",
+            "properties": {
+                "id": {"$ref": "#/$defs/Id"},
+                "email": {"type": "string", "format": "email", "x-synth": {"unique": true}}
+            },
+            "required": ["id", "email"]
+        });
+        let root = derive(&compile(schema));
+        let keys: Vec<(&str, bool)> = object(&root)
+            .iter()
+            .map(|p| (p.name.as_str(), p.primary_key))
+            .collect();
+        assert_eq!(keys, [("id", true), ("email", false)]);
     }
 
     /// What only the compiled plan knows: `allOf` beside `properties`, keys that

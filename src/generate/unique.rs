@@ -31,6 +31,8 @@ pub struct UniqueGen {
     /// Keys the permutation; from the field's pointer, so it is the same on every row.
     pub salt: u64,
     pub pointer: String,
+    /// Marked `key: "primary"` (not just `unique`): export declares it `PRIMARY KEY`.
+    pub primary_key: bool,
 }
 
 impl UniqueGen {

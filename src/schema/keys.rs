@@ -96,6 +96,7 @@ impl Compiler {
             capacity,
             salt: hash_str(&pointer),
             pointer,
+            primary_key: f.knobs.key.as_deref() == Some("primary"),
         })))
     }
 }
