@@ -511,23 +511,60 @@ impl Truncated {
     }
 }
 
-/// Zipf ranks 1..=n, O(1) per draw (rand_distr's rejection-inversion).
+/// Zipf ranks 1..=n: by table lookup for up to [`ZIPF_TABLE_RANKS`] ranks (a binary
+/// search over the cumulative weights, no `pow` per draw), else O(1) per draw by
+/// rand_distr's rejection-inversion.
 #[derive(Debug, Clone)]
 pub(super) struct ZipfRanks {
-    dist: Zipf<f64>,
+    method: ZipfMethod,
     n: f64,
+}
+
+/// Most zipf fields are short ranked lists (quantities, ratings, categories).
+const ZIPF_TABLE_RANKS: f64 = 4096.0;
+
+#[derive(Debug, Clone)]
+enum ZipfMethod {
+    /// `cumulative[k]`: the probability of a rank ≤ k + 1; the last is 1.
+    Table(Box<[f64]>),
+    RejectionInversion(Zipf<f64>),
 }
 
 impl ZipfRanks {
     fn new(s: f64, n: f64) -> Result<Self, String> {
         let dist = Zipf::new(n, s).map_err(|e| format!("zipf(s={s}) over {n} ranks: {e}"))?;
-        Ok(ZipfRanks { dist, n })
+        let method = if n <= ZIPF_TABLE_RANKS {
+            let weights: Vec<f64> = (1..=n as u32).map(|k| f64::from(k).powf(-s)).collect();
+            let total: f64 = weights.iter().sum();
+            let mut running = 0.0;
+            let mut cumulative: Box<[f64]> = weights
+                .iter()
+                .map(|w| {
+                    running += w;
+                    running / total
+                })
+                .collect();
+            if let Some(last) = cumulative.last_mut() {
+                *last = 1.0;
+            }
+            ZipfMethod::Table(cumulative)
+        } else {
+            ZipfMethod::RejectionInversion(dist)
+        };
+        Ok(ZipfRanks { method, n })
     }
 
     #[inline]
     fn rank(&self, rng: &mut SynthRng) -> f64 {
+        let dist = match &self.method {
+            ZipfMethod::Table(cumulative) => {
+                let u: f64 = rng.random();
+                return (cumulative.partition_point(|&c| c <= u) + 1) as f64;
+            }
+            ZipfMethod::RejectionInversion(dist) => dist,
+        };
         for _ in 0..REJECTIONS_WHEN_LIKELY {
-            let rank = self.dist.sample(rng);
+            let rank = dist.sample(rng);
             // Rounding in the inversion can overshoot n by one.
             if rank <= self.n {
                 return rank;
