@@ -70,6 +70,20 @@ pub trait Sink {
     }
 }
 
+/// [`Sink::str_with`] for a sink that keeps a string buffer of its own (`buffer` finds
+/// it): `write` fills it, emptied first, and the sink takes the text as [`Sink::str`].
+pub fn str_in_buffer<S: Sink>(
+    sink: &mut S,
+    buffer: fn(&mut S) -> &mut String,
+    write: impl FnOnce(&mut String),
+) {
+    let mut text = std::mem::take(buffer(sink));
+    text.clear();
+    write(&mut text);
+    sink.str(&text);
+    *buffer(sink) = text;
+}
+
 /// Compact JSON text, appended to a byte buffer.
 #[derive(Default)]
 pub struct JsonWriter {
@@ -251,11 +265,7 @@ impl Sink for JsonWriter {
         write_json_string(&mut self.buf, v);
     }
     fn str_with(&mut self, write: impl FnOnce(&mut String)) {
-        let mut text = std::mem::take(&mut self.text);
-        text.clear();
-        write(&mut text);
-        self.str(&text);
-        self.text = text;
+        str_in_buffer(self, |w| &mut w.text, write);
     }
     fn begin_object(&mut self) {
         self.before_value();

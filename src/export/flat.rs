@@ -146,6 +146,8 @@ pub(crate) struct FlatSink<'l, F> {
     json: JsonWriter,
     /// The first misfit of the record: where, and what.
     error: Option<(String, String)>,
+    /// Where [`Sink::str_with`] builds a string before it becomes a cell.
+    string: String,
     format: std::marker::PhantomData<F>,
 }
 
@@ -174,6 +176,7 @@ impl<'l, F: CellFormat> FlatSink<'l, F> {
             mode: Mode::Walk,
             json: JsonWriter::new(),
             error: None,
+            string: String::new(),
             format: std::marker::PhantomData,
         }
     }
@@ -360,6 +363,9 @@ impl<F: CellFormat> Sink for FlatSink<'_, F> {
     }
     fn str(&mut self, v: &str) {
         self.scalar(|j| j.str(v), |out| F::text(out, v));
+    }
+    fn str_with(&mut self, write: impl FnOnce(&mut String)) {
+        crate::sink::str_in_buffer(self, |f| &mut f.string, write);
     }
     fn begin_object(&mut self) {
         self.begin(true);

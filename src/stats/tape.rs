@@ -25,6 +25,8 @@ enum Event {
 pub struct Tape {
     events: Vec<Event>,
     text: String,
+    /// Where [`Sink::str_with`] builds a string before it is recorded.
+    string: String,
 }
 
 impl Tape {
@@ -74,6 +76,9 @@ impl Sink for Tape {
     fn str(&mut self, v: &str) {
         self.text.push_str(v);
         self.events.push(Event::Str(v.len()));
+    }
+    fn str_with(&mut self, write: impl FnOnce(&mut String)) {
+        crate::sink::str_in_buffer(self, |t| &mut t.string, write);
     }
     fn begin_object(&mut self) {
         self.events.push(Event::BeginObject);
