@@ -107,7 +107,11 @@ impl ObjectGen {
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
         let shallow = ctx.shallow();
         let is_present = |p: &Property| {
-            p.required || (!shallow && unit(mix_prepared(key, p.presence_salt)) >= p.absent_rate)
+            // An absent rate of 0 needs no draw (every draw would keep the key).
+            p.required
+                || (!shallow
+                    && (p.absent_rate <= 0.0
+                        || unit(mix_prepared(key, p.presence_salt)) >= p.absent_rate))
         };
         out.begin_object();
         let count = if self.dependent.is_empty() && self.min_properties == 0 {
