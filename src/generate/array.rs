@@ -25,6 +25,9 @@ pub struct ArrayGen {
 }
 
 impl ArrayGen {
+    // Not inlined into `Node::generate`: that would give every node, leaves included,
+    // this function's stack frame and hoisted draws.
+    #[inline(never)]
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
         let len = self.length(ctx, key);
         if self.unique {

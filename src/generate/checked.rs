@@ -49,6 +49,9 @@ impl CheckedGen {
         &mut self.inner
     }
 
+    // Not inlined into `Node::generate`: that would give every node, leaves included,
+    // this function's stack frame and hoisted draws.
+    #[inline(never)]
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
         let value = self.first_valid(ctx, key).unwrap_or_else(|last| last);
         out.value(&value);

@@ -20,6 +20,9 @@ pub struct NoiseGen {
 }
 
 impl NoiseGen {
+    // Not inlined into `Node::generate`: that would give every node, leaves included,
+    // this function's stack frame and hoisted draws.
+    #[inline(never)]
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
         let u = unit(mix(key, NOISE));
         if u < self.rate {

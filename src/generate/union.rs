@@ -46,6 +46,9 @@ impl UnionGen {
             .map(|i| shares[i])
     }
 
+    // Not inlined into `Node::generate`: that would give every node, leaves included,
+    // this function's stack frame and hoisted draws.
+    #[inline(never)]
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
         let i = if ctx.shallow() {
             self.shallow_branch

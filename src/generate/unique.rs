@@ -36,6 +36,9 @@ pub struct UniqueGen {
 }
 
 impl UniqueGen {
+    // Not inlined into `Node::generate`: that would give every node, leaves included,
+    // this function's stack frame and hoisted draws.
+    #[inline(never)]
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
         let perm = || Permutation::new(self.capacity, mix(ctx.table_key, self.salt)).apply(ctx.row);
         match &self.kind {
