@@ -13,109 +13,79 @@ use crate::generate::temporal::TemporalKind;
 use crate::rng::SynthRng;
 use rand::RngExt;
 
-/// A string format generators know how to produce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    // 2020-12 validation vocabulary.
-    DateTime,
-    Date,
-    Time,
-    Duration,
-    Email,
-    IdnEmail,
-    Hostname,
-    IdnHostname,
-    Ipv4,
-    Ipv6,
-    Uri,
-    UriReference,
-    Iri,
-    IriReference,
-    Uuid,
-    UriTemplate,
-    JsonPointer,
-    RelativeJsonPointer,
-    Regex,
-    // pydantic v2 (`ipaddress` types, `NameEmail`, DSNs, `UUIDn`, paths, secrets, bytes).
-    IpvAnyAddress,
-    IpvAnyInterface,
-    IpvAnyNetwork,
-    Ipv4Interface,
-    Ipv6Interface,
-    Ipv4Network,
-    Ipv6Network,
-    NameEmail,
-    MultiHostUri,
-    Uuid1,
-    Uuid3,
-    Uuid4,
-    Uuid5,
-    Uuid6,
-    Uuid7,
-    Uuid8,
-    Binary,
-    Base64,
-    Base64Url,
-    Password,
-    Path,
-    FilePath,
-    DirectoryPath,
-    Fraction,
-    ZoneInfo,
-    Color,
+/// Declares [`Format`] (one variant per `format` name), [`ALL_FORMATS`] in declaration
+/// order and [`Format::name`], from one list.
+macro_rules! formats {
+    ($($variant:ident => $name:literal,)*) => {
+        /// A string format generators know how to produce.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Format {
+            $($variant,)*
+        }
+
+        /// Every format, in declaration order.
+        pub const ALL_FORMATS: &[Format] = &[$(Format::$variant,)*];
+
+        impl Format {
+            /// The `format` keyword's value.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)*
+                }
+            }
+        }
+    };
 }
 
-/// Every format, in declaration order.
-pub const ALL_FORMATS: &[Format] = {
-    use Format::*;
-    &[
-        DateTime,
-        Date,
-        Time,
-        Duration,
-        Email,
-        IdnEmail,
-        Hostname,
-        IdnHostname,
-        Ipv4,
-        Ipv6,
-        Uri,
-        UriReference,
-        Iri,
-        IriReference,
-        Uuid,
-        UriTemplate,
-        JsonPointer,
-        RelativeJsonPointer,
-        Regex,
-        IpvAnyAddress,
-        IpvAnyInterface,
-        IpvAnyNetwork,
-        Ipv4Interface,
-        Ipv6Interface,
-        Ipv4Network,
-        Ipv6Network,
-        NameEmail,
-        MultiHostUri,
-        Uuid1,
-        Uuid3,
-        Uuid4,
-        Uuid5,
-        Uuid6,
-        Uuid7,
-        Uuid8,
-        Binary,
-        Base64,
-        Base64Url,
-        Password,
-        Path,
-        FilePath,
-        DirectoryPath,
-        Fraction,
-        ZoneInfo,
-        Color,
-    ]
-};
+formats! {
+    // 2020-12 validation vocabulary.
+    DateTime => "date-time",
+    Date => "date",
+    Time => "time",
+    Duration => "duration",
+    Email => "email",
+    IdnEmail => "idn-email",
+    Hostname => "hostname",
+    IdnHostname => "idn-hostname",
+    Ipv4 => "ipv4",
+    Ipv6 => "ipv6",
+    Uri => "uri",
+    UriReference => "uri-reference",
+    Iri => "iri",
+    IriReference => "iri-reference",
+    Uuid => "uuid",
+    UriTemplate => "uri-template",
+    JsonPointer => "json-pointer",
+    RelativeJsonPointer => "relative-json-pointer",
+    Regex => "regex",
+    // pydantic v2 (`ipaddress` types, `NameEmail`, DSNs, `UUIDn`, paths, secrets, bytes).
+    IpvAnyAddress => "ipvanyaddress",
+    IpvAnyInterface => "ipvanyinterface",
+    IpvAnyNetwork => "ipvanynetwork",
+    Ipv4Interface => "ipv4interface",
+    Ipv6Interface => "ipv6interface",
+    Ipv4Network => "ipv4network",
+    Ipv6Network => "ipv6network",
+    NameEmail => "name-email",
+    MultiHostUri => "multi-host-uri",
+    Uuid1 => "uuid1",
+    Uuid3 => "uuid3",
+    Uuid4 => "uuid4",
+    Uuid5 => "uuid5",
+    Uuid6 => "uuid6",
+    Uuid7 => "uuid7",
+    Uuid8 => "uuid8",
+    Binary => "binary",
+    Base64 => "base64",
+    Base64Url => "base64url",
+    Password => "password",
+    Path => "path",
+    FilePath => "file-path",
+    DirectoryPath => "directory-path",
+    Fraction => "fraction",
+    ZoneInfo => "zoneinfo",
+    Color => "color",
+}
 
 /// The formats of the JSON Schema 2020-12 validation vocabulary (declared first; the
 /// rest come from pydantic).
@@ -125,57 +95,6 @@ impl Format {
     /// The format for a `format` keyword's value, or `None` when unknown.
     pub fn parse(name: &str) -> Option<Self> {
         ALL_FORMATS.iter().copied().find(|f| f.name() == name)
-    }
-
-    /// The `format` keyword's value.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::DateTime => "date-time",
-            Self::Date => "date",
-            Self::Time => "time",
-            Self::Duration => "duration",
-            Self::Email => "email",
-            Self::IdnEmail => "idn-email",
-            Self::Hostname => "hostname",
-            Self::IdnHostname => "idn-hostname",
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Uri => "uri",
-            Self::UriReference => "uri-reference",
-            Self::Iri => "iri",
-            Self::IriReference => "iri-reference",
-            Self::Uuid => "uuid",
-            Self::UriTemplate => "uri-template",
-            Self::JsonPointer => "json-pointer",
-            Self::RelativeJsonPointer => "relative-json-pointer",
-            Self::Regex => "regex",
-            Self::IpvAnyAddress => "ipvanyaddress",
-            Self::IpvAnyInterface => "ipvanyinterface",
-            Self::IpvAnyNetwork => "ipvanynetwork",
-            Self::Ipv4Interface => "ipv4interface",
-            Self::Ipv6Interface => "ipv6interface",
-            Self::Ipv4Network => "ipv4network",
-            Self::Ipv6Network => "ipv6network",
-            Self::NameEmail => "name-email",
-            Self::MultiHostUri => "multi-host-uri",
-            Self::Uuid1 => "uuid1",
-            Self::Uuid3 => "uuid3",
-            Self::Uuid4 => "uuid4",
-            Self::Uuid5 => "uuid5",
-            Self::Uuid6 => "uuid6",
-            Self::Uuid7 => "uuid7",
-            Self::Uuid8 => "uuid8",
-            Self::Binary => "binary",
-            Self::Base64 => "base64",
-            Self::Base64Url => "base64url",
-            Self::Password => "password",
-            Self::Path => "path",
-            Self::FilePath => "file-path",
-            Self::DirectoryPath => "directory-path",
-            Self::Fraction => "fraction",
-            Self::ZoneInfo => "zoneinfo",
-            Self::Color => "color",
-        }
     }
 
     /// True for date, date-time and time, which [`crate::generate::temporal`] draws
