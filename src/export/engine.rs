@@ -180,9 +180,12 @@ impl Pipeline<'_> {
 mod tests {
     use super::*;
 
-    /// Writes each row index as text; fails at `fail_at`.
+    /// Writes each row index as text; fails at `fail_at`, panics at `panic_at` (a
+    /// generator bug).
+    #[derive(Default)]
     struct Numbers {
         fail_at: Option<u64>,
+        panic_at: Option<u64>,
     }
 
     impl ChunkEncoder for Numbers {
@@ -197,6 +200,9 @@ mod tests {
         ) -> Result<(), ExportError> {
             chunk.clear();
             for row in rows {
+                if Some(row) == self.panic_at {
+                    panic!("generator bug");
+                }
                 if Some(row) == self.fail_at {
                     return Err(ExportError::Row {
                         table: "t".into(),
@@ -217,10 +223,17 @@ mod tests {
             threads,
             cancel: None,
         };
-        pipeline.run(&Numbers { fail_at }, rows, |chunk, _| {
-            out.extend_from_slice(chunk);
-            Ok(())
-        })?;
+        pipeline.run(
+            &Numbers {
+                fail_at,
+                ..Numbers::default()
+            },
+            rows,
+            |chunk, _| {
+                out.extend_from_slice(chunk);
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 
@@ -255,7 +268,7 @@ mod tests {
             cancel: None,
         };
         let mut calls = 0;
-        let result = pipeline.run(&Numbers { fail_at: None }, 0..1_000_000, |_, _| {
+        let result = pipeline.run(&Numbers::default(), 0..1_000_000, |_, _| {
             calls += 1;
             if calls == 5 {
                 Err(ExportError::StdoutClosed)
@@ -270,29 +283,16 @@ mod tests {
     #[test]
     #[should_panic(expected = "generator bug")]
     fn a_worker_panic_propagates() {
-        struct Panics;
-        impl ChunkEncoder for Panics {
-            type Chunk = Vec<u8>;
-            type Worker<'w> = ();
-            fn worker(&self) {}
-            fn encode(
-                &self,
-                _: &mut (),
-                rows: Range<u64>,
-                _: &mut Vec<u8>,
-            ) -> Result<(), ExportError> {
-                if rows.contains(&50) {
-                    panic!("generator bug");
-                }
-                Ok(())
-            }
-        }
         let pipeline = Pipeline {
             chunk_rows: 3,
             threads: 3,
             cancel: None,
         };
-        let _ = pipeline.run(&Panics, 0..1_000, |_, _| Ok(()));
+        let numbers = Numbers {
+            panic_at: Some(50),
+            ..Numbers::default()
+        };
+        let _ = pipeline.run(&numbers, 0..1_000, |_, _| Ok(()));
     }
 
     #[test]
@@ -303,7 +303,7 @@ mod tests {
             threads: 2,
             cancel: Some(&flag),
         };
-        let result = pipeline.run(&Numbers { fail_at: None }, 0..100, |_, _| Ok(()));
+        let result = pipeline.run(&Numbers::default(), 0..100, |_, _| Ok(()));
         assert!(matches!(result, Err(ExportError::Cancelled)));
     }
 }
