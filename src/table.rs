@@ -8,7 +8,6 @@ use crate::error::{Diagnostic, Error};
 use crate::generate::Plan;
 use crate::rng::{hash_str, table_key};
 use crate::schema::Options;
-use crate::schema::compile::Compiler;
 use crate::schema::document::Documents;
 use crate::sink::{Sink, ValueSink};
 
@@ -25,6 +24,8 @@ pub struct Table {
     pub diagnostics: Vec<Diagnostic>,
     /// The schema document as loaded.
     pub document: Value,
+    /// It and every document it refers to (sibling files), for validation.
+    documents: Documents,
     name_hash: u64,
     plan: Plan,
 }
@@ -66,7 +67,7 @@ impl Table {
     pub(crate) fn new(
         name: String,
         source: Option<PathBuf>,
-        document: Value,
+        documents: Documents,
         plan: Plan,
         default_rows: Option<u64>,
         diagnostics: Vec<Diagnostic>,
@@ -77,7 +78,8 @@ impl Table {
             source,
             default_rows,
             diagnostics,
-            document,
+            document: documents.docs[0].value.clone(),
+            documents,
             plan,
         }
     }
@@ -135,19 +137,49 @@ impl Table {
     }
 
     /// A validator for this table's records: the root schema with formats asserted, its
-    /// references into sibling files resolved as compilation resolved them. The files
-    /// are read again from beside [`Table::source`]; a table compiled from memory
-    /// validates against its document alone.
+    /// references into sibling files resolved from the documents compilation loaded.
     pub fn validator(&self) -> Result<jsonschema::Validator, Error> {
-        let (docs, path) = match &self.source {
-            Some(path) => (Documents::from_file(path)?, path.clone()),
-            None => (
-                Documents::from_value(self.document.clone(), None),
-                PathBuf::from("<schema>"),
-            ),
-        };
-        Compiler::new(docs)
-            .root_validator()
-            .map_err(|problem| Error::Schema { path, problem })
+        crate::schema::validator::root_validator(&self.documents).map_err(|problem| Error::Schema {
+            path: self
+                .source
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("<schema>")),
+            problem,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// The validator resolves references into sibling files from the documents
+    /// compilation loaded, for a table compiled from memory with a base directory too.
+    #[test]
+    fn validator_resolves_sibling_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let address = json!({
+            "type": "object",
+            "properties": {"zip": {"type": "string", "pattern": "^[0-9]{5}$"}},
+            "required": ["zip"]
+        });
+        std::fs::write(dir.path().join("address.json"), address.to_string()).unwrap();
+        let table = Table::from_value(
+            json!({
+                "type": "object",
+                "properties": {"address": {"$ref": "address.json"}},
+                "required": ["address"]
+            }),
+            Some(dir.path()),
+        )
+        .unwrap();
+        let validator = table.validator().unwrap();
+        for row in 0..100 {
+            let record = table.row_value(1, row);
+            assert!(validator.is_valid(&record), "{record}");
+        }
+        assert!(!validator.is_valid(&json!({"address": {"zip": "ABCDE"}})));
     }
 }

@@ -14,7 +14,7 @@ mod numbers;
 mod objects;
 mod signature;
 mod strings;
-mod validator;
+pub mod validator;
 mod values_from;
 
 use std::path::Path;
@@ -69,7 +69,6 @@ fn compile_documents(
     options: &Options,
 ) -> Result<Table, Problem> {
     let root = docs.root();
-    let document = docs.docs[0].value.clone();
     let mut compiler = Compiler::new(docs);
     compiler.defaults = options.rates;
     compiler.synthesizers = options.synthesizers.clone();
@@ -90,7 +89,8 @@ fn compile_documents(
         recursive,
     };
     finish_recursion(&mut plan, &pointers)?;
-    let name = document
+    let name = compiler.docs.docs[0]
+        .value
         .get("title")
         .and_then(Value::as_str)
         .map(str::to_owned)
@@ -99,7 +99,7 @@ fn compile_documents(
     Ok(Table::new(
         name,
         None,
-        document,
+        std::mem::take(&mut compiler.docs),
         plan,
         compiled.knobs.rows,
         compiler.diagnostics,

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::compile::Compiler;
-use super::document::Loc;
+use super::document::{Documents, Loc};
 use crate::error::Problem;
 use crate::generate::{CheckedGen, Node};
 
@@ -51,21 +51,6 @@ impl Compiler {
             })
     }
 
-    /// A validator for the root document as written (so that its errors carry the
-    /// document's own pointers), references to other documents resolved, formats
-    /// asserted.
-    pub fn root_validator(&mut self) -> Result<jsonschema::Validator, Problem> {
-        let root = &self.docs.docs[0];
-        let (uri, schema) = (root.uri.clone(), root.value.clone());
-        let registry = self.registry()?;
-        jsonschema::options()
-            .with_registry(registry)
-            .with_base_uri(uri)
-            .should_validate_formats(true)
-            .build(&schema)
-            .map_err(|e| Problem::new("", format!("not a valid schema: {e}")))
-    }
-
     /// Every loaded document, prepared for validators (built again when documents were
     /// loaded since).
     fn registry(&mut self) -> Result<&jsonschema::Registry<'static>, Problem> {
@@ -74,26 +59,42 @@ impl Compiler {
             .as_ref()
             .is_none_or(|(n, _)| *n != self.docs.docs.len())
         {
-            let resources: Vec<(String, Value)> = self
-                .docs
-                .docs
-                .iter()
-                .map(|d| (d.uri.clone(), d.value.clone()))
-                .collect();
-            let registry = jsonschema::Registry::new()
-                .extend(resources)
-                .and_then(|b| b.prepare())
-                .map_err(|e| {
-                    Problem::new(
-                        "",
-                        format!("the schema cannot be prepared for validation: {e}"),
-                    )
-                })?;
-            self.registry = Some((self.docs.docs.len(), registry));
+            self.registry = Some((self.docs.docs.len(), prepare_registry(&self.docs)?));
         }
         let (_, registry) = self.registry.as_ref().expect("registry was just built");
         Ok(registry)
     }
+}
+
+/// A validator for the root document as written (so that its errors carry the
+/// document's own pointers), references to the other documents resolved, formats
+/// asserted: what `Table::validator` gives export's `--validate`.
+pub fn root_validator(docs: &Documents) -> Result<jsonschema::Validator, Problem> {
+    let root = &docs.docs[0];
+    jsonschema::options()
+        .with_registry(&prepare_registry(docs)?)
+        .with_base_uri(root.uri.clone())
+        .should_validate_formats(true)
+        .build(&root.value)
+        .map_err(|e| Problem::new("", format!("not a valid schema: {e}")))
+}
+
+/// Every document of `docs`, prepared for validators.
+fn prepare_registry(docs: &Documents) -> Result<jsonschema::Registry<'static>, Problem> {
+    let resources: Vec<(String, Value)> = docs
+        .docs
+        .iter()
+        .map(|d| (d.uri.clone(), d.value.clone()))
+        .collect();
+    jsonschema::Registry::new()
+        .extend(resources)
+        .and_then(|b| b.prepare())
+        .map_err(|e| {
+            Problem::new(
+                "",
+                format!("the schema cannot be prepared for validation: {e}"),
+            )
+        })
 }
 
 /// Percent-encodes what a URI fragment cannot hold.
