@@ -100,7 +100,8 @@ fn shape_of(node: &Gen) -> Node {
         },
         // What a user's synthesizer returns is not known before it runs; a recursive
         // reference has no fixed depth.
-        Gen::Custom(_) | Gen::Recurse(_) => return Node::json(),
+        Gen::Custom(custom) => return node_of_types(&custom.types),
+        Gen::Recurse(_) => return Node::json(),
     };
     Node::new(kind, false)
 }
@@ -203,6 +204,24 @@ fn node_of_values(values: &[Value]) -> Node {
     }
     let mut node = merge_all(nodes).unwrap_or_else(Node::json);
     node.nullable |= nullable;
+    node
+}
+
+/// The shape of a value of the JSON types named (a custom synthesizer's, whose values
+/// are validated against them); nullable JSON text when none are named.
+fn node_of_types(types: &[&str]) -> Node {
+    let nodes = types.iter().filter(|&&t| t != "null").map(|&t| {
+        let kind = match t {
+            "boolean" => Kind::Boolean,
+            "integer" => Kind::Integer,
+            "number" => Kind::Number,
+            "string" => Kind::Text(TextFormat::Plain),
+            _ => Kind::Json,
+        };
+        Node::new(kind, false)
+    });
+    let mut node = merge_all(nodes).unwrap_or_else(Node::json);
+    node.nullable |= types.contains(&"null");
     node
 }
 
@@ -394,7 +413,8 @@ mod tests {
     }
 
     /// What only the compiled plan knows: `allOf` beside `properties`, keys that
-    /// `required` takes from `additionalProperties`, invented keys, custom synthesizers.
+    /// `required` takes from `additionalProperties`, invented keys, custom synthesizers
+    /// (typed by their schema's `type`).
     #[test]
     fn shapes_follow_what_the_generators_write() {
         #[derive(Debug)]
@@ -417,9 +437,10 @@ mod tests {
                 "counts": {"type": "object", "additionalProperties": {"type": "integer"}, "required": ["total"]},
                 "padded": {"type": "object", "properties": {"a": {"type": "integer"}}, "minProperties": 3},
                 "noisy": {"type": "integer", "x-synth": {"noise": 0.5}},
-                "custom": {"type": "integer", "x-synth": {"synthesizer": "anything"}}
+                "custom": {"type": "integer", "x-synth": {"synthesizer": "anything"}},
+                "custom_untyped": {"x-synth": {"synthesizer": "anything"}}
             },
-            "required": ["clock", "counts", "padded", "noisy", "custom"]
+            "required": ["clock", "counts", "padded", "noisy", "custom", "custom_untyped"]
         });
         let table = crate::schema::compile_value(schema, None, &options).unwrap();
         assert_eq!(
@@ -432,7 +453,8 @@ mod tests {
                 ".counts.total: integer",
                 ".padded: json",
                 ".noisy: integer",
-                ".custom: json nullable",
+                ".custom: integer",
+                ".custom_untyped: json nullable",
             ]
         );
     }

@@ -63,9 +63,18 @@ pub enum Node {
     /// Sometimes a deliberately invalid value.
     Noisy(noise::NoiseGen),
     /// A user-written generator (always inside a `Checked`).
-    Custom(std::sync::Arc<dyn crate::synthesizer::Synthesizer>),
+    Custom(CustomGen),
     /// A recursive reference: generates `Plan::recursive[i]` one level deeper.
     Recurse(usize),
+}
+
+/// A user-written generator, with the JSON types its schema allows (what statistics
+/// and export columns go by, since its values are only known when drawn).
+#[derive(Debug)]
+pub struct CustomGen {
+    pub synthesizer: std::sync::Arc<dyn crate::synthesizer::Synthesizer>,
+    /// JSON type names (`"string"`, `"number"`, ...); empty when the schema names none.
+    pub types: Vec<&'static str>,
 }
 
 /// Per-row generation state.
@@ -110,7 +119,10 @@ impl Node {
             Node::Checked(g) => g.generate(ctx, key, out),
             Node::Unique(g) => g.generate(ctx, key, out),
             Node::Noisy(g) => g.generate(ctx, key, out),
-            Node::Custom(s) => out.value(&s.generate(&mut crate::rng::rng_for(key), ctx.row)),
+            Node::Custom(g) => out.value(
+                &g.synthesizer
+                    .generate(&mut crate::rng::rng_for(key), ctx.row),
+            ),
             Node::Recurse(i) => {
                 ctx.depth += 1;
                 ctx.plan.recursive[*i].generate(ctx, key, out);
@@ -139,7 +151,8 @@ impl Node {
             Node::Union(g) => g.branches().iter().for_each(|b| b.type_names(out)),
             Node::Checked(g) => g.inner().type_names(out),
             Node::Recurse(_) => push("object"),
-            Node::Custom(_) => push("any"),
+            Node::Custom(g) if g.types.is_empty() => push("any"),
+            Node::Custom(g) => g.types.iter().for_each(|&t| push(t)),
             Node::Noisy(g) => g.inner.type_names(out),
             Node::Unique(g) => match &g.kind {
                 unique::UniqueKind::Integer { .. } => push("integer"),
@@ -165,7 +178,7 @@ impl Node {
             Node::Union(g) => g.describe(),
             Node::Checked(g) => format!("{} (checked)", g.inner().describe()),
             Node::Recurse(_) => "recursive".into(),
-            Node::Custom(s) => format!("synthesizer {s:?}"),
+            Node::Custom(g) => format!("synthesizer {:?}", g.synthesizer),
             Node::Noisy(g) => format!("{} with {:.1}% noise", g.inner.describe(), g.rate * 100.0),
             Node::Unique(g) => g.describe(match &g.kind {
                 unique::UniqueKind::Integer { lo, step } => {

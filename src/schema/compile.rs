@@ -12,7 +12,7 @@ use super::document::{Documents, Loc};
 use super::facts::{At, Conditional, Facts, Types};
 use super::knobs::{Knobs, resolve_weights};
 use crate::error::{Diagnostic, Problem, ProblemKind, Severity};
-use crate::generate::{BoolGen, Node, UnionGen};
+use crate::generate::{BoolGen, CustomGen, Node, UnionGen};
 
 /// A compiled location: the generator and the knobs written there.
 pub struct Compiled {
@@ -259,7 +259,11 @@ impl Compiler {
                     .hint("register it with Synthesizers::register in your own binary (see examples/custom_synthesizer.rs)"));
             };
             *check = true;
-            return Ok(Node::Custom(s));
+            let types = f.types.as_ref().map_or_else(Vec::new, |t| t.value.names());
+            return Ok(Node::Custom(CustomGen {
+                synthesizer: s,
+                types,
+            }));
         }
         if let Some(node) = self.build_listed(f)? {
             return Ok(node);

@@ -40,6 +40,27 @@ impl Types {
     pub fn has(self, bits: u8) -> bool {
         self.0 & bits != 0
     }
+
+    /// The JSON type names in the set (`number` when fractions are allowed, which
+    /// covers `integer`).
+    pub fn names(self) -> Vec<&'static str> {
+        let number = if self.has(Self::FRACTION) {
+            Some("number")
+        } else {
+            self.has(Self::INTEGER).then_some("integer")
+        };
+        [
+            self.has(Self::NULL).then_some("null"),
+            self.has(Self::BOOLEAN).then_some("boolean"),
+            number,
+            self.has(Self::STRING).then_some("string"),
+            self.has(Self::ARRAY).then_some("array"),
+            self.has(Self::OBJECT).then_some("object"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
 }
 
 /// A numeric bound and where it was written.
@@ -255,4 +276,22 @@ pub fn count(map: &Map<String, Value>, key: &str) -> Option<u64> {
             .filter(|f| *f >= 0.0 && f.fract() == 0.0)
             .map(|f| f as u64)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Types;
+
+    #[test]
+    fn type_names() {
+        let names = |bits: u8| Types(bits).names();
+        assert_eq!(
+            names(Types::ALL.0),
+            ["null", "boolean", "number", "string", "array", "object"]
+        );
+        assert_eq!(names(Types::INTEGER), ["integer"]);
+        assert_eq!(names(Types::FRACTION), ["number"]);
+        assert_eq!(names(Types::NULL | Types::STRING), ["null", "string"]);
+        assert!(names(0).is_empty());
+    }
 }
