@@ -22,9 +22,7 @@ pub struct Table {
     pub default_rows: Option<u64>,
     /// What `check` reports: ignored keywords, fallbacks taken.
     pub diagnostics: Vec<Diagnostic>,
-    /// The schema document as loaded.
-    pub document: Value,
-    /// It and every document it refers to (sibling files), for validation.
+    /// The schema document and every document it refers to (sibling files).
     documents: Documents,
     name_hash: u64,
     plan: Plan,
@@ -78,7 +76,6 @@ impl Table {
             source,
             default_rows,
             diagnostics,
-            document: documents.docs[0].value.clone(),
             documents,
             plan,
         }
@@ -129,6 +126,11 @@ impl Table {
             }),
             _ => Ok(()),
         }
+    }
+
+    /// The schema document as loaded.
+    pub fn document(&self) -> &Value {
+        &self.documents.docs[0].value
     }
 
     /// The compiled generator tree.

@@ -228,7 +228,7 @@ fn ndjson_and_json_parse_and_validate() {
     let source = people();
     let validator = jsonschema::options()
         .should_validate_formats(true)
-        .build(&source.table.document)
+        .build(source.table.document())
         .unwrap();
     let ndjson = export_bytes(
         &source,
@@ -852,7 +852,7 @@ fn examples_validate_while_exporting() {
     for (table, written) in tables.iter().zip(&summary.tables) {
         let validator = jsonschema::options()
             .should_validate_formats(true)
-            .build(&table.document)
+            .build(table.document())
             .unwrap();
         let text = std::fs::read_to_string(written.path.as_ref().unwrap()).unwrap();
         let mut lines = 0;
@@ -1078,7 +1078,7 @@ fn example_parquet_reads_back() {
             .iter()
             .map(|f| f.name().as_str())
             .collect();
-        let properties: Vec<&str> = table.document["properties"]
+        let properties: Vec<&str> = table.document()["properties"]
             .as_object()
             .unwrap()
             .keys()

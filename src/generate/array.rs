@@ -69,14 +69,8 @@ impl ArrayGen {
     }
 
     fn generate_unique<S: Sink>(&self, ctx: &mut Ctx, key: u64, len: usize, out: &mut S) {
-        let strings: Option<Vec<&StringGen>> = (0..len)
-            .map(|i| match self.element(i) {
-                Node::String(g) => Some(g),
-                _ => None,
-            })
-            .collect();
-        if let Some(strings) = strings {
-            return self.generate_unique_strings(&strings, key, out);
+        if (0..len).all(|i| string_gen(self.element(i)).is_some()) {
+            return self.generate_unique_strings(len, key, out);
         }
         let mut values: Vec<serde_json::Value> = Vec::with_capacity(len);
         for i in 0..len {
@@ -101,11 +95,14 @@ impl ArrayGen {
     /// [`ArrayGen::generate_unique`] when every element is a string (tags, codes): the
     /// same draws and the same result, compared as text in one buffer rather than as a
     /// `Value` per element.
-    fn generate_unique_strings<S: Sink>(&self, elements: &[&StringGen], key: u64, out: &mut S) {
+    fn generate_unique_strings<S: Sink>(&self, len: usize, key: u64, out: &mut S) {
         let mut text = String::new();
-        let mut ends: Vec<usize> = Vec::with_capacity(elements.len());
+        let mut ends: Vec<usize> = Vec::with_capacity(len);
         let mut candidate = String::new();
-        for (i, element) in elements.iter().enumerate() {
+        for i in 0..len {
+            let Some(element) = string_gen(self.element(i)) else {
+                continue;
+            };
             let fresh = (0..UNIQUE_TRIES).any(|attempt| {
                 candidate.clear();
                 element.write(element_key(key, i, attempt), &mut candidate);
@@ -136,6 +133,13 @@ impl ArrayGen {
     pub fn describe(&self) -> String {
         let unique = if self.unique { ", unique" } else { "" };
         format!("array [{}, {}]{unique}", self.min, self.max)
+    }
+}
+
+fn string_gen(node: &Node) -> Option<&StringGen> {
+    match node {
+        Node::String(g) => Some(g),
+        _ => None,
     }
 }
 

@@ -96,7 +96,20 @@ pub struct Ctx<'p> {
     pub noisy: u32,
 }
 
-impl Ctx<'_> {
+impl<'p> Ctx<'p> {
+    /// The state at the start of `row`.
+    pub fn new(plan: &'p Plan, table_key: u64, row: u64) -> Ctx<'p> {
+        Ctx {
+            plan,
+            table_key,
+            row,
+            depth: 0,
+            minimal: false,
+            noisy: 0,
+            check_budget: CHECK_BUDGET,
+        }
+    }
+
     /// True once recursion is deep enough that generation should head for a leaf.
     pub fn shallow(&self) -> bool {
         self.minimal || self.depth >= MAX_RECURSION
@@ -215,15 +228,7 @@ impl Plan {
     /// Writes the value for `row`; returns how many deliberately bad values it holds.
     pub fn generate<S: Sink>(&self, table_key: u64, row: u64, out: &mut S) -> u32 {
         let key = crate::rng::mix(table_key, row);
-        let mut ctx = Ctx {
-            plan: self,
-            table_key,
-            row,
-            depth: 0,
-            minimal: false,
-            noisy: 0,
-            check_budget: CHECK_BUDGET,
-        };
+        let mut ctx = Ctx::new(self, table_key, row);
         self.root.generate(&mut ctx, key, out);
         ctx.noisy
     }
@@ -258,15 +263,7 @@ impl Plan {
             .into_iter()
             .map(|node| {
                 let mut sink = crate::sink::JsonWriter::new();
-                let mut ctx = Ctx {
-                    plan: self,
-                    table_key: key,
-                    row: 0,
-                    depth: 0,
-                    minimal: false,
-                    noisy: 0,
-                    check_budget: CHECK_BUDGET,
-                };
+                let mut ctx = Ctx::new(self, key, 0);
                 let start = std::time::Instant::now();
                 for row in 0..rows.max(1) {
                     ctx.row = row;
