@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Export throughput of the release binary, as the README's performance section reports
-# it: NDJSON of the bundled example tables to a file, on 1 and 2 threads, best of RUNS.
+# it: NDJSON of the bundled example tables to a file, on 1 and 2 threads.
 #
-#   bash scripts/measure-export.sh            # 1,000,000 rows, 3 runs
+#   bash scripts/measure-export.sh            # 1,000,000 rows, 5 rounds
 #   ROWS=10000000 RUNS=1 bash scripts/measure-export.sh customer
 #
-# Prints, per table and thread count: rows/s (wall clock), CPU seconds, peak RSS.
+# Each round runs 1 thread, then 2 threads, back to back, so that both see the same
+# machine: this VM's speed drifts by tens of percent over minutes, which would bias a
+# ratio of figures taken minutes apart. Prints, per table and thread count: the best and
+# the median rows/s (wall clock), the CPU seconds and peak RSS of the best run; then the
+# speed-up of 2 threads over 1 as the median of the per-round ratios, and its range.
 # Measure on an idle machine: a concurrent build halves the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROWS=${ROWS:-1000000}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 OUT=${OUT:-$(mktemp -d)}
 TABLES=("$@")
 [ ${#TABLES[@]} -gt 0 ] || TABLES=(customer order event)
@@ -19,26 +23,45 @@ TABLES=("$@")
 cargo build --release --quiet
 bin=target/release/synthtune
 
-printf '%-10s %7s %12s %9s %9s\n' table threads rows/s cpu_s rss_mb
+# One run: prints "wall cpu rss_kib".
+run() {
+    local table=$1 threads=$2
+    rm -f "$OUT/$table.ndjson"
+    # Let the previous run's dirty pages reach the disk first, so that their writeback
+    # does not compete with this run.
+    sync
+    /usr/bin/time -f '%e %U %S %M' "$bin" export "schemas/$table.json" -n "$ROWS" \
+        --threads "$threads" -o "$OUT/$table.ndjson" --quiet 2>&1 >/dev/null |
+        awk '{print $1, $2 + $3, $4}'
+}
+
+printf '%-10s %7s %12s %12s %9s %9s\n' table threads best_rows/s median_rows/s cpu_s rss_mb
 for table in "${TABLES[@]}"; do
-    for threads in 1 2; do
-        best_wall=""
-        for _ in $(seq "$RUNS"); do
-            rm -f "$OUT/$table.ndjson"
-            # Let the previous run's dirty pages reach the disk first, so that their
-            # writeback does not compete with this run.
-            sync
-            # %e wall seconds, %U+%S CPU seconds, %M peak RSS in KiB.
-            stats=$(/usr/bin/time -f '%e %U %S %M' "$bin" export "schemas/$table.json" \
-                -n "$ROWS" --threads "$threads" -o "$OUT/$table.ndjson" --quiet 2>&1 >/dev/null)
-            read -r wall user sys rss <<<"$stats"
-            if [ -z "$best_wall" ] || awk "BEGIN{exit !($wall < $best_wall)}"; then
-                best_wall=$wall best_cpu=$(awk "BEGIN{print $user + $sys}") best_rss=$rss
-            fi
-        done
-        printf '%-10s %7s %12.0f %9.2f %9.1f\n' "$table" "$threads" \
-            "$(awk "BEGIN{print $ROWS / $best_wall}")" "$best_cpu" \
-            "$(awk "BEGIN{print $best_rss / 1024}")"
+    runs1=() runs2=()
+    for _ in $(seq "$RUNS"); do
+        runs1+=("$(run "$table" 1)")
+        runs2+=("$(run "$table" 2)")
     done
+    for threads in 1 2; do
+        if [ "$threads" = 1 ]; then runs=("${runs1[@]}"); else runs=("${runs2[@]}"); fi
+        printf '%s\n' "${runs[@]}" | sort -n | awk -v rows="$ROWS" -v table="$table" \
+            -v threads="$threads" '
+            { wall[NR] = $1; cpu[NR] = $2; rss[NR] = $3 }
+            END {
+                median = (NR % 2) ? wall[(NR + 1) / 2] : (wall[NR / 2] + wall[NR / 2 + 1]) / 2
+                printf "%-10s %7s %12.0f %12.0f %9.2f %9.1f\n", table, threads,
+                    rows / wall[1], rows / median, cpu[1], rss[1] / 1024
+            }'
+    done
+    # Speed-up per round: wall(1 thread) / wall(2 threads) of the same round.
+    for i in "${!runs1[@]}"; do
+        awk -v a="${runs1[$i]%% *}" -v b="${runs2[$i]%% *}" 'BEGIN { print a / b }'
+    done | sort -n | awk -v table="$table" '
+        { r[NR] = $1 }
+        END {
+            median = (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
+            printf "%-10s 2 threads / 1: median %.2fx (rounds %.2f to %.2f)\n",
+                table, median, r[1], r[NR]
+        }'
     rm -f "$OUT/$table.ndjson"
 done

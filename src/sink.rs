@@ -18,19 +18,26 @@ pub trait Sink {
         self.float(v);
     }
     fn str(&mut self, v: &str);
-    /// A string built in place: `write` appends the text to an empty buffer the sink
-    /// lends, so generators need no buffer of their own and writers reuse theirs.
+    /// A string built in place: `write` appends the text to a buffer the sink lends, so
+    /// generators need no buffer of their own and writers reuse theirs. The buffer may
+    /// already hold other text (the JSON writer lends its output): `write` may read and
+    /// change only what it appends.
     fn str_with(&mut self, write: impl FnOnce(&mut String)) {
         let mut text = String::new();
         write(&mut text);
         self.str(&text);
+    }
+    /// [`Sink::str_with`] for text that never holds a character JSON must escape (`"`,
+    /// `\\` or a control character), so that a JSON writer need not look for them.
+    fn plain_str_with(&mut self, write: impl FnOnce(&mut String)) {
+        self.str_with(write);
     }
     fn begin_object(&mut self);
     /// The key of the next value inside the current object.
     fn key(&mut self, k: &str);
     /// A key with its JSON text prepared in advance (`"name":`), for writers that can
     /// copy it as it is.
-    fn key_encoded(&mut self, k: &str, json: &[u8]) {
+    fn key_encoded(&mut self, k: &str, json: &str) {
         let _ = json;
         self.key(k);
     }
@@ -84,21 +91,34 @@ pub fn str_in_buffer<S: Sink>(
     *buffer(sink) = text;
 }
 
-/// Compact JSON text, appended to a byte buffer.
+/// Compact JSON text, appended to a string buffer.
 #[derive(Default)]
 pub struct JsonWriter {
-    pub buf: Vec<u8>,
+    pub buf: String,
     /// One flag per open container: does the next element need a comma?
     needs_comma: Vec<bool>,
     /// A key was just written; the value follows without a comma.
     after_key: bool,
-    /// Where [`Sink::str_with`] builds a string before it is escaped into `buf`.
-    text: String,
+    /// A copy of a string from [`Sink::str_with`] that needs escapes, while it is
+    /// escaped back into `buf`.
+    raw: String,
 }
 
 impl JsonWriter {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Runs `write` with `bytes` (emptied first) as the output buffer, and leaves the
+    /// text in `bytes`: for callers that hand buffers around, such as export chunks.
+    pub fn write_into<T>(&mut self, bytes: &mut Vec<u8>, write: impl FnOnce(&mut Self) -> T) -> T {
+        bytes.clear();
+        // An empty vector is valid UTF-8: this keeps its allocation and copies nothing.
+        let lent = String::from_utf8(std::mem::take(bytes)).unwrap_or_default();
+        let own = std::mem::replace(&mut self.buf, lent);
+        let result = write(self);
+        *bytes = std::mem::replace(&mut self.buf, own).into_bytes();
+        result
     }
 
     #[inline]
@@ -109,7 +129,7 @@ impl JsonWriter {
         }
         if let Some(comma) = self.needs_comma.last_mut() {
             if *comma {
-                self.buf.push(b',');
+                self.buf.push(',');
             }
             *comma = true;
         }
@@ -139,7 +159,7 @@ const ESCAPE: [u8; 256] = {
 /// need escaping): eight bytes at a time, the tail as a last word overlapping the one
 /// before it, so no byte is copied.
 #[inline]
-fn needs_escape(bytes: &[u8]) -> bool {
+pub(crate) fn needs_escape(bytes: &[u8]) -> bool {
     let (words, tail) = bytes.as_chunks::<8>();
     if words
         .iter()
@@ -168,46 +188,46 @@ fn word_needs_escape(x: u64) -> bool {
 }
 
 /// Writes `s` as a JSON string literal (RFC 8259 escapes).
-pub fn write_json_string(buf: &mut Vec<u8>, s: &str) {
+pub fn write_json_string(buf: &mut String, s: &str) {
     buf.reserve(s.len() + 2);
-    buf.push(b'"');
-    let bytes = s.as_bytes();
+    buf.push('"');
     // Most strings need no escape: find that out first, many bytes at a time.
-    if !needs_escape(bytes) {
-        buf.extend_from_slice(bytes);
-        buf.push(b'"');
+    if !needs_escape(s.as_bytes()) {
+        buf.push_str(s);
+        buf.push('"');
         return;
     }
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    for (i, &b) in s.as_bytes().iter().enumerate() {
         let escape = ESCAPE[b as usize];
         if escape == 0 {
             continue;
         }
-        buf.extend_from_slice(&bytes[start..i]);
+        // Escaped bytes are ASCII, so `i` is a character boundary.
+        buf.push_str(&s[start..i]);
+        buf.push('\\');
         if escape == b'u' {
             const HEX: &[u8; 16] = b"0123456789abcdef";
-            buf.extend_from_slice(b"\\u00");
-            buf.push(HEX[(b >> 4) as usize]);
-            buf.push(HEX[(b & 0xf) as usize]);
+            buf.push_str("u00");
+            buf.push(char::from(HEX[(b >> 4) as usize]));
+            buf.push(char::from(HEX[(b & 0xf) as usize]));
         } else {
-            buf.push(b'\\');
-            buf.push(escape);
+            buf.push(char::from(escape));
         }
         start = i + 1;
     }
-    buf.extend_from_slice(&bytes[start..]);
-    buf.push(b'"');
+    buf.push_str(&s[start..]);
+    buf.push('"');
 }
 
 /// Writes `units / 10^decimals` in plain decimal notation, without trailing zeros
 /// (`8360, 2` → `83.6`; `8300, 2` → `83.0`, so the value still reads as a number with a
 /// fraction, as serde_json prints it).
-pub fn write_decimal(buf: &mut Vec<u8>, units: i64, decimals: u32) {
+pub fn write_decimal(buf: &mut String, units: i64, decimals: u32) {
     let mut digits = itoa::Buffer::new();
     let text = digits.format(units.unsigned_abs());
     if units < 0 {
-        buf.push(b'-');
+        buf.push('-');
     }
     let d = decimals as usize;
     let (int, frac) = if text.len() > d {
@@ -215,46 +235,44 @@ pub fn write_decimal(buf: &mut Vec<u8>, units: i64, decimals: u32) {
     } else {
         ("0", text)
     };
-    buf.extend_from_slice(int.as_bytes());
-    buf.push(b'.');
+    buf.push_str(int);
+    buf.push('.');
     let pad = d.saturating_sub(frac.len());
     let frac = frac.trim_end_matches('0');
     if frac.is_empty() {
-        buf.push(b'0');
+        buf.push('0');
     } else {
-        buf.extend(std::iter::repeat_n(b'0', pad));
-        buf.extend_from_slice(frac.as_bytes());
+        buf.extend(std::iter::repeat_n('0', pad));
+        buf.push_str(frac);
     }
 }
 
-/// Writes a finite number the way serde_json would (shortest round-trip form).
-pub fn write_json_float(buf: &mut Vec<u8>, v: f64) {
+/// A number as serde_json writes it: the shortest form that reads back as `v`, or `null`
+/// when it is not finite.
+pub fn json_float(v: f64, buffer: &mut ryu::Buffer) -> &str {
     if v.is_finite() {
-        let mut b = ryu::Buffer::new();
-        buf.extend_from_slice(b.format_finite(v).as_bytes());
+        buffer.format_finite(v)
     } else {
-        buf.extend_from_slice(b"null");
+        "null"
     }
 }
 
 impl Sink for JsonWriter {
     fn null(&mut self) {
         self.before_value();
-        self.buf.extend_from_slice(b"null");
+        self.buf.push_str("null");
     }
     fn bool(&mut self, v: bool) {
         self.before_value();
-        self.buf
-            .extend_from_slice(if v { b"true" } else { b"false" });
+        self.buf.push_str(if v { "true" } else { "false" });
     }
     fn int(&mut self, v: i64) {
         self.before_value();
-        let mut b = itoa::Buffer::new();
-        self.buf.extend_from_slice(b.format(v).as_bytes());
+        self.buf.push_str(itoa::Buffer::new().format(v));
     }
     fn float(&mut self, v: f64) {
         self.before_value();
-        write_json_float(&mut self.buf, v);
+        self.buf.push_str(json_float(v, &mut ryu::Buffer::new()));
     }
     fn decimal(&mut self, _v: f64, units: i64, decimals: u32) {
         self.before_value();
@@ -264,37 +282,62 @@ impl Sink for JsonWriter {
         self.before_value();
         write_json_string(&mut self.buf, v);
     }
+    /// Lends the output itself: the text is written once, after the opening quote, and
+    /// copied again only in the rare case that it needs escapes.
     fn str_with(&mut self, write: impl FnOnce(&mut String)) {
-        str_in_buffer(self, |w| &mut w.text, write);
+        self.before_value();
+        self.buf.push('"');
+        let start = self.buf.len();
+        write(&mut self.buf);
+        if needs_escape(&self.buf.as_bytes()[start..]) {
+            self.raw.clear();
+            self.raw.push_str(&self.buf[start..]);
+            self.buf.truncate(start - 1);
+            write_json_string(&mut self.buf, &self.raw);
+        } else {
+            self.buf.push('"');
+        }
+    }
+    fn plain_str_with(&mut self, write: impl FnOnce(&mut String)) {
+        self.before_value();
+        self.buf.push('"');
+        let start = self.buf.len();
+        write(&mut self.buf);
+        debug_assert!(
+            !needs_escape(&self.buf.as_bytes()[start..]),
+            "text said to need no escapes does: {:?}",
+            &self.buf[start..]
+        );
+        self.buf.push('"');
     }
     fn begin_object(&mut self) {
         self.before_value();
-        self.buf.push(b'{');
+        self.buf.push('{');
         self.needs_comma.push(false);
     }
     fn key(&mut self, k: &str) {
         self.before_value();
         write_json_string(&mut self.buf, k);
-        self.buf.push(b':');
+        self.buf.push(':');
         self.after_key = true;
     }
-    fn key_encoded(&mut self, _k: &str, json: &[u8]) {
+    fn key_encoded(&mut self, _k: &str, json: &str) {
         self.before_value();
-        self.buf.extend_from_slice(json);
+        self.buf.push_str(json);
         self.after_key = true;
     }
     fn end_object(&mut self) {
         self.needs_comma.pop();
-        self.buf.push(b'}');
+        self.buf.push('}');
     }
     fn begin_array(&mut self) {
         self.before_value();
-        self.buf.push(b'[');
+        self.buf.push('[');
         self.needs_comma.push(false);
     }
     fn end_array(&mut self) {
         self.needs_comma.pop();
-        self.buf.push(b']');
+        self.buf.push(']');
     }
 }
 
@@ -404,13 +447,17 @@ mod tests {
             }
         }
         for s in cases {
-            let mut buf = Vec::new();
+            let expected = serde_json::to_string(&s).unwrap();
+            let mut buf = String::new();
             write_json_string(&mut buf, &s);
-            assert_eq!(
-                String::from_utf8(buf).unwrap(),
-                serde_json::to_string(&s).unwrap(),
-                "{s:?}"
-            );
+            assert_eq!(buf, expected, "{s:?}");
+            // Built in place, after other output.
+            let mut writer = JsonWriter::new();
+            writer.begin_array();
+            writer.str("x");
+            writer.str_with(|text| text.push_str(&s));
+            writer.end_array();
+            assert_eq!(writer.buf, format!("[\"x\",{expected}]"), "{s:?}");
         }
     }
 
@@ -427,15 +474,11 @@ mod tests {
             (7, 0),
             (-1_000_050, 4),
         ] {
-            let mut buf = Vec::new();
+            let mut buf = String::new();
             write_decimal(&mut buf, units, decimals);
             let v = units as f64 / 10f64.powi(decimals as i32);
             let expected = serde_json::to_string(&v).unwrap();
-            assert_eq!(
-                String::from_utf8(buf).unwrap(),
-                expected,
-                "{units} / 10^{decimals}"
-            );
+            assert_eq!(buf, expected, "{units} / 10^{decimals}");
         }
     }
 
@@ -444,10 +487,7 @@ mod tests {
         let v = json!({"a": [1, 2.5, "x\"\n\u{1}", null, true], "b": {}, "c": [], "d": {"e": -3}});
         let mut w = JsonWriter::new();
         w.value(&v);
-        assert_eq!(
-            String::from_utf8(w.buf).unwrap(),
-            serde_json::to_string(&v).unwrap()
-        );
+        assert_eq!(w.buf, serde_json::to_string(&v).unwrap());
         let mut s = ValueSink::new();
         Sink::value(&mut s, &v);
         assert_eq!(s.finish(), v);

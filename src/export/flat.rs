@@ -123,7 +123,7 @@ pub(crate) trait CellFormat {
         out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
     }
     fn float(out: &mut Vec<u8>, v: f64) {
-        crate::sink::write_json_float(out, v);
+        out.extend_from_slice(crate::sink::json_float(v, &mut ryu::Buffer::new()).as_bytes());
     }
     fn bool(out: &mut Vec<u8>, v: bool);
 }
@@ -212,7 +212,7 @@ impl<'l, F: CellFormat> FlatSink<'l, F> {
     /// Renders the JSON text in `self.json` into `column`.
     fn render_json(&mut self, column: usize) {
         let json = std::mem::take(&mut self.json.buf);
-        self.render(column, |out| F::json(out, utf8(&json)));
+        self.render(column, |out| F::json(out, &json));
         self.json.buf = json;
     }
 
@@ -334,11 +334,6 @@ fn begin_json(json: &mut JsonWriter, is_object: bool) {
     } else {
         json.begin_array();
     }
-}
-
-/// JSON text written by [`JsonWriter`] is UTF-8 by construction.
-fn utf8(bytes: &[u8]) -> &str {
-    std::str::from_utf8(bytes).unwrap_or_default()
 }
 
 impl<F: CellFormat> Sink for FlatSink<'_, F> {

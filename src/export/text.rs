@@ -146,22 +146,18 @@ impl<R: RowSource> ChunkEncoder for JsonEncoder<'_, R> {
         chunk: &mut Vec<u8>,
     ) -> Result<(), ExportError> {
         // Write straight into the chunk's buffer.
-        std::mem::swap(&mut writer.buf, chunk);
-        writer.buf.clear();
-        let result = rows.into_iter().try_for_each(|row| {
-            if self.array {
-                writer
-                    .buf
-                    .extend_from_slice(if row == 0 { b"\n" } else { b",\n" });
-            }
-            self.rows.write(row, writer)?;
-            if !self.array {
-                writer.buf.push(b'\n');
-            }
-            Ok(())
-        });
-        std::mem::swap(&mut writer.buf, chunk);
-        result
+        writer.write_into(chunk, |writer| {
+            rows.into_iter().try_for_each(|row| {
+                if self.array {
+                    writer.buf.push_str(if row == 0 { "\n" } else { ",\n" });
+                }
+                self.rows.write(row, writer)?;
+                if !self.array {
+                    writer.buf.push('\n');
+                }
+                Ok(())
+            })
+        })
     }
 }
 

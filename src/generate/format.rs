@@ -164,6 +164,41 @@ impl Format {
         (span.min, Some(span.max))
     }
 
+    /// Whether no value holds a character JSON must escape (`"`, `\\`, a control
+    /// character): these are built from digits, hex, fixed separators and the lowercase
+    /// vocabularies below. `tests::plain_formats_need_no_escapes` checks the claim.
+    pub fn never_escapes(&self) -> bool {
+        matches!(
+            self,
+            Self::DateTime
+                | Self::Date
+                | Self::Time
+                | Self::Duration
+                | Self::Hostname
+                | Self::Ipv4
+                | Self::Ipv6
+                | Self::Uuid
+                | Self::Uuid1
+                | Self::Uuid3
+                | Self::Uuid4
+                | Self::Uuid5
+                | Self::Uuid6
+                | Self::Uuid7
+                | Self::Uuid8
+                | Self::IpvAnyAddress
+                | Self::IpvAnyInterface
+                | Self::IpvAnyNetwork
+                | Self::Ipv4Interface
+                | Self::Ipv6Interface
+                | Self::Ipv4Network
+                | Self::Ipv6Network
+                | Self::Binary
+                | Self::Base64
+                | Self::Base64Url
+                | Self::Color
+        )
+    }
+
     /// Appends one value to `out`.
     pub fn generate(&self, rng: &mut SynthRng, out: &mut String) {
         match self {
@@ -1200,6 +1235,19 @@ mod tests {
 
     fn draw(format: Format, key: u64, count: usize) -> Vec<String> {
         draw_strings(key, count, |rng, out| format.generate(rng, out))
+    }
+
+    #[test]
+    fn plain_formats_need_no_escapes() {
+        for format in ALL_FORMATS.iter().filter(|f| f.never_escapes()) {
+            for value in draw(*format, 11, 20 * SAMPLES) {
+                assert!(
+                    !crate::sink::needs_escape(value.as_bytes()),
+                    "{}: {value:?}",
+                    format.name()
+                );
+            }
+        }
     }
 
     /// A validator that asserts `format` (2020-12), or `None` when the jsonschema crate

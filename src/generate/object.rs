@@ -18,7 +18,7 @@ const EXTRA: u64 = 0x4558_5452_414b_4559;
 pub struct Property {
     pub name: String,
     /// `"name":` as JSON text, written as it is on the export path.
-    pub key_json: Box<[u8]>,
+    pub key_json: Box<str>,
     /// The property's name, hashed and prepared for [`mix_prepared`]: its value's key
     /// is `mix(object, hash(name))`.
     value_salt: u64,
@@ -40,11 +40,11 @@ impl Property {
         absent_rate: f64,
         pointer: String,
     ) -> Property {
-        let mut key_json = Vec::new();
+        let mut key_json = String::new();
         crate::sink::write_json_string(&mut key_json, &name);
-        key_json.push(b':');
+        key_json.push(':');
         Property {
-            key_json: key_json.into_boxed_slice(),
+            key_json: key_json.into_boxed_str(),
             value_salt: prepare_salt(hash_str(&name)),
             presence_salt: prepare_salt(hash_str(&name) ^ PRESENCE),
             name,

@@ -102,10 +102,25 @@ pub enum StringGen {
 
 impl StringGen {
     pub fn generate<S: Sink>(&self, key: u64, out: &mut S) {
-        out.str_with(|buf| self.write(key, buf));
+        if self.never_escapes() {
+            out.plain_str_with(|buf| self.write(key, buf));
+        } else {
+            out.str_with(|buf| self.write(key, buf));
+        }
     }
 
-    /// Appends one value to `buf` (which must be empty).
+    /// Whether no value holds a character JSON must escape: free text is lowercase words,
+    /// dates and times are digits and separators. (Patterns and domains can hold any
+    /// character their schema or data allows.)
+    fn never_escapes(&self) -> bool {
+        match self {
+            StringGen::Text(_) | StringGen::Temporal(_) => true,
+            StringGen::Format(format) => format.never_escapes(),
+            StringGen::Pattern(_) | StringGen::Domain { .. } => false,
+        }
+    }
+
+    /// Appends one value to `buf`, leaving the text before it as it was.
     pub fn write(&self, key: u64, buf: &mut String) {
         let mut rng = rng_for(key);
         match self {
@@ -120,15 +135,17 @@ impl StringGen {
                 max,
                 fallback,
             } => {
+                let start = buf.len();
                 for attempt in 0..DOMAIN_TRIES {
                     domain.generate(&mut rng, *locale, buf);
+                    let value = &buf[start..];
                     // Bytes bound characters from above: most values need no count.
-                    if *min == 0 && buf.len() <= *max
-                        || (*min..=*max).contains(&buf.chars().count())
+                    if *min == 0 && value.len() <= *max
+                        || (*min..=*max).contains(&value.chars().count())
                     {
                         return;
                     }
-                    buf.clear();
+                    buf.truncate(start);
                     rng = rng_for(mix(key, u64::from(attempt) + 1));
                 }
                 fallback.write(mix(key, u64::from(DOMAIN_TRIES) + 1), buf);
@@ -219,19 +236,21 @@ const CORPUS_LEN: usize = 8192;
 /// characters after them (0: none does).
 fn write_text(rng: &mut SynthRng, len: usize, starts: usize, buf: &mut String) {
     let corpus = &*CORPUS;
+    // The buffer may hold other text before this value's.
+    let start = buf.len();
     if starts > 0 {
-        let start = corpus.starts[rng.random_range(0..starts)];
-        buf.push_str(&corpus.text[start..start + len]);
+        let from = corpus.starts[rng.random_range(0..starts)];
+        buf.push_str(&corpus.text[from..from + len]);
     } else {
-        while buf.len() < len {
-            if !buf.is_empty() {
+        while buf.len() - start < len {
+            if buf.len() > start {
                 buf.push(' ');
             }
             buf.push_str(WORDS[rng.random_range(0..WORDS.len())]);
         }
-        buf.truncate(len);
+        buf.truncate(start + len);
     }
-    if buf.ends_with(' ') {
+    if buf.len() > start && buf.ends_with(' ') {
         buf.pop();
         buf.push('s');
     }
@@ -240,6 +259,17 @@ fn write_text(rng: &mut SynthRng, len: usize, starts: usize, buf: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Free text is said to need no JSON escapes: it is made of these words and spaces.
+    #[test]
+    fn text_needs_no_escapes() {
+        assert!(!crate::sink::needs_escape(CORPUS.text.as_bytes()));
+        assert!(
+            WORDS
+                .iter()
+                .all(|w| !crate::sink::needs_escape(w.as_bytes()))
+        );
+    }
 
     #[test]
     fn text_has_exact_length_and_no_edge_spaces() {

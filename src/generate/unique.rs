@@ -45,21 +45,24 @@ impl UniqueGen {
             UniqueKind::Integer { lo, step } => out.int(lo + perm() as i64 * step),
             UniqueKind::Listed(values) => out.value(&values[perm() as usize]),
             UniqueKind::Tagged { inner, max } => out.str_with(|buf| {
+                // The buffer may hold other text before this value's.
+                let start = buf.len();
                 inner.write(key, buf);
                 let mut token = [0u8; 13];
                 let token = base36(ctx.row, &mut token);
-                let at = buf.find('@').unwrap_or(buf.len());
+                let value = &buf[start..];
+                let at = start + value.find('@').unwrap_or(value.len());
                 // Bytes bound characters from above: most values need no count.
-                let overflow = if buf.len() + token.len() <= *max {
+                let overflow = if value.len() + token.len() <= *max {
                     0
                 } else {
-                    (buf.chars().count() + token.len()).saturating_sub(*max)
+                    (value.chars().count() + token.len()).saturating_sub(*max)
                 };
                 // Shorten the part before the token to make room.
                 let mut cut = at;
                 for _ in 0..overflow {
-                    if let Some((i, _)) = buf[..cut].char_indices().next_back() {
-                        cut = i;
+                    if let Some((i, _)) = buf[start..cut].char_indices().next_back() {
+                        cut = start + i;
                     }
                 }
                 buf.replace_range(cut..at, token);

@@ -209,7 +209,7 @@ pub fn sample_records(table: &Table, seed: u64, n: u64) -> Vec<String> {
         .map(|row| {
             let mut writer = JsonWriter::new();
             table.write_row(seed, row, &mut writer);
-            String::from_utf8_lossy(&writer.buf).into_owned()
+            writer.buf
         })
         .collect()
 }
