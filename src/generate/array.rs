@@ -1,6 +1,7 @@
 //! `array` values: tuples (`prefixItems`), items, lengths, `uniqueItems` and `contains`.
 
 use rand::RngExt;
+use smallvec::SmallVec;
 
 use super::distribution::IntSampler;
 use super::string::StringGen;
@@ -93,32 +94,35 @@ impl ArrayGen {
     }
 
     /// [`ArrayGen::generate_unique`] when every element is a string (tags, codes): the
-    /// same draws and the same result, compared as text in one buffer rather than as a
-    /// `Value` per element.
+    /// same draws and the same result, compared as text rather than as a `Value` per
+    /// element. Each draw is written after the values kept so far, in one buffer, and
+    /// cut off again when it repeats one.
     fn generate_unique_strings<S: Sink>(&self, len: usize, key: u64, out: &mut S) {
-        let mut text = String::new();
-        let mut ends: Vec<usize> = Vec::with_capacity(len);
-        let mut candidate = String::new();
+        let mut text = String::with_capacity(16 * len);
+        let mut ends: SmallVec<[usize; 16]> = SmallVec::new();
         for i in 0..len {
             let Some(element) = string_gen(self.element(i)) else {
                 continue;
             };
+            let kept = text.len();
             let fresh = (0..UNIQUE_TRIES).any(|attempt| {
-                candidate.clear();
-                element.write(element_key(key, i, attempt), &mut candidate);
+                text.truncate(kept);
+                element.write(element_key(key, i, attempt), &mut text);
+                let candidate = &text[kept..];
                 let mut start = 0;
-                let seen = ends.iter().any(|&end| {
-                    let same = text[start..end] == candidate;
+                !ends.iter().any(|&end| {
+                    let same = text[start..end] == *candidate;
                     start = end;
                     same
-                });
-                !seen
+                })
             });
             if fresh {
-                text.push_str(&candidate);
                 ends.push(text.len());
-            } else if ends.len() >= self.min {
-                break;
+            } else {
+                text.truncate(kept);
+                if ends.len() >= self.min {
+                    break;
+                }
             }
         }
         out.begin_array();

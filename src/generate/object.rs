@@ -2,6 +2,7 @@
 //! (`additionalProperties`, `patternProperties`, `propertyNames`).
 
 use rand::RngExt;
+use smallvec::SmallVec;
 
 use super::choice::unit;
 use super::string::StringGen;
@@ -174,21 +175,25 @@ impl ObjectGen {
         } else {
             rng.random_range(need..=extra.max)
         };
-        let mut names: Vec<String> = Vec::with_capacity(n);
+        // Names already used, by hash: a (practically impossible) collision only costs
+        // one more draw.
+        let mut used: SmallVec<[u64; 16]> = SmallVec::new();
+        let mut name = String::new();
         let mut attempt = 0u64;
-        while names.len() < n && attempt < 16 * (n as u64 + 1) {
-            let mut name = String::new();
+        while used.len() < n && attempt < 16 * (n as u64 + 1) {
+            name.clear();
             extra.names.write(ctx, mix(key, EXTRA ^ attempt), &mut name);
             attempt += 1;
-            if name.is_empty() && !names.is_empty()
+            let hash = hash_str(&name);
+            if name.is_empty() && !used.is_empty()
                 || self.properties.iter().any(|p| p.name == name)
-                || names.contains(&name)
+                || used.contains(&hash)
             {
                 continue;
             }
             out.key(&name);
-            extra.value.generate(ctx, mix(key, hash_str(&name)), out);
-            names.push(name);
+            extra.value.generate(ctx, mix(key, hash), out);
+            used.push(hash);
         }
     }
 }
