@@ -4,6 +4,7 @@
 #
 #   bash scripts/measure-export.sh            # 1,000,000 rows, 5 rounds
 #   ROWS=10000000 RUNS=1 bash scripts/measure-export.sh customer
+#   TO=/dev/null bash scripts/measure-export.sh   # generation alone, no file
 #
 # Each round runs 1 thread, then 2 threads, back to back, so that both see the same
 # machine: this VM's speed drifts by tens of percent over minutes, which would bias a
@@ -26,12 +27,13 @@ bin=target/release/synthtune
 # One run: prints "wall cpu rss_kib".
 run() {
     local table=$1 threads=$2
-    rm -f "$OUT/$table.ndjson"
+    local target=${TO:-$OUT/$table.ndjson}
+    [ -n "${TO:-}" ] || rm -f "$target"
     # Let the previous run's dirty pages reach the disk first, so that their writeback
     # does not compete with this run.
     sync
     /usr/bin/time -f '%e %U %S %M' "$bin" export "schemas/$table.json" -n "$ROWS" \
-        --threads "$threads" -o "$OUT/$table.ndjson" --quiet 2>&1 >/dev/null |
+        --threads "$threads" -o "$target" --quiet 2>&1 >/dev/null |
         awk '{print $1, $2 + $3, $4}'
 }
 

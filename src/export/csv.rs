@@ -3,7 +3,7 @@
 //! absent values are empty fields; an empty string is `""`, so that the two differ
 //! (PostgreSQL's `COPY ... CSV` reads them as NULL and '' respectively).
 
-use super::flat::{CellFormat, FlatLayout, FlatSink};
+use super::flat::{CellFormat, FlatLayout, FlatSink, push_doubling};
 
 pub(crate) struct Csv;
 
@@ -27,12 +27,7 @@ pub(crate) fn write_field(out: &mut Vec<u8>, s: &str) {
         return;
     }
     out.push(b'"');
-    for part in s.split('"').enumerate() {
-        if part.0 > 0 {
-            out.extend_from_slice(b"\"\"");
-        }
-        out.extend_from_slice(part.1.as_bytes());
-    }
+    push_doubling(out, s, b'"');
     out.push(b'"');
 }
 

@@ -128,6 +128,25 @@ pub(crate) trait CellFormat {
     fn bool(out: &mut Vec<u8>, v: bool);
 }
 
+/// Appends `s` with every `quote` byte doubled (the escape of csv fields and SQL
+/// literals; the caller writes the surrounding quotes).
+pub(crate) fn push_doubling(out: &mut Vec<u8>, s: &str, quote: u8) {
+    // Find the first quote with `str::find` (a fast byte search: text mostly has none),
+    // the others one byte at a time (JSON text has one every few bytes).
+    let Some(first) = s.find(char::from(quote)) else {
+        out.extend_from_slice(s.as_bytes());
+        return;
+    };
+    let mut rest = &s.as_bytes()[first..];
+    out.extend_from_slice(&s.as_bytes()[..first]);
+    while let Some(i) = rest.iter().position(|&b| b == quote) {
+        out.extend_from_slice(&rest[..=i]);
+        out.push(quote);
+        rest = &rest[i + 1..];
+    }
+    out.extend_from_slice(rest);
+}
+
 const UNSET: (u32, u32) = (u32::MAX, u32::MAX);
 
 /// A [`Sink`] that renders one record's values into its columns' cells.
@@ -355,6 +374,18 @@ impl<F: CellFormat> Sink for FlatSink<'_, F> {
     }
     fn float(&mut self, v: f64) {
         self.scalar(|j| j.float(v), |out| F::float(out, v));
+    }
+    /// Printed from its digits, as the JSON writer does: exact, and without the
+    /// float-to-text search.
+    fn decimal(&mut self, v: f64, units: i64, decimals: u32) {
+        let mut digits = std::mem::take(&mut self.string);
+        digits.clear();
+        crate::sink::write_decimal(&mut digits, units, decimals);
+        self.scalar(
+            |j| j.decimal(v, units, decimals),
+            |out| out.extend_from_slice(digits.as_bytes()),
+        );
+        self.string = digits;
     }
     fn str(&mut self, v: &str) {
         self.scalar(|j| j.str(v), |out| F::text(out, v));

@@ -10,7 +10,7 @@
 //! index and query. `NOT NULL` where a column is required and not nullable all the way
 //! from the root; `PRIMARY KEY` on the columns marked `x-synth.key = "primary"`.
 
-use super::flat::{CellFormat, ColumnKind, FlatLayout, FlatSink};
+use super::flat::{CellFormat, ColumnKind, FlatLayout, FlatSink, push_doubling};
 use super::shape::TextFormat;
 
 /// Rows per `INSERT` statement. Batches are counted from row 0 of the table, so shards
@@ -35,12 +35,7 @@ impl CellFormat for Sql {
 /// `standard_conforming_strings` keeps backslashes literal).
 fn write_literal(out: &mut Vec<u8>, s: &str) {
     out.push(b'\'');
-    for (i, part) in s.split('\'').enumerate() {
-        if i > 0 {
-            out.extend_from_slice(b"''");
-        }
-        out.extend_from_slice(part.as_bytes());
-    }
+    push_doubling(out, s, b'\'');
     out.push(b'\'');
 }
 
