@@ -465,6 +465,26 @@ mod tests {
     }
 
     #[test]
+    fn quotes_are_doubled_wherever_they_are() {
+        for (text, want) in [
+            ("", ""),
+            ("plain", "plain"),
+            ("'", "''"),
+            ("'a'", "''a''"),
+            ("it's été''", "it''s été''''"),
+            ("{'k':'v','w':['x']}", "{''k'':''v'',''w'':[''x'']}"),
+        ] {
+            let mut out = b"<".to_vec();
+            push_doubling(&mut out, text, b'\'');
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                format!("<{want}"),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
     fn columns_are_dotted_paths_in_schema_order() {
         let layout = layout();
         let names: Vec<(&str, bool)> = layout
