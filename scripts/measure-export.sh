@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Export throughput of the release binary, as the README's performance section reports
-# it: NDJSON of the bundled example tables to a file, on 1 and 2 threads.
+# it: NDJSON (or FORMAT) of the bundled example tables to a file, on 1 and 2 threads.
 #
 #   bash scripts/measure-export.sh            # 1,000,000 rows, 5 rounds
 #   ROWS=10000000 RUNS=1 bash scripts/measure-export.sh customer
 #   TO=/dev/null bash scripts/measure-export.sh   # generation alone, no file
+#   FORMAT=parquet ROWS=300000 bash scripts/measure-export.sh
 #
 # Each round runs 1 thread, then 2 threads, back to back, so that both see the same
 # machine: this VM's speed drifts by tens of percent over minutes, which would bias a
@@ -16,6 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROWS=${ROWS:-1000000}
+FORMAT=${FORMAT:-ndjson}
 RUNS=${RUNS:-5}
 OUT=${OUT:-$(mktemp -d)}
 TABLES=("$@")
@@ -27,13 +29,13 @@ bin=target/release/synthtune
 # One run: prints "wall cpu rss_kib".
 run() {
     local table=$1 threads=$2
-    local target=${TO:-$OUT/$table.ndjson}
+    local target=${TO:-$OUT/$table.$FORMAT}
     [ -n "${TO:-}" ] || rm -f "$target"
     # Let the previous run's dirty pages reach the disk first, so that their writeback
     # does not compete with this run.
     sync
     /usr/bin/time -f '%e %U %S %M' "$bin" export "schemas/$table.json" -n "$ROWS" \
-        --threads "$threads" -o "$target" --quiet 2>&1 >/dev/null |
+        --threads "$threads" --format "$FORMAT" -o "$target" --quiet 2>&1 >/dev/null |
         awk '{print $1, $2 + $3, $4}'
 }
 
@@ -65,5 +67,5 @@ for table in "${TABLES[@]}"; do
             printf "%-10s 2 threads / 1: median %.2fx (rounds %.2f to %.2f)\n",
                 table, median, r[1], r[NR]
         }'
-    rm -f "$OUT/$table.ndjson"
+    rm -f "$OUT/$table.$FORMAT"
 done
