@@ -71,7 +71,7 @@ pub(super) struct Branch {
 }
 
 impl Branch {
-    fn padded(&self) -> bool {
+    pub(super) fn padded(&self) -> bool {
         self.before != Padding::Anchored || self.after != Padding::Anchored
     }
 

@@ -18,11 +18,14 @@
 //!    split it among the parts so that each part can produce its share exactly. There is no
 //!    rejection sampling, and a refusal ([`PatternError::Unsatisfiable`]) comes with the
 //!    arithmetic behind it.
+//! 5. A pattern of one fixed shape (`^SKU-[A-Z0-9]{6}$`, the common case) is flattened into
+//!    a list of pieces ([`fixed`]) that writes the same strings without walking the tree.
 
 mod branch;
 mod class;
 mod ecma;
 mod emit;
+mod fixed;
 mod node;
 mod parse;
 mod plan;
@@ -90,6 +93,8 @@ pub struct PatternGen {
     branches: Vec<Branch>,
     min_len: usize,
     length_range: (usize, Option<usize>),
+    /// The one branch flattened, when the pattern has a single fixed shape.
+    fixed: Option<Vec<fixed::Piece>>,
 }
 
 impl PatternGen {
@@ -173,15 +178,27 @@ impl PatternGen {
                 .flat_map(|b| b.body_lengths.iter().map(move |&n| b.total_len(n, min_len)))
         };
         let length_range = (totals().min().unwrap_or(min_len), totals().max());
+        let fixed = match viable.as_slice() {
+            // Anchored at both ends, one length: the walk would draw nothing but the
+            // characters.
+            [only] if !only.padded() && only.body_lengths == [only.body.min] => {
+                fixed::flatten(&only.body)
+            }
+            _ => None,
+        };
         Ok(Self {
             branches: viable,
             min_len,
             length_range,
+            fixed,
         })
     }
 
     /// Appends one string to `out`.
     pub fn generate(&self, rng: &mut SynthRng, out: &mut String) {
+        if let Some(pieces) = &self.fixed {
+            return fixed::write(pieces, rng, out);
+        }
         let branch = pick(&self.branches, rng);
         let body_len = *pick(&branch.body_lengths, rng);
         let padding = branch.total_len(body_len, self.min_len) - body_len;

@@ -487,3 +487,28 @@ proptest! {
         }
     }
 }
+
+/// Fixed-shape patterns are written from their flattened pieces: the same strings as
+/// the walk of the tree, draw for draw. Others keep the walk.
+#[test]
+fn fixed_shapes_write_what_the_walk_writes() {
+    for (pattern, flattened) in [
+        (r"^[0-9]{5}$", true),
+        (r"^\+1-[0-9]{3}-[0-9]{3}-[0-9]{4}$", true),
+        (r"^SKU-[A-Z0-9]{6}$", true),
+        (r"^[A-Z]{2}$", true),
+        (r"^x[ab]y(?:[0-9]-){3}z$", true),
+        (r"^é[α-ω]{4}\.$", true),
+        (r"^(?:ab){3}c?$", false),
+    ] {
+        let flat = PatternGen::new(pattern, 0, None).unwrap();
+        let mut walk = flat.clone();
+        walk.fixed = None;
+        assert_eq!(flat.fixed.is_some(), flattened, "{pattern}");
+        assert_eq!(sample(&flat, 3, 500), sample(&walk, 3, 500), "{pattern}");
+    }
+    for unfixed in [r"^[a-z]{2,6}$", r"[0-9]{5}", r"^(?:a|bc)$"] {
+        let generator = PatternGen::new(unfixed, 0, None).unwrap();
+        assert!(generator.fixed.is_none(), "{unfixed}");
+    }
+}
