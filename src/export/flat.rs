@@ -3,6 +3,7 @@
 //! text; `null` and absent keys leave the cell empty. [`FlatSink`] does this while the
 //! generator streams a record, without building a `serde_json::Value`.
 
+use super::detour::{Closed, Detour};
 use super::shape::{Kind, Node, TextFormat};
 use crate::sink::{JsonWriter, Sink};
 
@@ -156,11 +157,12 @@ pub(crate) struct FlatSink<'l, F> {
     text: Vec<u8>,
     /// Per column: its bytes in `text`, or [`UNSET`] (null or absent).
     cells: Vec<(u32, u32)>,
-    /// The objects open in [`Mode::Walk`]; `hint` is where the next key is likely.
+    /// The objects open in the layout; `hint` is where the next key is likely.
     open: Vec<OpenObject<'l>>,
     /// Where the next value goes: a slot, or nowhere (a key not in the schema).
     next: Option<&'l Slot>,
-    mode: Mode,
+    /// A value being skipped, or captured as JSON text for a column.
+    detour: Detour<usize>,
     /// Renders JSON text for JSON cells.
     json: JsonWriter,
     /// The first misfit of the record: where, and what.
@@ -175,15 +177,6 @@ struct OpenObject<'l> {
     hint: usize,
 }
 
-enum Mode {
-    /// Following the layout.
-    Walk,
-    /// Inside a value with no column (unknown key); `depth` open containers.
-    Skip { depth: usize },
-    /// Writing a container into `json` for `column`.
-    Capture { column: usize, depth: usize },
-}
-
 impl<'l, F: CellFormat> FlatSink<'l, F> {
     pub fn new(layout: &'l FlatLayout) -> Self {
         FlatSink {
@@ -192,7 +185,7 @@ impl<'l, F: CellFormat> FlatSink<'l, F> {
             cells: vec![UNSET; layout.columns.len()],
             open: Vec::new(),
             next: None,
-            mode: Mode::Walk,
+            detour: Detour::Off,
             json: JsonWriter::new(),
             error: None,
             string: String::new(),
@@ -206,7 +199,7 @@ impl<'l, F: CellFormat> FlatSink<'l, F> {
         self.cells.fill(UNSET);
         self.open.clear();
         self.next = Some(&self.layout.root);
-        self.mode = Mode::Walk;
+        self.detour = Detour::Off;
         self.json.buf.clear();
         self.error = None;
     }
@@ -245,82 +238,52 @@ impl<'l, F: CellFormat> FlatSink<'l, F> {
         as_json: impl FnOnce(&mut JsonWriter),
         as_cell: impl FnOnce(&mut Vec<u8>),
     ) {
-        match &mut self.mode {
-            Mode::Skip { .. } => {}
-            Mode::Capture { .. } => as_json(&mut self.json),
-            Mode::Walk => match self.next.take() {
-                None => {}
-                Some(Slot::Column(column)) => {
-                    let column = *column;
-                    if self.is_json(column) {
-                        self.json.buf.clear();
-                        as_json(&mut self.json);
-                        self.render_json(column);
-                    } else {
-                        self.render(column, as_cell);
-                    }
+        let Some(as_json) = self.detour.scalar(&mut self.json, as_json) else {
+            return;
+        };
+        match self.next.take() {
+            None => {}
+            Some(Slot::Column(column)) => {
+                let column = *column;
+                if self.is_json(column) {
+                    self.json.buf.clear();
+                    as_json(&mut self.json);
+                    self.render_json(column);
+                } else {
+                    self.render(column, as_cell);
                 }
-                Some(Slot::Object(_)) => self.misfit("expected an object, got a scalar"),
-            },
+            }
+            Some(Slot::Object(_)) => self.misfit("expected an object, got a scalar"),
         }
     }
 
     /// An object or array opens.
     fn begin(&mut self, is_object: bool) {
-        match &mut self.mode {
-            Mode::Skip { depth } => *depth += 1,
-            Mode::Capture { depth, .. } => {
-                *depth += 1;
-                begin_json(&mut self.json, is_object);
+        if self.detour.begin(&mut self.json, is_object) {
+            return;
+        }
+        match self.next.take() {
+            None => self.detour.skip(),
+            Some(Slot::Column(column)) => self.detour.capture(*column, &mut self.json, is_object),
+            Some(Slot::Object(properties)) if is_object => self.open.push(OpenObject {
+                properties,
+                hint: 0,
+            }),
+            Some(Slot::Object(_)) => {
+                self.misfit("expected an object, got an array");
+                self.detour.skip();
             }
-            Mode::Walk => match self.next.take() {
-                None => self.mode = Mode::Skip { depth: 1 },
-                Some(Slot::Column(column)) => {
-                    self.mode = Mode::Capture {
-                        column: *column,
-                        depth: 1,
-                    };
-                    self.json.buf.clear();
-                    begin_json(&mut self.json, is_object);
-                }
-                Some(Slot::Object(properties)) if is_object => self.open.push(OpenObject {
-                    properties,
-                    hint: 0,
-                }),
-                Some(Slot::Object(_)) => {
-                    self.misfit("expected an object, got an array");
-                    self.mode = Mode::Skip { depth: 1 };
-                }
-            },
         }
     }
 
     /// An object or array closes.
     fn end(&mut self, is_object: bool) {
-        match &mut self.mode {
-            Mode::Skip { depth } => {
-                *depth -= 1;
-                if *depth == 0 {
-                    self.mode = Mode::Walk;
-                }
-            }
-            Mode::Capture { column, depth } => {
-                let column = *column;
-                *depth -= 1;
-                let done = *depth == 0;
-                if is_object {
-                    self.json.end_object();
-                } else {
-                    self.json.end_array();
-                }
-                if done {
-                    self.mode = Mode::Walk;
-                    self.render_json(column);
-                }
-            }
-            Mode::Walk => {
+        match self.detour.end(&mut self.json, is_object) {
+            Closed::Layout => {
                 self.open.pop();
             }
+            Closed::Inner => {}
+            Closed::Captured(column) => self.render_json(column),
         }
     }
 
@@ -347,17 +310,9 @@ impl<'l, F: CellFormat> FlatSink<'l, F> {
     }
 }
 
-fn begin_json(json: &mut JsonWriter, is_object: bool) {
-    if is_object {
-        json.begin_object();
-    } else {
-        json.begin_array();
-    }
-}
-
 impl<F: CellFormat> Sink for FlatSink<'_, F> {
     fn null(&mut self) {
-        if let Mode::Walk = self.mode {
+        if self.detour == Detour::Off {
             // Null is an empty cell in every column; a null object empties its columns.
             if let Some(Slot::Column(column)) = self.next.take() {
                 self.cells[*column] = UNSET;
@@ -397,25 +352,22 @@ impl<F: CellFormat> Sink for FlatSink<'_, F> {
         self.begin(true);
     }
     fn key(&mut self, k: &str) {
-        match &mut self.mode {
-            Mode::Skip { .. } => {}
-            Mode::Capture { .. } => self.json.key(k),
-            Mode::Walk => {
-                let Some(object) = self.open.last_mut() else {
-                    return;
-                };
-                // Generators emit properties in schema order: look just after the
-                // previous key first.
-                let properties = object.properties;
-                let found = (object.hint..properties.len())
-                    .chain(0..object.hint)
-                    .find(|&i| properties[i].0 == k);
-                self.next = found.map(|i| {
-                    object.hint = i + 1;
-                    &properties[i].1
-                });
-            }
+        if self.detour.key(&mut self.json, k) {
+            return;
         }
+        let Some(object) = self.open.last_mut() else {
+            return;
+        };
+        // Generators emit properties in schema order: look just after the previous key
+        // first.
+        let properties = object.properties;
+        let found = (object.hint..properties.len())
+            .chain(0..object.hint)
+            .find(|&i| properties[i].0 == k);
+        self.next = found.map(|i| {
+            object.hint = i + 1;
+            &properties[i].1
+        });
     }
     fn end_object(&mut self) {
         self.end(true);

@@ -21,6 +21,7 @@
 //!   complete ([`output`]); an existing file is refused without `force`.
 
 mod csv;
+mod detour;
 mod engine;
 mod error;
 mod flat;

@@ -168,16 +168,34 @@ impl Format {
     /// character): these are built from digits, hex, fixed separators and the lowercase
     /// vocabularies below. `tests::plain_formats_need_no_escapes` checks the claim.
     pub fn never_escapes(&self) -> bool {
+        self.is_uuid()
+            || matches!(
+                self,
+                Self::DateTime
+                    | Self::Date
+                    | Self::Time
+                    | Self::Duration
+                    | Self::Hostname
+                    | Self::Ipv4
+                    | Self::Ipv6
+                    | Self::IpvAnyAddress
+                    | Self::IpvAnyInterface
+                    | Self::IpvAnyNetwork
+                    | Self::Ipv4Interface
+                    | Self::Ipv6Interface
+                    | Self::Ipv4Network
+                    | Self::Ipv6Network
+                    | Self::Binary
+                    | Self::Base64
+                    | Self::Base64Url
+                    | Self::Color
+            )
+    }
+
+    fn is_uuid(&self) -> bool {
         matches!(
             self,
-            Self::DateTime
-                | Self::Date
-                | Self::Time
-                | Self::Duration
-                | Self::Hostname
-                | Self::Ipv4
-                | Self::Ipv6
-                | Self::Uuid
+            Self::Uuid
                 | Self::Uuid1
                 | Self::Uuid3
                 | Self::Uuid4
@@ -185,17 +203,6 @@ impl Format {
                 | Self::Uuid6
                 | Self::Uuid7
                 | Self::Uuid8
-                | Self::IpvAnyAddress
-                | Self::IpvAnyInterface
-                | Self::IpvAnyNetwork
-                | Self::Ipv4Interface
-                | Self::Ipv6Interface
-                | Self::Ipv4Network
-                | Self::Ipv6Network
-                | Self::Binary
-                | Self::Base64
-                | Self::Base64Url
-                | Self::Color
         )
     }
 

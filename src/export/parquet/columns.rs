@@ -20,6 +20,7 @@ use arrow_buffer::{OffsetBuffer, ScalarBuffer};
 use arrow_schema::{ArrowError, FieldRef, Fields};
 
 use super::{UTC, is_nullable, list_item, struct_fields};
+use crate::export::detour::{Closed, Detour};
 use crate::export::rfc3339::{parse_date, parse_date_time};
 use crate::export::shape::{Kind, Node, TextFormat};
 use crate::sink::{JsonWriter, Sink, write_json_string};
@@ -41,11 +42,12 @@ pub(super) struct ColumnSink {
     nodes: Vec<Builder>,
     /// Records are objects: the root is a struct whose fields are the columns.
     objects: bool,
-    /// The structs and lists open in [`Mode::Walk`], innermost last.
+    /// The structs and lists open in the shape, innermost last.
     open: Vec<Open>,
     /// The record's root value has not arrived yet.
     root_pending: bool,
-    mode: Mode,
+    /// A value being skipped, or captured as JSON text for a JSON column.
+    detour: Detour<usize>,
     /// Writes the JSON text of JSON columns.
     json: JsonWriter,
     /// Where [`Sink::str_with`] builds a string before it is appended.
@@ -68,15 +70,6 @@ enum Open {
         node: usize,
         item: usize,
     },
-}
-
-enum Mode {
-    /// Following the shape.
-    Walk,
-    /// Inside a value with no builder (an unknown key, a misfit); `depth` open containers.
-    Skip { depth: usize },
-    /// Writing an object or array into `json`, for the JSON column `node`.
-    Capture { node: usize, depth: usize },
 }
 
 impl ColumnSink {
@@ -135,7 +128,7 @@ impl ColumnSink {
             objects: matches!(root.kind, Kind::Object(_)),
             open: Vec::new(),
             root_pending: true,
-            mode: Mode::Walk,
+            detour: Detour::Off,
             json: JsonWriter::new(),
             string: String::new(),
             error: None,
@@ -146,7 +139,7 @@ impl ColumnSink {
     pub fn start_record(&mut self) {
         self.open.clear();
         self.root_pending = true;
-        self.mode = Mode::Walk;
+        self.detour = Detour::Off;
         self.error = None;
     }
 
@@ -197,83 +190,58 @@ impl ColumnSink {
     }
 
     fn scalar(&mut self, value: Scalar<'_>) {
-        match self.mode {
-            Mode::Skip { .. } => {}
-            Mode::Capture { .. } => value.write_json(&mut self.json),
-            Mode::Walk => {
-                let Some(node) = self.target() else {
-                    return;
-                };
-                if !self.nodes[node].append(value, &mut self.json) {
-                    self.mismatch(node, Got::Scalar(value));
-                }
-            }
+        if self
+            .detour
+            .scalar(&mut self.json, |json| value.write_json(json))
+            .is_none()
+        {
+            return;
+        }
+        let Some(node) = self.target() else {
+            return;
+        };
+        if !self.nodes[node].append(value, &mut self.json) {
+            self.mismatch(node, Got::Scalar(value));
         }
     }
 
     /// An object or array opens.
     fn begin(&mut self, is_object: bool) {
-        match &mut self.mode {
-            Mode::Skip { depth } => *depth += 1,
-            Mode::Capture { depth, .. } => {
-                *depth += 1;
-                begin_json(&mut self.json, is_object);
+        if self.detour.begin(&mut self.json, is_object) {
+            return;
+        }
+        let Some(node) = self.target() else {
+            self.detour.skip();
+            return;
+        };
+        match &self.nodes[node].values {
+            Values::Struct { .. } if is_object => self.open.push(Open::Struct {
+                node,
+                next: None,
+                hint: 0,
+            }),
+            Values::List { item, .. } if !is_object => {
+                let item = *item;
+                self.open.push(Open::List { node, item });
             }
-            Mode::Walk => {
-                let Some(node) = self.target() else {
-                    self.mode = Mode::Skip { depth: 1 };
-                    return;
-                };
-                match &self.nodes[node].values {
-                    Values::Struct { .. } if is_object => self.open.push(Open::Struct {
-                        node,
-                        next: None,
-                        hint: 0,
-                    }),
-                    Values::List { item, .. } if !is_object => {
-                        let item = *item;
-                        self.open.push(Open::List { node, item });
-                    }
-                    Values::Json(_) => {
-                        self.mode = Mode::Capture { node, depth: 1 };
-                        self.json.buf.clear();
-                        begin_json(&mut self.json, is_object);
-                    }
-                    _ => {
-                        self.mismatch(node, if is_object { Got::Object } else { Got::Array });
-                        self.mode = Mode::Skip { depth: 1 };
-                    }
-                }
+            Values::Json(_) => self.detour.capture(node, &mut self.json, is_object),
+            _ => {
+                self.mismatch(node, if is_object { Got::Object } else { Got::Array });
+                self.detour.skip();
             }
         }
     }
 
     /// An object or array closes.
     fn end(&mut self, is_object: bool) {
-        match &mut self.mode {
-            Mode::Skip { depth } => {
-                *depth -= 1;
-                if *depth == 0 {
-                    self.mode = Mode::Walk;
+        match self.detour.end(&mut self.json, is_object) {
+            Closed::Inner => {}
+            Closed::Captured(node) => {
+                if let Values::Json(b) = &mut self.nodes[node].values {
+                    b.append_value(&self.json.buf);
                 }
             }
-            Mode::Capture { node, depth } => {
-                let node = *node;
-                *depth -= 1;
-                let done = *depth == 0;
-                if is_object {
-                    self.json.end_object();
-                } else {
-                    self.json.end_array();
-                }
-                if done {
-                    self.mode = Mode::Walk;
-                    if let Values::Json(b) = &mut self.nodes[node].values {
-                        b.append_value(&self.json.buf);
-                    }
-                }
-            }
-            Mode::Walk => match self.open.pop() {
+            Closed::Layout => match self.open.pop() {
                 Some(Open::Struct { node, .. }) => self.end_struct(node),
                 Some(Open::List { node, item }) => {
                     let len = self.nodes[item].len();
@@ -358,29 +326,22 @@ fn misfit(path: &str, message: String) -> Misfit {
     }
 }
 
-fn begin_json(json: &mut JsonWriter, is_object: bool) {
-    if is_object {
-        json.begin_object();
-    } else {
-        json.begin_array();
-    }
-}
-
 impl Sink for ColumnSink {
     fn null(&mut self) {
-        match self.mode {
-            Mode::Skip { .. } => {}
-            Mode::Capture { .. } => self.json.null(),
-            Mode::Walk => {
-                let Some(node) = self.target() else {
-                    return;
-                };
-                if node == ROOT && self.objects {
-                    self.mismatch(node, Got::Null);
-                } else {
-                    self.null_or_misfit(node, "null");
-                }
-            }
+        if self
+            .detour
+            .scalar(&mut self.json, JsonWriter::null)
+            .is_none()
+        {
+            return;
+        }
+        let Some(node) = self.target() else {
+            return;
+        };
+        if node == ROOT && self.objects {
+            self.mismatch(node, Got::Null);
+        } else {
+            self.null_or_misfit(node, "null");
         }
     }
     fn bool(&mut self, v: bool) {
@@ -402,14 +363,14 @@ impl Sink for ColumnSink {
         self.scalar(Scalar::Str(v));
     }
     fn str_with(&mut self, write: impl FnOnce(&mut String)) {
-        if let Mode::Capture { .. } = self.mode {
+        if self.detour.is_capturing() {
             self.json.str_with(write);
         } else {
             crate::sink::str_in_buffer(self, |s| &mut s.string, write);
         }
     }
     fn plain_str_with(&mut self, write: impl FnOnce(&mut String)) {
-        if let Mode::Capture { .. } = self.mode {
+        if self.detour.is_capturing() {
             self.json.plain_str_with(write);
         } else {
             crate::sink::str_in_buffer(self, |s| &mut s.string, write);
@@ -419,36 +380,33 @@ impl Sink for ColumnSink {
         self.begin(true);
     }
     fn key(&mut self, k: &str) {
-        match self.mode {
-            Mode::Skip { .. } => {}
-            Mode::Capture { .. } => self.json.key(k),
-            Mode::Walk => {
-                let Some(Open::Struct { node, next, hint }) = self.open.last_mut() else {
-                    return;
-                };
-                let Values::Struct {
-                    names,
-                    children,
-                    validity,
-                    ..
-                } = &self.nodes[*node].values
-                else {
-                    return;
-                };
-                let found = (*hint..names.len())
-                    .chain(0..*hint)
-                    .find(|&i| names[i] == k);
-                *next = found.and_then(|i| {
-                    *hint = i + 1;
-                    let child = children.start + i;
-                    // A repeated key (generators write none) keeps its first value.
-                    (self.nodes[child].len() == validity.len()).then_some(child)
-                });
-            }
+        if self.detour.key(&mut self.json, k) {
+            return;
         }
+        let Some(Open::Struct { node, next, hint }) = self.open.last_mut() else {
+            return;
+        };
+        let Values::Struct {
+            names,
+            children,
+            validity,
+            ..
+        } = &self.nodes[*node].values
+        else {
+            return;
+        };
+        let found = (*hint..names.len())
+            .chain(0..*hint)
+            .find(|&i| names[i] == k);
+        *next = found.and_then(|i| {
+            *hint = i + 1;
+            let child = children.start + i;
+            // A repeated key (generators write none) keeps its first value.
+            (self.nodes[child].len() == validity.len()).then_some(child)
+        });
     }
     fn key_encoded(&mut self, k: &str, json: &str) {
-        if let Mode::Capture { .. } = self.mode {
+        if self.detour.is_capturing() {
             self.json.key_encoded(k, json);
         } else {
             self.key(k);
