@@ -230,19 +230,23 @@ pub fn write_decimal(buf: &mut String, units: i64, decimals: u32) {
         buf.push('-');
     }
     let d = decimals as usize;
-    let (int, frac) = if text.len() > d {
-        text.split_at(text.len() - d)
+    // The fraction's digits without trailing zeros, and how many zeros come before them.
+    let (frac, pad) = if text.len() > d {
+        let (int, frac) = text.split_at(text.len() - d);
+        buf.push_str(int);
+        (frac, 0)
     } else {
-        ("0", text)
+        buf.push('0');
+        (text, d - text.len())
     };
-    buf.push_str(int);
     buf.push('.');
-    let pad = d.saturating_sub(frac.len());
-    let frac = frac.trim_end_matches('0');
+    let frac = &frac[..frac.bytes().rposition(|b| b != b'0').map_or(0, |i| i + 1)];
     if frac.is_empty() {
         buf.push('0');
     } else {
-        buf.extend(std::iter::repeat_n('0', pad));
+        for _ in 0..pad {
+            buf.push('0');
+        }
         buf.push_str(frac);
     }
 }
