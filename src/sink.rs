@@ -28,7 +28,7 @@ pub trait Sink {
         self.str(&text);
     }
     /// [`Sink::str_with`] for text that never holds a character JSON must escape (`"`,
-    /// `\\` or a control character), so that a JSON writer need not look for them.
+    /// `\` or a control character), so that a JSON writer need not look for them.
     fn plain_str_with(&mut self, write: impl FnOnce(&mut String)) {
         self.str_with(write);
     }

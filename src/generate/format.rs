@@ -164,7 +164,7 @@ impl Format {
         (span.min, Some(span.max))
     }
 
-    /// Whether no value holds a character JSON must escape (`"`, `\\`, a control
+    /// Whether no value holds a character JSON must escape (`"`, `\`, a control
     /// character): these are built from digits, hex, fixed separators and the lowercase
     /// vocabularies below. `tests::plain_formats_need_no_escapes` checks the claim.
     pub fn never_escapes(&self) -> bool {
