@@ -581,7 +581,11 @@ impl LocaleTables {
         let ascii_only = |list: &'static [&'static str]| -> Vec<&'static str> {
             list.iter()
                 .map(|s| s.trim())
-                .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic()))
+                .filter(|s| {
+                    !s.is_empty()
+                        && s.bytes()
+                            .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+                })
                 .collect()
         };
         let mut email_providers = ascii_only(L::INTERNET_FREE_EMAIL_PROVIDER);
@@ -645,12 +649,22 @@ impl LocaleTables {
 }
 
 /// The entries of `list`, trimmed, without empty ones or ones holding control characters;
-/// `fallback`'s the same way if nothing is left.
+/// `fallback`'s the same way if nothing is left. A double quote or backslash becomes an
+/// apostrophe (fake's pt_BR names hold `D"ávila` for D'Ávila), so that no domain value
+/// ever needs escaping in JSON.
 fn clean(list: &'static [&'static str], fallback: &'static [&'static str]) -> Vec<&'static str> {
     let keep = |list: &'static [&'static str]| -> Vec<&'static str> {
         list.iter()
             .map(|s| s.trim())
             .filter(|s| !s.is_empty() && !s.chars().any(char::is_control))
+            .map(|s| {
+                if s.contains(['"', '\\']) {
+                    // Built once per process, for tables that live as long as it does.
+                    Box::leak(s.replace(['"', '\\'], "'").into_boxed_str())
+                } else {
+                    s
+                }
+            })
             .collect()
     };
     let kept = keep(list);
@@ -1525,5 +1539,116 @@ print(n)
         );
         let checked = String::from_utf8_lossy(&output.stdout).trim().to_string();
         assert_eq!(checked, (1000 * Locale::all().len()).to_string());
+    }
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::*;
+    use crate::rng::rng_for;
+    use crate::sink::needs_escape;
+
+    /// Every string a locale's tables hold, template text included. The destructuring
+    /// names every field, so a new table cannot be left out.
+    fn table_strings(tables: &LocaleTables) -> Vec<&str> {
+        let LocaleTables {
+            style,
+            first_names,
+            last_names,
+            name,
+            ascii_first_names,
+            ascii_last_names,
+            email_providers,
+            domain_suffixes,
+            url_paths,
+            phone_formats,
+            company_templates,
+            company_suffixes,
+            street,
+            street_suffixes,
+            city,
+            city_with_prefix,
+            city_prefixes,
+            city_suffixes,
+            states,
+            state_abbrs,
+            countries,
+            country_codes,
+            postcode_formats,
+            job_title,
+            job_seniorities,
+            job_fields,
+            job_positions,
+            words,
+            user_agents,
+            currency_codes,
+            time_zones,
+        } = tables;
+        let _ = style;
+        let templates = [name, street, city, city_with_prefix, job_title]
+            .into_iter()
+            .chain(company_templates);
+        let template_text = templates.flat_map(|t| {
+            t.0.iter().filter_map(|piece| match piece {
+                Piece::Text(text) => Some(*text),
+                Piece::Slot(_) => None,
+            })
+        });
+        let lists = [
+            first_names,
+            last_names,
+            email_providers,
+            domain_suffixes,
+            url_paths,
+            phone_formats,
+            company_suffixes,
+            street_suffixes,
+            city_prefixes,
+            city_suffixes,
+            states,
+            state_abbrs,
+            countries,
+            country_codes,
+            postcode_formats,
+            job_seniorities,
+            job_fields,
+            job_positions,
+            words,
+            user_agents,
+            currency_codes,
+            time_zones,
+        ];
+        lists
+            .into_iter()
+            .flatten()
+            .copied()
+            .chain(
+                ascii_first_names
+                    .iter()
+                    .chain(ascii_last_names)
+                    .map(|s| &**s),
+            )
+            .chain(template_text)
+            .collect()
+    }
+
+    /// Domain values are said to need no JSON escapes: no table holds a quote, a
+    /// backslash or a control character, and the code around them adds none.
+    #[test]
+    fn domain_values_need_no_escapes() {
+        for (locale, tables) in Locale::ALL.iter().zip(TABLES.iter()) {
+            for s in table_strings(tables) {
+                assert!(!needs_escape(s.as_bytes()), "{locale:?}: {s:?}");
+            }
+            for domain in Domain::ALL {
+                let mut rng = rng_for(5);
+                let mut s = String::new();
+                for _ in 0..500 {
+                    s.clear();
+                    domain.generate(&mut rng, *locale, &mut s);
+                    assert!(!needs_escape(s.as_bytes()), "{domain:?} {locale:?}: {s:?}");
+                }
+            }
+        }
     }
 }

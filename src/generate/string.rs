@@ -110,13 +110,15 @@ impl StringGen {
     }
 
     /// Whether no value holds a character JSON must escape: free text is lowercase words,
-    /// dates and times are digits and separators. (Patterns and domains can hold any
-    /// character their schema or data allows.)
+    /// dates and times are digits and separators, domain tables are cleaned of quotes
+    /// and backslashes (each claim has its test). Patterns can hold any character their
+    /// schema allows.
     fn never_escapes(&self) -> bool {
         match self {
             StringGen::Text(_) | StringGen::Temporal(_) => true,
             StringGen::Format(format) => format.never_escapes(),
-            StringGen::Pattern(_) | StringGen::Domain { .. } => false,
+            StringGen::Domain { fallback, .. } => fallback.never_escapes(),
+            StringGen::Pattern(_) => false,
         }
     }
 
