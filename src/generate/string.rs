@@ -111,14 +111,14 @@ impl StringGen {
 
     /// Whether no value holds a character JSON must escape: free text is lowercase words,
     /// dates and times are digits and separators, domain tables are cleaned of quotes
-    /// and backslashes (each claim has its test). Patterns can hold any character their
-    /// schema allows.
+    /// and backslashes, and a pattern knows from its character classes (each claim has
+    /// its test).
     fn never_escapes(&self) -> bool {
         match self {
             StringGen::Text(_) | StringGen::Temporal(_) => true,
             StringGen::Format(format) => format.never_escapes(),
             StringGen::Domain { fallback, .. } => fallback.never_escapes(),
-            StringGen::Pattern(_) => false,
+            StringGen::Pattern(pattern) => pattern.never_escapes(),
         }
     }
 

@@ -80,6 +80,20 @@ impl CharClass {
         self.preferred.size == 0 && self.other.size == 0
     }
 
+    /// Whether a member is a character JSON must escape (`"`, `\`, a control character).
+    pub(super) fn may_need_escape(&self) -> bool {
+        let escaped = |(lo, hi): (u32, u32)| {
+            lo < 0x20
+                || [u32::from(b'"'), u32::from(b'\\')]
+                    .iter()
+                    .any(|c| (lo..=hi).contains(c))
+        };
+        self.preferred
+            .ranges()
+            .chain(self.other.ranges())
+            .any(escaped)
+    }
+
     /// Printable ASCII members get 7 draws in 8 when the class has both kinds, whatever their
     /// share: `\s` gives mostly spaces, `.` mostly ASCII, `\p{L}` mostly `a-zA-Z`.
     pub(super) fn sample(&self, rng: &mut SynthRng) -> char {
@@ -131,6 +145,14 @@ struct CharPool {
 }
 
 impl CharPool {
+    /// The inclusive code point ranges it draws from.
+    fn ranges(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.starts.iter().enumerate().map(|(i, &(first, before))| {
+            let next = self.starts.get(i + 1).map_or(self.size, |&(_, b)| b);
+            (first, first + (next - before) - 1)
+        })
+    }
+
     /// `ranges` must hold no surrogates.
     fn new(ranges: &Ranges) -> CharPool {
         let mut starts = Vec::with_capacity(ranges.len());

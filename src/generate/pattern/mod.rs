@@ -95,6 +95,8 @@ pub struct PatternGen {
     length_range: (usize, Option<usize>),
     /// The one branch flattened, when the pattern has a single fixed shape.
     fixed: Option<Vec<fixed::Piece>>,
+    /// No string holds a character JSON must escape (padding never adds one).
+    never_escapes: bool,
 }
 
 impl PatternGen {
@@ -186,11 +188,13 @@ impl PatternGen {
             }
             _ => None,
         };
+        let never_escapes = !viable.iter().any(|b| b.body.may_need_escape());
         Ok(Self {
             branches: viable,
             min_len,
             length_range,
             fixed,
+            never_escapes,
         })
     }
 
@@ -217,6 +221,11 @@ impl PatternGen {
         if padding > before_len {
             write_padding(padding - before_len, branch.after, PadSide::After, rng, out);
         }
+    }
+
+    /// Whether no string it writes holds `"`, `\\` or a control character.
+    pub fn never_escapes(&self) -> bool {
+        self.never_escapes
     }
 
     /// Shortest and longest length, in code points, of the strings [`generate`](Self::generate)

@@ -264,6 +264,18 @@ impl Node {
         self.max == Some(self.min)
     }
 
+    /// Whether a match can hold a character JSON must escape.
+    pub(super) fn may_need_escape(&self) -> bool {
+        match &self.kind {
+            Kind::Empty | Kind::Never | Kind::Assertion(_) => false,
+            Kind::Literal(text) => crate::sink::needs_escape(text.as_bytes()),
+            Kind::Class(class) => class.may_need_escape(),
+            Kind::Concat { items, .. } => items.iter().any(Node::may_need_escape),
+            Kind::Alt(options) => options.iter().any(Node::may_need_escape),
+            Kind::Repeat { sub, .. } => sub.may_need_escape(),
+        }
+    }
+
     /// The first (Front) or last (Back) item of a sequence that is not `Empty`.
     fn edge_item(items: &[Node], edge: Edge) -> Option<usize> {
         let non_empty = |i: &usize| !matches!(items[*i].kind, Kind::Empty);

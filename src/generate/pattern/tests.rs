@@ -445,6 +445,10 @@ proptest! {
                     prop_assert!(len >= min && max.is_none_or(|m| len <= m), "{value:?}");
                     prop_assert!(rust.is_match(&value), "{value:?}");
                     prop_assert!(validator.is_valid(&json!(value)), "{value:?}");
+                    prop_assert!(
+                        !generator.never_escapes() || !crate::sink::needs_escape(value.as_bytes()),
+                        "{value:?}"
+                    );
                 }
             }
             Err(PatternError::Unsatisfiable(message)) => {
@@ -510,5 +514,31 @@ fn fixed_shapes_write_what_the_walk_writes() {
     for unfixed in [r"^[a-z]{2,6}$", r"[0-9]{5}", r"^(?:a|bc)$"] {
         let generator = PatternGen::new(unfixed, 0, None).unwrap();
         assert!(generator.fixed.is_none(), "{unfixed}");
+    }
+}
+
+/// A pattern says whether its strings can need JSON escapes, from its classes and
+/// literals; the strings of one that says no never do.
+#[test]
+fn patterns_know_whether_they_need_escapes() {
+    for (pattern, never) in [
+        (r"^[a-z0-9_]{2,15}$", true),
+        (r"^\+1-\d{3}-\d{4}$", true),
+        (r"[0-9]{3}", true),
+        (r"^(?:ab|c[d-f])+é$", true),
+        (r"^[ -~]{3}$", false),
+        (r#"^say "hi"$"#, false),
+        (r"^a\\b$", false),
+        (r"^.{3}$", false),
+        (r"^\s$", false),
+        (r"^[^a-z]$", false),
+    ] {
+        let generator = PatternGen::new(pattern, 0, None).unwrap();
+        assert_eq!(generator.never_escapes(), never, "{pattern}");
+        if never {
+            for s in sample(&generator, 9, 2_000) {
+                assert!(!crate::sink::needs_escape(s.as_bytes()), "{pattern}: {s:?}");
+            }
+        }
     }
 }
