@@ -32,6 +32,9 @@ pub trait Sink {
     fn plain_str_with(&mut self, write: impl FnOnce(&mut String)) {
         self.str_with(write);
     }
+    /// Whether [`Sink::plain_str_with`] is worth calling: `false` where it is just
+    /// `str_with`, so that generators need not work out whether their text is plain.
+    const TAKES_PLAIN_TEXT: bool = false;
     fn begin_object(&mut self);
     /// The key of the next value inside the current object.
     fn key(&mut self, k: &str);
@@ -302,6 +305,7 @@ impl Sink for JsonWriter {
             self.buf.push('"');
         }
     }
+    const TAKES_PLAIN_TEXT: bool = true;
     fn plain_str_with(&mut self, write: impl FnOnce(&mut String)) {
         self.before_value();
         self.buf.push('"');

@@ -102,7 +102,7 @@ pub enum StringGen {
 
 impl StringGen {
     pub fn generate<S: Sink>(&self, key: u64, out: &mut S) {
-        if self.never_escapes() {
+        if S::TAKES_PLAIN_TEXT && self.never_escapes() {
             out.plain_str_with(|buf| self.write(key, buf));
         } else {
             out.str_with(|buf| self.write(key, buf));

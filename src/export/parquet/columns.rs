@@ -369,6 +369,8 @@ impl Sink for ColumnSink {
             crate::sink::str_in_buffer(self, |s| &mut s.string, write);
         }
     }
+    /// Plain text matters inside JSON columns.
+    const TAKES_PLAIN_TEXT: bool = true;
     fn plain_str_with(&mut self, write: impl FnOnce(&mut String)) {
         if self.detour.is_capturing() {
             self.json.plain_str_with(write);
