@@ -223,7 +223,7 @@ impl PatternGen {
         }
     }
 
-    /// Whether no string it writes holds `"`, `\\` or a control character.
+    /// Whether no string it writes holds `"`, `\` or a control character.
     pub fn never_escapes(&self) -> bool {
         self.never_escapes
     }
