@@ -375,7 +375,7 @@ impl Sink for ColumnSink {
         if self.detour.is_capturing() {
             self.json.plain_str_with(write);
         } else {
-            crate::sink::str_in_buffer(self, |s| &mut s.string, write);
+            self.str_with(write);
         }
     }
     fn begin_object(&mut self) {

@@ -505,22 +505,22 @@ fn benford_gives_benford_first_digits() {
     );
 }
 
+/// The bin of `x` in the histogram `[[0, 10, _], [10, 20, _], [20, 50, _]]`.
+fn histogram_bin(x: f64) -> i64 {
+    if x < 10.0 {
+        0
+    } else if x < 20.0 {
+        1
+    } else {
+        2
+    }
+}
+
 #[test]
 fn histogram_picks_bins_by_weight() {
     let knob = spec(json!({"histogram": [[0, 10, 3], [10, 20, 1], [20, 50, 6]]}));
     let xs = floats(&knob.bind_float(0.0, 50.0).unwrap(), N, 32);
-    let bins: Vec<i64> = xs
-        .iter()
-        .map(|&x| {
-            if x < 10.0 {
-                0
-            } else if x < 20.0 {
-                1
-            } else {
-                2
-            }
-        })
-        .collect();
+    let bins: Vec<i64> = xs.iter().map(|&x| histogram_bin(x)).collect();
     assert_chi_square(&bins, 0..=2, |b| [0.3, 0.1, 0.6][b as usize]);
     // Uniform within a bin.
     let third: Vec<f64> = xs.into_iter().filter(|&x| x >= 20.0).collect();
@@ -544,18 +544,7 @@ fn histogram_bins_are_clipped_to_the_bounds() {
     let knob = spec(json!({"histogram": [[0, 10, 3], [10, 20, 1], [20, 50, 6]]}));
     let xs = floats(&knob.bind_float(5.0, 30.0).unwrap(), N, 34);
     assert!(xs.iter().all(|x| (5.0..=30.0).contains(x)));
-    let bins: Vec<i64> = xs
-        .iter()
-        .map(|&x| {
-            if x < 10.0 {
-                0
-            } else if x < 20.0 {
-                1
-            } else {
-                2
-            }
-        })
-        .collect();
+    let bins: Vec<i64> = xs.iter().map(|&x| histogram_bin(x)).collect();
     assert_chi_square(&bins, 0..=2, |b| {
         [1.5 / 4.5, 1.0 / 4.5, 2.0 / 4.5][b as usize]
     });

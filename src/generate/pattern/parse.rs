@@ -28,6 +28,12 @@ impl Converter {
         Converter { unicode_word }
     }
 
+    /// A class of the code point ranges `ranges`.
+    fn class(&self, ranges: impl Iterator<Item = (u32, u32)>) -> Node {
+        let ranges: Vec<(u32, u32)> = ranges.collect();
+        Node::class(CharClass::new(&ranges, self.unicode_word.as_deref()))
+    }
+
     pub(super) fn convert(&self, hir: &Hir) -> Result<Node, PatternError> {
         Ok(match hir.kind() {
             HirKind::Empty => Node::empty(),
@@ -35,24 +41,22 @@ impl Converter {
                 std::str::from_utf8(&literal.0)
                     .map_err(|_| unsupported("a literal that is not valid UTF-8"))?,
             ),
-            HirKind::Class(Class::Unicode(class)) => {
-                let ranges: Vec<(u32, u32)> = class
+            HirKind::Class(Class::Unicode(class)) => self.class(
+                class
                     .ranges()
                     .iter()
-                    .map(|r| (u32::from(r.start()), u32::from(r.end())))
-                    .collect();
-                Node::class(CharClass::new(&ranges, self.unicode_word.as_deref()))
-            }
+                    .map(|r| (u32::from(r.start()), u32::from(r.end()))),
+            ),
             HirKind::Class(Class::Bytes(class)) => {
                 if class.ranges().iter().any(|r| !r.end().is_ascii()) {
                     return Err(unsupported("non-ASCII byte classes"));
                 }
-                let ranges: Vec<(u32, u32)> = class
-                    .ranges()
-                    .iter()
-                    .map(|r| (u32::from(r.start()), u32::from(r.end())))
-                    .collect();
-                Node::class(CharClass::new(&ranges, self.unicode_word.as_deref()))
+                self.class(
+                    class
+                        .ranges()
+                        .iter()
+                        .map(|r| (u32::from(r.start()), u32::from(r.end()))),
+                )
             }
             HirKind::Look(look) => Node::leaf(
                 Kind::Assertion(match look {
