@@ -48,6 +48,13 @@ pub trait Sink {
     fn begin_array(&mut self);
     fn end_array(&mut self);
 
+    /// A value with its JSON text prepared in advance (by [`JsonWriter::encode`]), for
+    /// writers that can copy it as it is.
+    fn value_encoded(&mut self, v: &Value, json: &str) {
+        let _ = json;
+        self.value(v);
+    }
+
     /// Replays an already-built value.
     fn value(&mut self, v: &Value) {
         match v {
@@ -110,6 +117,13 @@ pub struct JsonWriter {
 impl JsonWriter {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// `v` as this writer writes it, to be replayed with [`Sink::value_encoded`].
+    pub fn encode(v: &Value) -> Box<str> {
+        let mut writer = JsonWriter::new();
+        writer.value(v);
+        writer.buf.into_boxed_str()
     }
 
     /// Runs `write` with `bytes` (emptied first) as the output buffer, and leaves the
@@ -334,6 +348,10 @@ impl Sink for JsonWriter {
         self.buf.push_str(json);
         self.after_key = true;
     }
+    fn value_encoded(&mut self, _v: &Value, json: &str) {
+        self.before_value();
+        self.buf.push_str(json);
+    }
     fn end_object(&mut self) {
         self.needs_comma.pop();
         self.buf.push('}');
@@ -467,6 +485,37 @@ mod tests {
             writer.end_array();
             assert_eq!(writer.buf, format!("[\"x\",{expected}]"), "{s:?}");
         }
+    }
+
+    /// A prepared value writes what the value itself would, commas included.
+    #[test]
+    fn encoded_values_write_like_values() {
+        let values = [
+            json!("gold"),
+            json!("quote \" and \\"),
+            json!(-7),
+            json!(2.5),
+            json!(null),
+            json!(true),
+            json!({"a": [1, "b"], "c": {}}),
+        ];
+        let mut plain = JsonWriter::new();
+        let mut prepared = JsonWriter::new();
+        for writer in [&mut plain, &mut prepared] {
+            writer.begin_array();
+        }
+        for v in &values {
+            plain.value(v);
+            prepared.value_encoded(v, &JsonWriter::encode(v));
+        }
+        for writer in [&mut plain, &mut prepared] {
+            writer.end_array();
+        }
+        assert_eq!(prepared.buf, plain.buf);
+        assert_eq!(
+            serde_json::from_str::<Value>(&prepared.buf).unwrap(),
+            Value::Array(values.to_vec())
+        );
     }
 
     #[test]

@@ -39,14 +39,21 @@ impl IntegerGen {
     /// The value for row `row` of a sequence, wrapped into the bounds so that it stays valid
     /// (the export refuses row counts that would wrap a unique sequence).
     fn sequence_value(&self, seq: Sequence, row: u64) -> i64 {
-        let span = ((self.hi - self.lo) / self.step) as i128 + 1;
+        // The usual case, a value inside the bounds, in 64-bit arithmetic (128-bit
+        // division is a library call).
+        i64::try_from(row)
+            .ok()
+            .and_then(|row| seq.step.checked_mul(row))
+            .and_then(|offset| seq.start.checked_add(offset))
+            .filter(|raw| (self.lo..=self.hi).contains(raw))
+            .filter(|raw| self.step == 1 || raw.abs_diff(self.lo) % self.step.unsigned_abs() == 0)
+            .unwrap_or_else(|| self.sequence_wrapped(seq, row))
+    }
+
+    /// [`sequence_value`](Self::sequence_value) in 128-bit arithmetic, for every row.
+    fn sequence_wrapped(&self, seq: Sequence, row: u64) -> i64 {
+        let span = (self.hi as i128 - self.lo as i128) / self.step as i128 + 1;
         let raw = seq.start as i128 + seq.step as i128 * row as i128;
-        if raw >= self.lo as i128
-            && raw <= self.hi as i128
-            && (raw - self.lo as i128) % self.step as i128 == 0
-        {
-            return raw as i64;
-        }
         let k = (raw - self.lo as i128)
             .div_euclid(self.step as i128)
             .rem_euclid(span);
@@ -209,6 +216,43 @@ mod tests {
         assert_eq!(g.sequence_value(seq, 0), 1);
         assert_eq!(g.sequence_value(seq, 9), 10);
         assert_eq!(g.sequence_value(seq, 10), 1);
+    }
+
+    /// The 64-bit shortcut agrees with the 128-bit arithmetic, including for off-grid
+    /// starts, negative steps and rows whose value overflows.
+    #[test]
+    fn sequence_shortcut_matches_the_wrap() {
+        for (lo, hi, step) in [
+            (1, 10, 1),
+            (-20, 40, 3),
+            (0, i64::MAX - 1, 2),
+            (5, 5, 1),
+            (i64::MIN, i64::MAX, 1),
+        ] {
+            let g = IntegerGen {
+                lo,
+                hi,
+                step,
+                sampler: None,
+                sequence: None,
+                label: String::new(),
+            };
+            for (start, seq_step) in [(1, 1), (-20, 3), (2, 2), (7, -4), (0, i64::MAX / 3)] {
+                let seq = Sequence {
+                    start,
+                    step: seq_step,
+                };
+                for row in (0..50).chain([u64::MAX / 2, u64::MAX]) {
+                    let got = g.sequence_value(seq, row);
+                    assert_eq!(
+                        got,
+                        g.sequence_wrapped(seq, row),
+                        "{lo}..{hi}/{step} {seq:?} row {row}"
+                    );
+                    assert!((lo..=hi).contains(&got) && got.abs_diff(lo) % step as u64 == 0);
+                }
+            }
+        }
     }
 
     #[test]

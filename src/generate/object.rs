@@ -105,6 +105,10 @@ impl ObjectGen {
         &self.properties
     }
 
+    // Not inlined into `Node::generate`, like the other composite generators: which of
+    // them the compiler inlined used to change with unrelated edits, and with it the
+    // cost of every leaf.
+    #[inline(never)]
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
         let shallow = ctx.shallow();
         let is_present = |p: &Property| {

@@ -3,12 +3,14 @@
 use serde_json::Value;
 
 use super::choice::{Choice, unit};
-use crate::sink::Sink;
+use crate::sink::{JsonWriter, Sink};
 
 /// One of a fixed list of values, by weight.
 #[derive(Debug)]
 pub struct EnumGen {
     values: Vec<Value>,
+    /// Each value's JSON text, copied as it is by the JSON writer.
+    encoded: Vec<Box<str>>,
     choice: Choice,
 }
 
@@ -18,15 +20,22 @@ impl EnumGen {
             Some(w) => Choice::new(&w),
             None => Choice::uniform(values.len()),
         };
-        EnumGen { values, choice }
+        let encoded = values.iter().map(JsonWriter::encode).collect();
+        EnumGen {
+            values,
+            encoded,
+            choice,
+        }
     }
 
     pub fn values(&self) -> &[Value] {
         &self.values
     }
 
+    #[inline]
     pub fn generate<S: Sink>(&self, key: u64, out: &mut S) {
-        out.value(&self.values[self.choice.pick(unit(key))]);
+        let i = self.choice.pick(unit(key));
+        out.value_encoded(&self.values[i], &self.encoded[i]);
     }
 
     pub fn describe(&self) -> String {
