@@ -101,7 +101,8 @@ impl Table {
     }
 
     /// Generation cost per field, in nanoseconds per value, index-aligned with
-    /// [`Table::fields`]: each field's generator is timed on `rows` rows of its own.
+    /// [`Table::fields`]: each field's generator is timed on `rows` rows of its own (its
+    /// fastest round of several).
     pub fn field_costs(&self, seed: u64, rows: u64) -> Vec<f64> {
         self.plan.field_costs(table_key(seed, self.name_hash), rows)
     }
@@ -183,5 +184,30 @@ mod tests {
             assert!(validator.is_valid(&record), "{record}");
         }
         assert!(!validator.is_valid(&json!({"address": {"zip": "ABCDE"}})));
+    }
+
+    /// One cost per field, for any row count, fewer rows than rounds and none included.
+    #[test]
+    fn every_field_gets_a_cost() {
+        let table = Table::from_value(
+            json!({
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "where": {"type": "object", "properties": {"city": {"type": "string"}}}
+                }
+            }),
+            None,
+        )
+        .unwrap();
+        for rows in [0, 1, 3, 2_000] {
+            let costs = table.field_costs(7, rows);
+            assert_eq!(costs.len(), table.fields().len(), "{rows} rows");
+            assert!(
+                costs.iter().all(|c| c.is_finite() && *c >= 0.0),
+                "{rows} rows: {costs:?}"
+            );
+        }
     }
 }
