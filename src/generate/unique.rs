@@ -51,7 +51,12 @@ impl UniqueGen {
                 let mut token = [0u8; 13];
                 let token = base36(ctx.row, &mut token);
                 let value = &buf[start..];
-                let at = start + value.find('@').unwrap_or(value.len());
+                // A byte loop: str::find's general search costs more on short values.
+                let at = start
+                    + value
+                        .bytes()
+                        .position(|b| b == b'@')
+                        .unwrap_or(value.len());
                 // Bytes bound characters from above: most values need no count.
                 let overflow = if value.len() + token.len() <= *max {
                     0
@@ -65,7 +70,11 @@ impl UniqueGen {
                         cut = start + i;
                     }
                 }
-                buf.replace_range(cut..at, token);
+                if cut == at {
+                    buf.insert_str(at, token);
+                } else {
+                    buf.replace_range(cut..at, token);
+                }
             }),
             UniqueKind::Natural(node) => node.generate(ctx, key, out),
         }
