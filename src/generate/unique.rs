@@ -52,11 +52,7 @@ impl UniqueGen {
                 let token = base36(ctx.row, &mut token);
                 let value = &buf[start..];
                 // A byte loop: str::find's general search costs more on short values.
-                let at = start
-                    + value
-                        .bytes()
-                        .position(|b| b == b'@')
-                        .unwrap_or(value.len());
+                let at = start + value.bytes().position(|b| b == b'@').unwrap_or(value.len());
                 // Bytes bound characters from above: most values need no count.
                 let overflow = if value.len() + token.len() <= *max {
                     0
