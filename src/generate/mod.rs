@@ -255,7 +255,7 @@ impl Plan {
     }
 
     /// Nanoseconds per value of each field in [`Plan::fields`], measured by generating each
-    /// field's node on its own, `rows` times in all. The rows are split into
+    /// field's node on its own, about `rows` times in all. The rows are split into
     /// [`COST_ROUNDS`] rounds that visit every field in turn, and each field keeps its
     /// fastest round: a pause that hits one round (a page fault, the other threads of
     /// the tuner, the machine) does not show as a slow field.
