@@ -5,13 +5,14 @@
 //! `83.60000000000001`, and pass an exact `multipleOf` check (the `jsonschema` crate's,
 //! pydantic's `Decimal`). Python `jsonschema` and ajv divide in doubles instead, and
 //! `0.15 / 0.05` is `2.9999999999999996` there: [`FloatDivision`] keeps only the grid
-//! points that pass that test too, by redrawing the few that do not.
+//! points that pass that test too, moving a drawn point that fails to the nearest that
+//! passes.
 
 use rand::RngExt;
 
 use super::Ctx;
 use super::distribution::{FloatSampler, IntSampler};
-use crate::rng::{SynthRng, mix, rng_for};
+use crate::rng::{mix, rng_for};
 use crate::schema::knobs::Sequence;
 use crate::sink::Sink;
 
@@ -47,7 +48,7 @@ impl FloatDivision {
     /// Whether `x / m` is a whole number in doubles for every divisor `m`.
     #[inline]
     pub fn passes(&self, x: f64) -> bool {
-        self.divisors.iter().all(|&m| (x / m).fract() == 0.0)
+        self.divisors.iter().all(|&m| is_whole(x / m))
     }
 
     /// The passing index nearest to `k` in `[k_lo, k_hi]` (upwards first when `up`),
@@ -60,10 +61,14 @@ impl FloatDivision {
         value: impl Fn(i64) -> f64,
     ) -> Option<i64> {
         let sign = if up { 1 } else { -1 };
-        (1..=DIVISION_SEARCH)
-            .flat_map(|d| [k.saturating_add(sign * d), k.saturating_sub(sign * d)])
-            .filter(|j| (k_lo..=k_hi).contains(j))
-            .find(|&j| self.passes(value(j)))
+        for d in 1..=DIVISION_SEARCH {
+            for j in [k.saturating_add(sign * d), k.saturating_sub(sign * d)] {
+                if (k_lo..=k_hi).contains(&j) && self.passes(value(j)) {
+                    return Some(j);
+                }
+            }
+        }
+        None
     }
 
     /// Whether some index in `[k_lo, k_hi]` passes, looking at no more than `limit`
@@ -89,6 +94,18 @@ impl FloatDivision {
         } else {
             None
         }
+    }
+}
+
+/// `q.fract() == 0.0` without a call to `trunc` (x86-64 has no rounding instruction
+/// before SSE4.1): below 2^52 through `i64`, above it every finite double is whole.
+#[inline]
+fn is_whole(q: f64) -> bool {
+    const TWO_52: f64 = 4_503_599_627_370_496.0;
+    if q.abs() < TWO_52 {
+        (q as i64) as f64 == q
+    } else {
+        q.is_finite()
     }
 }
 
@@ -140,8 +157,7 @@ impl IntegerGen {
     }
 
     fn draw(&self, key: u64) -> i64 {
-        let mut rng = rng_for(key);
-        let k = self.draw_index(&mut rng);
+        let k = self.draw_index(key);
         if self.division.is_exact() || self.division.passes((k * self.step) as f64) {
             return k * self.step;
         }
@@ -149,12 +165,14 @@ impl IntegerGen {
     }
 
     /// The index `k` of a multiple `k * step` in the bounds, under the distribution.
-    fn draw_index(&self, rng: &mut SynthRng) -> i64 {
+    #[inline]
+    fn draw_index(&self, key: u64) -> i64 {
+        let mut rng = rng_for(key);
         let k_lo = self.lo / self.step;
         let k_hi = self.hi / self.step;
         if let Some(sampler) = &self.sampler {
             for _ in 0..REDRAWS {
-                let v = sampler.sample(rng);
+                let v = sampler.sample(&mut rng);
                 let k = (v as f64 / self.step as f64).round() as i64;
                 if (k_lo..=k_hi).contains(&k) {
                     return k;
@@ -223,8 +241,13 @@ impl NumberGen {
                 denominator,
                 ..
             } => {
-                let units = self.draw_grid(key) * mantissa;
-                out.decimal(units as f64 / denominator, units, decimals);
+                let mut units = self.draw_grid_index(key) * mantissa;
+                let mut v = units as f64 / denominator;
+                if !(self.division.is_exact() || self.division.passes(v)) {
+                    units = self.float_safe(units / mantissa, key) * mantissa;
+                    v = units as f64 / denominator;
+                }
+                out.decimal(v, units, decimals);
             }
             NumberSpace::Interval { .. } => out.float(self.draw(key)),
         }
@@ -240,8 +263,7 @@ impl NumberGen {
         else {
             return 0;
         };
-        let mut rng = rng_for(key);
-        let k = self.draw_grid_index(&mut rng);
+        let k = self.draw_grid_index(key);
         if self.division.is_exact() || self.division.passes((k * mantissa) as f64 / denominator) {
             return k;
         }
@@ -249,7 +271,8 @@ impl NumberGen {
     }
 
     /// A grid index under the distribution, in exact arithmetic.
-    fn draw_grid_index(&self, rng: &mut SynthRng) -> i64 {
+    #[inline]
+    fn draw_grid_index(&self, key: u64) -> i64 {
         let NumberSpace::Grid {
             k_lo,
             k_hi,
@@ -260,9 +283,10 @@ impl NumberGen {
         else {
             return 0;
         };
+        let mut rng = rng_for(key);
         if let Some(sampler) = &self.sampler {
             for _ in 0..REDRAWS {
-                let k = (sampler.sample(rng) * denominator / mantissa as f64).round();
+                let k = (sampler.sample(&mut rng) * denominator / mantissa as f64).round();
                 if k >= k_lo as f64 && k <= k_hi as f64 {
                     return k as i64;
                 }
@@ -399,6 +423,29 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn whole_quotients_agree_with_fract() {
+        for q in [
+            0.0,
+            -0.0,
+            3.0,
+            -7.0,
+            2.9999999999999996,
+            0.5,
+            -1e-300,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            1e300,
+            f64::INFINITY,
+            f64::NAN,
+        ] {
+            assert_eq!(is_whole(q), q.fract() == 0.0, "{q}");
+        }
+        let division = FloatDivision::new([0.05, 2.0]);
+        assert!(division.passes(0.1) && division.passes(2.0));
+        assert!(!division.passes(0.15), "0.15 / 0.05 = 2.9999999999999996");
     }
 
     #[test]
