@@ -101,6 +101,26 @@ fn weights_keep_the_string_branch() {
     );
 }
 
+/// Earlier pydantic releases wrote the string branch with a look-ahead pattern: a money
+/// field too.
+#[test]
+fn the_look_ahead_pattern_of_earlier_releases_is_money() {
+    let schema = json!({"anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": r"^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$"}
+    ]});
+    let table = Table::from_value(schema, None).unwrap();
+    assert!((0..400).all(|row| table.row_value(common::SEED, row).is_number()));
+    assert!(
+        table
+            .diagnostics
+            .iter()
+            .any(|d| d.pointer == "/anyOf" && d.message.contains("money field")),
+        "{:?}",
+        table.diagnostics
+    );
+}
+
 /// A union of a number and a constrained string is not a money field.
 #[test]
 fn a_constrained_string_branch_is_not_money() {

@@ -70,10 +70,10 @@ impl Compiler {
                 Severity::Note,
                 group.pointer.clone(),
                 format!(
-                    "money field (a number or a string, as pydantic writes Decimal): values \
-                     come from the number branch {}, which meets its bounds and multipleOf; \
-                     the string branch {} is not generated, since any string would be text \
-                     a Decimal model rejects; set x-synth.weights to draw strings too",
+                    "money field (a number or a bare string, as pydantic writes Decimal): \
+                     values come from the number branch {}, within its bounds and multipleOf; \
+                     the string branch {} is not generated, as its text would not load into \
+                     a Decimal; set x-synth.weights to draw strings too",
                     kept[money.number], kept[money.string]
                 ),
             );
