@@ -167,6 +167,18 @@ fn decimal_multiple_of_has_no_multiple_in_range() {
     );
 }
 
+/// Multiples of 1e300 (or of a step with more than 15 decimals) cannot be written
+/// exactly: refused at the keyword instead of exporting values that are not multiples.
+#[test]
+fn multiple_of_without_exact_multiples() {
+    assert_refused(
+        "inexact_multiple",
+        r#"{"type": "object", "properties": {"total": {"type": "number", "multipleOf": 1e300}}, "required": ["total"]}"#,
+        "/properties/total/multipleOf",
+        &["written exactly"],
+    );
+}
+
 #[test]
 fn min_length_above_max_length() {
     assert_refused(

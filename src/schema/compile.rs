@@ -315,8 +315,8 @@ impl Compiler {
                 Types::OBJECT => self.build_object(f, check),
                 Types::ARRAY => self.build_array(f, check),
                 Types::STRING => self.build_string(f, check),
-                Types::FRACTION => self.build_number(f, check),
-                Types::INTEGER => self.build_integer(f, check),
+                Types::FRACTION => self.build_number(f),
+                Types::INTEGER => self.build_integer(f),
                 Types::BOOLEAN => self.build_boolean(f),
                 _ => Ok(Node::Null),
             };
