@@ -133,6 +133,8 @@ impl Compiler {
                 self.checked(node, &f.locs)
             };
         }
+        // Applicators that speak only of which keys are present are solved, not tried.
+        self.absorb_presence(&mut f);
         if let Some(group) = f.alternatives.pop() {
             return self.build_alternatives(f, group);
         }
