@@ -611,6 +611,9 @@ impl Compiler {
                     let mut values = start.clone();
                     if search(&prefix, &mut values, &vars, wish, COMPILE_STEPS) == Some(false) {
                         let (_, pointer, what) = &terms[j];
+                        if let Some(p) = forbidden_dependency(f, pointer, &index) {
+                            return Err(p);
+                        }
                         return Err(Problem::new(
                             pointer.clone(),
                             format!("{what} cannot hold: no choice of present keys meets it together with required, additionalProperties, propertyNames and the constraints before it"),
@@ -655,6 +658,27 @@ impl Compiler {
             inexact,
         ))
     }
+}
+
+/// The refusal of a `dependentRequired` entry of a required key that requires a key
+/// that is never written, if that is what `pointer` names.
+fn forbidden_dependency(
+    f: &Facts,
+    pointer: &str,
+    index: &impl Fn(&str) -> Option<u16>,
+) -> Option<Problem> {
+    let d = f.dependent_required.iter().find(|d| d.pointer == pointer)?;
+    let gone = d.requires.iter().find(|r| index(r).is_none())?;
+    Some(
+        Problem::new(
+            pointer,
+            format!(
+                "dependentRequired: {:?} requires {gone:?}, which is forbidden here (additionalProperties: false, propertyNames or a false schema), so {:?} can never be present, yet it is required",
+                d.name, d.name
+            ),
+        )
+        .hint(format!("allow {gone:?} (declare it under properties), or drop the dependency")),
+    )
 }
 
 fn dedup<'a>(items: &[&'a str]) -> Vec<&'a str> {

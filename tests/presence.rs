@@ -1,0 +1,205 @@
+//! Which optional keys are present is solved per object (required, `not: {required}`,
+//! min/maxProperties, dependentRequired, presence-only dependentSchemas, and
+//! oneOf/anyOf/if over required sets): every record meets those constraints without
+//! trial and error, the `absent_rate` knobs weigh the draw, and `check` says what was
+//! solved and what is left to trial and error. The minimal schemas of issue #11 are
+//! regression tests here.
+
+use serde_json::{Value, json};
+use synthtune::{Severity, Table};
+
+const SEED: u64 = 11;
+
+fn table(schema: &Value) -> Table {
+    Table::from_value(schema.clone(), None).expect("the schema compiles")
+}
+
+/// `rows` records of `schema`, each validated by the `jsonschema` crate.
+fn valid_records(schema: &Value, rows: u64) -> Vec<Value> {
+    let t = table(schema);
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(schema)
+        .expect("a valid schema");
+    (0..rows)
+        .map(|row| {
+            let r = t.row_value(SEED, row);
+            let errors: Vec<String> = validator.iter_errors(&r).map(|e| e.to_string()).collect();
+            assert!(
+                errors.is_empty(),
+                "row {row} is invalid: {r}\n{errors:?}\nschema: {schema}"
+            );
+            r
+        })
+        .collect()
+}
+
+fn keys(record: &Value) -> Vec<&str> {
+    let mut ks: Vec<&str> = record
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    ks.sort();
+    ks
+}
+
+fn notes(schema: &Value) -> Vec<String> {
+    table(schema)
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Note)
+        .map(|d| d.to_string())
+        .collect()
+}
+
+/// The GitHub Actions step shape: `run` with `shell`, or `uses`, never all three.
+fn step_schema() -> Value {
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {"run": {"type": "string"}, "shell": {"type": "string"}, "uses": {"type": "string"}},
+        "oneOf": [
+            {"anyOf": [{"not": {"required": ["run"]}}, {"not": {"required": ["shell"]}}]},
+            {"not": {"required": ["uses"]}}
+        ]
+    })
+}
+
+#[test]
+fn one_of_over_not_required_is_solved() {
+    let schema = step_schema();
+    let records = valid_records(&schema, 1000);
+    // Every solution nearest to "all present" shows up: each drops one key.
+    let mut shapes: Vec<Vec<&str>> = records.iter().map(keys).collect();
+    shapes.sort();
+    shapes.dedup();
+    assert_eq!(
+        shapes,
+        [
+            vec!["run", "shell"],
+            vec!["run", "uses"],
+            vec!["shell", "uses"]
+        ],
+        "{shapes:?}"
+    );
+    let notes = notes(&schema);
+    assert!(
+        notes.iter().any(|n| n.contains("solved (oneOf)")),
+        "check does not say the oneOf is solved: {notes:?}"
+    );
+    let fields = table(&schema).fields();
+    assert!(
+        fields.iter().all(|f| !f.generator.contains("checked")),
+        "no trial and error should be left: {fields:?}"
+    );
+}
+
+#[test]
+fn every_item_of_a_long_array_meets_max_properties() {
+    let schema = json!({
+        "type": "array", "minItems": 25, "maxItems": 25,
+        "items": {"type": "object", "maxProperties": 1,
+                  "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}}}
+    });
+    let records = valid_records(&schema, 200);
+    let mut seen = [0usize; 2];
+    for items in records.iter().map(|r| r.as_array().expect("an array")) {
+        assert_eq!(items.len(), 25);
+        for item in items {
+            seen[0] += usize::from(item.get("a").is_some());
+            seen[1] += usize::from(item.get("b").is_some());
+        }
+    }
+    // Both wish to be present (absent_rate 0): the repair keeps one, either one.
+    assert!(seen[0] > 1000 && seen[1] > 1000, "{seen:?}");
+}
+
+#[test]
+fn absent_rates_weigh_the_draw() {
+    let schema = json!({
+        "type": "object", "maxProperties": 1,
+        "properties": {
+            "rare": {"type": "integer", "x-synth": {"absent_rate": 0.9}},
+            "common": {"type": "integer"}
+        }
+    });
+    let records = valid_records(&schema, 2000);
+    let rare = records.iter().filter(|r| r.get("rare").is_some()).count();
+    let common = records.iter().filter(|r| r.get("common").is_some()).count();
+    // Wishes: rare 10 %, common 100 %; when both wish to be present, one gives way.
+    assert!((50..200).contains(&rare), "rare present {rare} times");
+    assert!(common > 1750, "common present {common} times");
+}
+
+#[test]
+fn if_with_not_required_generates_objects() {
+    let schema = json!({"if": {}, "then": {"not": {"required": ["x"]}}});
+    for r in valid_records(&schema, 200) {
+        assert!(r.is_object() && r.get("x").is_none(), "{r}");
+    }
+}
+
+#[test]
+fn dependencies_and_presence_only_dependent_schemas_are_solved() {
+    let schema = json!({
+        "type": "object",
+        "properties": {"card": {"type": "string"}, "billing": {"type": "string"},
+                       "cash": {"type": "boolean"}, "note": {"type": "string"}},
+        "dependentRequired": {"card": ["billing"]},
+        "dependentSchemas": {"cash": {"not": {"required": ["card"]}}},
+        "minProperties": 2,
+        "maxProperties": 3
+    });
+    let records = valid_records(&schema, 1000);
+    assert!(records.iter().any(|r| r.get("card").is_some()));
+    assert!(records.iter().any(|r| r.get("cash").is_some()));
+    let fields = table(&schema).fields();
+    assert!(
+        fields.iter().all(|f| !f.generator.contains("checked")),
+        "no trial and error should be left: {fields:?}"
+    );
+}
+
+#[test]
+fn presence_part_of_a_value_constraint_is_solved_and_the_rest_is_checked() {
+    // The dependent schema requires `b` (solved) and bounds its value (checked).
+    let schema = json!({
+        "type": "object",
+        "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
+        "dependentSchemas": {"a": {"required": ["b"], "properties": {"b": {"minimum": 500}}}},
+        "x-synth": {}
+    });
+    let records = valid_records(&schema, 300);
+    assert!(records.iter().any(|r| r.get("a").is_some()));
+    let notes = notes(&schema);
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("/dependentSchemas/a") && n.contains("trial and error")),
+        "check does not list the place left to trial and error: {notes:?}"
+    );
+}
+
+#[test]
+fn undeclared_keys_named_by_any_of_are_written() {
+    let schema = json!({"type": "object", "anyOf": [{"required": ["a"]}, {"required": ["b"]}]});
+    for r in valid_records(&schema, 200) {
+        assert!(r.get("a").is_some() || r.get("b").is_some(), "{r}");
+    }
+}
+
+#[test]
+fn objects_without_presence_constraints_keep_their_draws() {
+    // The common path is untouched: one draw per key, nothing to repair.
+    let schema = json!({
+        "type": "object",
+        "properties": {"a": {"type": "integer", "x-synth": {"absent_rate": 0.5}}, "b": {"type": "integer"}},
+        "required": ["b"]
+    });
+    let records = valid_records(&schema, 1000);
+    let a = records.iter().filter(|r| r.get("a").is_some()).count();
+    assert!((400..600).contains(&a), "a present {a} times");
+    assert!(notes(&schema).iter().all(|n| !n.contains("solved")));
+}
