@@ -64,7 +64,17 @@ impl Compiler {
                 .filter(|(re, _)| re.is_match(name))
                 .map(|(_, l)| l.clone())
                 .collect();
-            if by_pattern.is_empty() && f.no_more_properties.is_some() {
+            // `unevaluatedProperties: false` also closes the object, but the keys
+            // that branches declare count as evaluated: only `additionalProperties`
+            // forbids a key that a branch names.
+            let closed_to_branches = f
+                .no_more_properties
+                .as_deref()
+                .is_some_and(|p| !p.ends_with("/unevaluatedProperties"));
+            if by_pattern.is_empty()
+                && (closed_to_branches || required.is_some())
+                && f.no_more_properties.is_some()
+            {
                 let Some(r) = required else { continue };
                 return Err(Problem::new(
                     r.pointer.clone(),
