@@ -540,7 +540,12 @@ impl Compiler {
         let mut terms: Vec<(Formula, String, &'static str)> = Vec::new();
         let max = f.max_properties.as_ref();
         let min = f.min_properties.as_ref().filter(|_| !extra);
-        if min.is_some() || max.is_some() {
+        let required = props.iter().filter(|(_, r, _)| *r).count() as u64;
+        // Bounds every choice meets (a map's maxProperties over no declared keys) are
+        // no constraint: such objects keep the draw-per-key path.
+        let binds = min.is_some_and(|m| m.value > required)
+            || max.is_some_and(|m| m.value < props.len() as u64);
+        if binds {
             let pointer = max.or(min).map(|m| m.pointer.clone()).unwrap_or_default();
             terms.push((
                 Formula::Count {
