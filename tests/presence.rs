@@ -203,3 +203,31 @@ fn objects_without_presence_constraints_keep_their_draws() {
     assert!((400..600).contains(&a), "a present {a} times");
     assert!(notes(&schema).iter().all(|n| !n.contains("solved")));
 }
+
+#[test]
+fn if_on_presence_with_value_branches_splits_exactly() {
+    // The condition is on presence alone: the else branch is built without `kind`,
+    // the then branch with it, so neither needs trial and error to meet the if.
+    let schema = json!({
+        "type": "object",
+        "properties": {"kind": {"type": "string", "x-synth": {"absent_rate": 0.5}},
+                       "size": {"type": "integer", "minimum": 0, "maximum": 100}},
+        "required": ["size"],
+        "if": {"required": ["kind"]},
+        "then": {"properties": {"size": {"minimum": 10}}},
+        "else": {"properties": {"size": {"maximum": 5}}}
+    });
+    let records = valid_records(&schema, 1000);
+    let with_kind = records.iter().filter(|r| r.get("kind").is_some()).count();
+    assert!(
+        (300..700).contains(&with_kind),
+        "kind present {with_kind} times"
+    );
+    let notes = notes(&schema);
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("/if") && n.contains("solved in each branch")),
+        "{notes:?}"
+    );
+}

@@ -433,7 +433,13 @@ impl Compiler {
                     self.note(
                         Severity::Note,
                         cond.condition.pointer.clone(),
-                        "if: the condition is on which keys are present, but then/else also constrain values: checked by trial and error",
+                        "if: the condition is on which keys are present and solved in each branch; then/else are generated as branches",
+                    );
+                } else if mentions_keys(&condition.expr) {
+                    self.note(
+                        Severity::Note,
+                        cond.condition.pointer.clone(),
+                        "if: the condition also constrains values: beyond the presence solver, checked by trial and error",
                     );
                 }
                 i += 1;
