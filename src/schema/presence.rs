@@ -654,9 +654,9 @@ impl Compiler {
                 "which optional keys are present is solved ({}){}",
                 dedup(&whats).join(", "),
                 if inexact {
-                    "; the rest is checked by trial and error"
+                    "; the rest of those constraints is checked by trial and error"
                 } else {
-                    ": no trial and error"
+                    ""
                 }
             ),
         );
