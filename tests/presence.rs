@@ -139,6 +139,9 @@ fn if_with_not_required_generates_objects() {
     for r in valid_records(&schema, 200) {
         assert!(r.is_object() && r.get("x").is_none(), "{r}");
     }
+    // `x` can never be present: it is neither generated nor listed as a field.
+    let fields = table(&schema).fields();
+    assert!(fields.iter().all(|f| f.path != "x"), "{fields:?}");
 }
 
 #[test]

@@ -119,6 +119,23 @@ impl Compiler {
             }
             names = kept;
         }
+        // Keys that no choice meeting the presence constraints has are never written
+        // (`not: {required: ["x"]}`): neither generated nor listed as fields.
+        let keys: Vec<(&str, bool, f64)> = names
+            .iter()
+            .map(|(n, _, _)| (n.as_str(), f.required.iter().any(|r| r.value == *n), 0.0))
+            .collect();
+        let never: Vec<usize> = (0..keys.len())
+            .filter(|&i| !keys[i].1 && !super::presence::may_be_present(f, &keys, i))
+            .collect();
+        for &i in never.iter().rev() {
+            let (name, _, pointer) = names.remove(i);
+            self.note(
+                crate::error::Severity::Note,
+                pointer,
+                format!("optional property {name:?} is never generated: no choice of keys that meets the presence constraints has it"),
+            );
+        }
         let mut properties = Vec::with_capacity(names.len());
         for (name, mut locs, pointer) in names {
             locs.extend(

@@ -541,76 +541,13 @@ impl Compiler {
                 .position(|(n, _, _)| *n == name)
                 .map(|i| i as u16)
         };
-        let mut inexact = false;
-        // In order of blame: the object's own keywords first, then the applicators.
-        let mut terms: Vec<(Formula, String, &'static str)> = Vec::new();
-        let max = f.max_properties.as_ref();
-        let min = f.min_properties.as_ref().filter(|_| !extra);
-        let required = props.iter().filter(|(_, r, _)| *r).count() as u64;
-        // Bounds every choice meets (a map's maxProperties over no declared keys) are
-        // no constraint: such objects keep the draw-per-key path.
-        let binds = min.is_some_and(|m| m.value > required)
-            || max.is_some_and(|m| m.value < props.len() as u64);
-        if binds {
-            let pointer = max.or(min).map(|m| m.pointer.clone()).unwrap_or_default();
-            terms.push((
-                Formula::Count {
-                    min: min.map_or(0, |m| m.value.min(u64::from(u32::MAX)) as u32),
-                    max: max.map_or(u32::MAX, |m| m.value.min(u64::from(u32::MAX)) as u32),
-                },
-                pointer,
-                if max.is_some() {
-                    "maxProperties"
-                } else {
-                    "minProperties"
-                },
-            ));
-        }
-        for d in &f.dependent_required {
-            let expr = Expr::Any(vec![
-                Expr::not(Expr::Has(d.name.clone())),
-                Expr::All(d.requires.iter().cloned().map(Expr::Has).collect()),
-            ]);
-            terms.push((
-                expr.to_formula(&index),
-                d.pointer.clone(),
-                "dependentRequired",
-            ));
-        }
-        for t in &f.presence {
-            if extra && t.expr.has_count() {
-                // Extra keys count too: leave it to the validator.
-                inexact = true;
-                continue;
-            }
-            terms.push((t.expr.to_formula(&index), t.pointer.clone(), t.what));
-        }
-        inexact |= !f.dependent_schemas.is_empty();
+        let (terms, inexact) = presence_terms(f, props, extra);
         let formula = all(terms.iter().map(|(t, _, _)| t.clone()).collect());
         if formula == Formula::Const(true) {
             return Ok((None, inexact));
         }
-        let mut read = Vec::new();
-        formula.variables(props.len(), &mut read);
-        let vars: Vec<u16> = read
-            .into_iter()
-            .filter(|&i| !props[i as usize].1)
-            .collect::<std::collections::BTreeSet<u16>>()
-            .into_iter()
-            .collect();
-        let start: Vec<u8> = props
-            .iter()
-            .enumerate()
-            .map(|(i, (_, required, _))| {
-                if *required {
-                    1
-                } else if vars.contains(&(i as u16)) {
-                    2
-                } else {
-                    0
-                }
-            })
-            .collect();
+        let vars = optional_variables(&formula, props);
+        let start = start_values(props, &vars);
         let wish = |i: usize| props[i].2 < 0.5;
         let mut values = start.clone();
         match search(&formula, &mut values, &vars, wish, COMPILE_STEPS) {
@@ -690,6 +627,112 @@ fn forbidden_dependency(
         )
         .hint(format!("allow {gone:?} (declare it under properties), or drop the dependency")),
     )
+}
+
+/// The terms that constrain presence, in order of blame (the object's own keywords
+/// first, then the applicators), and whether they are only necessary conditions (the
+/// object must still be checked). `extra`: extra keys may be added, which count
+/// towards min/maxProperties.
+fn presence_terms(
+    f: &Facts,
+    props: &[(&str, bool, f64)],
+    extra: bool,
+) -> (Vec<(Formula, String, &'static str)>, bool) {
+    let index = |name: &str| {
+        props
+            .iter()
+            .position(|(n, _, _)| *n == name)
+            .map(|i| i as u16)
+    };
+    let mut inexact = false;
+
+    // In order of blame: the object's own keywords first, then the applicators.
+    let mut terms: Vec<(Formula, String, &'static str)> = Vec::new();
+    let max = f.max_properties.as_ref();
+    let min = f.min_properties.as_ref().filter(|_| !extra);
+    let required = props.iter().filter(|(_, r, _)| *r).count() as u64;
+    // Bounds every choice meets (a map's maxProperties over no declared keys) are
+    // no constraint: such objects keep the draw-per-key path.
+    let binds = min.is_some_and(|m| m.value > required)
+        || max.is_some_and(|m| m.value < props.len() as u64);
+    if binds {
+        let pointer = max.or(min).map(|m| m.pointer.clone()).unwrap_or_default();
+        terms.push((
+            Formula::Count {
+                min: min.map_or(0, |m| m.value.min(u64::from(u32::MAX)) as u32),
+                max: max.map_or(u32::MAX, |m| m.value.min(u64::from(u32::MAX)) as u32),
+            },
+            pointer,
+            if max.is_some() {
+                "maxProperties"
+            } else {
+                "minProperties"
+            },
+        ));
+    }
+    for d in &f.dependent_required {
+        let expr = Expr::Any(vec![
+            Expr::not(Expr::Has(d.name.clone())),
+            Expr::All(d.requires.iter().cloned().map(Expr::Has).collect()),
+        ]);
+        terms.push((
+            expr.to_formula(&index),
+            d.pointer.clone(),
+            "dependentRequired",
+        ));
+    }
+    for t in &f.presence {
+        if extra && t.expr.has_count() {
+            // Extra keys count too: leave it to the validator.
+            inexact = true;
+            continue;
+        }
+        terms.push((t.expr.to_formula(&index), t.pointer.clone(), t.what));
+    }
+    inexact |= !f.dependent_schemas.is_empty();
+    (terms, inexact)
+}
+
+/// The optional properties `formula` reads, in declaration order.
+fn optional_variables(formula: &Formula, props: &[(&str, bool, f64)]) -> Vec<u16> {
+    let mut read = Vec::new();
+    formula.variables(props.len(), &mut read);
+    read.sort_unstable();
+    read.retain(|&i| !props[i as usize].1);
+    read
+}
+
+/// The search's starting point: required keys present, the variables open, the rest
+/// (which the formula does not read) absent.
+fn start_values(props: &[(&str, bool, f64)], vars: &[u16]) -> Vec<u8> {
+    props
+        .iter()
+        .enumerate()
+        .map(|(i, (_, required, _))| {
+            if *required {
+                1
+            } else if vars.contains(&(i as u16)) {
+                2
+            } else {
+                0
+            }
+        })
+        .collect()
+}
+
+/// Whether key `i` of `props` is present in some solution of the presence terms, with
+/// min/maxProperties and nested counts relaxed (the extra keys are not known yet): a
+/// key that cannot be is never generated. Undecided counts as possible.
+pub(super) fn may_be_present(f: &Facts, props: &[(&str, bool, f64)], i: usize) -> bool {
+    let (mut terms, _) = presence_terms(f, props, true);
+    if terms.is_empty() {
+        return true;
+    }
+    terms.push((Formula::Has(i as u16), String::new(), ""));
+    let formula = all(terms.into_iter().map(|(t, _, _)| t).collect());
+    let vars = optional_variables(&formula, props);
+    let mut values = start_values(props, &vars);
+    search(&formula, &mut values, &vars, |_| true, COMPILE_STEPS / 16) != Some(false)
 }
 
 fn dedup<'a>(items: &[&'a str]) -> Vec<&'a str> {
