@@ -196,7 +196,8 @@ pub struct PresenceRules {
     pub formula: Formula,
     /// The optional properties the formula reads, in declaration order.
     pub vars: Box<[u16]>,
-    /// A solution found at compile time, for rows whose repair runs out of steps.
+    /// A solution found at compile time (indexed by property), for rows whose repair
+    /// runs out of steps.
     pub fallback: Box<[bool]>,
 }
 
@@ -225,7 +226,12 @@ impl PresenceRules {
                     *p = *v == TRUE;
                 }
             }
-            _ => present.copy_from_slice(&self.fallback),
+            // Keys the formula does not read keep their wish.
+            _ => {
+                for &v in self.vars.iter() {
+                    present[v as usize] = self.fallback[v as usize];
+                }
+            }
         }
     }
 }

@@ -187,16 +187,16 @@ impl Compiler {
         let min_properties = f.min_properties.as_ref().map_or(0, |m| m.value as usize);
         let max_properties = f.max_properties.as_ref().map(|m| m.value as usize);
         let required_count = properties.iter().filter(|p| p.required).count();
-        if let Some(max) = &f.max_properties {
-            if required_count > max.value as usize {
-                return Err(Problem::new(
-                    max.pointer.clone(),
-                    format!(
-                        "{required_count} properties are required but maxProperties is {}",
-                        max.value
-                    ),
-                ));
-            }
+        if let Some(max) = &f.max_properties
+            && required_count > max.value as usize
+        {
+            return Err(Problem::new(
+                max.pointer.clone(),
+                format!(
+                    "{required_count} properties are required but maxProperties is {}",
+                    max.value
+                ),
+            ));
         }
         let extra = self.extra_keys(
             f,
