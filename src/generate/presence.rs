@@ -154,6 +154,8 @@ pub fn search(
             return Some(true);
         }
         FALSE => return Some(false),
+        // Only open keys leave a formula unknown; stay safe all the same.
+        _ if order.is_empty() => return Some(false),
         _ => {}
     }
     // tried[d]: how many of the two values the key at depth d has been given.

@@ -125,9 +125,7 @@ impl Compiler {
             .iter()
             .map(|(n, _, _)| (n.as_str(), f.required.iter().any(|r| r.value == *n), 0.0))
             .collect();
-        let never: Vec<usize> = (0..keys.len())
-            .filter(|&i| !keys[i].1 && !super::presence::may_be_present(f, &keys, i))
-            .collect();
+        let never = super::presence::never_present(f, &keys);
         for &i in never.iter().rev() {
             let (name, _, pointer) = names.remove(i);
             self.note(

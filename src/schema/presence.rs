@@ -541,6 +541,10 @@ impl Compiler {
                 .position(|(n, _, _)| *n == name)
                 .map(|i| i as u16)
         };
+        if props.len() > usize::from(u16::MAX) {
+            // Keys are numbered in 16 bits; an object this wide is left to the validator.
+            return Ok((None, true));
+        }
         let (terms, inexact) = presence_terms(f, props, extra);
         let formula = all(terms.iter().map(|(t, _, _)| t.clone()).collect());
         if formula == Formula::Const(true) {
@@ -720,19 +724,29 @@ fn start_values(props: &[(&str, bool, f64)], vars: &[u16]) -> Vec<u8> {
         .collect()
 }
 
-/// Whether key `i` of `props` is present in some solution of the presence terms, with
-/// min/maxProperties and nested counts relaxed (the extra keys are not known yet): a
-/// key that cannot be is never generated. Undecided counts as possible.
-pub(super) fn may_be_present(f: &Facts, props: &[(&str, bool, f64)], i: usize) -> bool {
-    let (mut terms, _) = presence_terms(f, props, true);
-    if terms.is_empty() {
-        return true;
+/// The optional keys of `props` that no solution of the presence terms has, with
+/// min/maxProperties and nested counts relaxed (the extra keys are not known yet):
+/// those are never generated. A key the search cannot decide for counts as possible.
+pub(super) fn never_present(f: &Facts, props: &[(&str, bool, f64)]) -> Vec<usize> {
+    if props.len() > usize::from(u16::MAX) {
+        return Vec::new();
     }
-    terms.push((Formula::Has(i as u16), String::new(), ""));
-    let formula = all(terms.into_iter().map(|(t, _, _)| t).collect());
-    let vars = optional_variables(&formula, props);
-    let mut values = start_values(props, &vars);
-    search(&formula, &mut values, &vars, |_| true, COMPILE_STEPS / 16) != Some(false)
+    let (terms, _) = presence_terms(f, props, true);
+    if terms.is_empty() {
+        return Vec::new();
+    }
+    let base: Vec<Formula> = terms.into_iter().map(|(t, _, _)| t).collect();
+    (0..props.len())
+        .filter(|&i| !props[i].1)
+        .filter(|&i| {
+            let mut parts = base.clone();
+            parts.push(Formula::Has(i as u16));
+            let formula = all(parts);
+            let vars = optional_variables(&formula, props);
+            let mut values = start_values(props, &vars);
+            search(&formula, &mut values, &vars, |_| true, COMPILE_STEPS / 16) == Some(false)
+        })
+        .collect()
 }
 
 fn dedup<'a>(items: &[&'a str]) -> Vec<&'a str> {
