@@ -234,3 +234,111 @@ fn if_on_presence_with_value_branches_splits_exactly() {
         "{notes:?}"
     );
 }
+
+/// A small deterministic generator for the random schemas below.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn keys(&mut self, names: &[&str]) -> Vec<String> {
+        let mask = self.below(1 << names.len());
+        names
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, n)| (*n).to_owned())
+            .collect()
+    }
+
+    /// A schema that speaks only of which of `names` are present.
+    fn presence_schema(&mut self, names: &[&str], depth: u32) -> Value {
+        let leaf = depth == 0 || self.below(3) == 0;
+        if leaf {
+            return match self.below(4) {
+                0 | 1 => json!({"required": self.keys(names)}),
+                2 => json!({"maxProperties": self.below(names.len() as u64 + 1)}),
+                _ => {
+                    let on = names[self.below(names.len() as u64) as usize];
+                    json!({"dependentRequired": {on: self.keys(names)}})
+                }
+            };
+        }
+        let mut sub = |d: &mut Dice| d.presence_schema(names, depth - 1);
+        match self.below(5) {
+            0 => json!({"not": sub(self)}),
+            1 => json!({"anyOf": [sub(self), sub(self)]}),
+            2 => json!({"oneOf": [sub(self), sub(self), sub(self)]}),
+            3 => json!({"allOf": [sub(self), sub(self)]}),
+            _ => json!({"if": sub(self), "then": sub(self), "else": sub(self)}),
+        }
+    }
+}
+
+#[test]
+fn random_presence_constraints_are_met_or_proven_empty() {
+    let names = ["a", "b", "c", "d"];
+    let mut dice = Dice(2026);
+    let (mut generated, mut refused) = (0, 0);
+    for case in 0..300 {
+        let mut schema = json!({
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {"a": {"type": "integer"}, "b": {"type": "integer"},
+                           "c": {"type": "integer", "x-synth": {"absent_rate": 0.5}},
+                           "d": {"type": "integer", "x-synth": {"absent_rate": 0.9}}},
+            "allOf": [dice.presence_schema(&names, 3)]
+        });
+        if dice.below(3) == 0 {
+            schema["required"] = json!(dice.keys(&names[..2]));
+        }
+        if dice.below(4) == 0 {
+            schema["minProperties"] = json!(dice.below(4));
+        }
+        let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+        match Table::from_value(schema.clone(), None) {
+            Ok(t) => {
+                generated += 1;
+                for row in 0..40 {
+                    let r = t.row_value(SEED, row);
+                    assert!(
+                        validator.is_valid(&r),
+                        "case {case}, row {row}: {r} is invalid\nschema: {schema}"
+                    );
+                }
+            }
+            Err(e) => {
+                refused += 1;
+                // A refusal must be right: no set of the four keys is valid.
+                for mask in 0..16u32 {
+                    let object: serde_json::Map<String, Value> = names
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| mask & (1 << i) != 0)
+                        .map(|(_, n)| ((*n).to_owned(), json!(1)))
+                        .collect();
+                    let object = Value::Object(object);
+                    assert!(
+                        !validator.is_valid(&object),
+                        "case {case}: refused ({e}) but {object} is valid\nschema: {schema}"
+                    );
+                }
+            }
+        }
+    }
+    // Both outcomes are exercised.
+    assert!(
+        generated > 100 && refused > 10,
+        "{generated} generated, {refused} refused"
+    );
+}
