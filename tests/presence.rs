@@ -274,7 +274,7 @@ impl Dice {
                 }
             };
         }
-        let mut sub = |d: &mut Dice| d.presence_schema(names, depth - 1);
+        let sub = |d: &mut Dice| d.presence_schema(names, depth - 1);
         match self.below(5) {
             0 => json!({"not": sub(self)}),
             1 => json!({"anyOf": [sub(self), sub(self)]}),
@@ -336,9 +336,75 @@ fn random_presence_constraints_are_met_or_proven_empty() {
             }
         }
     }
+    eprintln!("closed objects: {generated} generated, {refused} refused");
     // Both outcomes are exercised.
     assert!(
         generated > 100 && refused > 10,
         "{generated} generated, {refused} refused"
+    );
+}
+
+#[test]
+fn random_presence_constraints_on_open_objects() {
+    // No additionalProperties: false, and `e` is named by the constraints only: its
+    // schema comes from additionalProperties (absent here, so anything goes), and extra
+    // keys may count towards minProperties.
+    let names = ["a", "b", "c", "e"];
+    let mut dice = Dice(11);
+    let (mut generated, mut refused, mut left) = (0, 0, 0);
+    for case in 0..300 {
+        let mut schema = json!({
+            "type": "object",
+            "properties": {"a": {"type": "integer"}, "b": {"type": "integer"},
+                           "c": {"type": "integer", "x-synth": {"absent_rate": 0.5}}},
+            "allOf": [dice.presence_schema(&names, 3)]
+        });
+        if dice.below(3) == 0 {
+            schema["minProperties"] = json!(dice.below(6));
+        }
+        let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+        match Table::from_value(schema.clone(), None) {
+            // A count that only undeclared keys can meet is beyond the solver (it does
+            // not invent keys for it); `check` says so, and those few cases are left.
+            Ok(t)
+                if t.diagnostics
+                    .iter()
+                    .any(|d| d.message.contains("beyond the presence solver")) =>
+            {
+                left += 1;
+            }
+            Ok(t) => {
+                generated += 1;
+                for row in 0..40 {
+                    let r = t.row_value(SEED, row);
+                    assert!(
+                        validator.is_valid(&r),
+                        "case {case}, row {row}: {r} is invalid\nschema: {schema}"
+                    );
+                }
+            }
+            Err(e) => {
+                refused += 1;
+                let all = ["a", "b", "c", "e", "x1", "x2", "x3"];
+                for mask in 0..(1u32 << all.len()) {
+                    let object: serde_json::Map<String, Value> = all
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| mask & (1 << i) != 0)
+                        .map(|(_, n)| ((*n).to_owned(), json!(1)))
+                        .collect();
+                    let object = Value::Object(object);
+                    assert!(
+                        !validator.is_valid(&object),
+                        "case {case}: refused ({e}) but {object} is valid\nschema: {schema}"
+                    );
+                }
+            }
+        }
+    }
+    eprintln!("open objects: {generated} generated, {refused} refused, {left} left to trial");
+    assert!(
+        generated > 100 && refused > 10 && left < 30,
+        "{generated} generated, {refused} refused, {left} left to trial"
     );
 }

@@ -208,7 +208,8 @@ impl Compiler {
             .iter()
             .map(|p| (p.name.as_str(), p.required, p.absent_rate))
             .collect();
-        let (presence, inexact) = self.presence_rules(f, &keys, extra.is_some())?;
+        let open = f.no_more_properties.is_none() || !patterns.is_empty();
+        let (presence, inexact) = self.presence_rules(f, &keys, extra.is_some(), open)?;
         *check |= inexact;
         Ok(Node::Object(ObjectGen {
             properties,

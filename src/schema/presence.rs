@@ -523,17 +523,19 @@ impl Compiler {
     }
 
     /// Solves an object's presence: `props` are its properties' names (with whether
-    /// each is required and its `absent_rate`), `forbidden` the keys that are never
-    /// written, `extra` whether extra keys may be added (which count towards
-    /// `minProperties`). Returns the rules (none when nothing constrains presence beyond
-    /// `required`) and whether the formula is only a necessary condition (so that the
-    /// object must still be checked). An empty solution set is refused, naming the
-    /// constraint that empties it.
+    /// each is required and its `absent_rate`; a key not among them is never written),
+    /// `extra` whether extra keys are generated (which count towards `minProperties`),
+    /// `open` whether the schema allows keys beyond `props` at all. Returns the rules
+    /// (none when nothing constrains presence beyond `required`) and whether the
+    /// formula is only a necessary condition (so that the object must still be
+    /// checked). An empty solution set is refused, naming the constraint that empties
+    /// it.
     pub(super) fn presence_rules(
         &mut self,
         f: &Facts,
         props: &[(&str, bool, f64)],
         extra: bool,
+        open: bool,
     ) -> Result<(Option<Box<PresenceRules>>, bool), Problem> {
         let index = |name: &str| {
             props
@@ -546,6 +548,13 @@ impl Compiler {
             return Ok((None, true));
         }
         let (terms, inexact) = presence_terms(f, props, extra);
+        if extra && f.presence.iter().any(|t| t.expr.has_count()) {
+            self.note(
+                Severity::Note,
+                f.pointer(),
+                "a key count inside not/anyOf/oneOf/if is beyond the presence solver when extra keys are added (minProperties, maps): checked by trial and error",
+            );
+        }
         let formula = all(terms.iter().map(|(t, _, _)| t.clone()).collect());
         if formula == Formula::Const(true) {
             return Ok((None, inexact));
@@ -554,14 +563,52 @@ impl Compiler {
         let start = start_values(props, &vars);
         let wish = |i: usize| props[i].2 < 0.5;
         let mut values = start.clone();
-        match search(&formula, &mut values, &vars, wish, COMPILE_STEPS) {
-            Some(true) => {}
-            Some(false) => {
+        // Keys beyond the declared ones could meet a count the declared keys cannot
+        // (`not: {maxProperties: 2}` over two keys): emptiness is then decided with
+        // that many unnamed keys added, which only counts see.
+        let unnamed = if open {
+            terms
+                .iter()
+                .map(|(t, _, _)| count_reach(t))
+                .max()
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        let mut wide_vars = vars.clone();
+        wide_vars.extend((0..unnamed).map(|k| (props.len() + k as usize) as u16));
+        let mut wide_start = start.clone();
+        wide_start.extend(std::iter::repeat_n(2u8, unnamed as usize));
+        let empty = |formula: &Formula| {
+            let mut values = wide_start.clone();
+            search(
+                formula,
+                &mut values,
+                &wide_vars,
+                |i| i < props.len() && wish(i),
+                COMPILE_STEPS,
+            )
+        };
+        let found = search(&formula, &mut values, &vars, wish, COMPILE_STEPS);
+        let verdict = match found {
+            Some(false) if unnamed > 0 => empty(&formula),
+            other => other,
+        };
+        match (found, verdict) {
+            (Some(true), _) => {}
+            (Some(false), Some(true)) | (Some(false), None) if unnamed > 0 => {
+                self.note(
+                    Severity::Note,
+                    f.pointer(),
+                    "which optional keys are present is beyond the presence solver (only undeclared keys can meet a key count here): checked by trial and error",
+                );
+                return Ok((None, true));
+            }
+            (Some(false), _) => {
                 // The first constraint after which nothing is left is the culprit.
                 for j in 0..terms.len() {
                     let prefix = all(terms[..=j].iter().map(|(t, _, _)| t.clone()).collect());
-                    let mut values = start.clone();
-                    if search(&prefix, &mut values, &vars, wish, COMPILE_STEPS) == Some(false) {
+                    if empty(&prefix) == Some(false) {
                         let (_, pointer, what) = &terms[j];
                         if let Some(p) = forbidden_dependency(f, pointer, &index) {
                             return Err(p);
@@ -578,7 +625,7 @@ impl Compiler {
                     "no choice of present keys meets this object's constraints",
                 ));
             }
-            None => {
+            (None, _) => {
                 self.note(
                     Severity::Note,
                     f.pointer(),
@@ -757,6 +804,22 @@ fn dedup<'a>(items: &[&'a str]) -> Vec<&'a str> {
         }
     }
     out
+}
+
+/// How many keys beyond the declared ones can change what the counts in `f` say: the
+/// largest minimum, or maximum + 1 (a negated `maxProperties` asks for more), capped.
+fn count_reach(f: &Formula) -> u32 {
+    match f {
+        Formula::Count { min, max } => {
+            let above = if *max == u32::MAX { 0 } else { max + 1 };
+            (*min).max(above).min(64)
+        }
+        Formula::Not(inner) => count_reach(inner),
+        Formula::All(ps) | Formula::Any(ps) | Formula::One(ps) => {
+            ps.iter().map(count_reach).max().unwrap_or(0)
+        }
+        Formula::Const(_) | Formula::Has(_) => 0,
+    }
 }
 
 fn is_true(v: &Value) -> bool {
