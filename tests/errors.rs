@@ -373,3 +373,72 @@ fn check_lists_unknown_keywords_and_knobs() {
         );
     }
 }
+
+#[test]
+fn min_properties_above_max_properties() {
+    assert_refused(
+        "min_properties_above_max",
+        r#"{"type": "object", "properties": {"meta": {"type": "object", "minProperties": 3, "maxProperties": 2}}, "required": ["meta"]}"#,
+        "/properties/meta/minProperties",
+        &["maxProperties"],
+    );
+}
+
+#[test]
+fn dependent_required_of_a_key_forbidden_by_additional_properties() {
+    assert_refused(
+        "dependency_closed_out",
+        r#"{"type": "object", "properties": {"card": {"type": "string"}}, "required": ["card"], "additionalProperties": false, "dependentRequired": {"card": ["billing_address"]}}"#,
+        "/dependentRequired/card",
+        &["forbidden"],
+    );
+}
+
+#[test]
+fn dependent_required_of_a_false_property() {
+    assert_refused(
+        "dependency_on_false",
+        r#"{"type": "object", "properties": {"card": {"type": "string"}, "billing_address": false}, "required": ["card"], "dependentRequired": {"card": ["billing_address"]}}"#,
+        "/dependentRequired/card",
+        &["forbidden"],
+    );
+}
+
+#[test]
+fn property_names_exclude_a_required_name() {
+    assert_refused(
+        "names_exclude_required",
+        r#"{"type": "object", "properties": {"ID": {"type": "integer"}}, "required": ["ID"], "propertyNames": {"pattern": "^[a-z]+$"}}"#,
+        "/required/0",
+        &["propertyNames"],
+    );
+}
+
+#[test]
+fn presence_constraints_with_no_solution() {
+    // `a` is required, and `not` forbids it: no set of keys meets both.
+    assert_refused(
+        "required_and_not_required",
+        r#"{"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}, "required": ["a"], "not": {"required": ["a"]}}"#,
+        "/not",
+        &["cannot hold"],
+    );
+    // Three optional keys, a oneOf over pairs that maxProperties 1 rules out.
+    assert_refused(
+        "one_of_pairs_above_max",
+        r#"{"type": "object", "properties": {"a": {}, "b": {}, "c": {}}, "maxProperties": 1, "oneOf": [{"required": ["a", "b"]}, {"required": ["b", "c"]}]}"#,
+        "/oneOf",
+        &["cannot hold"],
+    );
+}
+
+#[test]
+fn not_required_on_a_string_leaves_no_value() {
+    // Only objects can fail `required`, so only objects meet `not: {required}`.
+    assert_refused(
+        "string_not_required",
+        r#"{"type": "object", "properties": {"name": {"type": "string", "not": {"required": ["x"]}}}, "required": ["name"]}"#,
+        "/properties/name/not",
+        &["nothing in common"],
+    );
+}

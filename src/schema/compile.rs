@@ -133,6 +133,8 @@ impl Compiler {
                 self.checked(node, &f.locs)
             };
         }
+        // Applicators that speak only of which keys are present are solved, not tried.
+        self.absorb_presence(&mut f);
         if let Some(group) = f.alternatives.pop() {
             return self.build_alternatives(f, group);
         }
@@ -228,6 +230,16 @@ impl Compiler {
         if let Some(otherwise) = &cond.otherwise {
             self.collect(otherwise, &mut else_facts)?;
         }
+        // A condition on presence alone is solved: the else branch leaves it false, so
+        // each branch meets the whole if/then/else and the union needs no check.
+        let condition = self.presence_of(&cond.condition);
+        if condition.exact {
+            else_facts.presence.push(super::presence::Term {
+                expr: super::presence::Expr::Not(Box::new(condition.expr)),
+                pointer: cond.condition.pointer.clone(),
+                what: "if",
+            });
+        }
         let mut first_error = None;
         for facts in [then_facts, else_facts] {
             match self.compile_facts(facts) {
@@ -247,6 +259,9 @@ impl Compiler {
             1 => branches.pop().expect("one branch"),
             n => Node::Union(UnionGen::new(branches, &vec![1.0; n])),
         };
+        if condition.exact {
+            return Ok(node);
+        }
         self.checked(node, &f.locs)
     }
 

@@ -12,6 +12,7 @@ mod listed;
 mod noise;
 mod numbers;
 mod objects;
+mod presence;
 mod signature;
 mod strings;
 pub mod validator;
