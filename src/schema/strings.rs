@@ -84,7 +84,10 @@ impl Compiler {
         check: &mut bool,
     ) -> Result<StringGen, Problem> {
         match PatternGen::new(&pattern.value, min, max) {
-            Ok(p) => Ok(StringGen::Pattern(p)),
+            Ok(p) => {
+                self.dialect_notes(&p, &pattern.pointer, check);
+                Ok(StringGen::Pattern(p))
+            }
             Err(PatternError::Unsupported(why)) => {
                 self.note(
                     Severity::Note,
@@ -95,6 +98,33 @@ impl Compiler {
                 self.text(f, min, max)
             }
             Err(e) => Err(Problem::new(pattern.pointer.clone(), e.to_string())),
+        }
+    }
+
+    /// What `check` says of a pattern read beyond ECMA-262 or checked by trial. Values
+    /// checked by trial are validated as well, as the validators read the pattern.
+    fn dialect_notes(&mut self, p: &PatternGen, at: &str, check: &mut bool) {
+        if !p.foreign_anchors().is_empty() {
+            let anchors = p.foreign_anchors().join(", ");
+            let mut message = format!(
+                "{anchors} (not ECMA-262) read as Python's re and the jsonschema crate read them: \
+                 \\A as the start of the string, \\z and \\Z as its end"
+            );
+            if p.foreign_anchors().contains(&"\\Z") {
+                message.push_str(
+                    "; the jsonschema crate refuses \\Z, so --validate cannot check this schema",
+                );
+            }
+            self.note(Severity::Note, at, message);
+        }
+        if p.by_trial() {
+            self.note(
+                Severity::Note,
+                at,
+                "look-arounds or back-references: values are drawn without the look-arounds, \
+                 groups copied for back-references, and checked against the whole pattern",
+            );
+            *check = true;
         }
     }
 
