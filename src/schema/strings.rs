@@ -8,7 +8,7 @@ use crate::generate::Node;
 use crate::generate::distribution::DistributionSpec;
 use crate::generate::domain::{Domain, Locale};
 use crate::generate::format::Format;
-use crate::generate::pattern::{PatternError, PatternGen};
+use crate::generate::pattern::{PatternError, PatternGen, provably_disjoint};
 use crate::generate::string::{StringGen, TextGen};
 use crate::generate::temporal::{TemporalGen, TemporalKind};
 use crate::rng::{mix, rng_for};
@@ -54,6 +54,7 @@ impl Compiler {
             )
             .hint("lower minLength or raise maxLength"));
         }
+        refuse_disjoint_patterns(&f.patterns)?;
         let mut formats: Vec<&str> = f.formats.iter().map(|a| a.value.as_str()).collect();
         formats.dedup();
         if formats.len() > 1
@@ -318,6 +319,33 @@ impl Compiler {
         };
         Ok(candidate)
     }
+}
+
+/// Two patterns on one string that no string can both match (decided on their automata):
+/// refused at the second, naming the first. Pairs the automata cannot decide are left to
+/// the checked generator.
+fn refuse_disjoint_patterns(patterns: &[At<String>]) -> Result<(), Problem> {
+    for (i, second) in patterns.iter().enumerate() {
+        for first in &patterns[..i] {
+            if first.value != second.value && provably_disjoint(&first.value, &second.value) {
+                return Err(Problem::new(
+                    second.pointer.clone(),
+                    format!(
+                        "pattern {} can never match a string that pattern {} (at {}) matches",
+                        second.value,
+                        first.value,
+                        if first.pointer.is_empty() {
+                            "(root)"
+                        } else {
+                            &first.pointer
+                        }
+                    ),
+                )
+                .hint("no value meets both: drop or widen one of the two patterns"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Whether every value of `domain` is, by construction, valid for `format`.

@@ -32,6 +32,7 @@ mod class;
 mod ecma;
 mod emit;
 mod fixed;
+mod intersect;
 mod node;
 mod parse;
 mod plan;
@@ -45,6 +46,7 @@ use branch::{
     Branch, PadSide, Padding, gap_message, length_conflict, split_into_branches, write_padding,
 };
 use emit::{CaptureLog, Spans};
+pub use intersect::provably_disjoint;
 use node::Kind;
 use parse::Converter;
 use plan::Planner;
