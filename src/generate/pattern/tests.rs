@@ -574,6 +574,9 @@ const CHECKED_BY_TRIAL: &[(&str, &[Bounds])] = &[
     (r"^(\w+)-\1$", &[(0, None), (5, Some(9))]),
     (r"(ab)\1", &[(0, None), (8, None)]),
     (r"^(a)(b)?\2\1$", &[(0, None)]),
+    (r"^(?!_)[\d_]{3}$", &[(0, None)]),
+    (r"^(?!x)[^\s]{3}(?<![\w-])$", &[(0, None)]),
+    (r"^(?=[a-z]{2})[a-z]{2}\b", &[(0, None)]),
 ];
 
 /// Values drawn by trial, each with whether its check passed (a value whose candidates
