@@ -57,13 +57,19 @@ impl Compiler {
         refuse_disjoint_patterns(&f.patterns)?;
         let mut formats: Vec<&str> = f.formats.iter().map(|a| a.value.as_str()).collect();
         formats.dedup();
+        let together = if f.patterns.len() > 1 && formats.is_empty() {
+            self.patterns_together(&f.patterns, min, max, check)
+        } else {
+            None
+        };
         if formats.len() > 1
             || (!formats.is_empty() && !f.patterns.is_empty())
-            || f.patterns.len() > 1
+            || (f.patterns.len() > 1 && together.is_none())
         {
             *check = true;
         }
         let base = match (f.patterns.first(), f.formats.first()) {
+            _ if together.is_some() => together.expect("just tested"),
             (Some(pattern), Some(format)) => {
                 self.pattern_and_format(f, pattern, format, min, max, check)?
             }
@@ -100,6 +106,33 @@ impl Compiler {
             }
             Err(e) => Err(Problem::new(pattern.pointer.clone(), e.to_string())),
         }
+    }
+
+    /// Several patterns on one string, generated together from the product of their
+    /// automata when it can be built (see [`PatternGen::intersection`]).
+    fn patterns_together(
+        &mut self,
+        patterns: &[At<String>],
+        min: usize,
+        max: Option<usize>,
+        check: &mut bool,
+    ) -> Option<StringGen> {
+        let mut values: Vec<&str> = patterns.iter().map(|p| p.value.as_str()).collect();
+        values.sort_unstable();
+        values.dedup();
+        let generator = PatternGen::intersection(&values, min, max)?;
+        let at = &patterns[0].pointer;
+        self.dialect_notes(&generator, at, check);
+        self.note(
+            Severity::Note,
+            at.clone(),
+            format!(
+                "{} patterns on this string are generated together, from the product of their \
+                 automata: every value matches all of them",
+                values.len()
+            ),
+        );
+        Some(StringGen::Pattern(generator))
     }
 
     /// What `check` says of a pattern read beyond ECMA-262 or checked by trial. Values

@@ -46,6 +46,7 @@ use branch::{
     Branch, PadSide, Padding, gap_message, length_conflict, split_into_branches, write_padding,
 };
 use emit::{CaptureLog, Spans};
+use intersect::Walk;
 pub use intersect::provably_disjoint;
 use node::Kind;
 use parse::Converter;
@@ -122,6 +123,15 @@ impl Trial {
     }
 }
 
+/// Generation beyond the walk of one pattern's tree.
+#[derive(Debug, Clone)]
+enum Special {
+    /// Look-arounds or back-references: candidates from the tree, checked.
+    Trial(Trial),
+    /// Several patterns at once: a walk over their product automaton.
+    Intersection(Walk),
+}
+
 /// A compiled sampler for one `pattern` and length bounds.
 #[derive(Debug, Clone)]
 pub struct PatternGen {
@@ -133,8 +143,9 @@ pub struct PatternGen {
     fixed: Option<Vec<fixed::Piece>>,
     /// No string holds a character JSON must escape (padding never adds one).
     never_escapes: bool,
-    /// Present when the pattern has look-arounds or back-references.
-    trial: Option<Box<Trial>>,
+    /// Present when the pattern has look-arounds or back-references, or for several
+    /// patterns at once.
+    special: Option<Box<Special>>,
     /// The anchors of other dialects the pattern uses (`\A`, `\z`, `\Z`).
     foreign_anchors: Box<[&'static str]>,
 }
@@ -169,7 +180,7 @@ impl PatternGen {
             .convert(&hir)
             .map_err(|e| e.in_pattern(pattern))?;
         let trial = match &translation.verify {
-            Some(text) => Some(Box::new(Trial {
+            Some(text) => Some(Box::new(Special::Trial(Trial {
                 regex: fancy_regex::RegexBuilder::new(text)
                     .backtrack_limit(BACKTRACK_LIMIT)
                     .build()
@@ -181,7 +192,7 @@ impl PatternGen {
                     })?,
                 min_len,
                 max_len,
-            })),
+            }))),
             None => None,
         };
         if matches!(root.kind, Kind::Never) {
@@ -252,13 +263,43 @@ impl PatternGen {
             length_range,
             fixed,
             never_escapes,
-            trial,
+            special: trial,
             foreign_anchors: translation.foreign_anchors.into(),
         };
-        if let Some(trial) = &generator.trial {
+        if let Some(Special::Trial(trial)) = generator.special.as_deref() {
             generator.probe(pattern, trial)?;
         }
         Ok(generator)
+    }
+
+    /// Strings that match every one of `patterns` (an `allOf` of patterns) within the
+    /// length bounds, drawn from the product of their automata over printable ASCII; `None`
+    /// when the automata cannot be built or explored within their budget, or hold no such
+    /// string of printable ASCII (the caller then generates from one and checks the rest).
+    pub fn intersection(
+        patterns: &[&str],
+        min_len: usize,
+        max_len: Option<usize>,
+    ) -> Option<PatternGen> {
+        let walk = Walk::new(patterns, min_len, max_len)?;
+        let length_range = (
+            walk.lengths.first().copied().unwrap_or(min_len),
+            walk.lengths.last().copied(),
+        );
+        let foreign_anchors: Vec<&'static str> = patterns
+            .iter()
+            .filter_map(|p| ecma::translate(p).ok())
+            .flat_map(|t| t.foreign_anchors)
+            .collect();
+        Some(PatternGen {
+            branches: Vec::new(),
+            min_len,
+            length_range,
+            fixed: None,
+            never_escapes: !walk.may_need_escape,
+            special: Some(Box::new(Special::Intersection(walk))),
+            foreign_anchors: foreign_anchors.into(),
+        })
     }
 
     /// Refuses a pattern checked by trial when no candidate passes in [`PROBE_ATTEMPTS`].
@@ -289,8 +330,13 @@ impl PatternGen {
         if let Some(pieces) = &self.fixed {
             return fixed::write(pieces, rng, out);
         }
-        if let Some(trial) = &self.trial {
-            self.generate_by_trial(trial, rng, out);
+        if let Some(special) = &self.special {
+            match &**special {
+                Special::Trial(trial) => {
+                    self.generate_by_trial(trial, rng, out);
+                }
+                Special::Intersection(walk) => walk.generate(rng, out),
+            }
             return;
         }
         self.generate_once(rng, out, &mut ());
@@ -341,7 +387,7 @@ impl PatternGen {
     /// Whether values are checked against the pattern's look-arounds or back-references
     /// (a few candidates per value), rather than exact by construction.
     pub fn by_trial(&self) -> bool {
-        self.trial.is_some()
+        matches!(self.special.as_deref(), Some(Special::Trial(_)))
     }
 
     /// The anchors of other dialects in the pattern (`\A`, `\z`, `\Z`), read as `^` and `$`.

@@ -582,10 +582,9 @@ const CHECKED_BY_TRIAL: &[(&str, &[Bounds])] = &[
 /// Values drawn by trial, each with whether its check passed (a value whose candidates
 /// all failed is left to the checked generator around the pattern).
 fn sample_by_trial(generator: &PatternGen, seed: u64, count: usize) -> Vec<(String, bool)> {
-    let trial = generator
-        .trial
-        .as_ref()
-        .expect("a pattern checked by trial");
+    let Some(Special::Trial(trial)) = generator.special.as_deref() else {
+        panic!("a pattern checked by trial");
+    };
     (0..count as u64)
         .map(|i| {
             let mut value = String::new();
