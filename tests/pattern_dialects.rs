@@ -104,6 +104,11 @@ fn every_value_matches_as_the_jsonschema_crate_and_python_read_it() {
         let values: Vec<&Value> = records.iter().map(|r| &r[format!("p{i}")]).collect();
         cases.push(json!({"pattern": python, "values": values}));
     }
+    python_re_accepts(&cases);
+}
+
+/// Runs Python's `re.search` for every value of every case (`{"pattern", "values"}`).
+fn python_re_accepts(cases: &[Value]) {
     let script = r#"
 import json, re, sys
 bad = []
@@ -124,7 +129,7 @@ sys.exit(1 if bad else 0)
         .stdin
         .take()
         .expect("stdin")
-        .write_all(Value::Array(cases).to_string().as_bytes())
+        .write_all(Value::Array(cases.to_vec()).to_string().as_bytes())
         .expect("write the values to python3");
     let output = child.wait_with_output().expect("wait for python3");
     assert!(
@@ -152,4 +157,40 @@ fn space_classes_avoid_what_the_readings_disagree_on() {
             "{other:?}"
         );
     }
+}
+
+/// Several patterns on one string are generated together (from the product of their
+/// automata): every value matches each of them, as the crate and Python read them.
+#[test]
+fn patterns_together_match_each_of_them() {
+    let fields: &[(&str, &[&str], Option<(usize, usize)>)] = &[
+        ("url", &["^https://", r"\.com$"], None),
+        ("code", &["^[A-Z]", r"\d$"], Some((6, 8))),
+        ("slug", &[r"^[a-z]+(-[a-z]+)*$", "^.{5,9}$", "-"], None),
+    ];
+    let mut properties = serde_json::Map::new();
+    for (name, patterns, bounds) in fields {
+        let all_of: Vec<Value> = patterns.iter().map(|p| json!({"pattern": p})).collect();
+        let mut field = json!({"type": "string", "allOf": all_of});
+        if let Some((lo, hi)) = bounds {
+            field["minLength"] = json!(lo);
+            field["maxLength"] = json!(hi);
+        }
+        properties.insert((*name).into(), field);
+    }
+    let names: Vec<&str> = fields.iter().map(|(name, _, _)| *name).collect();
+    let schema = json!({"type": "object", "properties": properties, "required": names});
+    let records = export(&schema);
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let mut cases = Vec::new();
+    for record in &records {
+        assert!(validator.is_valid(record), "{record}");
+    }
+    for (name, patterns, _) in fields {
+        let values: Vec<&Value> = records.iter().map(|r| &r[*name]).collect();
+        for pattern in *patterns {
+            cases.push(json!({"pattern": pattern, "values": values}));
+        }
+    }
+    python_re_accepts(&cases);
 }
