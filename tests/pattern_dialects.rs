@@ -159,11 +159,18 @@ fn space_classes_avoid_what_the_readings_disagree_on() {
     }
 }
 
+/// A field's name, its patterns and its length bounds.
+type Field = (
+    &'static str,
+    &'static [&'static str],
+    Option<(usize, usize)>,
+);
+
 /// Several patterns on one string are generated together (from the product of their
 /// automata): every value matches each of them, as the crate and Python read them.
 #[test]
 fn patterns_together_match_each_of_them() {
-    let fields: &[(&str, &[&str], Option<(usize, usize)>)] = &[
+    let fields: &[Field] = &[
         ("url", &["^https://", r"\.com$"], None),
         ("code", &["^[A-Z]", r"\d$"], Some((6, 8))),
         ("slug", &[r"^[a-z]+(-[a-z]+)*$", "^.{5,9}$", "-"], None),
