@@ -107,14 +107,16 @@ fn every_value_matches_as_the_jsonschema_crate_and_python_read_it() {
     python_re_accepts(&cases);
 }
 
-/// Runs Python's `re.search` for every value of every case (`{"pattern", "values"}`).
+/// Runs Python's `re.search` for every value of every case (`{"pattern", "values"}`): each
+/// must match, or must not where the case says `"match": false`.
 fn python_re_accepts(cases: &[Value]) {
     let script = r#"
 import json, re, sys
 bad = []
 for case in json.load(sys.stdin):
     regex = re.compile(case["pattern"])
-    bad += [(case["pattern"], v) for v in case["values"] if not regex.search(v)]
+    want = case.get("match", True)
+    bad += [(case["pattern"], v) for v in case["values"] if bool(regex.search(v)) != want]
 print(json.dumps(bad[:20]))
 sys.exit(1 if bad else 0)
 "#;
@@ -199,5 +201,30 @@ fn patterns_together_match_each_of_them() {
             cases.push(json!({"pattern": pattern, "values": values}));
         }
     }
+    python_re_accepts(&cases);
+}
+
+/// `not: {"pattern": ...}` (dependabot's branch-name template): values avoid the patterns
+/// by construction, as the crate and Python read them.
+#[test]
+fn not_patterns_are_avoided() {
+    let avoided = [r"[ ~^:?*\[\\]", r"\.\.", r"@\{"];
+    let all_of: Vec<Value> = avoided
+        .iter()
+        .map(|p| json!({"not": {"pattern": p}}))
+        .collect();
+    let schema = json!({"type": "object", "properties": {
+        "template": {"type": "string", "minLength": 1, "allOf": all_of}
+    }, "required": ["template"]});
+    let records = export(&schema);
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    for record in &records {
+        assert!(validator.is_valid(record), "{record}");
+    }
+    let values: Vec<&Value> = records.iter().map(|r| &r["template"]).collect();
+    let cases: Vec<Value> = avoided
+        .iter()
+        .map(|p| json!({"pattern": p, "values": values, "match": false}))
+        .collect();
     python_re_accepts(&cases);
 }

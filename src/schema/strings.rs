@@ -57,11 +57,12 @@ impl Compiler {
         refuse_disjoint_patterns(&f.patterns)?;
         let mut formats: Vec<&str> = f.formats.iter().map(|a| a.value.as_str()).collect();
         formats.dedup();
-        let together = if f.patterns.len() > 1 && formats.is_empty() {
-            self.patterns_together(&f.patterns, min, max, check)
-        } else {
-            None
-        };
+        let together =
+            if (f.patterns.len() > 1 || !f.avoided_patterns.is_empty()) && formats.is_empty() {
+                self.patterns_together(f, min, max, check)
+            } else {
+                None
+            };
         if formats.len() > 1
             || (!formats.is_empty() && !f.patterns.is_empty())
             || (f.patterns.len() > 1 && together.is_none())
@@ -108,28 +109,41 @@ impl Compiler {
         }
     }
 
-    /// Several patterns on one string, generated together from the product of their
-    /// automata when it can be built (see [`PatternGen::intersection`]).
+    /// Several patterns on one string, or patterns its values must not match (`not:
+    /// {"pattern": ...}`), generated together from the product of their automata when it
+    /// can be built (see [`PatternGen::intersection`]).
     fn patterns_together(
         &mut self,
-        patterns: &[At<String>],
+        f: &Facts,
         min: usize,
         max: Option<usize>,
         check: &mut bool,
     ) -> Option<StringGen> {
-        let mut values: Vec<&str> = patterns.iter().map(|p| p.value.as_str()).collect();
-        values.sort_unstable();
-        values.dedup();
-        let generator = PatternGen::intersection(&values, min, max)?;
-        let at = &patterns[0].pointer;
-        self.dialect_notes(&generator, at, check);
+        let distinct = |patterns: &[At<String>]| {
+            let mut values: Vec<String> = patterns.iter().map(|p| p.value.clone()).collect();
+            values.sort_unstable();
+            values.dedup();
+            values
+        };
+        let (matched, avoided) = (distinct(&f.patterns), distinct(&f.avoided_patterns));
+        let matched_str: Vec<&str> = matched.iter().map(String::as_str).collect();
+        let avoided_str: Vec<&str> = avoided.iter().map(String::as_str).collect();
+        let generator = PatternGen::intersection(&matched_str, &avoided_str, min, max)?;
+        let at = f
+            .patterns
+            .first()
+            .or(f.avoided_patterns.first())
+            .map(|p| p.pointer.clone())
+            .unwrap_or_default();
+        self.dialect_notes(&generator, &at, check);
         self.note(
             Severity::Note,
-            at.clone(),
+            at,
             format!(
-                "{} patterns on this string are generated together, from the product of their \
-                 automata: every value matches all of them",
-                values.len()
+                "{} patterns to match and {} to avoid (`not`) are generated together, from \
+                 the product of their automata: every value meets all of them",
+                matched.len(),
+                avoided.len()
             ),
         );
         Some(StringGen::Pattern(generator))

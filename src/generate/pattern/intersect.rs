@@ -38,10 +38,12 @@ enum Progress {
 struct Automaton {
     dfa: DFA,
     cache: Cache,
+    /// Accepts the strings the pattern does not match (`not: {"pattern": ...}`).
+    negated: bool,
 }
 
 impl Automaton {
-    fn new(pattern: &str) -> Option<Automaton> {
+    fn new(pattern: &str, negated: bool) -> Option<Automaton> {
         let translation = ecma::translate(pattern).ok()?;
         if translation.verify.is_some() {
             return None;
@@ -56,7 +58,11 @@ impl Automaton {
             .build(&translation.generate)
             .ok()?;
         let cache = dfa.create_cache();
-        Some(Automaton { dfa, cache })
+        Some(Automaton {
+            dfa,
+            cache,
+            negated,
+        })
     }
 
     fn start(&mut self) -> Option<Progress> {
@@ -77,12 +83,11 @@ impl Automaton {
         if next.is_quit() || next.is_unknown() {
             return Err(());
         }
-        Ok(if next.is_dead() {
-            None
-        } else if next.is_match() {
-            Some(Progress::Matched)
-        } else {
-            Some(Progress::Searching(next))
+        // Negated, a match is the end and a dead state (no match can come) is settled.
+        Ok(match (next.is_dead(), next.is_match(), self.negated) {
+            (true, _, false) | (_, true, true) => None,
+            (true, _, true) | (_, true, false) => Some(Progress::Matched),
+            _ => Some(Progress::Searching(next)),
         })
     }
 
@@ -93,7 +98,7 @@ impl Automaton {
             Progress::Searching(id) => self
                 .dfa
                 .next_eoi_state(&mut self.cache, id)
-                .map(|eoi| eoi.is_match())
+                .map(|eoi| eoi.is_match() != self.negated)
                 .map_err(|_| ()),
         }
     }
@@ -108,8 +113,8 @@ pub fn provably_disjoint(a: &str, b: &str) -> bool {
 /// `Some(true)` when a string matches both, `Some(false)` when none does, `None` when the
 /// automata or the budget cannot tell.
 fn search(a: &str, b: &str) -> Option<bool> {
-    let mut left = Automaton::new(a)?;
-    let mut right = Automaton::new(b)?;
+    let mut left = Automaton::new(a, false)?;
+    let mut right = Automaton::new(b, false)?;
     // One byte per class of the joint partition: bytes in one class of both automata lead
     // to the same states.
     let mut seen_classes = HashSet::new();
@@ -174,13 +179,23 @@ pub(super) struct Walk {
 }
 
 impl Walk {
-    /// The walk for `patterns` within the length bounds, or `None` when the automata or
-    /// the budget cannot build one (the patterns are then generated one and checked).
-    pub(super) fn new(patterns: &[&str], min_len: usize, max_len: Option<usize>) -> Option<Walk> {
+    /// The walk for strings that match every one of `patterns` and none of `avoided`
+    /// within the length bounds, or `None` when the automata or the budget cannot build one
+    /// (the patterns are then generated one and checked).
+    pub(super) fn new(
+        patterns: &[&str],
+        avoided: &[&str],
+        min_len: usize,
+        max_len: Option<usize>,
+    ) -> Option<Walk> {
         let mut automata: Vec<Automaton> = patterns
             .iter()
-            .map(|p| Automaton::new(p))
+            .map(|p| Automaton::new(p, false))
+            .chain(avoided.iter().map(|p| Automaton::new(p, true)))
             .collect::<Option<_>>()?;
+        if automata.is_empty() {
+            return None;
+        }
         let start: Vec<Progress> = automata
             .iter_mut()
             .map(Automaton::start)
@@ -342,7 +357,7 @@ mod tests {
             (&["[A-Z]", "[0-9]", "^.{8}$"], 0, None),
             (&[r"^[a-z]+(-[a-z]+)*$", "^.{0,12}$", "x"], 4, None),
         ] {
-            let walk = Walk::new(patterns, min, max).expect("a walk");
+            let walk = Walk::new(patterns, &[], min, max).expect("a walk");
             let regexes: Vec<regex::Regex> = patterns
                 .iter()
                 .map(|p| regex::Regex::new(p).unwrap())
@@ -360,9 +375,31 @@ mod tests {
                 }
             }
         }
-        assert!(Walk::new(&["^a+$", "^b+$"], 0, None).is_none());
-        assert!(Walk::new(&["^a{3}$", "^a+$"], 4, None).is_none());
-        assert!(Walk::new(&["^(?!a)b$", "b"], 0, None).is_none());
+        assert!(Walk::new(&["^a+$", "^b+$"], &[], 0, None).is_none());
+        assert!(Walk::new(&["^a{3}$", "^a+$"], &[], 4, None).is_none());
+        assert!(Walk::new(&["^(?!a)b$", "b"], &[], 0, None).is_none());
+    }
+
+    /// `not: {"pattern": ...}`: no string of the walk holds a match of an avoided pattern.
+    #[test]
+    fn walks_avoid_patterns() {
+        let avoided = [r"[ ~^:?*\[\\]", r"\.\.", r"@\{"];
+        let regexes: Vec<regex::Regex> = avoided
+            .iter()
+            .map(|p| regex::Regex::new(p).unwrap())
+            .collect();
+        for (patterns, min) in [(&[][..], 1), (&["^[a-z.@{]+$"][..], 6)] {
+            let walk = Walk::new(patterns, &avoided, min, None).expect("a walk");
+            for i in 0..300 {
+                let mut s = String::new();
+                walk.generate(&mut crate::rng::rng_for(i), &mut s);
+                assert!(s.len() >= min, "{s:?}");
+                for re in &regexes {
+                    assert!(!re.is_match(&s), "{s:?} matches {re}");
+                }
+            }
+        }
+        assert!(Walk::new(&["^a"], &["a"], 0, None).is_none());
     }
 
     #[test]

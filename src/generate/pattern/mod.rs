@@ -272,16 +272,18 @@ impl PatternGen {
         Ok(generator)
     }
 
-    /// Strings that match every one of `patterns` (an `allOf` of patterns) within the
-    /// length bounds, drawn from the product of their automata over printable ASCII; `None`
-    /// when the automata cannot be built or explored within their budget, or hold no such
-    /// string of printable ASCII (the caller then generates from one and checks the rest).
+    /// Strings that match every one of `patterns` (an `allOf` of patterns) and none of
+    /// `avoided` (`not: {"pattern": ...}`) within the length bounds, drawn from the product
+    /// of their automata over printable ASCII; `None` when the automata cannot be built or
+    /// explored within their budget, or hold no such string of printable ASCII (the caller
+    /// then generates from one pattern and checks the rest).
     pub fn intersection(
         patterns: &[&str],
+        avoided: &[&str],
         min_len: usize,
         max_len: Option<usize>,
     ) -> Option<PatternGen> {
-        let walk = Walk::new(patterns, min_len, max_len)?;
+        let walk = Walk::new(patterns, avoided, min_len, max_len)?;
         let length_range = (
             walk.lengths.first().copied().unwrap_or(min_len),
             walk.lengths.last().copied(),
