@@ -442,3 +442,59 @@ fn not_required_on_a_string_leaves_no_value() {
         &["nothing in common"],
     );
 }
+
+#[test]
+fn two_disjoint_patterns() {
+    assert_refused(
+        "disjoint_patterns",
+        r#"{"type": "object", "properties": {"code": {"type": "string", "allOf": [{"pattern": "^a+$"}, {"pattern": "^b+$"}]}}, "required": ["code"]}"#,
+        "/properties/code/allOf/1/pattern",
+        &["can never match", "^a+$"],
+    );
+}
+
+#[test]
+fn look_around_no_candidate_meets() {
+    assert_refused(
+        "contradicting_look_ahead",
+        r#"{"type": "object", "properties": {"id": {"type": "string", "pattern": "^(?!id-)id-[0-9]{3}$"}}, "required": ["id"]}"#,
+        "/properties/id/pattern",
+        &["look-arounds"],
+    );
+}
+
+#[test]
+fn back_reference_no_candidate_fits_the_length() {
+    assert_refused(
+        "back_reference_too_long",
+        r#"{"type": "object", "properties": {"tag": {"type": "string", "pattern": "^([a-z]+)-\\1$", "minLength": 4, "maxLength": 4}}, "required": ["tag"]}"#,
+        "/properties/tag/pattern",
+        &["back-references"],
+    );
+}
+
+/// Anchors of other dialects and patterns checked by trial are accepted, and `check`
+/// says how it reads them.
+
+#[test]
+fn check_notes_pattern_dialects() {
+    let file = schema_file(
+        "pattern_dialects",
+        r#"{"type": "object", "properties": {"a": {"type": "string", "pattern": "\\Aab\\z"}, "b": {"type": "string", "pattern": "^(?!x-)[a-z-]+$"}}, "required": ["a", "b"]}"#,
+    );
+    let output = run(&["check"], &file.path);
+    let report = String::from_utf8_lossy(&output.stdout).to_string();
+    let context = describe_output(&output);
+    assert_eq!(output.status.code(), Some(0), "{context}");
+    for expected in [
+        "/properties/a/pattern",
+        r"\A as the start of the string",
+        "/properties/b/pattern",
+        "look-arounds or back-references",
+    ] {
+        assert!(
+            report.contains(expected),
+            "`check` does not say {expected:?}\n{context}"
+        );
+    }
+}

@@ -215,6 +215,19 @@ impl Compiler {
                 }
                 Ok(false)
             }
+            // Strings then avoid the pattern by construction where the pattern module can
+            // (the value is still checked: the `not` also forbids every non-string).
+            Value::Object(m)
+                if m.keys().all(|k| {
+                    matches!(k.as_str(), "pattern" | "description" | "title" | "$comment")
+                }) && m.get("pattern").is_some_and(Value::is_string) =>
+            {
+                f.avoided_patterns.push(At {
+                    value: m["pattern"].as_str().unwrap_or_default().to_owned(),
+                    pointer: format!("{}/pattern", not.pointer),
+                });
+                Ok(true)
+            }
             _ => Ok(true),
         }
     }

@@ -121,6 +121,8 @@ pub struct Facts {
     pub min_length: Option<At<u64>>,
     pub max_length: Option<At<u64>>,
     pub patterns: Vec<At<String>>,
+    /// Patterns of `not: {"pattern": ...}`: no value may match them.
+    pub avoided_patterns: Vec<At<String>>,
     pub formats: Vec<At<String>>,
     pub format_minimum: Option<String>,
     pub format_maximum: Option<String>,

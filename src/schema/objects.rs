@@ -8,6 +8,7 @@ use super::facts::Facts;
 use crate::error::Problem;
 use crate::generate::Node;
 use crate::generate::object::{ExtraKeys, KeyNames, ObjectGen, Property};
+use crate::generate::pattern::KeyPattern;
 use crate::generate::string::{StringGen, TextGen};
 
 /// How many extra keys a map-like object gets at most, when the schema does not say.
@@ -219,11 +220,11 @@ impl Compiler {
         }))
     }
 
-    fn pattern_matchers(&mut self, f: &Facts) -> Result<Vec<(regex::Regex, Loc)>, Problem> {
+    fn pattern_matchers(&mut self, f: &Facts) -> Result<Vec<(KeyPattern, Loc)>, Problem> {
         f.pattern_properties
             .iter()
             .map(|(pattern, loc)| {
-                let re = regex::Regex::new(&ecma_to_rust(pattern))
+                let re = KeyPattern::new(pattern)
                     .map_err(|e| Problem::new(loc.pointer.clone(), format!("patternProperties key is not a regular expression synthtune can read: {e}")))?;
                 Ok((re, loc.clone()))
             })
@@ -234,7 +235,7 @@ impl Compiler {
     fn extra_keys(
         &mut self,
         f: &Facts,
-        patterns: &[(regex::Regex, Loc)],
+        patterns: &[(KeyPattern, Loc)],
         declared: usize,
         min_properties: usize,
         max_properties: Option<usize>,
@@ -282,7 +283,7 @@ impl Compiler {
             let pattern = f.pattern_properties[0].0.clone();
             let key_gen = crate::generate::pattern::PatternGen::new(&pattern, 1, None)
                 .map_err(|e| Problem::new(loc.pointer.clone(), e.to_string()))?;
-            if patterns.len() > 1 {
+            if patterns.len() > 1 || key_gen.by_trial() {
                 *check = true;
             }
             (
@@ -306,13 +307,4 @@ impl Compiler {
             value: Box::new(value),
         }))
     }
-}
-
-/// ECMA-262 classes are ASCII; the regex crate's are Unicode.
-pub fn ecma_to_rust(pattern: &str) -> String {
-    pattern
-        .replace("\\d", "[0-9]")
-        .replace("\\D", "[^0-9]")
-        .replace("\\w", "[A-Za-z0-9_]")
-        .replace("\\W", "[^A-Za-z0-9_]")
 }
