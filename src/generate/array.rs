@@ -6,6 +6,7 @@ use smallvec::SmallVec;
 use super::distribution::IntSampler;
 use super::string::StringGen;
 use super::{Ctx, Node};
+use crate::error::Trial;
 use crate::rng::{mix, rng_for};
 use crate::sink::{Sink, ValueSink};
 
@@ -23,6 +24,8 @@ pub struct ArrayGen {
     pub unique: bool,
     /// `contains`: the first `count` elements after the prefix come from this node.
     pub contains: Option<(Box<Node>, usize)>,
+    /// The JSON Pointer of the array's schema, for a `uniqueItems` failure.
+    pub pointer: String,
 }
 
 impl ArrayGen {
@@ -31,6 +34,7 @@ impl ArrayGen {
     #[inline(never)]
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
         let len = self.length(ctx, key);
+        ctx.entries = ctx.entries.saturating_add(len as u32);
         if self.unique {
             self.generate_unique(ctx, key, len, out);
             return;
@@ -71,7 +75,7 @@ impl ArrayGen {
 
     fn generate_unique<S: Sink>(&self, ctx: &mut Ctx, key: u64, len: usize, out: &mut S) {
         if (0..len).all(|i| string_gen(self.element(i)).is_some()) {
-            return self.generate_unique_strings(len, key, out);
+            return self.generate_unique_strings(ctx, len, key, out);
         }
         let mut values: Vec<serde_json::Value> = Vec::with_capacity(len);
         for i in 0..len {
@@ -88,6 +92,9 @@ impl ArrayGen {
                 None => continue,
             }
         }
+        if values.len() < self.min {
+            self.too_few_distinct(ctx, values.len());
+        }
         out.begin_array();
         values.iter().for_each(|v| out.value(v));
         out.end_array();
@@ -97,7 +104,7 @@ impl ArrayGen {
     /// same draws and the same result, compared as text rather than as a `Value` per
     /// element. Each draw is written after the values kept so far, in one buffer, and
     /// cut off again when it repeats one.
-    fn generate_unique_strings<S: Sink>(&self, len: usize, key: u64, out: &mut S) {
+    fn generate_unique_strings<S: Sink>(&self, ctx: &mut Ctx, len: usize, key: u64, out: &mut S) {
         let mut text = String::with_capacity(16 * len);
         let mut ends: SmallVec<[usize; 16]> = SmallVec::new();
         for i in 0..len {
@@ -125,6 +132,9 @@ impl ArrayGen {
                 }
             }
         }
+        if ends.len() < self.min {
+            self.too_few_distinct(ctx, ends.len());
+        }
         out.begin_array();
         let mut start = 0;
         for end in ends {
@@ -132,6 +142,17 @@ impl ArrayGen {
             start = end;
         }
         out.end_array();
+    }
+
+    /// Fewer distinct elements than `minItems` turned up: the array is invalid.
+    #[cold]
+    fn too_few_distinct(&self, ctx: &mut Ctx, found: usize) {
+        let trial = Trial::Distinct {
+            found,
+            min: self.min,
+            tries: UNIQUE_TRIES as u32,
+        };
+        ctx.fail(&self.pointer, trial);
     }
 
     pub fn describe(&self) -> String {

@@ -118,6 +118,7 @@ impl Compiler {
             length,
             unique: f.unique_items,
             contains,
+            pointer: f.pointer(),
         }))
     }
 }
