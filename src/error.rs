@@ -143,7 +143,8 @@ impl fmt::Display for Exhausted {
                 if budget_spent {
                     write!(
                         f,
-                        "{attempts} attempts failed validation, then the row's budget of {} retries (shared by its checked values) ran out",
+                        "{attempts} attempt{} failed validation, then the row's budget of {} retries (shared by its checked values) ran out",
+                        if attempts == 1 { "" } else { "s" },
                         crate::generate::CHECK_BUDGET
                     )?;
                 } else {

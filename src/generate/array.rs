@@ -231,4 +231,61 @@ mod tests {
         }
         assert_eq!(longest, 3);
     }
+
+    /// Lengths stay within `minItems + 3` whatever `maxItems` allows; a `length` knob
+    /// may ask for more, up to `maxItems`.
+    #[test]
+    fn lengths_stay_near_min_items_unless_a_length_knob_asks() {
+        let lengths = |schema: Value| {
+            let table = Table::from_value(schema, None).unwrap();
+            let mut seen = std::collections::BTreeSet::new();
+            for row in 0..500 {
+                let Value::Array(items) = table.try_row_value(3, row).unwrap() else {
+                    panic!("not an array");
+                };
+                seen.insert(items.len());
+            }
+            seen.into_iter().collect::<Vec<_>>()
+        };
+        let list = |min: usize, max: usize| json!({"type": "array", "items": {"type": "integer"}, "minItems": min, "maxItems": max});
+        assert_eq!(lengths(list(0, 500)), [0, 1, 2, 3]);
+        assert_eq!(lengths(list(4, 10)), [4, 5, 6, 7]);
+        assert_eq!(lengths(list(1, 2)), [1, 2]);
+        let knob = json!({
+            "type": "array", "items": {"type": "integer"}, "maxItems": 60,
+            "x-synth": {"length": {"normal": {"mean": 40, "stddev": 5}}}
+        });
+        let asked = lengths(knob);
+        assert!(
+            asked.iter().any(|&n| n > 30) && asked.iter().all(|&n| n <= 60),
+            "{asked:?}"
+        );
+    }
+
+    /// Past the record budget the rest of a record is minimal, even where `length`
+    /// knobs ask for long arrays: a cube of ~24-element arrays holds about a thousand
+    /// elements, not ~14,000, and stays valid.
+    #[test]
+    fn a_record_past_its_budget_goes_minimal() {
+        let level = |items: Value| json!({"type": "array", "items": items, "maxItems": 25, "x-synth": {"length": {"normal": {"mean": 24, "stddev": 1}}}});
+        let schema = level(level(level(json!({"type": "integer"}))));
+        let table = Table::from_value(schema.clone(), None).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        fn elements(v: &Value) -> usize {
+            match v {
+                Value::Array(items) => items.len() + items.iter().map(elements).sum::<usize>(),
+                _ => 0,
+            }
+        }
+        for row in 0..20 {
+            let record = table.try_row_value(1, row).unwrap();
+            let n = elements(&record);
+            let budget = crate::generate::RECORD_BUDGET as usize;
+            assert!(
+                (budget..budget + 2 * 25).contains(&n),
+                "row {row}: {n} elements"
+            );
+            assert!(validator.is_valid(&record));
+        }
+    }
 }

@@ -42,9 +42,10 @@ pub const MAX_RECURSION: u32 = 2;
 /// Validation attempts one row may spend in checked generators.
 pub const CHECK_BUDGET: u32 = 2_000;
 
-/// Array elements and map entries one record may hold before the rest of it is
+/// Array elements and object members one record may hold before the rest of it is
 /// generated minimal (shortest arrays, no optional keys, the non-recursive branch), as
 /// past the recursion bound: what keeps a record of a wide recursive schema small.
+/// Values drawn in checked attempts that were rejected count too: it bounds the work.
 pub const RECORD_BUDGET: u32 = 1_000;
 
 /// One generator in the tree.
@@ -100,7 +101,7 @@ pub struct Ctx<'p> {
     pub check_budget: u32,
     /// How many deliberately bad values (`noise`) this row holds.
     pub noisy: u32,
-    /// Array elements and map entries written so far in this row (see [`RECORD_BUDGET`]).
+    /// Array elements and object members drawn so far in this row (see [`RECORD_BUDGET`]).
     pub entries: u32,
     /// The first value of this row that trial could not find: the row is invalid, and
     /// [`Plan::generate`] returns this instead of the row.

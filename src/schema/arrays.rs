@@ -5,7 +5,8 @@ use super::facts::Facts;
 use crate::error::{Problem, ProblemKind};
 use crate::generate::{ArrayGen, Node};
 
-/// Elements added beyond the minimum when the schema sets no `maxItems`.
+/// Elements added beyond the minimum at most (fewer if `maxItems` says so), unless a
+/// `length` knob asks for more.
 const DEFAULT_EXTRA: usize = 3;
 /// The longest array a `length` distribution may ask for when `maxItems` is open.
 const LENGTH_CAP: usize = 100;
@@ -109,7 +110,15 @@ impl Compiler {
             }
             None => None,
         };
-        let max = max.unwrap_or(min.max(prefix.len()) + DEFAULT_EXTRA);
+        // Lengths a person expects: a few elements beyond the minimum, whatever maxItems
+        // allows (`maxItems: 500` on a recursive list is a bound, not a size); a
+        // `length` distribution asks for more.
+        let natural = min.max(prefix.len()) + DEFAULT_EXTRA;
+        let max = match (&length, max) {
+            (Some(_), Some(m)) => m,
+            (None, Some(m)) => m.min(natural),
+            (_, None) => natural,
+        };
         Ok(Node::Array(ArrayGen {
             prefix,
             items,
