@@ -12,6 +12,9 @@ use crate::sink::{Sink, ValueSink};
 
 /// How often a duplicate element is regenerated before the array is cut short.
 const UNIQUE_TRIES: u64 = 24;
+/// Elements drawn past the chosen length while a unique array is still short of
+/// `minItems` (a rare value, such as a 5 % null, may be needed to reach it).
+const SHORT_DRAWS: usize = 16;
 
 #[derive(Debug)]
 pub struct ArrayGen {
@@ -78,7 +81,10 @@ impl ArrayGen {
             return self.generate_unique_strings(ctx, len, key, out);
         }
         let mut values: Vec<serde_json::Value> = Vec::with_capacity(len);
-        for i in 0..len {
+        for i in 0..len + SHORT_DRAWS {
+            if i >= len && values.len() >= self.min {
+                break;
+            }
             let fresh = (0..UNIQUE_TRIES).find_map(|attempt| {
                 let mut sink = ValueSink::new();
                 let k = element_key(key, i, attempt);
@@ -107,7 +113,10 @@ impl ArrayGen {
     fn generate_unique_strings<S: Sink>(&self, ctx: &mut Ctx, len: usize, key: u64, out: &mut S) {
         let mut text = String::with_capacity(16 * len);
         let mut ends: SmallVec<[usize; 16]> = SmallVec::new();
-        for i in 0..len {
+        for i in 0..len + SHORT_DRAWS {
+            if i >= len && ends.len() >= self.min {
+                break;
+            }
             let Some(element) = string_gen(self.element(i)) else {
                 continue;
             };
