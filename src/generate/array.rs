@@ -88,9 +88,15 @@ impl ArrayGen {
             let fresh = (0..UNIQUE_TRIES).find_map(|attempt| {
                 let mut sink = ValueSink::new();
                 let k = element_key(key, i, attempt);
+                let failed_before = ctx.failure.is_some();
                 self.element(i).generate(ctx, k, &mut sink);
                 let v = sink.finish();
-                (!values.iter().any(|seen| json_equal(seen, &v))).then_some(v)
+                let fresh = !values.iter().any(|seen| json_equal(seen, &v));
+                // A repeat is dropped, and with it a failure found inside it.
+                if !fresh && !failed_before {
+                    ctx.failure = None;
+                }
+                fresh.then_some(v)
             });
             match fresh {
                 Some(v) => values.push(v),
