@@ -66,12 +66,11 @@ fn assert_fails(output: &std::process::Output, table: &str, pointer: &str) -> u6
         stderr.contains("200 attempts, the most one value may take, all failed validation"),
         "says what it tried\n{context}"
     );
-    let row = stderr
+    stderr
         .split_once("row ")
         .and_then(|(_, rest)| rest.split(':').next())
         .and_then(|r| r.parse().ok())
-        .unwrap_or_else(|| panic!("names the row\n{context}"));
-    row
+        .unwrap_or_else(|| panic!("names the row\n{context}"))
 }
 
 #[test]
