@@ -85,6 +85,7 @@ impl Table {
     /// values (`noise`) it holds, so that a validator can tell them from real failures.
     /// When a value found by trial could not be found, the error names the row and the
     /// place, and what `out` received is not a valid record: drop it.
+    #[inline(always)]
     pub fn write_row<S: Sink>(
         &self,
         seed: u64,

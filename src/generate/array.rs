@@ -5,7 +5,7 @@ use smallvec::SmallVec;
 
 use super::distribution::IntSampler;
 use super::string::StringGen;
-use super::{Ctx, Node};
+use super::{Ctx, Node, RECORD_BUDGET};
 use crate::error::Trial;
 use crate::rng::{mix, rng_for};
 use crate::sink::{Sink, ValueSink};
@@ -37,7 +37,8 @@ impl ArrayGen {
     #[inline(never)]
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
         let len = self.length(ctx, key);
-        ctx.entries = ctx.entries.saturating_add(len as u32);
+        // Wrapping: a row holds far fewer than 2^32 elements (each one is generated).
+        ctx.entries = ctx.entries.wrapping_add(len as u32);
         if self.unique {
             self.generate_unique(ctx, key, len, out);
             return;
@@ -49,8 +50,10 @@ impl ArrayGen {
         out.end_array();
     }
 
+    #[inline]
     fn length(&self, ctx: &Ctx, key: u64) -> usize {
-        if ctx.shallow() || self.min == self.max {
+        // Past the record's budget, arrays are as short as they may be.
+        if ctx.shallow() || ctx.entries >= RECORD_BUDGET || self.min == self.max {
             return self.min;
         }
         let mut rng = rng_for(key);
@@ -119,33 +122,17 @@ impl ArrayGen {
     fn generate_unique_strings<S: Sink>(&self, ctx: &mut Ctx, len: usize, key: u64, out: &mut S) {
         let mut text = String::with_capacity(16 * len);
         let mut ends: SmallVec<[usize; 16]> = SmallVec::new();
-        for i in 0..len + SHORT_DRAWS {
-            if i >= len && ends.len() >= self.min {
+        for i in 0..len {
+            if !self.draw_unique_string(i, key, &mut text, &mut ends) {
                 break;
             }
-            let Some(element) = string_gen(self.element(i)) else {
-                continue;
-            };
-            let kept = text.len();
-            let fresh = (0..UNIQUE_TRIES).any(|attempt| {
-                text.truncate(kept);
-                element.write(element_key(key, i, attempt), &mut text);
-                let candidate = &text[kept..];
-                let mut start = 0;
-                !ends.iter().any(|&end| {
-                    let same = text[start..end] == *candidate;
-                    start = end;
-                    same
-                })
-            });
-            if fresh {
-                ends.push(text.len());
-            } else {
-                text.truncate(kept);
-                if ends.len() >= self.min {
-                    break;
-                }
+        }
+        // Short of minItems: a few more draws (a loop apart keeps the usual one lean).
+        for i in len..len + SHORT_DRAWS {
+            if ends.len() >= self.min {
+                break;
             }
+            self.draw_unique_string(i, key, &mut text, &mut ends);
         }
         if ends.len() < self.min {
             self.too_few_distinct(ctx, ends.len());
@@ -157,6 +144,41 @@ impl ArrayGen {
             start = end;
         }
         out.end_array();
+    }
+
+    /// Draws element `i` of a unique string array after the values kept so far in
+    /// `text` (ending at `ends`); keeps it if it repeats none of them. False when the
+    /// array stops here (a repeat, with `minItems` already met).
+    #[inline(always)]
+    fn draw_unique_string(
+        &self,
+        i: usize,
+        key: u64,
+        text: &mut String,
+        ends: &mut SmallVec<[usize; 16]>,
+    ) -> bool {
+        let Some(element) = string_gen(self.element(i)) else {
+            return true;
+        };
+        let kept = text.len();
+        let fresh = (0..UNIQUE_TRIES).any(|attempt| {
+            text.truncate(kept);
+            element.write(element_key(key, i, attempt), text);
+            let candidate = &text[kept..];
+            let mut start = 0;
+            !ends.iter().any(|&end| {
+                let same = text[start..end] == *candidate;
+                start = end;
+                same
+            })
+        });
+        if fresh {
+            ends.push(text.len());
+            true
+        } else {
+            text.truncate(kept);
+            ends.len() < self.min
+        }
     }
 
     /// Fewer distinct elements than `minItems` turned up: the array is invalid.
@@ -277,9 +299,9 @@ mod tests {
         );
     }
 
-    /// Past the record budget the rest of a record is minimal, even where `length`
-    /// knobs ask for long arrays: a cube of ~24-element arrays holds about a thousand
-    /// elements, not ~14,000, and stays valid.
+    /// Past the record budget the rest of a record's arrays are as short as they may be,
+    /// even where `length` knobs ask for long ones: a cube of ~24-element arrays holds
+    /// about a thousand elements, not ~14,000, and stays valid.
     #[test]
     fn a_record_past_its_budget_goes_minimal() {
         let level = |items: Value| json!({"type": "array", "items": items, "maxItems": 25, "x-synth": {"length": {"normal": {"mean": 24, "stddev": 1}}}});

@@ -42,10 +42,10 @@ pub const MAX_RECURSION: u32 = 2;
 /// Validation attempts one row may spend in checked generators.
 pub const CHECK_BUDGET: u32 = 2_000;
 
-/// Array elements and object members one record may hold before the rest of it is
-/// generated minimal (shortest arrays, no optional keys, the non-recursive branch), as
-/// past the recursion bound: what keeps a record of a wide recursive schema small.
-/// Values drawn in checked attempts that were rejected count too: it bounds the work.
+/// Array elements one record may hold before the rest of its arrays take their minimum
+/// length: what keeps a record of a wide recursive schema small (the recursion bound
+/// keeps it shallow). Elements drawn in checked attempts that were rejected count too:
+/// it bounds the work.
 pub const RECORD_BUDGET: u32 = 1_000;
 
 /// One generator in the tree.
@@ -101,7 +101,7 @@ pub struct Ctx<'p> {
     pub check_budget: u32,
     /// How many deliberately bad values (`noise`) this row holds.
     pub noisy: u32,
-    /// Array elements and object members drawn so far in this row (see [`RECORD_BUDGET`]).
+    /// Array elements drawn so far in this row (see [`RECORD_BUDGET`]).
     pub entries: u32,
     /// The first value of this row that trial could not find: the row is invalid, and
     /// [`Plan::generate`] returns this instead of the row.
@@ -124,10 +124,9 @@ impl<'p> Ctx<'p> {
         }
     }
 
-    /// True once recursion is deep enough, or the record big enough, that generation
-    /// should head for a leaf.
+    /// True once recursion is deep enough that generation should head for a leaf.
     pub fn shallow(&self) -> bool {
-        self.minimal || self.depth >= MAX_RECURSION || self.entries >= RECORD_BUDGET
+        self.minimal || self.depth >= MAX_RECURSION
     }
 
     /// Records that no valid value was found at `pointer`; the row's first such
@@ -255,6 +254,7 @@ impl Plan {
     /// Writes the value for `row`; returns how many deliberately bad values it holds,
     /// or, when trial found no valid value somewhere in it, where and what was tried:
     /// then what `out` received is not a valid record and must be dropped.
+    #[inline(always)]
     pub fn generate<S: Sink>(
         &self,
         table_key: u64,

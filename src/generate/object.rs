@@ -150,7 +150,6 @@ impl ObjectGen {
             }
             count
         };
-        ctx.entries = ctx.entries.saturating_add(count as u32);
         if let Some(extra) = &self.extra {
             self.generate_extra(extra, count, shallow, ctx, key, out);
         }
@@ -182,7 +181,6 @@ impl ObjectGen {
         };
         // Names already used, by hash: a (practically impossible) collision only costs
         // one more draw.
-        ctx.entries = ctx.entries.saturating_add(n as u32);
         let mut used: SmallVec<[u64; 16]> = SmallVec::new();
         let mut name = String::new();
         let mut attempt = 0u64;
