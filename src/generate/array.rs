@@ -12,8 +12,8 @@ use crate::sink::{Sink, ValueSink};
 
 /// How often a duplicate element is regenerated before the array is cut short.
 const UNIQUE_TRIES: u64 = 24;
-/// Elements drawn past the chosen length while a unique array is still short of
-/// `minItems` (a rare value, such as a 5 % null, may be needed to reach it).
+/// Elements drawn past the chosen length while a unique array of non-string values is
+/// still short of `minItems` (a rare value, such as a 5 % null, may be needed).
 const SHORT_DRAWS: usize = 16;
 
 #[derive(Debug)]
@@ -123,16 +123,29 @@ impl ArrayGen {
         let mut text = String::with_capacity(16 * len);
         let mut ends: SmallVec<[usize; 16]> = SmallVec::new();
         for i in 0..len {
-            if !self.draw_unique_string(i, key, &mut text, &mut ends) {
-                break;
+            let Some(element) = string_gen(self.element(i)) else {
+                continue;
+            };
+            let kept = text.len();
+            let fresh = (0..UNIQUE_TRIES).any(|attempt| {
+                text.truncate(kept);
+                element.write(element_key(key, i, attempt), &mut text);
+                let candidate = &text[kept..];
+                let mut start = 0;
+                !ends.iter().any(|&end| {
+                    let same = text[start..end] == *candidate;
+                    start = end;
+                    same
+                })
+            });
+            if fresh {
+                ends.push(text.len());
+            } else {
+                text.truncate(kept);
+                if ends.len() >= self.min {
+                    break;
+                }
             }
-        }
-        // Short of minItems: a few more draws (a loop apart keeps the usual one lean).
-        for i in len..len + SHORT_DRAWS {
-            if ends.len() >= self.min {
-                break;
-            }
-            self.draw_unique_string(i, key, &mut text, &mut ends);
         }
         if ends.len() < self.min {
             self.too_few_distinct(ctx, ends.len());
@@ -144,41 +157,6 @@ impl ArrayGen {
             start = end;
         }
         out.end_array();
-    }
-
-    /// Draws element `i` of a unique string array after the values kept so far in
-    /// `text` (ending at `ends`); keeps it if it repeats none of them. False when the
-    /// array stops here (a repeat, with `minItems` already met).
-    #[inline(always)]
-    fn draw_unique_string(
-        &self,
-        i: usize,
-        key: u64,
-        text: &mut String,
-        ends: &mut SmallVec<[usize; 16]>,
-    ) -> bool {
-        let Some(element) = string_gen(self.element(i)) else {
-            return true;
-        };
-        let kept = text.len();
-        let fresh = (0..UNIQUE_TRIES).any(|attempt| {
-            text.truncate(kept);
-            element.write(element_key(key, i, attempt), text);
-            let candidate = &text[kept..];
-            let mut start = 0;
-            !ends.iter().any(|&end| {
-                let same = text[start..end] == *candidate;
-                start = end;
-                same
-            })
-        });
-        if fresh {
-            ends.push(text.len());
-            true
-        } else {
-            text.truncate(kept);
-            ends.len() < self.min
-        }
     }
 
     /// Fewer distinct elements than `minItems` turned up: the array is invalid.
