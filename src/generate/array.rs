@@ -5,7 +5,7 @@ use smallvec::SmallVec;
 
 use super::distribution::IntSampler;
 use super::string::StringGen;
-use super::{Ctx, Node, RECORD_BUDGET};
+use super::{BUDGET_DEPTH, Ctx, MAX_RECURSION, Node, RECORD_BUDGET};
 use crate::error::Trial;
 use crate::rng::{mix, rng_for};
 use crate::sink::{Sink, ValueSink};
@@ -39,6 +39,11 @@ impl ArrayGen {
         let len = self.length(ctx, key);
         // Wrapping: a row holds far fewer than 2^32 elements (each one is generated).
         ctx.entries = ctx.entries.wrapping_add(len as u32);
+        if ctx.entries >= RECORD_BUDGET && ctx.depth < MAX_RECURSION {
+            // The record is big enough: the rest of it heads for leaves, as past the
+            // recursion bound (the offset stays through the recursion's +1/-1).
+            ctx.depth += BUDGET_DEPTH;
+        }
         if self.unique {
             self.generate_unique(ctx, key, len, out);
             return;
@@ -52,8 +57,7 @@ impl ArrayGen {
 
     #[inline]
     fn length(&self, ctx: &Ctx, key: u64) -> usize {
-        // Past the record's budget, arrays are as short as they may be.
-        if ctx.shallow() || ctx.entries >= RECORD_BUDGET || self.min == self.max {
+        if ctx.shallow() || self.min == self.max {
             return self.min;
         }
         let mut rng = rng_for(key);
@@ -277,9 +281,9 @@ mod tests {
         );
     }
 
-    /// Past the record budget the rest of a record's arrays are as short as they may be,
-    /// even where `length` knobs ask for long ones: a cube of ~24-element arrays holds
-    /// about a thousand elements, not ~14,000, and stays valid.
+    /// Past the record budget the rest of a record is minimal (arrays as short as they
+    /// may be, even where `length` knobs ask for long ones): a cube of ~24-element arrays
+    /// holds about a thousand elements, not ~14,000, and stays valid.
     #[test]
     fn a_record_past_its_budget_goes_minimal() {
         let level = |items: Value| json!({"type": "array", "items": items, "maxItems": 25, "x-synth": {"length": {"normal": {"mean": 24, "stddev": 1}}}});

@@ -42,11 +42,16 @@ pub const MAX_RECURSION: u32 = 2;
 /// Validation attempts one row may spend in checked generators.
 pub const CHECK_BUDGET: u32 = 2_000;
 
-/// Array elements one record may hold before the rest of its arrays take their minimum
-/// length: what keeps a record of a wide recursive schema small (the recursion bound
-/// keeps it shallow). Elements drawn in checked attempts that were rejected count too:
-/// it bounds the work.
+/// Array elements one record may hold before the rest of it is generated minimal
+/// (shortest arrays, no optional keys, the non-recursive branch), as past the recursion
+/// bound: what keeps a record of a wide schema small. Elements drawn in checked attempts
+/// that were rejected count too: it bounds the work, and minimal values satisfy most of
+/// what trial is for.
 pub const RECORD_BUDGET: u32 = 1_000;
+
+/// Added to [`Ctx::depth`] once a record is past [`RECORD_BUDGET`], so that
+/// [`Ctx::shallow`] holds for the rest of it at no cost to the usual path.
+pub(crate) const BUDGET_DEPTH: u32 = 1 << 16;
 
 /// One generator in the tree.
 #[derive(Debug)]
@@ -90,7 +95,8 @@ pub struct Ctx<'p> {
     pub row: u64,
     /// `mix(seed, table)`: what keys dataset-wide permutations.
     pub table_key: u64,
-    /// Nesting of recursive references.
+    /// Nesting of recursive references (plus [`BUDGET_DEPTH`] once past the record's
+    /// budget).
     pub depth: u32,
     /// Set by a checked generator whose ordinary attempts failed: produce the smallest
     /// value (no optional keys, shortest arrays), which satisfies most
@@ -311,6 +317,7 @@ impl Plan {
                     ctx.row = row;
                     ctx.check_budget = CHECK_BUDGET;
                     ctx.entries = 0;
+                    ctx.depth = 0;
                     sink.buf.clear();
                     node.generate(&mut ctx, crate::rng::mix(key, row), &mut sink);
                 }
