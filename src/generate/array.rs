@@ -55,7 +55,6 @@ impl ArrayGen {
         out.end_array();
     }
 
-    #[inline]
     fn length(&self, ctx: &Ctx, key: u64) -> usize {
         if ctx.shallow() || self.min == self.max {
             return self.min;
