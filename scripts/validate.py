@@ -3,6 +3,7 @@
 
 Reads cases as JSON lines on stdin, one per schema:
     {"name": "...", "schema": {...}, "base": "/dir/of/the/schema/file" | null,
+     "remotes": {"http://localhost:1234/": "/local/folder/"} (optional),
      "instances": [...]}
 and writes one JSON line per case to stdout:
     {"name": "...", "checked": N, "invalid": [{"index", "path", "message"}, ...],
@@ -11,7 +12,8 @@ and writes one JSON line per case to stdout:
 Formats are asserted (`FORMAT_CHECKER`, with the `format-nongpl` extras installed by
 scripts/setup-python.sh) and `multipleOf` is tested the way this library does it, by
 float division: that is the point of a second validator. References to files beside the
-schema resolve through `base`; the bundled metaschemas resolve as usual; anything else
+schema resolve through `base`, URLs under a `remotes` prefix to the folder it names
+(the JSON Schema Test Suite's remotes); the bundled metaschemas resolve as usual; anything else
 (a remote URL) makes the case an `error`, reported, never a silent pass.
 """
 
@@ -23,22 +25,32 @@ from urllib.parse import unquote, urlparse
 from jsonschema.validators import validator_for
 from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource
+from referencing.jsonschema import specification_with
 
 # How many invalid instances are described per case (all are counted).
 SHOWN = 3
 
 
-def file_retriever(base):
+def file_retriever(base, remotes, specification):
+    """Reads referenced documents; one that names no `$schema` is read in the dialect
+    of the schema that refers to it."""
+
+    def resource(path):
+        with open(path, encoding="utf-8") as f:
+            return Resource.from_contents(json.load(f), default_specification=specification)
+
     def retrieve(uri):
         parsed = urlparse(uri)
+        for prefix, folder in remotes.items():
+            if uri.startswith(prefix):
+                return resource(os.path.join(folder, uri[len(prefix):].split("#")[0]))
         if parsed.scheme == "file":
             path = unquote(parsed.path)
         elif parsed.scheme == "" and base is not None:
             path = os.path.join(base, unquote(parsed.path))
         else:
             raise NoSuchResource(ref=uri)
-        with open(path, encoding="utf-8") as f:
-            return Resource.from_contents(json.load(f))
+        return resource(path)
 
     return retrieve
 
@@ -49,9 +61,10 @@ def check(case):
     result = {"name": case["name"], "checked": 0, "invalid": [], "invalid_count": 0, "error": None}
     try:
         cls = validator_for(schema)
+        specification = specification_with(cls.META_SCHEMA["$schema"])
         validator = cls(
             schema,
-            registry=Registry(retrieve=file_retriever(case.get("base"))),
+            registry=Registry(retrieve=file_retriever(case.get("base"), case.get("remotes") or {}, specification)),
             format_checker=cls.FORMAT_CHECKER,
         )
     except Exception as e:  # noqa: BLE001 - any failure to build is reported

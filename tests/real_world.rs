@@ -109,6 +109,7 @@ fn every_real_world_schema_gives_valid_records() {
             name: name.clone(),
             schema,
             base: path.parent(),
+            remotes: None,
             instances: records,
         })
         .collect();

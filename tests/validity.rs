@@ -130,6 +130,7 @@ fn python_jsonschema_accepts_every_record() {
             name: rel(path),
             schema,
             base: path.parent(),
+            remotes: None,
             instances: records,
         })
         .collect();

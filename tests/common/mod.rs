@@ -266,6 +266,8 @@ pub struct PythonCase<'a> {
     pub schema: &'a Value,
     /// The folder of the schema file, for references to files beside it.
     pub base: Option<&'a Path>,
+    /// A URL prefix served from a folder (the JSON Schema Test Suite's remotes).
+    pub remotes: Option<(&'a str, &'a Path)>,
     pub instances: &'a [Value],
 }
 
@@ -294,6 +296,9 @@ pub fn python_validate(cases: &[PythonCase]) -> Vec<PythonVerdict> {
                 "name": case.name,
                 "schema": case.schema,
                 "base": case.base.map(|b| b.to_string_lossy().into_owned()),
+                "remotes": case.remotes.map(|(prefix, dir)| {
+                    serde_json::json!({ prefix: format!("{}/", dir.to_string_lossy()) })
+                }),
                 "instances": case.instances,
             })
             .to_string()
