@@ -3,6 +3,8 @@
 //! independent reader (serde_json + jsonschema, the csv crate, SQLite, PostgreSQL,
 //! the parquet reader), and no file left behind by a failure.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -370,22 +372,7 @@ fn sql_loads_into_postgres() {
     let path = dir.path().join("p.sql");
     export_bytes(&people(), &options(Format::Sql, 1_234, &path));
     let schema = format!("synthtune_test_{}", std::process::id());
-    let psql = |args: &[&str], search_path: Option<&str>| -> String {
-        let mut command = Command::new("psql");
-        command
-            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-tA", &url])
-            .args(args);
-        if let Some(path) = search_path {
-            command.env("PGOPTIONS", format!("-c search_path={path}"));
-        }
-        let output = command.output().expect("psql runs");
-        assert!(
-            output.status.success(),
-            "psql {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap().trim().to_owned()
-    };
+    let psql = |args: &[&str], search_path: Option<&str>| common::psql(&url, args, search_path);
     psql(
         &[
             "-c",

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use serde_json::{Value, json};
 use synthtune::Table;
 use synthtune::export::{ExportOptions, Format, Output, export};
@@ -195,22 +193,7 @@ fn sql_money_loads_into_postgres() {
     let dir = tempfile::tempdir().unwrap();
     let path = export_to(Format::Sql, 1_234, dir.path());
     let schema = format!("synthtune_money_{}", std::process::id());
-    let psql = |args: &[&str], search_path: Option<&str>| -> String {
-        let mut command = Command::new("psql");
-        command
-            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-tA", &url])
-            .args(args);
-        if let Some(path) = search_path {
-            command.env("PGOPTIONS", format!("-c search_path={path}"));
-        }
-        let output = command.output().expect("psql runs");
-        assert!(
-            output.status.success(),
-            "psql {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap().trim().to_owned()
-    };
+    let psql = |args: &[&str], search_path: Option<&str>| common::psql(&url, args, search_path);
     psql(
         &[
             "-c",

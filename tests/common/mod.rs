@@ -372,3 +372,23 @@ pub fn cut(text: &str, chars: usize) -> String {
         None => text.to_owned(),
     }
 }
+
+/// Runs `psql` against `url` (no psqlrc, quiet, tuples only, stopping at the first
+/// error) with `search_path` set when given, and returns its trimmed output; panics with
+/// psql's message when it fails.
+pub fn psql(url: &str, args: &[&str], search_path: Option<&str>) -> String {
+    let mut command = std::process::Command::new("psql");
+    command
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-tA", url])
+        .args(args);
+    if let Some(path) = search_path {
+        command.env("PGOPTIONS", format!("-c search_path={path}"));
+    }
+    let output = command.output().expect("psql runs");
+    assert!(
+        output.status.success(),
+        "psql {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
