@@ -82,15 +82,14 @@ impl Compiler {
         match key {
             "$ref" | "$dynamicRef" | "$recursiveRef" => {
                 let reference = value.as_str().ok_or_else(|| bad("a string"))?;
-                let target = self.docs.resolve(loc, reference)?;
-                if key != "$ref" {
-                    f.needs_check.push(format!("{key} is followed statically"));
-                }
-                if self.expanding.contains(&target) {
+                let target = self.target(loc, key, reference)?;
+                // Recursion is a reference back into a target this location was reached
+                // through; the same definition merged elsewhere on the path is not.
+                if loc.scope.contains(&target) {
                     f.recursion.push(target);
                 } else if !f.expanded.contains(&target) {
                     f.expanded.push(target.clone());
-                    self.collect(&target, f)?;
+                    self.collect(&target.entered_from(loc), f)?;
                 }
             }
             "type" => {
@@ -310,6 +309,16 @@ impl Compiler {
             }
         }
         Ok(())
+    }
+
+    /// Where a `$ref`, `$dynamicRef` or `$recursiveRef` at `loc` leads (the dynamic
+    /// ones through `loc`'s dynamic scope).
+    pub(super) fn target(&mut self, loc: &Loc, key: &str, reference: &str) -> Result<Loc, Problem> {
+        match key {
+            "$dynamicRef" => self.docs.resolve_dynamic(loc, reference),
+            "$recursiveRef" => self.docs.resolve_recursive(loc, reference),
+            _ => self.docs.resolve(loc, reference),
+        }
     }
 
     fn collect_prefix(

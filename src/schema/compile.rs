@@ -6,6 +6,8 @@
 //! numbers.rs, strings.rs, arrays.rs, objects.rs). Every refusal is a [`Problem`] with
 //! the culprit's pointer.
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::Value;
 
 use super::document::{Documents, Loc};
@@ -23,11 +25,13 @@ pub struct Compiled {
 pub struct Compiler {
     pub docs: Documents,
     pub diagnostics: Vec<Diagnostic>,
-    /// `$ref` targets whose expansion is in progress: a reference to one is recursion.
-    pub(super) expanding: Vec<Loc>,
     /// Recursive targets, by slot; filled after the main compilation.
     pub recursive: Vec<(Loc, Option<Node>)>,
     pub(super) registry: Option<(usize, jsonschema::Registry<'static>)>,
+    /// Validators built so far, by the schema they check (validator.rs).
+    pub(super) validators: HashMap<String, jsonschema::Validator>,
+    /// `diagnostics`, for de-duplication.
+    noted: HashSet<Diagnostic>,
     /// Global rates from the command line, overriding schema defaults.
     pub defaults: RateDefaults,
     pub synthesizers: crate::synthesizer::Synthesizers,
@@ -57,9 +61,10 @@ impl Compiler {
         Compiler {
             docs,
             diagnostics: Vec::new(),
-            expanding: Vec::new(),
             recursive: Vec::new(),
             registry: None,
+            validators: HashMap::new(),
+            noted: HashSet::new(),
             defaults: RateDefaults::default(),
             synthesizers: Default::default(),
         }
@@ -76,7 +81,7 @@ impl Compiler {
             pointer: pointer.into(),
             message: message.into(),
         };
-        if !self.diagnostics.contains(&d) {
+        if self.noted.insert(d.clone()) {
             self.diagnostics.push(d);
         }
     }
@@ -105,13 +110,9 @@ impl Compiler {
                 "unknown keyword: not a JSON Schema 2020-12 or draft-07 keyword synthtune knows",
             );
         }
-        let depth = self.expanding.len();
-        self.expanding.extend(facts.expanded.iter().cloned());
         let knobs = facts.knobs.clone();
-        let result = self.build(facts);
-        self.expanding.truncate(depth);
         Ok(Compiled {
-            node: result?,
+            node: self.build(facts)?,
             knobs,
         })
     }
@@ -167,10 +168,8 @@ impl Compiler {
     /// Compiles every recursive target on its own (each may add more).
     pub fn fill_recursive(&mut self) -> Result<(), Problem> {
         while let Some(i) = self.recursive.iter().position(|(_, n)| n.is_none()) {
-            let target = self.recursive[i].0.clone();
-            self.expanding.push(target.clone());
+            let target = self.recursive[i].0.clone().entered_alone();
             let compiled = self.compile(std::slice::from_ref(&target));
-            self.expanding.pop();
             self.recursive[i].1 = Some(compiled?.node);
         }
         Ok(())

@@ -69,10 +69,11 @@ impl Compiler {
                 // An optional property whose schema is `false` is forbidden, not broken:
                 // it is left out. Any other refusal is a mistake worth stopping for.
                 Err(p)
-                    if !required
-                        && locs
-                            .iter()
-                            .any(|l| self.docs.get(l) == Some(&serde_json::Value::Bool(false))) =>
+                    if !required && p.kind == crate::error::ProblemKind::Unavailable
+                        || !required
+                            && locs.iter().any(|l| {
+                                self.docs.get(l) == Some(&serde_json::Value::Bool(false))
+                            }) =>
                 {
                     self.note(
                         crate::error::Severity::Note,
