@@ -118,7 +118,7 @@ pub enum Severity {
 }
 
 /// A finding of `check` that does not stop generation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub pointer: String,

@@ -12,7 +12,7 @@ use crate::sink::{Sink, ValueSink};
 /// How often a duplicate element is regenerated before the array is cut short.
 const UNIQUE_TRIES: u64 = 24;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ArrayGen {
     pub prefix: Vec<Node>,
     /// Elements after the prefix; `None` when none are allowed.

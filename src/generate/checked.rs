@@ -9,6 +9,7 @@ use super::{Ctx, Node};
 use crate::rng::mix;
 use crate::sink::{Sink, ValueSink};
 
+#[derive(Clone)]
 pub struct CheckedGen {
     inner: Node,
     validator: jsonschema::Validator,

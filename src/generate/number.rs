@@ -16,7 +16,7 @@ use crate::sink::Sink;
 const REDRAWS: u32 = 64;
 
 /// Integers in `[lo, hi]`, multiples of `step`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct IntegerGen {
     pub lo: i64,
     pub hi: i64,
@@ -82,7 +82,7 @@ impl IntegerGen {
 }
 
 /// Where a number's values lie.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum NumberSpace {
     /// `k * mantissa / denominator` for whole `k` in `[k_lo, k_hi]`.
     Grid {
@@ -103,7 +103,7 @@ pub enum NumberSpace {
 }
 
 /// Numbers, on a grid or in an interval, under a distribution.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct NumberGen {
     pub space: NumberSpace,
     /// Draws in value space; `None` means uniform.

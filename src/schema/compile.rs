@@ -17,6 +17,7 @@ use crate::error::{Diagnostic, Problem, ProblemKind, Severity};
 use crate::generate::{BoolGen, CustomGen, Node, UnionGen};
 
 /// A compiled location: the generator and the knobs written there.
+#[derive(Clone)]
 pub struct Compiled {
     pub node: Node,
     pub knobs: Knobs,
@@ -30,8 +31,14 @@ pub struct Compiler {
     pub(super) registry: Option<(usize, jsonschema::Registry<'static>)>,
     /// Validators built so far, by the schema they check (validator.rs).
     pub(super) validators: HashMap<String, jsonschema::Validator>,
-    /// `diagnostics`, for de-duplication.
-    noted: HashSet<Diagnostic>,
+    /// What `diagnostics` hold already: one note per severity, pointer and kind of
+    /// message (its text before the first `: `), however many paths lead there.
+    noted: HashSet<(Severity, String, String)>,
+    /// Compilations by the locations merged: a definition shared by many paths is
+    /// compiled once. Not for those whose `$dynamicRef`s looked at the dynamic scope.
+    compiled: HashMap<Vec<(usize, String)>, Option<Result<Compiled, Problem>>>,
+    /// How many `$dynamicRef`/`$recursiveRef`s were resolved through the dynamic scope.
+    pub(super) dynamic_lookups: usize,
     /// Global rates from the command line, overriding schema defaults.
     pub defaults: RateDefaults,
     pub synthesizers: crate::synthesizer::Synthesizers,
@@ -65,6 +72,8 @@ impl Compiler {
             registry: None,
             validators: HashMap::new(),
             noted: HashSet::new(),
+            compiled: HashMap::new(),
+            dynamic_lookups: 0,
             defaults: RateDefaults::default(),
             synthesizers: Default::default(),
         }
@@ -81,13 +90,37 @@ impl Compiler {
             pointer: pointer.into(),
             message: message.into(),
         };
-        if self.noted.insert(d.clone()) {
+        let kind = d.message.split(": ").next().unwrap_or_default().to_owned();
+        if self.noted.insert((d.severity, d.pointer.clone(), kind)) {
             self.diagnostics.push(d);
         }
     }
 
-    /// Compiles the merge of `locs` (all must hold).
+    /// Compiles the merge of `locs` (all must hold), once per distinct `locs`: how a
+    /// location was reached matters only to dynamic references (a recursive reference
+    /// met on another path compiles to the same recursion slot, or to its expansion,
+    /// which generates the same values).
     pub fn compile(&mut self, locs: &[Loc]) -> Result<Compiled, Problem> {
+        let key: Vec<(usize, String)> = locs.iter().map(|l| (l.doc, l.pointer.clone())).collect();
+        match self.compiled.get(&key) {
+            Some(Some(done)) => return done.clone(),
+            // Met once before: shared, so worth keeping from now on. (Keeping what is
+            // met once would hold a second copy of the whole plan.)
+            Some(None) => {}
+            None => {
+                self.compiled.insert(key, None);
+                return self.compile_uncached(locs);
+            }
+        }
+        let lookups = self.dynamic_lookups;
+        let compiled = self.compile_uncached(locs);
+        if self.dynamic_lookups == lookups {
+            self.compiled.insert(key, Some(compiled.clone()));
+        }
+        compiled
+    }
+
+    fn compile_uncached(&mut self, locs: &[Loc]) -> Result<Compiled, Problem> {
         let mut facts = Facts::default();
         for loc in locs {
             self.collect(loc, &mut facts)?;

@@ -130,7 +130,8 @@ pub struct Document {
     /// The URI it was loaded under (a `file://` URI, or `urn:synthtune:schema`).
     pub uri: String,
     pub path: Option<PathBuf>,
-    pub value: Value,
+    /// Shared, so that compiling can hold it while it changes the [`Documents`].
+    pub value: Arc<Value>,
 }
 
 /// All documents of one schema, with their `$id` and anchor indexes.
@@ -267,7 +268,11 @@ impl Documents {
             bases: &mut self.bases,
         };
         index.walk(&value, &uri, "", true);
-        self.docs.push(Document { uri, path, value });
+        self.docs.push(Document {
+            uri,
+            path,
+            value: Arc::new(value),
+        });
         doc
     }
 
@@ -292,6 +297,11 @@ impl Documents {
     /// The JSON value at a location (`None` if the pointer leads nowhere).
     pub fn get(&self, loc: &Loc) -> Option<&Value> {
         self.docs[loc.doc].value.pointer(&loc.pointer)
+    }
+
+    /// A document's value, shared.
+    pub fn value(&self, doc: usize) -> Arc<Value> {
+        Arc::clone(&self.docs[doc].value)
     }
 
     /// The file a location lies in, for error messages.

@@ -21,7 +21,7 @@ const DEFAULT_MIN: usize = 3;
 const TRIAL: u64 = 64;
 
 /// How many of [`TRIAL`] values from `generator` the validator accepts.
-fn trial(generator: &StringGen, validator: &jsonschema::Validator) -> u64 {
+fn trial(generator: &StringGen, validator: &super::validator::Conjunction) -> u64 {
     (0..TRIAL)
         .filter(|&i| {
             let mut s = String::new();

@@ -57,7 +57,9 @@ impl Compiler {
         if let Node::Checked(_) = node {
             return Ok(node);
         }
-        let validator = self.validator(locs)?;
+        let (dialect, parts) = self.own_parts(locs);
+        let schema = json!({ "$schema": dialect, "allOf": parts });
+        let validator = self.build_validator(schema, locs)?;
         let pointer = locs.first().map(|l| l.pointer.clone()).unwrap_or_default();
         Ok(Node::Checked(Box::new(CheckedGen::new(
             node,
@@ -68,9 +70,32 @@ impl Compiler {
     }
 
     /// A validator for the conjunction of `locs` (the locations of one node), with
-    /// formats asserted.
-    pub fn validator(&mut self, locs: &[Loc]) -> Result<jsonschema::Validator, Problem> {
-        let schema = self.own_schema(locs);
+    /// formats asserted, for checks at compile time: one validator per location, each
+    /// built once however many nodes it is merged into.
+    pub fn validator(&mut self, locs: &[Loc]) -> Result<Conjunction, Problem> {
+        let (dialect, parts) = self.own_parts(locs);
+        let parts = parts
+            .into_iter()
+            .map(|part| {
+                let schema = match part {
+                    Value::Object(mut map) => {
+                        map.insert("$schema".into(), Value::String(dialect.clone()));
+                        Value::Object(map)
+                    }
+                    other => other,
+                };
+                self.build_validator(schema, locs)
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Conjunction { parts })
+    }
+
+    /// A validator for `schema`, built once per distinct schema.
+    fn build_validator(
+        &mut self,
+        schema: Value,
+        locs: &[Loc],
+    ) -> Result<jsonschema::Validator, Problem> {
         let key = schema.to_string();
         if let Some(v) = self.validators.get(&key) {
             return Ok(v.clone());
@@ -94,8 +119,9 @@ impl Compiler {
         Ok(validator)
     }
 
-    /// The subschema a node with locations `locs` must satisfy (see the module doc).
-    fn own_schema(&mut self, locs: &[Loc]) -> Value {
+    /// The dialect of a node's locations, and what each says itself (see the module doc),
+    /// without repeats and without `true`.
+    fn own_parts(&mut self, locs: &[Loc]) -> (String, Vec<Value>) {
         let merged: HashSet<(usize, &str)> =
             locs.iter().map(|l| (l.doc, l.pointer.as_str())).collect();
         let dialect = locs
@@ -109,15 +135,16 @@ impl Compiler {
                 parts.push(part);
             }
         }
-        json!({ "$schema": dialect, "allOf": if parts.is_empty() { vec![Value::Bool(true)] } else { parts } })
+        (dialect, parts)
     }
 
     /// What `loc` says itself, its subschemas by reference; `merged` are the other
     /// locations of the same node.
     fn own_keywords(&mut self, loc: &Loc, merged: &HashSet<(usize, &str)>, dialect: &str) -> Value {
         let whole = |docs: &Documents| json!({ "$ref": docs.uri_of(loc) });
-        let map = match self.docs.get(loc) {
-            Some(Value::Object(map)) => map.clone(),
+        let doc = self.docs.value(loc.doc);
+        let map = match doc.pointer(&loc.pointer) {
+            Some(Value::Object(map)) => map,
             Some(other) => return other.clone(),
             None => return Value::Bool(true),
         };
@@ -142,7 +169,7 @@ impl Compiler {
         };
         let mut out = Map::new();
         let mut all_of = Vec::new();
-        for (key, value) in &map {
+        for (key, value) in map {
             let key = key.as_str();
             match key {
                 "$ref" | "$dynamicRef" | "$recursiveRef" => {
@@ -165,14 +192,22 @@ impl Compiler {
                     }
                 }
                 "anyOf" | "oneOf" => {
-                    let n = value.as_array().map_or(0, Vec::len);
-                    let indexes: Vec<String> = (0..n).map(|i| i.to_string()).collect();
                     // A branch merged into this node: the choice is made (and a `oneOf`'s
                     // exclusivity is checked where the choice is).
-                    if indexes.iter().any(|i| holds(&[key, i])) {
+                    let prefix = format!("{}/{key}/", loc.pointer);
+                    let chosen = merged.iter().any(|(doc, pointer)| {
+                        *doc == loc.doc
+                            && pointer
+                                .strip_prefix(&prefix)
+                                .is_some_and(|i| i.bytes().all(|b| b.is_ascii_digit()))
+                    });
+                    if chosen {
                         continue;
                     }
-                    let branches = indexes.iter().map(|i| sub(&self.docs, &[key, i])).collect();
+                    let n = value.as_array().map_or(0, Vec::len);
+                    let branches = (0..n)
+                        .map(|i| sub(&self.docs, &[key, &i.to_string()]))
+                        .collect();
                     out.insert(key.to_owned(), Value::Array(branches));
                 }
                 "not"
@@ -241,6 +276,25 @@ impl Compiler {
             self.registry = Some((self.docs.docs.len(), prepare_registry(&self.docs)?));
         }
         Ok(())
+    }
+}
+
+/// The validators of the locations of one node: a value is valid when all accept it.
+pub struct Conjunction {
+    parts: Vec<jsonschema::Validator>,
+}
+
+impl Conjunction {
+    pub fn is_valid(&self, value: &Value) -> bool {
+        self.parts.iter().all(|p| p.is_valid(value))
+    }
+
+    /// Why `value` is invalid, location by location.
+    pub fn iter_errors<'a>(
+        &'a self,
+        value: &'a Value,
+    ) -> impl Iterator<Item = jsonschema::ValidationError<'a>> + 'a {
+        self.parts.iter().flat_map(move |p| p.iter_errors(value))
     }
 }
 
@@ -313,11 +367,11 @@ fn prepare_registry(docs: &Documents) -> Result<jsonschema::Registry<'static>, P
     let mut resources: Vec<(String, Value)> = docs
         .docs
         .iter()
-        .map(|d| (d.uri.clone(), d.value.clone()))
+        .map(|d| (d.uri.clone(), Value::clone(&d.value)))
         .chain(
             docs.aliases
                 .iter()
-                .map(|(uri, doc)| (uri.clone(), docs.docs[*doc].value.clone())),
+                .map(|(uri, doc)| (uri.clone(), Value::clone(&docs.docs[*doc].value))),
         )
         .collect();
     for target in &docs.unavailable {
