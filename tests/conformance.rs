@@ -30,21 +30,21 @@ const DRAFT2020_12: Draft = Draft {
     dir: "draft2020-12",
     metaschema: "https://json-schema.org/draft/2020-12/schema",
     draft: jsonschema::Draft::Draft202012,
-    required: 0.995,
+    required: 0.997,
 };
 
 const DRAFT2019_09: Draft = Draft {
     dir: "draft2019-09",
     metaschema: "https://json-schema.org/draft/2019-09/schema",
     draft: jsonschema::Draft::Draft201909,
-    required: 0.995,
+    required: 0.997,
 };
 
 const DRAFT7: Draft = Draft {
     dir: "draft7",
     metaschema: "http://json-schema.org/draft-07/schema#",
     draft: jsonschema::Draft::Draft7,
-    required: 0.995,
+    required: 1.0,
 };
 
 fn suite_root() -> PathBuf {
@@ -75,7 +75,8 @@ fn remotes() -> &'static Vec<(String, Value)> {
         while let Some(d) = stack.pop() {
             for entry in std::fs::read_dir(&d).expect("remotes folder") {
                 let path = entry.expect("entry").path();
-                if path.is_dir() {
+                // draft-next names a dialect the validator does not know.
+                if path.is_dir() && !path.ends_with("draft-next") {
                     stack.push(path);
                 } else if path.extension().is_some_and(|e| e == "json") {
                     let rel = path
@@ -113,13 +114,16 @@ fn run_group(draft: &Draft, file: &str, group: &Value) -> Option<Outcome> {
         return None;
     }
     let name = format!("{file}: {description}");
-    let registry = jsonschema::Registry::new()
-        .extend(remotes().iter().map(|(u, v)| (u.clone(), v.clone())))
-        .and_then(|r| r.prepare())
-        .expect("remotes registry");
+    static REGISTRY: OnceLock<jsonschema::Registry<'static>> = OnceLock::new();
+    let registry = REGISTRY.get_or_init(|| {
+        jsonschema::Registry::new()
+            .extend(remotes().iter().map(|(u, v)| (u.clone(), v.clone())))
+            .and_then(|r| r.prepare())
+            .expect("remotes registry")
+    });
     let validator = match jsonschema::options()
         .with_draft(draft.draft)
-        .with_registry(&registry)
+        .with_registry(registry)
         .should_validate_formats(true)
         .build(&schema)
     {

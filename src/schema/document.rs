@@ -146,9 +146,6 @@ pub struct Documents {
     dynamic_anchors: HashMap<String, (usize, String)>,
     /// The absolute base URI of every subschema that has an `$id`.
     bases: HashMap<(usize, String), String>,
-    /// URLs served by a document loaded under another URI (a file beside the schema
-    /// found by its file name): validators' registries need them too.
-    pub aliases: Vec<(String, usize)>,
     /// Absolute targets (with fragment) of references to documents nowhere to be found.
     pub unavailable: Vec<String>,
     /// The folder whose files answer absolute URLs (the schema's own folder).
@@ -226,20 +223,10 @@ impl Documents {
             return Some(self.add(resource.to_owned(), None, value.clone()));
         }
         let path = self.beside(resource)?;
-        let uri = file_uri(&path);
-        let doc = match self.resources.get(&uri) {
-            Some((doc, _)) => *doc,
-            None => {
-                let value = read_json(&path).ok()?;
-                self.add(uri, Some(path), value)
-            }
-        };
-        if !self.resources.contains_key(resource) {
-            self.resources
-                .insert(resource.to_owned(), (doc, String::new()));
-            self.aliases.push((resource.to_owned(), doc));
-        }
-        Some(doc)
+        let value = read_json(&path).ok()?;
+        // Loaded under the URL it answers: its relative references and anchors resolve
+        // against that URL, as if it had been retrieved from there.
+        Some(self.add(resource.to_owned(), Some(path), value))
     }
 
     /// The file beside the schema that answers `url`: the one whose root `$id` it is,
@@ -262,6 +249,7 @@ impl Documents {
         self.resources.insert(uri.clone(), (doc, String::new()));
         let mut index = Index {
             doc,
+            legacy: is_legacy(&value),
             resources: &mut self.resources,
             anchors: &mut self.anchors,
             dynamic_anchors: &mut self.dynamic_anchors,
@@ -463,6 +451,18 @@ fn unavailable(ref_pointer: &str, reference: &str, resource: &str) -> Problem {
     .hint("synthtune does not fetch schemas over the network: save that document beside the schema (under its file name, or with its $id)")
 }
 
+/// Whether a document is written in draft-04, -06 or -07 (by its `$schema`).
+fn is_legacy(value: &Value) -> bool {
+    value
+        .get("$schema")
+        .and_then(Value::as_str)
+        .is_some_and(|s| {
+            ["draft-04/", "draft-06/", "draft-07/"]
+                .iter()
+                .any(|d| s.contains(d))
+        })
+}
+
 /// The `.json` files of a folder by their root `$id` (fragment removed).
 fn index_folder(dir: &Path) -> HashMap<String, PathBuf> {
     let mut index = HashMap::new();
@@ -514,6 +514,8 @@ fn collect_refs(value: &Value, base: &str, out: &mut Vec<String>) {
 /// Records every `$id`, `$anchor` and `$dynamicAnchor` of one document.
 struct Index<'a> {
     doc: usize,
+    /// A draft-04/06/07 document: there, `$ref` makes its siblings (`$id` too) ignored.
+    legacy: bool,
     resources: &'a mut HashMap<String, (usize, String)>,
     anchors: &'a mut HashMap<String, (usize, String)>,
     dynamic_anchors: &'a mut HashMap<String, (usize, String)>,
@@ -525,7 +527,11 @@ impl Index<'_> {
         match value {
             Value::Object(map) => {
                 let mut base = base.to_owned();
-                if let Some(id) = map.get("$id").and_then(Value::as_str) {
+                let id = map
+                    .get("$id")
+                    .filter(|_| !(self.legacy && map.contains_key("$ref")))
+                    .and_then(Value::as_str);
+                if let Some(id) = id {
                     base = strip_fragment(&join_uri(&base, id)).to_owned();
                     self.resources
                         .entry(base.clone())

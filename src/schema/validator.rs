@@ -360,7 +360,7 @@ pub fn root_validator(docs: &Documents) -> Result<jsonschema::Validator, Problem
         .map_err(|e| Problem::new("", format!("not a valid schema: {e}")))
 }
 
-/// Every document of `docs` (under its URI and its aliases), prepared for validators,
+/// Every document of `docs` (under its URI), prepared for validators,
 /// and for each document that could not be found, a stand-in where every subschema
 /// referred to is `false` (what needs it is never generated).
 fn prepare_registry(docs: &Documents) -> Result<jsonschema::Registry<'static>, Problem> {
@@ -368,11 +368,6 @@ fn prepare_registry(docs: &Documents) -> Result<jsonschema::Registry<'static>, P
         .docs
         .iter()
         .map(|d| (d.uri.clone(), Value::clone(&d.value)))
-        .chain(
-            docs.aliases
-                .iter()
-                .map(|(uri, doc)| (uri.clone(), Value::clone(&docs.docs[*doc].value))),
-        )
         .collect();
     for target in &docs.unavailable {
         let (resource, fragment) = target.split_once('#').unwrap_or((target, ""));
