@@ -16,6 +16,9 @@ use super::knobs::{Knobs, resolve_weights};
 use crate::error::{Diagnostic, Problem, ProblemKind, Severity};
 use crate::generate::{BoolGen, CustomGen, Node, UnionGen};
 
+/// The outcome of compiling some locations, as cached.
+type CompileResult = Result<Compiled, Problem>;
+
 /// A compiled location: the generator and the knobs written there.
 #[derive(Clone)]
 pub struct Compiled {
@@ -36,7 +39,7 @@ pub struct Compiler {
     noted: HashSet<(Severity, String, String)>,
     /// Compilations by the locations merged: a definition shared by many paths is
     /// compiled once. Not for those whose `$dynamicRef`s looked at the dynamic scope.
-    compiled: HashMap<Vec<(usize, String)>, Option<Result<Compiled, Problem>>>,
+    compiled: HashMap<Vec<(usize, String)>, Option<CompileResult>>,
     /// How many `$dynamicRef`/`$recursiveRef`s were resolved through the dynamic scope.
     pub(super) dynamic_lookups: usize,
     /// Global rates from the command line, overriding schema defaults.

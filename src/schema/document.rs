@@ -96,7 +96,11 @@ impl Loc {
         let mut pointer = self.pointer.clone();
         for t in tokens {
             pointer.push('/');
-            pointer.push_str(&t.replace('~', "~0").replace('/', "~1"));
+            if t.contains(['~', '/']) {
+                pointer.push_str(&t.replace('~', "~0").replace('/', "~1"));
+            } else {
+                pointer.push_str(t);
+            }
         }
         Loc {
             doc: self.doc,

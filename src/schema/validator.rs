@@ -176,10 +176,10 @@ impl Compiler {
                     let Some(reference) = value.as_str() else {
                         continue;
                     };
-                    if let Ok(target) = self.target(loc, key, reference) {
-                        if !merged.contains(&(target.doc, target.pointer.as_str())) {
-                            all_of.push(json!({ "$ref": self.docs.uri_of(&target) }));
-                        }
+                    if let Ok(target) = self.target(loc, key, reference)
+                        && !merged.contains(&(target.doc, target.pointer.as_str()))
+                    {
+                        all_of.push(json!({ "$ref": self.docs.uri_of(&target) }));
                     }
                 }
                 "allOf" => {
@@ -308,13 +308,8 @@ fn stand_in(doc: &mut Value, pointer: &str) {
             .entry(token)
             .or_insert_with(|| Value::Object(Map::new()));
     }
-    if pointer.is_empty() {
-        if let Value::Object(map) = at {
-            if map.is_empty() {
-                *at = Value::Bool(false);
-            }
-        }
-    } else if matches!(at, Value::Object(m) if m.is_empty()) {
+    // Only what nothing else was put under (a pointer below it) becomes `false`.
+    if matches!(at, Value::Object(m) if m.is_empty()) {
         *at = Value::Bool(false);
     }
 }
