@@ -58,7 +58,11 @@ impl Compiler {
             return Ok(node);
         }
         let (dialect, parts) = self.own_parts(locs);
-        let schema = json!({ "$schema": dialect, "allOf": parts });
+        let schema = if parts.is_empty() {
+            json!({ "$schema": dialect })
+        } else {
+            json!({ "$schema": dialect, "allOf": parts })
+        };
         let validator = self.build_validator(schema, locs)?;
         let pointer = locs.first().map(|l| l.pointer.clone()).unwrap_or_default();
         Ok(Node::Checked(Box::new(CheckedGen::new(
