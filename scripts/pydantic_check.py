@@ -6,7 +6,9 @@ For every pydantic model in tests/pydantic/models.py and in the shared examples
 (../shared/examples beside the repo, or $SYNTHTUNE_SHARED), this exports
 `Model.model_json_schema()` to a temporary folder, runs
 `SYNTHTUNE export SCHEMA -n N -o -`, and loads each NDJSON line with
-`Model.model_validate_json(line)` (JSON mode, as an API would receive it).
+`Model.model_validate_json(line)` (JSON mode, as an API would receive it); each record
+must also pass Python `jsonschema` against the exported schema (a second validator, which
+tests `multipleOf` by float division as ajv does).
 
 Usage: scripts/pydantic_check.py SYNTHTUNE_BINARY [-n 1000] [--seed 42] [--timeout 60]
                                  [--only NAME ...]
@@ -29,7 +31,7 @@ from pathlib import Path
 sys.dont_write_bytecode = True
 
 REPO = Path(__file__).resolve().parent.parent
-SETUP_HINT = "run scripts/setup-python.sh (installs pydantic v2 and email-validator)"
+SETUP_HINT = "run scripts/setup-python.sh (installs pydantic 2.14, email-validator and jsonschema)"
 # Files in the shared examples folder that are scripts, not model modules.
 NOT_MODELS = {"export.py"}
 ROWS_SHOWN = 3
@@ -80,6 +82,7 @@ def collect_models():
     try:
         import pydantic
         import email_validator  # noqa: F401  (EmailStr needs it)
+        import jsonschema  # noqa: F401  (the second validator)
     except ImportError as e:
         fail_setup(f"{e}: {SETUP_HINT}")
     if not pydantic.VERSION.startswith("2."):
@@ -109,12 +112,21 @@ def describe_error(error):
     return "; ".join(lines)
 
 
+def jsonschema_validator(schema):
+    """A Python `jsonschema` validator for `schema` (formats not asserted: pydantic
+    judges those)."""
+    import jsonschema
+
+    return jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)(schema)
+
+
 def round_trip(binary, name, model, folder, rows, seed, timeout):
     """Generates `rows` records for `model` and loads each; returns a failure report or None."""
     import pydantic
 
+    schema = model.model_json_schema()
     schema_path = Path(folder) / f"{name}.json"
-    schema_path.write_text(json.dumps(model.model_json_schema(), indent=2))
+    schema_path.write_text(json.dumps(schema, indent=2))
     command = [binary, "export", str(schema_path), "-n", str(rows), "--seed", str(seed), "-o", "-"]
     try:
         run = subprocess.run(command, capture_output=True, timeout=timeout)
@@ -127,11 +139,18 @@ def round_trip(binary, name, model, folder, rows, seed, timeout):
     if len(lines) != rows:
         return f"synthtune export wrote {len(lines)} records, expected {rows}"
     rejected = []
+    # A second reader of the same records: Python `jsonschema`, which tests `multipleOf`
+    # by float division (`0.15 / 0.05` is not 3 there), as ajv does.
+    validator = jsonschema_validator(schema)
     for row, line in enumerate(lines):
         try:
             model.model_validate_json(line)
         except pydantic.ValidationError as e:
             rejected.append((row, line, describe_error(e)))
+            continue
+        errors = [e.message for e in validator.iter_errors(json.loads(line))]
+        if errors:
+            rejected.append((row, line, "jsonschema: " + "; ".join(brief(e, 120) for e in errors[:3])))
     if not rejected:
         return None
     shown = "\n".join(f"    row {row}: {brief(line)}\n      {why}" for row, line, why in rejected[:ROWS_SHOWN])

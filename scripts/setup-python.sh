@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
 # Installs what the pydantic round-trip test (tests/pydantic_roundtrip.rs) needs:
-# pydantic v2 and email-validator (for EmailStr). Idempotent and fast when they are
-# already there: pip is only called when an import fails or pydantic is not v2.7+.
+# pydantic 2.14.4 (the release whose JSON Schema the tests pin: `Decimal` is
+# `anyOf: [number, bare string]`), email-validator (for EmailStr) and jsonschema (the
+# second validator, which tests multipleOf by float division, with the `format-nongpl`
+# extras it needs to assert every format: scripts/validate.py). Idempotent and fast: pip
+# is only called when an import fails or the installed pydantic is another version.
 set -euo pipefail
 python=${PYTHON:-python3}
-if "$python" - <<'PY' 2>/dev/null; then
+pydantic_version=2.14.4
+if PYDANTIC_WANTED=$pydantic_version "$python" - <<'PY' 2>/dev/null; then
+import os
 import sys
 import email_validator  # noqa: F401
+import jsonschema  # noqa: F401
+# The format checkers jsonschema's `format-nongpl` extra brings.
+import fqdn, isoduration, rfc3339_validator, rfc3986_validator, rfc3987_syntax, uri_template, webcolors  # noqa: F401,E401
 import pydantic
-major, minor = (int(part) for part in pydantic.VERSION.split(".")[:2])
-sys.exit(0 if (major, minor) >= (2, 7) and major < 3 else 1)
+sys.exit(0 if pydantic.VERSION == os.environ["PYDANTIC_WANTED"] else 1)
 PY
   exit 0
 fi
-"$python" -m pip install --quiet 'pydantic>=2.7,<3' email-validator
-"$python" -c 'import pydantic, email_validator; print("pydantic", pydantic.VERSION, "and email-validator ready")'
+"$python" -m pip install --quiet "pydantic==$pydantic_version" email-validator 'jsonschema[format-nongpl]==4.26.0'
+"$python" -c 'import pydantic, email_validator, jsonschema; print("pydantic", pydantic.VERSION, "with email-validator and jsonschema ready")'

@@ -167,6 +167,18 @@ fn decimal_multiple_of_has_no_multiple_in_range() {
     );
 }
 
+/// Multiples of 1e300 (or of a step with more than 15 decimals) cannot be written
+/// exactly: refused at the keyword instead of exporting values that are not multiples.
+#[test]
+fn multiple_of_without_exact_multiples() {
+    assert_refused(
+        "inexact_multiple",
+        r#"{"type": "object", "properties": {"total": {"type": "number", "multipleOf": 1e300}}, "required": ["total"]}"#,
+        "/properties/total/multipleOf",
+        &["written exactly"],
+    );
+}
+
 #[test]
 fn min_length_above_max_length() {
     assert_refused(
@@ -358,6 +370,131 @@ fn check_lists_unknown_keywords_and_knobs() {
         assert!(
             report.contains(expected),
             "`check` does not list {expected}\n{context}"
+        );
+    }
+}
+
+#[test]
+fn min_properties_above_max_properties() {
+    assert_refused(
+        "min_properties_above_max",
+        r#"{"type": "object", "properties": {"meta": {"type": "object", "minProperties": 3, "maxProperties": 2}}, "required": ["meta"]}"#,
+        "/properties/meta/minProperties",
+        &["maxProperties"],
+    );
+}
+
+#[test]
+fn dependent_required_of_a_key_forbidden_by_additional_properties() {
+    assert_refused(
+        "dependency_closed_out",
+        r#"{"type": "object", "properties": {"card": {"type": "string"}}, "required": ["card"], "additionalProperties": false, "dependentRequired": {"card": ["billing_address"]}}"#,
+        "/dependentRequired/card",
+        &["forbidden"],
+    );
+}
+
+#[test]
+fn dependent_required_of_a_false_property() {
+    assert_refused(
+        "dependency_on_false",
+        r#"{"type": "object", "properties": {"card": {"type": "string"}, "billing_address": false}, "required": ["card"], "dependentRequired": {"card": ["billing_address"]}}"#,
+        "/dependentRequired/card",
+        &["forbidden"],
+    );
+}
+
+#[test]
+fn property_names_exclude_a_required_name() {
+    assert_refused(
+        "names_exclude_required",
+        r#"{"type": "object", "properties": {"ID": {"type": "integer"}}, "required": ["ID"], "propertyNames": {"pattern": "^[a-z]+$"}}"#,
+        "/required/0",
+        &["propertyNames"],
+    );
+}
+
+#[test]
+fn presence_constraints_with_no_solution() {
+    // `a` is required, and `not` forbids it: no set of keys meets both.
+    assert_refused(
+        "required_and_not_required",
+        r#"{"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}, "required": ["a"], "not": {"required": ["a"]}}"#,
+        "/not",
+        &["cannot hold"],
+    );
+    // Three optional keys, a oneOf over pairs that maxProperties 1 rules out.
+    assert_refused(
+        "one_of_pairs_above_max",
+        r#"{"type": "object", "properties": {"a": {}, "b": {}, "c": {}}, "maxProperties": 1, "oneOf": [{"required": ["a", "b"]}, {"required": ["b", "c"]}]}"#,
+        "/oneOf",
+        &["cannot hold"],
+    );
+}
+
+#[test]
+fn not_required_on_a_string_leaves_no_value() {
+    // Only objects can fail `required`, so only objects meet `not: {required}`.
+    assert_refused(
+        "string_not_required",
+        r#"{"type": "object", "properties": {"name": {"type": "string", "not": {"required": ["x"]}}}, "required": ["name"]}"#,
+        "/properties/name/not",
+        &["nothing in common"],
+    );
+}
+
+#[test]
+fn two_disjoint_patterns() {
+    assert_refused(
+        "disjoint_patterns",
+        r#"{"type": "object", "properties": {"code": {"type": "string", "allOf": [{"pattern": "^a+$"}, {"pattern": "^b+$"}]}}, "required": ["code"]}"#,
+        "/properties/code/allOf/1/pattern",
+        &["can never match", "^a+$"],
+    );
+}
+
+#[test]
+fn look_around_no_candidate_meets() {
+    assert_refused(
+        "contradicting_look_ahead",
+        r#"{"type": "object", "properties": {"id": {"type": "string", "pattern": "^(?!id-)id-[0-9]{3}$"}}, "required": ["id"]}"#,
+        "/properties/id/pattern",
+        &["look-arounds"],
+    );
+}
+
+#[test]
+fn back_reference_no_candidate_fits_the_length() {
+    assert_refused(
+        "back_reference_too_long",
+        r#"{"type": "object", "properties": {"tag": {"type": "string", "pattern": "^([a-z]+)-\\1$", "minLength": 4, "maxLength": 4}}, "required": ["tag"]}"#,
+        "/properties/tag/pattern",
+        &["back-references"],
+    );
+}
+
+/// Anchors of other dialects and patterns checked by trial are accepted, and `check`
+/// says how it reads them.
+
+#[test]
+fn check_notes_pattern_dialects() {
+    let file = schema_file(
+        "pattern_dialects",
+        r#"{"type": "object", "properties": {"a": {"type": "string", "pattern": "\\Aab\\z"}, "b": {"type": "string", "pattern": "^(?!x-)[a-z-]+$"}}, "required": ["a", "b"]}"#,
+    );
+    let output = run(&["check"], &file.path);
+    let report = String::from_utf8_lossy(&output.stdout).to_string();
+    let context = describe_output(&output);
+    assert_eq!(output.status.code(), Some(0), "{context}");
+    for expected in [
+        "/properties/a/pattern",
+        r"\A as the start of the string",
+        "/properties/b/pattern",
+        "look-arounds or back-references",
+    ] {
+        assert!(
+            report.contains(expected),
+            "`check` does not say {expected:?}\n{context}"
         );
     }
 }

@@ -1,6 +1,7 @@
 //! Round trip through pydantic: records generated from `Model.model_json_schema()` must
 //! load back into the model (`Model.model_validate_json`), for the models in
-//! tests/pydantic/models.py and the shared examples. The work is done by
+//! tests/pydantic/models.py and the shared examples, and pass Python `jsonschema` (float
+//! `multipleOf`) against the exported schema. The work is done by
 //! scripts/pydantic_check.py on the built binary; this test runs it and fails, never
 //! skips, when pydantic is missing.
 
@@ -16,14 +17,14 @@ const TIMEOUT_PER_MODEL: &str = "20";
 #[test]
 fn generated_records_load_into_their_pydantic_models() {
     let probe = Command::new("python3")
-        .args(["-c", "import pydantic, email_validator; assert pydantic.VERSION.startswith('2.'), pydantic.VERSION"])
+        .args(["-c", "import pydantic, email_validator, jsonschema; assert pydantic.VERSION == '2.14.4', pydantic.VERSION"])
         .output();
     match probe {
         Err(e) => panic!(
             "python3 cannot be run ({e}): install Python 3, then run scripts/setup-python.sh"
         ),
         Ok(out) if !out.status.success() => panic!(
-            "pydantic v2 and email-validator are needed for this test: run scripts/setup-python.sh\n{}",
+            "pydantic 2.14.4, email-validator and jsonschema are needed for this test: run scripts/setup-python.sh\n{}",
             String::from_utf8_lossy(&out.stderr)
         ),
         Ok(_) => {}

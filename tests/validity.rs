@@ -17,8 +17,9 @@ use serde_json::Value;
 use synthtune::generate::format::{Format, SPEC_FORMATS};
 
 use common::{
-    NoRecords, ROWS, SEED, WALL_LIMIT, all_schema_files, describe_output, fixtures_dir,
-    generate_records, json_files_under, read_json, rel, validation_errors, validator_for,
+    NoRecords, PythonCase, ROWS, SEED, WALL_LIMIT, all_schema_files, describe_output, fixtures_dir,
+    generate_records, json_files_under, python_problems, python_validate, read_json, rel,
+    validation_errors, validator_for,
 };
 
 /// How many invalid rows to show per schema (the count of all of them is always shown).
@@ -100,6 +101,47 @@ fn every_schema_generates_valid_records() {
         "{} of {} schemas produced invalid records or were refused:\n\n{}",
         failures.len(),
         schemas.len(),
+        failures.join("\n\n")
+    );
+}
+
+/// How many records of each schema the second validator checks (Python is slower).
+const PYTHON_ROWS: usize = 200;
+
+/// A second, independent validator agrees: Python `jsonschema`, with formats asserted
+/// and `multipleOf` tested by float division as Python and ajv do it.
+#[test]
+fn python_jsonschema_accepts_every_record() {
+    let schemas = records_of_every_schema();
+    let documents: Vec<(PathBuf, Value, &[Value])> = schemas
+        .iter()
+        .filter_map(|(path, records)| {
+            let records = records.as_ref().ok()?;
+            Some((
+                path.clone(),
+                read_json(path),
+                &records[..records.len().min(PYTHON_ROWS)],
+            ))
+        })
+        .collect();
+    let cases: Vec<PythonCase> = documents
+        .iter()
+        .map(|(path, schema, records)| PythonCase {
+            name: rel(path),
+            schema,
+            base: path.parent(),
+            instances: records,
+        })
+        .collect();
+    let failures: Vec<String> = python_validate(&cases)
+        .iter()
+        .filter_map(|v| python_problems(v).map(|p| format!("{}: {p}", v.name)))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} schemas:\n\n{}",
+        failures.len(),
+        cases.len(),
         failures.join("\n\n")
     );
 }

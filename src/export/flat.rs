@@ -31,6 +31,8 @@ pub(crate) struct Column {
 pub(crate) enum ColumnKind {
     Integer,
     Number,
+    /// A money field's number.
+    Decimal,
     Boolean,
     Text(TextFormat),
     /// JSON text: arrays, maps, mixed unions, recursion.
@@ -108,6 +110,7 @@ fn column_kind(node: &Node) -> ColumnKind {
     match node.kind {
         Kind::Integer => ColumnKind::Integer,
         Kind::Number => ColumnKind::Number,
+        Kind::Decimal(_) => ColumnKind::Decimal,
         Kind::Boolean => ColumnKind::Boolean,
         Kind::Text(format) => ColumnKind::Text(format),
         Kind::Json | Kind::Object(_) | Kind::Array(_) => ColumnKind::Json,

@@ -7,7 +7,9 @@
 //! Rules, per generator: a union drops its `null` branch (making the value nullable)
 //! and merges the rest: objects into one object with every branch's properties
 //! (optional unless every branch requires them), integer with number into number,
-//! texts of different formats into plain text, anything else into JSON text. `enum` and
+//! texts of different formats into plain text, anything else into JSON text. A money
+//! field (pydantic's `Decimal`, [`NumberGen::money`]) is a decimal, with the digits of
+//! its grid. `enum` and
 //! `const` take the shape of their values' JSON types. Objects with keys beyond the
 //! declared ones (maps, `minProperties` fillers) or with none declared are JSON text, as
 //! are recursive references and custom synthesizers. Date and date-time strings are
@@ -17,6 +19,7 @@
 use serde_json::Value;
 
 use crate::Table;
+use crate::generate::number::{NumberGen, NumberSpace};
 use crate::generate::object::ObjectGen;
 use crate::generate::string::StringGen;
 use crate::generate::temporal::TemporalKind;
@@ -35,6 +38,9 @@ pub(crate) struct Node {
 pub(crate) enum Kind {
     Integer,
     Number,
+    /// A money field's number: decimal digits where its values lie on a decimal grid,
+    /// `None` where they are any double of an interval.
+    Decimal(Option<DecimalDigits>),
     Boolean,
     Text(TextFormat),
     /// Anything else, stored as JSON text.
@@ -51,6 +57,37 @@ pub(crate) enum TextFormat {
     Plain,
     DateTime,
     Date,
+}
+
+/// The digits of a decimal column: `precision` in all, `scale` after the point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DecimalDigits {
+    pub precision: u8,
+    pub scale: u8,
+}
+
+impl DecimalDigits {
+    /// The digits of a money field's values, from its grid `k * mantissa / 10^decimals`
+    /// (the default grid of cents, or `multipleOf`'s): the scale is the grid's decimals,
+    /// the precision what the largest value needs.
+    fn of(number: &NumberGen) -> Option<DecimalDigits> {
+        let NumberSpace::Grid {
+            k_lo,
+            k_hi,
+            mantissa,
+            decimals,
+            ..
+        } = number.space
+        else {
+            return None;
+        };
+        let largest = k_lo.unsigned_abs().max(k_hi.unsigned_abs()) * mantissa.unsigned_abs();
+        let digits = largest.checked_ilog10().map_or(1, |d| d + 1);
+        Some(DecimalDigits {
+            precision: digits.max(decimals).max(1) as u8,
+            scale: decimals as u8,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +122,7 @@ fn shape_of(node: &Gen) -> Node {
         Gen::Null => return Node::json(),
         Gen::Bool(_) => Kind::Boolean,
         Gen::Integer(_) => Kind::Integer,
+        Gen::Number(number) if number.money => Kind::Decimal(DecimalDigits::of(number)),
         Gen::Number(_) => Kind::Number,
         Gen::String(string) => Kind::Text(text_format(string)),
         Gen::Object(object) => return object_shape(object),
@@ -233,6 +271,9 @@ fn merge_all(nodes: impl IntoIterator<Item = Node>) -> Option<Node> {
 fn merge(a: Node, b: Node) -> Node {
     let kind = match (a.kind, b.kind) {
         (Kind::Integer, Kind::Number) | (Kind::Number, Kind::Integer) => Kind::Number,
+        (Kind::Decimal(x), Kind::Decimal(y)) => Kind::Decimal(if x == y { x } else { None }),
+        (Kind::Decimal(_), Kind::Integer | Kind::Number)
+        | (Kind::Integer | Kind::Number, Kind::Decimal(_)) => Kind::Number,
         (Kind::Text(x), Kind::Text(y)) => Kind::Text(if x == y { x } else { TextFormat::Plain }),
         (Kind::Object(x), Kind::Object(y)) => Kind::Object(merge_properties(x, y)),
         (Kind::Array(x), Kind::Array(y)) => Kind::Array(Box::new(merge(*x, *y))),
@@ -290,6 +331,8 @@ mod tests {
             let kind = match &node.kind {
                 Kind::Integer => "integer",
                 Kind::Number => "number",
+                Kind::Decimal(Some(d)) => &format!("decimal({}, {})", d.precision, d.scale),
+                Kind::Decimal(None) => "decimal",
                 Kind::Boolean => "boolean",
                 Kind::Text(TextFormat::Plain) => "text",
                 Kind::Text(TextFormat::Date) => "date",
@@ -389,6 +432,37 @@ mod tests {
             .collect();
         assert_eq!(payment, [("kind", true), ("last4", false), ("iban", false)]);
         assert_eq!(find("mixed").node, Node::new(Kind::Json, true));
+    }
+
+    /// A money field (pydantic's `Decimal`) is a decimal with the digits of its grid;
+    /// merged with another number it is a number.
+    #[test]
+    fn money_fields_are_decimals() {
+        let money = |number: Value| json!({"anyOf": [number, {"type": "string"}]});
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "amount": money(json!({"type": "number"})),
+                "fee": money(json!({"type": "number", "minimum": -5, "maximum": 5, "multipleOf": 0.125})),
+                "narrow": money(json!({"type": "number", "minimum": 0, "maximum": 0.5})),
+                "optional": {"anyOf": [{"type": "number"}, {"type": "string"}, {"type": "null"}]},
+                "plain": {"type": "number"},
+                "mixed": {"anyOf": [{"type": "integer"}, money(json!({"type": "number"}))]}
+            },
+            "required": ["amount", "fee", "narrow", "optional", "plain", "mixed"]
+        });
+        assert_eq!(
+            outline(&derive(&compile(schema))),
+            [
+                ": object",
+                ".amount: decimal(6, 2)",
+                ".fee: decimal(4, 3)",
+                ".narrow: decimal",
+                ".optional: decimal(6, 2) nullable",
+                ".plain: number",
+                ".mixed: number",
+            ]
+        );
     }
 
     /// The primary-key mark travels with the compiled field, wherever its schema is

@@ -2,7 +2,8 @@
 //! [`BATCH_ROWS`] rows. Columns are flattened like csv (`"address.city"`); identifiers
 //! are double-quoted, strings single-quoted with `''`.
 //!
-//! Types: integer `BIGINT`, number `DOUBLE PRECISION`, boolean `BOOLEAN`, string `TEXT`,
+//! Types: integer `BIGINT`, number `DOUBLE PRECISION`, a money field (pydantic's `Decimal`,
+//! a number or a string) `NUMERIC`, boolean `BOOLEAN`, string `TEXT`,
 //! `format: date-time` `TIMESTAMP WITH TIME ZONE`, `format: date` `DATE`, JSON text
 //! (arrays, maps, mixed unions) `JSONB`. SQLite accepts every one of these names (they
 //! give INTEGER, REAL and NUMERIC affinity; a timestamp, a date or a JSON text is not a
@@ -48,6 +49,8 @@ fn column_type(kind: ColumnKind) -> &'static str {
     match kind {
         ColumnKind::Integer => "BIGINT",
         ColumnKind::Number => "DOUBLE PRECISION",
+        // Unconstrained: the values are exact decimals, and the schema bounds them.
+        ColumnKind::Decimal => "NUMERIC",
         ColumnKind::Boolean => "BOOLEAN",
         ColumnKind::Text(TextFormat::Plain) => "TEXT",
         ColumnKind::Text(TextFormat::DateTime) => "TIMESTAMP WITH TIME ZONE",

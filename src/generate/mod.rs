@@ -15,6 +15,7 @@ pub mod number;
 pub mod object;
 pub mod pattern;
 pub mod permutation;
+pub mod presence;
 pub mod scalar;
 pub mod string;
 pub mod temporal;

@@ -2,7 +2,11 @@
 //!
 //! Numbers on a decimal grid (`multipleOf: 0.01`) are computed as `k * mantissa / 10^d`
 //! with one correctly rounded division, so they print as `83.6`, never
-//! `83.60000000000001`, and pass any validator's `multipleOf` check.
+//! `83.60000000000001`, and pass an exact `multipleOf` check (the `jsonschema` crate's,
+//! pydantic's `Decimal`). Python `jsonschema` and ajv divide in doubles instead, and
+//! `0.15 / 0.05` is `2.9999999999999996` there: [`FloatDivision`] keeps only the grid
+//! points that pass that test too, moving a drawn point that fails to the nearest that
+//! passes.
 
 use rand::RngExt;
 
@@ -15,12 +19,104 @@ use crate::sink::Sink;
 /// How many redraws a distribution gets before falling back to a uniform draw.
 const REDRAWS: u32 = 64;
 
+/// How far (in grid points, each way) a drawn point that fails [`FloatDivision`] looks
+/// for the nearest one that passes before it is kept as it is.
+const DIVISION_SEARCH: i64 = 4096;
+
+/// The `multipleOf` divisors that validators dividing in IEEE doubles (Python
+/// `jsonschema`: `int(x / m) == x / m`; ajv: `(x / m) % 1 === 0`) can get wrong: those
+/// that are not whole numbers. A whole divisor `m` divides its exact multiples `k * m`
+/// exactly in doubles (below 2^53), so it needs no test.
+#[derive(Debug, Default, Clone)]
+pub struct FloatDivision {
+    divisors: Box<[f64]>,
+}
+
+impl FloatDivision {
+    pub fn new(multiples: impl IntoIterator<Item = f64>) -> FloatDivision {
+        FloatDivision {
+            divisors: multiples.into_iter().filter(|m| m.fract() != 0.0).collect(),
+        }
+    }
+
+    /// No divisor to test: every exact multiple passes.
+    #[inline]
+    pub fn is_exact(&self) -> bool {
+        self.divisors.is_empty()
+    }
+
+    /// Whether `x / m` is a whole number in doubles for every divisor `m`.
+    #[inline]
+    pub fn passes(&self, x: f64) -> bool {
+        self.divisors.iter().all(|&m| is_whole(x / m))
+    }
+
+    /// The passing index nearest to `k` in `[k_lo, k_hi]` (upwards first when `up`),
+    /// within [`DIVISION_SEARCH`] points; `value` maps an index to its value.
+    fn nearest(
+        &self,
+        k: i64,
+        (k_lo, k_hi): (i64, i64),
+        up: bool,
+        value: impl Fn(i64) -> f64,
+    ) -> Option<i64> {
+        let sign = if up { 1 } else { -1 };
+        for d in 1..=DIVISION_SEARCH {
+            for j in [k.saturating_add(sign * d), k.saturating_sub(sign * d)] {
+                if (k_lo..=k_hi).contains(&j) && self.passes(value(j)) {
+                    return Some(j);
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether some index in `[k_lo, k_hi]` passes, looking at no more than `limit`
+    /// of them (`None`: the range is larger and was not scanned to the end).
+    pub fn any_passes(
+        &self,
+        (k_lo, k_hi): (i64, i64),
+        limit: u64,
+        value: impl Fn(i64) -> f64,
+    ) -> Option<bool> {
+        if self.is_exact() {
+            return Some(true);
+        }
+        let span = k_hi.abs_diff(k_lo);
+        let end = if span < limit {
+            k_hi
+        } else {
+            k_lo.saturating_add(limit as i64)
+        };
+        let found = (k_lo..=end).any(|k| self.passes(value(k)));
+        if found || span < limit {
+            Some(found)
+        } else {
+            None
+        }
+    }
+}
+
+/// `q.fract() == 0.0` without a call to `trunc` (x86-64 has no rounding instruction
+/// before SSE4.1): below 2^52 through `i64`, above it every finite double is whole.
+#[inline]
+fn is_whole(q: f64) -> bool {
+    const TWO_52: f64 = 4_503_599_627_370_496.0;
+    if q.abs() < TWO_52 {
+        (q as i64) as f64 == q
+    } else {
+        q.is_finite()
+    }
+}
+
 /// Integers in `[lo, hi]`, multiples of `step`.
 #[derive(Debug, Clone)]
 pub struct IntegerGen {
     pub lo: i64,
     pub hi: i64,
     pub step: i64,
+    /// The fractional `multipleOf`s the value must also pass in float division.
+    pub division: FloatDivision,
     /// Draws values in `[lo, hi]`; `None` means uniform over the multiples.
     pub sampler: Option<IntSampler>,
     pub sequence: Option<Sequence>,
@@ -61,6 +157,16 @@ impl IntegerGen {
     }
 
     fn draw(&self, key: u64) -> i64 {
+        let k = self.draw_index(key);
+        if self.division.is_exact() || self.division.passes((k * self.step) as f64) {
+            return k * self.step;
+        }
+        self.float_safe(k, key) * self.step
+    }
+
+    /// The index `k` of a multiple `k * step` in the bounds, under the distribution.
+    #[inline]
+    fn draw_index(&self, key: u64) -> i64 {
         let mut rng = rng_for(key);
         let k_lo = self.lo / self.step;
         let k_hi = self.hi / self.step;
@@ -69,11 +175,21 @@ impl IntegerGen {
                 let v = sampler.sample(&mut rng);
                 let k = (v as f64 / self.step as f64).round() as i64;
                 if (k_lo..=k_hi).contains(&k) {
-                    return k * self.step;
+                    return k;
                 }
             }
         }
-        rng.random_range(k_lo..=k_hi) * self.step
+        rng.random_range(k_lo..=k_hi)
+    }
+
+    /// An index that passes float division, for a drawn `k` that does not: see
+    /// [`NumberGen::float_safe`].
+    #[cold]
+    fn float_safe(&self, k: i64, key: u64) -> i64 {
+        let range = (self.lo / self.step, self.hi / self.step);
+        self.division
+            .nearest(k, range, key >> 63 == 0, |k| (k * self.step) as f64)
+            .unwrap_or(k)
     }
 
     pub fn describe(&self) -> String {
@@ -106,6 +222,11 @@ pub enum NumberSpace {
 #[derive(Debug, Clone)]
 pub struct NumberGen {
     pub space: NumberSpace,
+    /// The fractional `multipleOf`s a grid value must also pass in float division.
+    pub division: FloatDivision,
+    /// The number branch of a money field (pydantic's `Decimal`: a number or a string):
+    /// export types its column as a decimal.
+    pub money: bool,
     /// Draws in value space; `None` means uniform.
     pub sampler: Option<FloatSampler>,
     pub label: String,
@@ -120,8 +241,13 @@ impl NumberGen {
                 denominator,
                 ..
             } => {
-                let units = self.draw_grid(key) * mantissa;
-                out.decimal(units as f64 / denominator, units, decimals);
+                let mut units = self.draw_grid_index(key) * mantissa;
+                let mut v = units as f64 / denominator;
+                if !(self.division.is_exact() || self.division.passes(v)) {
+                    units = self.float_safe(units / mantissa, key) * mantissa;
+                    v = units as f64 / denominator;
+                }
+                out.decimal(v, units, decimals);
             }
             NumberSpace::Interval { .. } => out.float(self.draw(key)),
         }
@@ -129,6 +255,24 @@ impl NumberGen {
 
     /// The grid index `k` of a grid number.
     fn draw_grid(&self, key: u64) -> i64 {
+        let NumberSpace::Grid {
+            mantissa,
+            denominator,
+            ..
+        } = self.space
+        else {
+            return 0;
+        };
+        let k = self.draw_grid_index(key);
+        if self.division.is_exact() || self.division.passes((k * mantissa) as f64 / denominator) {
+            return k;
+        }
+        self.float_safe(k, key)
+    }
+
+    /// A grid index under the distribution, in exact arithmetic.
+    #[inline]
+    fn draw_grid_index(&self, key: u64) -> i64 {
         let NumberSpace::Grid {
             k_lo,
             k_hi,
@@ -149,6 +293,30 @@ impl NumberGen {
             }
         }
         rng.random_range(k_lo..=k_hi)
+    }
+
+    /// A grid index that passes float division, for a drawn `k` that does not: the
+    /// nearest passing point, looking up or down first by a bit of the key, else `k`
+    /// itself (the compiler noted that none may pass). The nearest point, not a redraw:
+    /// the share of passing points changes from one binade to the next (60 % to 80 % for
+    /// 0.1 between 0 and 1000), so a redraw would tilt the distribution by that much,
+    /// while a step moves each failing point's mass by a grid step or two.
+    #[cold]
+    fn float_safe(&self, k: i64, key: u64) -> i64 {
+        let NumberSpace::Grid {
+            k_lo,
+            k_hi,
+            mantissa,
+            denominator,
+            ..
+        } = self.space
+        else {
+            return k;
+        };
+        let value = |k: i64| (k * mantissa) as f64 / denominator;
+        self.division
+            .nearest(k, (k_lo, k_hi), key >> 63 == 0, value)
+            .unwrap_or(k)
     }
 
     fn draw(&self, key: u64) -> f64 {
@@ -208,6 +376,7 @@ mod tests {
             lo: 1,
             hi: 10,
             step: 1,
+            division: FloatDivision::default(),
             sampler: None,
             sequence: None,
             label: String::new(),
@@ -233,6 +402,7 @@ mod tests {
                 lo,
                 hi,
                 step,
+                division: FloatDivision::default(),
                 sampler: None,
                 sequence: None,
                 label: String::new(),
@@ -256,6 +426,29 @@ mod tests {
     }
 
     #[test]
+    fn whole_quotients_agree_with_fract() {
+        for q in [
+            0.0,
+            -0.0,
+            3.0,
+            -7.0,
+            2.9999999999999996,
+            0.5,
+            -1e-300,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            1e300,
+            f64::INFINITY,
+            f64::NAN,
+        ] {
+            assert_eq!(is_whole(q), q.fract() == 0.0, "{q}");
+        }
+        let division = FloatDivision::new([0.05, 2.0]);
+        assert!(division.passes(0.1) && division.passes(2.0));
+        assert!(!division.passes(0.15), "0.15 / 0.05 = 2.9999999999999996");
+    }
+
+    #[test]
     fn grid_numbers_print_cleanly() {
         let g = NumberGen {
             space: NumberSpace::Grid {
@@ -265,6 +458,8 @@ mod tests {
                 decimals: 2,
                 denominator: 100.0,
             },
+            division: FloatDivision::default(),
+            money: false,
             sampler: None,
             label: String::new(),
         };

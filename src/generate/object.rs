@@ -5,6 +5,7 @@ use rand::RngExt;
 use smallvec::SmallVec;
 
 use super::choice::unit;
+use super::presence::PresenceRules;
 use super::string::StringGen;
 use super::{Ctx, Node};
 use crate::rng::{hash_str, mix, mix_prepared, prepare_salt, rng_for};
@@ -94,9 +95,11 @@ pub struct ExtraKeys {
 #[derive(Debug, Clone)]
 pub struct ObjectGen {
     pub properties: Vec<Property>,
-    /// `dependentRequired`: when property `i` is present, so are these.
-    pub dependent: Vec<(usize, Vec<usize>)>,
+    /// What constrains which optional keys are present beyond `required` and each key's
+    /// `absent_rate` (none for most objects, which then draw each key on its own).
+    pub presence: Option<Box<PresenceRules>>,
     pub extra: Option<ExtraKeys>,
+    /// Keys the extra keys bring the object up to (`minProperties`).
     pub min_properties: usize,
 }
 
@@ -119,36 +122,27 @@ impl ObjectGen {
                         || unit(mix_prepared(key, p.presence_salt)) >= p.absent_rate))
         };
         out.begin_object();
-        let count = if self.dependent.is_empty() && self.min_properties == 0 {
+        let count = match &self.presence {
             // The common case: each key's presence is its own draw, nothing to reconcile.
-            let mut count = 0;
-            for prop in self.properties.iter().filter(|p| is_present(p)) {
-                self.write_property(prop, ctx, key, out);
-                count += 1;
-            }
-            count
-        } else {
-            let mut present: Vec<bool> = self.properties.iter().map(is_present).collect();
-            for (i, deps) in &self.dependent {
-                if present[*i] {
-                    deps.iter().for_each(|&d| present[d] = true);
-                }
-            }
-            // minProperties: bring optional properties back before inventing extra keys.
-            let mut count = present.iter().filter(|&&p| p).count();
-            for p in present.iter_mut() {
-                if count >= self.min_properties {
-                    break;
-                }
-                if !*p {
-                    *p = true;
+            None => {
+                let mut count = 0;
+                for prop in self.properties.iter().filter(|p| is_present(p)) {
+                    self.write_property(prop, ctx, key, out);
                     count += 1;
                 }
+                count
             }
-            for (prop, _) in self.properties.iter().zip(&present).filter(|(_, p)| **p) {
-                self.write_property(prop, ctx, key, out);
+            Some(rules) => {
+                let mut present: SmallVec<[bool; 32]> =
+                    self.properties.iter().map(is_present).collect();
+                rules.repair(&mut present, key);
+                let mut count = 0;
+                for (prop, _) in self.properties.iter().zip(&present).filter(|(_, p)| **p) {
+                    self.write_property(prop, ctx, key, out);
+                    count += 1;
+                }
+                count
             }
-            count
         };
         if let Some(extra) = &self.extra {
             self.generate_extra(extra, count, shallow, ctx, key, out);

@@ -7,7 +7,9 @@ use serde_json::{Map, Value, json};
 
 use super::compile::Compiler;
 use super::document::Loc;
-use super::facts::{ANNOTATIONS, Alternatives, At, Bound, Conditional, Facts, Types, count};
+use super::facts::{
+    ANNOTATIONS, Alternatives, At, Bound, Conditional, Dependency, Facts, Types, count,
+};
 use super::knobs::escape;
 use crate::error::Problem;
 
@@ -359,6 +361,7 @@ impl Compiler {
             .as_object()
             .ok_or_else(|| Problem::new(at, "dependentRequired must be an object"))?;
         for (name, list) in deps {
+            let pointer = format!("{at}/{}", escape(name));
             let names = list
                 .as_array()
                 .and_then(|a| {
@@ -366,13 +369,12 @@ impl Compiler {
                         .map(|n| n.as_str().map(str::to_owned))
                         .collect::<Option<Vec<_>>>()
                 })
-                .ok_or_else(|| {
-                    Problem::new(
-                        format!("{at}/{}", escape(name)),
-                        "must be an array of property names",
-                    )
-                })?;
-            f.dependent_required.push((name.clone(), names));
+                .ok_or_else(|| Problem::new(&pointer, "must be an array of property names"))?;
+            f.dependent_required.push(Dependency {
+                name: name.clone(),
+                requires: names,
+                pointer,
+            });
         }
         Ok(())
     }

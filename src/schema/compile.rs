@@ -170,6 +170,8 @@ impl Compiler {
                 self.checked(node, &f.locs)
             };
         }
+        // Applicators that speak only of which keys are present are solved, not tried.
+        self.absorb_presence(&mut f);
         if let Some(group) = f.alternatives.pop() {
             return self.build_alternatives(f, group);
         }
@@ -248,6 +250,19 @@ impl Compiler {
                 }
                 Ok(false)
             }
+            // Strings then avoid the pattern by construction where the pattern module can
+            // (the value is still checked: the `not` also forbids every non-string).
+            Value::Object(m)
+                if m.keys().all(|k| {
+                    matches!(k.as_str(), "pattern" | "description" | "title" | "$comment")
+                }) && m.get("pattern").is_some_and(Value::is_string) =>
+            {
+                f.avoided_patterns.push(At {
+                    value: m["pattern"].as_str().unwrap_or_default().to_owned(),
+                    pointer: format!("{}/pattern", not.pointer),
+                });
+                Ok(true)
+            }
             _ => Ok(true),
         }
     }
@@ -262,6 +277,16 @@ impl Compiler {
         let mut else_facts = f.clone();
         if let Some(otherwise) = &cond.otherwise {
             self.collect(otherwise, &mut else_facts)?;
+        }
+        // A condition on presence alone is solved: the else branch leaves it false, so
+        // each branch meets the whole if/then/else and the union needs no check.
+        let condition = self.presence_of(&cond.condition);
+        if condition.exact {
+            else_facts.presence.push(super::presence::Term {
+                expr: super::presence::Expr::Not(Box::new(condition.expr)),
+                pointer: cond.condition.pointer.clone(),
+                what: "if",
+            });
         }
         let mut first_error = None;
         for facts in [then_facts, else_facts] {
@@ -282,6 +307,9 @@ impl Compiler {
             1 => branches.pop().expect("one branch"),
             n => Node::Union(UnionGen::new(branches, &vec![1.0; n])),
         };
+        if condition.exact {
+            return Ok(node);
+        }
         self.checked(node, &f.locs)
     }
 
@@ -350,8 +378,8 @@ impl Compiler {
                 Types::OBJECT => self.build_object(f, check),
                 Types::ARRAY => self.build_array(f, check),
                 Types::STRING => self.build_string(f, check),
-                Types::FRACTION => self.build_number(f, check),
-                Types::INTEGER => self.build_integer(f, check),
+                Types::FRACTION => self.build_number(f),
+                Types::INTEGER => self.build_integer(f),
                 Types::BOOLEAN => self.build_boolean(f),
                 _ => Ok(Node::Null),
             };

@@ -88,6 +88,14 @@ pub struct Alternatives {
     pub discriminator: Option<String>,
 }
 
+/// One `dependentRequired` entry: when `name` is present, so are `requires`.
+#[derive(Debug, Clone)]
+pub struct Dependency {
+    pub name: String,
+    pub requires: Vec<String>,
+    pub pointer: String,
+}
+
 /// `if` / `then` / `else`.
 #[derive(Debug, Clone)]
 pub struct Conditional {
@@ -113,6 +121,8 @@ pub struct Facts {
     pub min_length: Option<At<u64>>,
     pub max_length: Option<At<u64>>,
     pub patterns: Vec<At<String>>,
+    /// Patterns of `not: {"pattern": ...}`: no value may match them.
+    pub avoided_patterns: Vec<At<String>>,
     pub formats: Vec<At<String>>,
     pub format_minimum: Option<String>,
     pub format_maximum: Option<String>,
@@ -135,8 +145,11 @@ pub struct Facts {
     pub min_properties: Option<At<u64>>,
     pub max_properties: Option<At<u64>>,
     pub property_names: Vec<Loc>,
-    pub dependent_required: Vec<(String, Vec<String>)>,
+    pub dependent_required: Vec<Dependency>,
     pub dependent_schemas: Vec<(String, Loc)>,
+    /// What constrains which keys are present, absorbed from `not`, `anyOf`/`oneOf`,
+    /// `if` and `dependentSchemas` (see presence.rs); solved by the object builder.
+    pub presence: Vec<super::presence::Term>,
     // applicators resolved later
     pub alternatives: Vec<Alternatives>,
     pub nots: Vec<Loc>,

@@ -13,6 +13,7 @@ mod listed;
 mod noise;
 mod numbers;
 mod objects;
+mod presence;
 mod signature;
 mod strings;
 pub mod validator;

@@ -4,7 +4,7 @@ use super::compile::Compiler;
 use super::facts::{At, Facts};
 use crate::error::{Problem, Severity};
 use crate::generate::Node;
-use crate::generate::number::{IntegerGen, NumberGen, NumberSpace};
+use crate::generate::number::{FloatDivision, IntegerGen, NumberGen, NumberSpace};
 
 /// The span of values used on a side the schema leaves open.
 const DEFAULT_SPAN: f64 = 1000.0;
@@ -12,9 +12,13 @@ const DEFAULT_SPAN: f64 = 1000.0;
 const KEY_SPAN: f64 = 1e12;
 /// Integers are generated exactly only inside ±2^53 (where doubles are exact too).
 const EXACT: f64 = 9_007_199_254_740_992.0;
+/// Grid points scanned at compile time for one that passes float division; a larger
+/// grid is assumed to hold one (the longest run of failing points seen for short
+/// decimals is about 1,300).
+const DIVISION_SCAN: u64 = 1 << 16;
 
 impl Compiler {
-    pub(super) fn build_integer(&mut self, f: &Facts, check: &mut bool) -> Result<Node, Problem> {
+    pub(super) fn build_integer(&mut self, f: &Facts) -> Result<Node, Problem> {
         let (lo, mut hi) = open_sides(f);
         // Keys and sequences need room for every row, not the readable default span.
         if f.maximum.is_none() && (f.knobs.sequence.is_some() || Self::wants_unique(f)) {
@@ -40,7 +44,7 @@ impl Compiler {
                     .hint("use bounds within ±9007199254740992"),
             );
         }
-        let step = self.integer_step(&f.multiple_of, check);
+        let step = integer_step(&f.multiple_of)?;
         let k_lo = (lo / step as f64).ceil() as i64;
         let k_hi = (hi / step as f64).floor() as i64;
         if k_lo > k_hi {
@@ -53,6 +57,7 @@ impl Compiler {
             ));
         }
         let (lo, hi) = (k_lo * step, k_hi * step);
+        let division = self.float_division(f, (k_lo, k_hi), |k| (k * step) as f64);
         let sampler = match &f.knobs.distribution {
             Some((spec, at)) if !spec.is_uniform() => Some(
                 spec.bind_int(lo, hi)
@@ -70,32 +75,41 @@ impl Compiler {
             lo,
             hi,
             step,
+            division,
             sampler,
             sequence,
             label,
         }))
     }
 
-    /// The integer step implied by `multipleOf`s: an integer `n` is a multiple of `M/10^d`
-    /// exactly when it is a multiple of `M / gcd(M, 10^d)`.
-    fn integer_step(&mut self, multiples: &[At<f64>], check: &mut bool) -> i64 {
-        let mut step: i64 = 1;
-        for m in multiples {
-            match decimal(m.value) {
-                Some((mantissa, scale)) => {
-                    let p = 10i64.pow(scale);
-                    step = lcm(step, mantissa / gcd(mantissa, p)).unwrap_or_else(|| {
-                        *check = true;
-                        step
-                    });
-                }
-                None => *check = true,
-            }
+    /// The float-division test for the `multipleOf`s of a grid `[k_lo, k_hi]` (`value`
+    /// maps an index to its value), with a warning when no scanned point passes it: the
+    /// values are then exact multiples that only exact validators accept.
+    fn float_division(
+        &mut self,
+        f: &Facts,
+        range: (i64, i64),
+        value: impl Fn(i64) -> f64,
+    ) -> FloatDivision {
+        let division = FloatDivision::new(f.multiple_of.iter().map(|m| m.value));
+        if division.any_passes(range, DIVISION_SCAN, value) == Some(false) {
+            let m = &f.multiple_of[0];
+            self.note(
+                Severity::Note,
+                m.pointer.clone(),
+                format!(
+                    "no multiple of {} in range passes float division (x / m is not a whole \
+                     number in IEEE doubles), as Python jsonschema and ajv test multipleOf: \
+                     values are exact multiples, which only exact validators accept",
+                    m.value
+                ),
+            );
+            return FloatDivision::default();
         }
-        step
+        division
     }
 
-    pub(super) fn build_number(&mut self, f: &Facts, check: &mut bool) -> Result<Node, Problem> {
+    pub(super) fn build_number(&mut self, f: &Facts) -> Result<Node, Problem> {
         let (lo, hi) = open_sides(f);
         let lo_exclusive = f
             .minimum
@@ -126,12 +140,12 @@ impl Compiler {
             // Readable by default: cents, where the range is wide enough to hold some.
             (hi - lo >= 1.0).then_some((1, 2))
         } else {
-            self.decimal_grid(&f.multiple_of, check)
+            decimal_grid(&f.multiple_of)?
         };
         let space =
             match grid.and_then(|(m, d)| grid_space(lo, hi, lo_exclusive, hi_exclusive, m, d)) {
                 Some(space) => space,
-                None if !f.multiple_of.is_empty() && !*check => {
+                None if !f.multiple_of.is_empty() => {
                     let m = f.multiple_of[0].value;
                     return Err(empty_range(
                         f,
@@ -152,38 +166,81 @@ impl Compiler {
             Some((spec, _)) => format!("{} [{lo}, {hi}]", spec.describe()),
             None => format!("uniform [{lo}, {hi}]"),
         };
+        let division = match space {
+            NumberSpace::Grid {
+                k_lo,
+                k_hi,
+                mantissa,
+                denominator,
+                ..
+            } if !f.multiple_of.is_empty() => {
+                self.float_division(f, (k_lo, k_hi), |k| (k * mantissa) as f64 / denominator)
+            }
+            _ => FloatDivision::default(),
+        };
         Ok(Node::Number(NumberGen {
             space,
+            division,
+            money: false,
             sampler,
             label,
         }))
     }
+}
 
-    /// The common decimal grid of the `multipleOf`s, as (mantissa, decimals).
-    fn decimal_grid(&mut self, multiples: &[At<f64>], check: &mut bool) -> Option<(i64, u32)> {
-        let mut grid: Option<(i64, u32)> = None;
-        for m in multiples {
-            let Some((mantissa, scale)) = decimal(m.value) else {
-                self.note(
-                    Severity::Note,
-                    m.pointer.clone(),
-                    "multipleOf is not a short decimal: values are checked one by one",
-                );
-                *check = true;
-                return None;
-            };
-            grid = match grid {
-                None => Some((mantissa, scale)),
-                Some((gm, gs)) => {
-                    let scale_to = gs.max(scale);
+/// The integer step implied by `multipleOf`s: an integer `n` is a multiple of `M/10^d`
+/// exactly when it is a multiple of `M / gcd(M, 10^d)`.
+fn integer_step(multiples: &[At<f64>]) -> Result<i64, Problem> {
+    let mut step: i64 = 1;
+    for m in multiples {
+        step = decimal(m.value)
+            .and_then(|(mantissa, scale)| {
+                let p = 10i64.pow(scale);
+                lcm(step, mantissa / gcd(mantissa, p))
+            })
+            .filter(|&s| s as f64 <= EXACT)
+            .ok_or_else(|| inexact_multiple(m, "integer"))?;
+    }
+    Ok(step)
+}
+
+/// The common decimal grid of the `multipleOf`s, as (mantissa, decimals); `None` when
+/// their common multiple leaves 64-bit units (the caller finds no grid point then).
+fn decimal_grid(multiples: &[At<f64>]) -> Result<Option<(i64, u32)>, Problem> {
+    let mut grid: Option<(i64, u32)> = None;
+    for m in multiples {
+        let (mantissa, scale) = decimal(m.value).ok_or_else(|| inexact_multiple(m, "number"))?;
+        grid = match grid {
+            None => Some((mantissa, scale)),
+            Some((gm, gs)) => {
+                let scale_to = gs.max(scale);
+                let common = || {
                     let a = gm.checked_mul(10i64.checked_pow(scale_to - gs)?)?;
                     let b = mantissa.checked_mul(10i64.checked_pow(scale_to - scale)?)?;
                     Some((lcm(a, b)?, scale_to))
+                };
+                match common() {
+                    Some(grid) => Some(grid),
+                    None => return Ok(None),
                 }
-            };
-        }
-        grid
+            }
+        };
     }
+    Ok(grid)
+}
+
+/// The refusal of a `multipleOf` whose multiples cannot be written exactly: not a
+/// decimal of at most 15 decimals and 18 digits, or (for integers) a step beyond 2^53.
+fn inexact_multiple(m: &At<f64>, what: &str) -> Problem {
+    Problem::new(
+        m.pointer.clone(),
+        format!(
+            "multipleOf {:?} has no {what} multiples that can be written exactly (besides 0): \
+             it is not a decimal of at most 15 decimals whose multiples stay within ±2^53 units",
+            m.value
+        ),
+    )
+    .hint("use a short decimal step such as 0.01, 0.5 or 100, or drop multipleOf")
 }
 
 /// Bounds with defaults for the open sides.

@@ -1,5 +1,6 @@
 //! `object`: properties, `required`, `additionalProperties`, `patternProperties`,
 //! `propertyNames`, `min/maxProperties`, `dependentRequired`, and the `absent_rate` knob.
+//! Which optional keys are present is solved by presence.rs from all of these.
 
 use super::compile::Compiler;
 use super::document::Loc;
@@ -7,6 +8,7 @@ use super::facts::Facts;
 use crate::error::Problem;
 use crate::generate::Node;
 use crate::generate::object::{ExtraKeys, KeyNames, ObjectGen, Property};
+use crate::generate::pattern::KeyPattern;
 use crate::generate::string::{StringGen, TextGen};
 
 /// How many extra keys a map-like object gets at most, when the schema does not say.
@@ -15,33 +17,74 @@ const DEFAULT_EXTRA_KEYS: usize = 3;
 impl Compiler {
     pub(super) fn build_object(&mut self, f: &Facts, check: &mut bool) -> Result<Node, Problem> {
         let patterns = self.pattern_matchers(f)?;
+        if let (Some(min), Some(max)) = (&f.min_properties, &f.max_properties)
+            && min.value > max.value
+        {
+            return Err(Problem::new(
+                min.pointer.clone(),
+                format!(
+                    "minProperties {} is above maxProperties {}: no object has that many keys",
+                    min.value, max.value
+                ),
+            )
+            .hint(format!(
+                "lower minProperties, or raise maxProperties (at {})",
+                max.pointer
+            )));
+        }
         let mut names: Vec<(String, Vec<Loc>, String)> = f
             .properties
             .iter()
             .map(|(n, locs)| (n.clone(), locs.clone(), locs[0].pointer.clone()))
             .collect();
         // Required keys that no `properties` entry declares take their schema from
-        // `patternProperties` or `additionalProperties`.
-        for r in &f.required {
-            if names.iter().any(|(n, _, _)| *n == r.value) {
+        // `patternProperties` or `additionalProperties`; so do keys that presence
+        // constraints name (`dependentRequired`, `anyOf` of `required`, ...), unless
+        // they are forbidden, and then they are never written.
+        let mut mentioned: Vec<(&str, &str)> = f
+            .required
+            .iter()
+            .map(|r| (r.value.as_str(), r.pointer.as_str()))
+            .collect();
+        for d in &f.dependent_required {
+            mentioned.push((d.name.as_str(), d.pointer.as_str()));
+            mentioned.extend(d.requires.iter().map(|r| (r.as_str(), d.pointer.as_str())));
+        }
+        for t in &f.presence {
+            let mut ns = Vec::new();
+            t.expr.names(&mut ns);
+            mentioned.extend(ns.into_iter().map(|n| (n, t.pointer.as_str())));
+        }
+        for (name, pointer) in mentioned {
+            if names.iter().any(|(n, _, _)| n == name) {
                 continue;
             }
+            let required = f.required.iter().find(|r| r.value == name);
             let by_pattern: Vec<Loc> = patterns
                 .iter()
-                .filter(|(re, _)| re.is_match(&r.value))
+                .filter(|(re, _)| re.is_match(name))
                 .map(|(_, l)| l.clone())
                 .collect();
-            if by_pattern.is_empty() && f.no_more_properties.is_some() {
+            // `unevaluatedProperties: false` also closes the object, but the keys
+            // that branches declare count as evaluated: only `additionalProperties`
+            // forbids a key that a branch names.
+            let closed_to_branches = f
+                .no_more_properties
+                .as_deref()
+                .is_some_and(|p| !p.ends_with("/unevaluatedProperties"));
+            if by_pattern.is_empty()
+                && (closed_to_branches || required.is_some())
+                && f.no_more_properties.is_some()
+            {
+                let Some(r) = required else { continue };
                 return Err(Problem::new(
                     r.pointer.clone(),
                     format!(
-                        "required property {:?} is forbidden by additionalProperties: false",
-                        r.value
+                        "required property {name:?} is forbidden by additionalProperties: false"
                     ),
                 )
                 .hint(format!(
-                    "declare {:?} under properties, or remove it from required",
-                    r.value
+                    "declare {name:?} under properties, or remove it from required"
                 )));
             }
             let locs = if by_pattern.is_empty() {
@@ -49,7 +92,48 @@ impl Compiler {
             } else {
                 by_pattern
             };
-            names.push((r.value.clone(), locs, r.pointer.clone()));
+            names.push((name.to_owned(), locs, pointer.to_owned()));
+        }
+        if !f.property_names.is_empty() {
+            let allowed = self.validator(&f.property_names)?;
+            let mut kept = Vec::with_capacity(names.len());
+            for (name, locs, pointer) in names {
+                if allowed.is_valid(&serde_json::Value::String(name.clone())) {
+                    kept.push((name, locs, pointer));
+                    continue;
+                }
+                if let Some(r) = f.required.iter().find(|r| r.value == name) {
+                    return Err(Problem::new(
+                        r.pointer.clone(),
+                        format!("required property {name:?} is not a name propertyNames allows"),
+                    )
+                    .hint(format!(
+                        "loosen propertyNames (at {}), or remove {name:?} from required",
+                        f.property_names[0].pointer
+                    )));
+                }
+                self.note(
+                    crate::error::Severity::Note,
+                    pointer,
+                    format!("optional property {name:?} is never generated: propertyNames does not allow its name"),
+                );
+            }
+            names = kept;
+        }
+        // Keys that no choice meeting the presence constraints has are never written
+        // (`not: {required: ["x"]}`): neither generated nor listed as fields.
+        let keys: Vec<(&str, bool, f64)> = names
+            .iter()
+            .map(|(n, _, _)| (n.as_str(), f.required.iter().any(|r| r.value == *n), 0.0))
+            .collect();
+        let never = super::presence::never_present(f, &keys);
+        for &i in never.iter().rev() {
+            let (name, _, pointer) = names.remove(i);
+            self.note(
+                crate::error::Severity::Note,
+                pointer,
+                format!("optional property {name:?} is never generated: no choice of keys that meets the presence constraints has it"),
+            );
         }
         let mut properties = Vec::with_capacity(names.len());
         for (name, mut locs, pointer) in names {
@@ -59,9 +143,6 @@ impl Compiler {
                     .filter(|(re, _)| re.is_match(&name))
                     .map(|(_, l)| l.clone()),
             );
-            if !f.property_names.is_empty() {
-                *check = true;
-            }
             let required = f.required.iter().any(|r| r.value == name);
             let compiled = self.compile(&locs);
             let compiled = match compiled {
@@ -107,19 +188,16 @@ impl Compiler {
         let min_properties = f.min_properties.as_ref().map_or(0, |m| m.value as usize);
         let max_properties = f.max_properties.as_ref().map(|m| m.value as usize);
         let required_count = properties.iter().filter(|p| p.required).count();
-        if let Some(max) = &f.max_properties {
-            if required_count > max.value as usize {
-                return Err(Problem::new(
-                    max.pointer.clone(),
-                    format!(
-                        "{required_count} properties are required but maxProperties is {}",
-                        max.value
-                    ),
-                ));
-            }
-            if properties.len() > max.value as usize {
-                *check = true;
-            }
+        if let Some(max) = &f.max_properties
+            && required_count > max.value as usize
+        {
+            return Err(Problem::new(
+                max.pointer.clone(),
+                format!(
+                    "{required_count} properties are required but maxProperties is {}",
+                    max.value
+                ),
+            ));
         }
         let extra = self.extra_keys(
             f,
@@ -129,34 +207,26 @@ impl Compiler {
             max_properties,
             check,
         )?;
-        let dependent = f
-            .dependent_required
+        let keys: Vec<(&str, bool, f64)> = properties
             .iter()
-            .filter_map(|(name, deps)| {
-                let i = properties.iter().position(|p| p.name == *name)?;
-                let ds: Vec<usize> = deps
-                    .iter()
-                    .filter_map(|d| properties.iter().position(|p| p.name == *d))
-                    .collect();
-                if ds.len() < deps.len() {
-                    *check = true;
-                }
-                Some((i, ds))
-            })
+            .map(|p| (p.name.as_str(), p.required, p.absent_rate))
             .collect();
+        let open = f.no_more_properties.is_none() || !patterns.is_empty();
+        let (presence, inexact) = self.presence_rules(f, &keys, extra.is_some(), open)?;
+        *check |= inexact;
         Ok(Node::Object(ObjectGen {
             properties,
-            dependent,
+            presence,
             extra,
             min_properties,
         }))
     }
 
-    fn pattern_matchers(&mut self, f: &Facts) -> Result<Vec<(regex::Regex, Loc)>, Problem> {
+    fn pattern_matchers(&mut self, f: &Facts) -> Result<Vec<(KeyPattern, Loc)>, Problem> {
         f.pattern_properties
             .iter()
             .map(|(pattern, loc)| {
-                let re = regex::Regex::new(&ecma_to_rust(pattern))
+                let re = KeyPattern::new(pattern)
                     .map_err(|e| Problem::new(loc.pointer.clone(), format!("patternProperties key is not a regular expression synthtune can read: {e}")))?;
                 Ok((re, loc.clone()))
             })
@@ -167,7 +237,7 @@ impl Compiler {
     fn extra_keys(
         &mut self,
         f: &Facts,
-        patterns: &[(regex::Regex, Loc)],
+        patterns: &[(KeyPattern, Loc)],
         declared: usize,
         min_properties: usize,
         max_properties: Option<usize>,
@@ -215,7 +285,7 @@ impl Compiler {
             let pattern = f.pattern_properties[0].0.clone();
             let key_gen = crate::generate::pattern::PatternGen::new(&pattern, 1, None)
                 .map_err(|e| Problem::new(loc.pointer.clone(), e.to_string()))?;
-            if patterns.len() > 1 {
+            if patterns.len() > 1 || key_gen.by_trial() {
                 *check = true;
             }
             (
@@ -239,13 +309,4 @@ impl Compiler {
             value: Box::new(value),
         }))
     }
-}
-
-/// ECMA-262 classes are ASCII; the regex crate's are Unicode.
-pub fn ecma_to_rust(pattern: &str) -> String {
-    pattern
-        .replace("\\d", "[0-9]")
-        .replace("\\D", "[^0-9]")
-        .replace("\\w", "[A-Za-z0-9_]")
-        .replace("\\W", "[^A-Za-z0-9_]")
 }

@@ -8,7 +8,7 @@ use crate::generate::Node;
 use crate::generate::distribution::DistributionSpec;
 use crate::generate::domain::{Domain, Locale};
 use crate::generate::format::Format;
-use crate::generate::pattern::{PatternError, PatternGen};
+use crate::generate::pattern::{PatternError, PatternGen, provably_disjoint};
 use crate::generate::string::{StringGen, TextGen};
 use crate::generate::temporal::{TemporalGen, TemporalKind};
 use crate::rng::{mix, rng_for};
@@ -54,15 +54,23 @@ impl Compiler {
             )
             .hint("lower minLength or raise maxLength"));
         }
+        refuse_disjoint_patterns(&f.patterns)?;
         let mut formats: Vec<&str> = f.formats.iter().map(|a| a.value.as_str()).collect();
         formats.dedup();
+        let together =
+            if (f.patterns.len() > 1 || !f.avoided_patterns.is_empty()) && formats.is_empty() {
+                self.patterns_together(f, min, max, check)
+            } else {
+                None
+            };
         if formats.len() > 1
             || (!formats.is_empty() && !f.patterns.is_empty())
-            || f.patterns.len() > 1
+            || (f.patterns.len() > 1 && together.is_none())
         {
             *check = true;
         }
         let base = match (f.patterns.first(), f.formats.first()) {
+            _ if together.is_some() => together.expect("just tested"),
             (Some(pattern), Some(format)) => {
                 self.pattern_and_format(f, pattern, format, min, max, check)?
             }
@@ -84,7 +92,10 @@ impl Compiler {
         check: &mut bool,
     ) -> Result<StringGen, Problem> {
         match PatternGen::new(&pattern.value, min, max) {
-            Ok(p) => Ok(StringGen::Pattern(p)),
+            Ok(p) => {
+                self.dialect_notes(&p, &pattern.pointer, check);
+                Ok(StringGen::Pattern(p))
+            }
             Err(PatternError::Unsupported(why)) => {
                 self.note(
                     Severity::Note,
@@ -95,6 +106,73 @@ impl Compiler {
                 self.text(f, min, max)
             }
             Err(e) => Err(Problem::new(pattern.pointer.clone(), e.to_string())),
+        }
+    }
+
+    /// Several patterns on one string, or patterns its values must not match (`not:
+    /// {"pattern": ...}`), generated together from the product of their automata when it
+    /// can be built (see [`PatternGen::intersection`]).
+    fn patterns_together(
+        &mut self,
+        f: &Facts,
+        min: usize,
+        max: Option<usize>,
+        check: &mut bool,
+    ) -> Option<StringGen> {
+        let distinct = |patterns: &[At<String>]| {
+            let mut values: Vec<String> = patterns.iter().map(|p| p.value.clone()).collect();
+            values.sort_unstable();
+            values.dedup();
+            values
+        };
+        let (matched, avoided) = (distinct(&f.patterns), distinct(&f.avoided_patterns));
+        let matched_str: Vec<&str> = matched.iter().map(String::as_str).collect();
+        let avoided_str: Vec<&str> = avoided.iter().map(String::as_str).collect();
+        let generator = PatternGen::intersection(&matched_str, &avoided_str, min, max)?;
+        let at = f
+            .patterns
+            .first()
+            .or(f.avoided_patterns.first())
+            .map(|p| p.pointer.clone())
+            .unwrap_or_default();
+        self.dialect_notes(&generator, &at, check);
+        self.note(
+            Severity::Note,
+            at,
+            format!(
+                "{} patterns to match and {} to avoid (`not`) are generated together, from \
+                 the product of their automata: every value meets all of them",
+                matched.len(),
+                avoided.len()
+            ),
+        );
+        Some(StringGen::Pattern(generator))
+    }
+
+    /// What `check` says of a pattern read beyond ECMA-262 or checked by trial. Values
+    /// checked by trial are validated as well, as the validators read the pattern.
+    fn dialect_notes(&mut self, p: &PatternGen, at: &str, check: &mut bool) {
+        if !p.foreign_anchors().is_empty() {
+            let anchors = p.foreign_anchors().join(", ");
+            let mut message = format!(
+                "{anchors} (not ECMA-262) read as Python's re and the jsonschema crate read them: \
+                 \\A as the start of the string, \\z and \\Z as its end"
+            );
+            if p.foreign_anchors().contains(&"\\Z") {
+                message.push_str(
+                    "; the jsonschema crate refuses \\Z, so --validate cannot check this schema",
+                );
+            }
+            self.note(Severity::Note, at, message);
+        }
+        if p.by_trial() {
+            self.note(
+                Severity::Note,
+                at,
+                "look-arounds or back-references: values are drawn without the look-arounds, \
+                 groups copied for back-references, and checked against the whole pattern",
+            );
+            *check = true;
         }
     }
 
@@ -288,6 +366,33 @@ impl Compiler {
         };
         Ok(candidate)
     }
+}
+
+/// Two patterns on one string that no string can both match (decided on their automata):
+/// refused at the second, naming the first. Pairs the automata cannot decide are left to
+/// the checked generator.
+fn refuse_disjoint_patterns(patterns: &[At<String>]) -> Result<(), Problem> {
+    for (i, second) in patterns.iter().enumerate() {
+        for first in &patterns[..i] {
+            if first.value != second.value && provably_disjoint(&first.value, &second.value) {
+                return Err(Problem::new(
+                    second.pointer.clone(),
+                    format!(
+                        "pattern {} can never match a string that pattern {} (at {}) matches",
+                        second.value,
+                        first.value,
+                        if first.pointer.is_empty() {
+                            "(root)"
+                        } else {
+                            &first.pointer
+                        }
+                    ),
+                )
+                .hint("no value meets both: drop or widen one of the two patterns"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Whether every value of `domain` is, by construction, valid for `format`.

@@ -239,3 +239,131 @@ fn thread_cpu_time() -> Option<Duration> {
         (user + system) * 1000 / TICKS_PER_SECOND,
     ))
 }
+
+/// What the second validator (Python `jsonschema`, scripts/validate.py) says of one
+/// schema's records.
+#[derive(Debug, serde::Deserialize)]
+pub struct PythonVerdict {
+    pub name: String,
+    pub checked: usize,
+    pub invalid_count: usize,
+    pub invalid: Vec<PythonInvalid>,
+    /// Why Python could not check the schema at all (a pattern its `re` cannot
+    /// compile, a remote reference): reported by the callers, never a silent pass.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct PythonInvalid {
+    pub index: usize,
+    pub path: String,
+    pub message: String,
+}
+
+/// One schema's records for [`python_validate`].
+pub struct PythonCase<'a> {
+    pub name: String,
+    pub schema: &'a Value,
+    /// The folder of the schema file, for references to files beside it.
+    pub base: Option<&'a Path>,
+    pub instances: &'a [Value],
+}
+
+/// Validates every case's instances with Python `jsonschema` (formats asserted,
+/// `multipleOf` by float division), in one Python process. Panics with the fix when
+/// Python or its packages are missing: this check is never skipped.
+pub fn python_validate(cases: &[PythonCase]) -> Vec<PythonVerdict> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("python3")
+        .arg(repo_root().join("scripts/validate.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "python3 cannot be run ({e}): install Python 3, then run scripts/setup-python.sh"
+            )
+        });
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let lines: Vec<String> = cases
+        .iter()
+        .map(|case| {
+            serde_json::json!({
+                "name": case.name,
+                "schema": case.schema,
+                "base": case.base.map(|b| b.to_string_lossy().into_owned()),
+                "instances": case.instances,
+            })
+            .to_string()
+        })
+        .collect();
+    // Written from a thread: Python answers as it reads, and a full stdout pipe would
+    // otherwise stall both sides.
+    let writer = std::thread::spawn(move || {
+        for line in lines {
+            if writeln!(stdin, "{line}").is_err() {
+                break;
+            }
+        }
+    });
+    let output = child
+        .wait_with_output()
+        .expect("wait for scripts/validate.py");
+    writer.join().expect("writer thread");
+    assert!(
+        output.status.success(),
+        "scripts/validate.py failed (run scripts/setup-python.sh for its packages):\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let verdicts: Vec<PythonVerdict> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a verdict line from scripts/validate.py"))
+        .collect();
+    assert_eq!(
+        verdicts.len(),
+        cases.len(),
+        "scripts/validate.py answered {} of {} cases:\n{}",
+        verdicts.len(),
+        cases.len(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    verdicts
+}
+
+/// A verdict's problems in a line or a few, or `None` when every instance passed.
+pub fn python_problems(verdict: &PythonVerdict) -> Option<String> {
+    if let Some(error) = &verdict.error {
+        return Some(format!("Python jsonschema cannot check it: {error}"));
+    }
+    if verdict.invalid_count == 0 {
+        return None;
+    }
+    let shown: Vec<String> = verdict
+        .invalid
+        .iter()
+        .map(|i| {
+            format!(
+                "    record {} at {}: {}",
+                i.index,
+                i.path,
+                cut(&i.message, 200)
+            )
+        })
+        .collect();
+    Some(format!(
+        "Python jsonschema rejects {} of {} records:\n{}",
+        verdict.invalid_count,
+        verdict.checked,
+        shown.join("\n")
+    ))
+}
+
+/// `text` cut to at most `chars` characters (validators quote whole records).
+pub fn cut(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_owned(),
+    }
+}

@@ -21,6 +21,7 @@ from pydantic import (
     IPvAnyNetwork,
     SecretStr,
     StringConstraints,
+    condecimal,
     conint,
     confloat,
     constr,
@@ -96,6 +97,36 @@ class PriceQuote(BaseModel):
     fee: Annotated[float, Field(ge=0, le=50, multiple_of=0.05)]
     currency: Currency
     priority: Priority
+
+
+class Ledger(BaseModel):
+    """Money under pydantic 2.14, which writes Decimal as `anyOf: [number, bare string]`:
+    bounds of every kind, max_digits and decimal_places (not in the JSON Schema, so
+    paired with bounds that hold them: values print with two decimals), condecimal,
+    multiple_of on Decimal, int and float."""
+
+    amount: Decimal
+    balance: Annotated[Decimal, Field(ge=-1000, le=1000)]
+    price: Annotated[Decimal, Field(gt=0, lt=10_000, max_digits=6, decimal_places=2)]
+    rebate: Annotated[Decimal, Field(gt=-50, le=0)]
+    share: Annotated[Decimal, Field(ge=0, lt=Decimal("0.5"))]
+    total: condecimal(ge=0, le=Decimal("999.99"), max_digits=5, decimal_places=2)
+    quarter: condecimal(ge=0, le=500, multiple_of=Decimal("0.25"))
+    nickel: condecimal(gt=0, lt=100, multiple_of=Decimal("0.05"), decimal_places=2)
+    tip: Optional[Decimal] = None
+    crates: conint(multiple_of=7)
+    batch: conint(ge=0, le=1000, multiple_of=25)
+    fee: confloat(multiple_of=0.05)
+    tenth: confloat(ge=-100, le=100, multiple_of=0.1)
+    basis_point: confloat(ge=0, le=1, multiple_of=0.0001)
+
+
+class Subscription(BaseModel):
+    """Two money fields in one model (issue #2: 73 % of records used to fail)."""
+
+    mrr: Annotated[Decimal, Field(ge=0)]
+    arr: Annotated[Decimal, Field(ge=0, le=1_000_000)]
+    currency: Currency
 
 
 class Inventory(BaseModel):

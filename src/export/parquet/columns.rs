@@ -11,8 +11,8 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use arrow_array::builder::{
-    ArrayBuilder, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, NullBufferBuilder,
-    StringBuilder, TimestampMicrosecondBuilder,
+    ArrayBuilder, BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder, Int64Builder,
+    NullBufferBuilder, StringBuilder, TimestampMicrosecondBuilder,
 };
 use arrow_array::cast::AsArray;
 use arrow_array::{ArrayRef, ListArray, StructArray};
@@ -22,7 +22,7 @@ use arrow_schema::{ArrowError, FieldRef, Fields};
 use super::{UTC, is_nullable, list_item, struct_fields};
 use crate::export::detour::{Closed, Detour};
 use crate::export::rfc3339::{parse_date, parse_date_time};
-use crate::export::shape::{Kind, Node, TextFormat};
+use crate::export::shape::{DecimalDigits, Kind, Node, TextFormat};
 use crate::sink::{JsonWriter, Sink, write_json_string};
 
 /// The index of the record's root in [`ColumnSink::nodes`].
@@ -82,7 +82,8 @@ impl ColumnSink {
         while let Some((shape, nullable, path)) = queue.get(nodes.len()).cloned() {
             let values = match &shape.kind {
                 Kind::Integer => Values::Integer(Int64Builder::new()),
-                Kind::Number => Values::Number(Float64Builder::new()),
+                Kind::Number | Kind::Decimal(None) => Values::Number(Float64Builder::new()),
+                Kind::Decimal(Some(digits)) => Values::Decimal(DecimalColumn::new(*digits)),
                 Kind::Boolean => Values::Boolean(BooleanBuilder::new()),
                 Kind::Text(TextFormat::Plain) => Values::Text(StringBuilder::new()),
                 Kind::Text(TextFormat::DateTime) => {
@@ -489,6 +490,7 @@ struct Builder {
 enum Values {
     Integer(Int64Builder),
     Number(Float64Builder),
+    Decimal(DecimalColumn),
     Boolean(BooleanBuilder),
     Text(StringBuilder),
     DateTime(TimestampMicrosecondBuilder),
@@ -518,6 +520,8 @@ impl Builder {
             (Values::Integer(b), Scalar::Int(v)) => b.append_value(v),
             (Values::Number(b), Scalar::Int(v)) => b.append_value(v as f64),
             (Values::Number(b), Scalar::Float(v)) => b.append_value(v),
+            (Values::Decimal(d), Scalar::Int(v)) => return d.append(v as f64),
+            (Values::Decimal(d), Scalar::Float(v)) => return d.append(v),
             (Values::Boolean(b), Scalar::Bool(v)) => b.append_value(v),
             (Values::Text(b), Scalar::Str(v)) => b.append_value(v),
             (Values::DateTime(b), Scalar::Str(v)) => match parse_date_time(v) {
@@ -543,6 +547,7 @@ impl Builder {
         match &self.values {
             Values::Integer(b) => b.len(),
             Values::Number(b) => b.len(),
+            Values::Decimal(d) => d.builder.len(),
             Values::Boolean(b) => b.len(),
             Values::Text(b) | Values::Json(b) => b.len(),
             Values::DateTime(b) => b.len(),
@@ -560,6 +565,7 @@ impl Builder {
         Ok(match &mut self.values {
             Values::Integer(b) => Arc::new(b.finish()),
             Values::Number(b) => Arc::new(b.finish()),
+            Values::Decimal(d) => Arc::new(d.finish()?),
             Values::Boolean(b) => Arc::new(b.finish()),
             Values::Text(b) | Values::Json(b) => Arc::new(b.finish()),
             Values::DateTime(b) => Arc::new(b.finish()),
@@ -606,6 +612,7 @@ impl Values {
         match self {
             Values::Integer(_) => "an integer",
             Values::Number(_) => "a number",
+            Values::Decimal(_) => "a number on the column's decimal grid",
             Values::Boolean(_) => "a boolean",
             Values::Text(_) => "a string",
             Values::DateTime(_) => "an RFC 3339 date-time",
@@ -621,6 +628,7 @@ impl Values {
         match self {
             Values::Integer(b) => b.append_null(),
             Values::Number(b) => b.append_null(),
+            Values::Decimal(d) => d.builder.append_null(),
             Values::Boolean(b) => b.append_null(),
             Values::Text(b) | Values::Json(b) => b.append_null(),
             Values::DateTime(b) => b.append_null(),
@@ -634,6 +642,45 @@ impl Values {
                 validity.append_null();
             }
         }
+    }
+}
+
+/// A money field's column: each number as its units of `10^-scale`.
+struct DecimalColumn {
+    builder: Decimal128Builder,
+    digits: DecimalDigits,
+    /// `10^scale`.
+    unit: f64,
+    /// `10^precision`: the first number of units that does not fit.
+    limit: f64,
+}
+
+impl DecimalColumn {
+    fn new(digits: DecimalDigits) -> DecimalColumn {
+        DecimalColumn {
+            builder: Decimal128Builder::new(),
+            digits,
+            unit: 10f64.powi(i32::from(digits.scale)),
+            limit: 10f64.powi(i32::from(digits.precision)),
+        }
+    }
+
+    /// Appends `v` if it is a whole number of units within the precision: a grid value
+    /// `units / 10^scale` times `10^scale` rounds back to its units, whatever the last
+    /// bit of the division; anything else (deliberate noise) does not fit.
+    fn append(&mut self, v: f64) -> bool {
+        let units = (v * self.unit).round();
+        if !(units.abs() < self.limit && units / self.unit == v) {
+            return false;
+        }
+        self.builder.append_value(units as i128);
+        true
+    }
+
+    fn finish(&mut self) -> Result<arrow_array::Decimal128Array, ArrowError> {
+        self.builder
+            .finish()
+            .with_precision_and_scale(self.digits.precision, self.digits.scale as i8)
     }
 }
 

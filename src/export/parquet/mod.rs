@@ -111,7 +111,8 @@ fn field(name: &str, node: &Node, nullable: bool) -> Field {
 fn data_type(node: &Node) -> DataType {
     match &node.kind {
         Kind::Integer => DataType::Int64,
-        Kind::Number => DataType::Float64,
+        Kind::Number | Kind::Decimal(None) => DataType::Float64,
+        Kind::Decimal(Some(d)) => DataType::Decimal128(d.precision, d.scale as i8),
         Kind::Boolean => DataType::Boolean,
         Kind::Text(TextFormat::DateTime) => {
             DataType::Timestamp(TimeUnit::Microsecond, Some(UTC.into()))

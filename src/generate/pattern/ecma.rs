@@ -2,40 +2,128 @@
 //!
 //! The scanner accepts what the jsonschema crate accepts: ECMA-262 with the `u` flag's
 //! strictness (a lone `{`, `}` or `]` is an error, `[\w-z]` too), widened with identity escapes
-//! of any non-alphanumeric character (`\/`, `\-`).
-//! Every class escape and `.` is spelled out as an explicit class, since regex-syntax's are
-//! Unicode-aware where ECMA's are ASCII.
+//! of any non-alphanumeric character (`\/`, `\-`) and with the anchors of other dialects
+//! (`\A`, `\z`, `\Z`, read as `^` and `$`, as Python's `re` and the Rust jsonschema crate read
+//! them).
+//!
+//! Every class escape and `.` is spelled out as an explicit class. Validators disagree on
+//! them: ECMA-262's `\d` and `\w` are ASCII, Python's `re` and the regex engines behind the
+//! jsonschema crate read them as Unicode; ECMA's `\s` holds U+FEFF, Python's holds
+//! U+001C-U+001F and U+0085 instead. A generated character must satisfy every reading, so a
+//! class escape is read *narrow* (what all agree it matches) where it is matched and *wide*
+//! (what any reading may match) where it is excluded: inside `[^...]` and inside a negative
+//! look-around, whose polarity flips.
+//!
+//! Look-arounds and back-references have no place in regex-syntax's dialect. The text to
+//! generate from leaves look-arounds out and marks back-references with placeholder groups
+//! (see [`Translation`]); a second text, for fancy-regex, keeps both to check the candidates.
 
 use super::{PatternError, unsupported};
 
-const DIGIT: &str = "[0-9]";
-const NOT_DIGIT: &str = "[^0-9]";
-const WORD: &str = "[0-9A-Za-z_]";
-const NOT_WORD: &str = "[^0-9A-Za-z_]";
-/// ECMA `\s`: WhiteSpace and LineTerminator.
-const SPACE: &str = r"[\x{9}-\x{D}\x{20}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]";
-const NOT_SPACE: &str = r"[^\x{9}-\x{D}\x{20}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]";
-/// ECMA `.` without the `s` flag: anything but a LineTerminator.
-const DOT: &str = r"[^\n\r\x{2028}\x{2029}]";
+/// A class escape or `.`, read narrow or wide (see the module's documentation).
+#[derive(Clone, Copy)]
+enum Escape {
+    Digit,
+    NotDigit,
+    Word,
+    NotWord,
+    Space,
+    NotSpace,
+    Dot,
+}
+
+/// Characters every reading counts as white space: ECMA-262's `\s` without U+FEFF (which
+/// Python's `re` and Unicode's White_Space leave out).
+const SPACE_NARROW: &str =
+    r"\x{9}-\x{D}\x{20}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}";
+/// Characters some reading counts as white space: also U+FEFF (ECMA-262), U+001C-U+001F and
+/// U+0085 (Python's `str.isspace`, Unicode's White_Space).
+const SPACE_WIDE: &str = r"\x{9}-\x{D}\x{1C}-\x{20}\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}";
+
+impl Escape {
+    /// The class text for this escape, read narrow (`wide == false`) or wide.
+    fn class(self, wide: bool) -> String {
+        match (self, wide) {
+            (Escape::Digit, false) => "[0-9]".into(),
+            (Escape::Digit, true) => r"[\p{Nd}]".into(),
+            (Escape::NotDigit, false) => r"[^\p{Nd}]".into(),
+            (Escape::NotDigit, true) => "[^0-9]".into(),
+            // Unicode `\w` and numbers (Python's `\w` is `str.isalnum`, which takes `\p{No}`).
+            (Escape::Word, false) => "[0-9A-Za-z_]".into(),
+            (Escape::Word, true) => r"[\w\p{N}]".into(),
+            (Escape::NotWord, false) => r"[^\w\p{N}]".into(),
+            (Escape::NotWord, true) => "[^0-9A-Za-z_]".into(),
+            (Escape::Space, false) => format!("[{SPACE_NARROW}]"),
+            (Escape::Space, true) => format!("[{SPACE_WIDE}]"),
+            (Escape::NotSpace, false) => format!("[^{SPACE_WIDE}]"),
+            (Escape::NotSpace, true) => format!("[^{SPACE_NARROW}]"),
+            // ECMA `.` leaves out every LineTerminator; Python's and the regex crate's only `\n`.
+            (Escape::Dot, false) => r"[^\n\r\x{2028}\x{2029}]".into(),
+            (Escape::Dot, true) => r"[^\n]".into(),
+        }
+    }
+
+    fn of(c: char) -> Option<Escape> {
+        Some(match c {
+            'd' => Escape::Digit,
+            'D' => Escape::NotDigit,
+            'w' => Escape::Word,
+            'W' => Escape::NotWord,
+            's' => Escape::Space,
+            'S' => Escape::NotSpace,
+            _ => return None,
+        })
+    }
+}
+
 /// `[^]`: any character.
 const ANY: &str = r"[\x{0}-\x{10FFFF}]";
 /// `[]`: no character.
 const NOTHING: &str = r"[^\x{0}-\x{10FFFF}]";
 
+/// What the translation is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// regex-syntax, to generate from: look-arounds left out, back-references as placeholders.
+    Generate,
+    /// fancy-regex, to check candidates: look-arounds and back-references kept.
+    Verify,
+}
+
+/// A pattern in regex-syntax's dialect, and what generation must know beyond it.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Translation {
+    /// regex-syntax text. Capturing group `n` is named `g{n}`; the back-reference number `k`
+    /// to group `n` is the empty group named `r{n}_{k}`.
+    pub(super) generate: String,
+    /// fancy-regex text, when the pattern has look-arounds or back-references: only a check
+    /// against it tells whether a candidate matches.
+    pub(super) verify: Option<String>,
+    /// The groups some back-reference copies.
+    pub(super) referenced: Vec<usize>,
+    /// The anchors of other dialects met (`\A`, `\z`, `\Z`), once each, in order.
+    pub(super) foreign_anchors: Vec<&'static str>,
+}
+
 fn syntax(message: impl Into<String>) -> PatternError {
     PatternError::Syntax(message.into())
 }
 
-pub(super) fn translate(pattern: &str) -> Result<String, PatternError> {
-    let mut translator = Translator {
-        chars: pattern.chars().collect(),
-        pos: 0,
-        out: String::with_capacity(pattern.len() * 2),
-        can_repeat: false,
-        open_groups: 0,
+pub(super) fn translate(pattern: &str) -> Result<Translation, PatternError> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let generate = Translator::new(&chars, Target::Generate).run()?;
+    let mut translation = Translation {
+        generate: generate.out,
+        verify: None,
+        referenced: generate.referenced,
+        foreign_anchors: generate.foreign_anchors,
     };
-    translator.run()?;
-    Ok(translator.out)
+    if generate.needs_verify {
+        translation.verify = Some(Translator::new(&chars, Target::Verify).run()?.out);
+    }
+    translation.referenced.sort_unstable();
+    translation.referenced.dedup();
+    Ok(translation)
 }
 
 /// Appends `c` as a literal, escaped when regex-syntax would read it as syntax.
@@ -62,16 +150,66 @@ impl ClassAtom {
     }
 }
 
-struct Translator {
-    chars: Vec<char>,
-    pos: usize,
-    out: String,
-    /// Whether a quantifier may follow (an atom was just written).
-    can_repeat: bool,
-    open_groups: usize,
+/// A group being translated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    /// `(...)`, `(?<name>...)`, `(?:...)`, `(?i:...)`.
+    Plain,
+    /// A look-around: where its text starts in `out` (it is cut out when generating), and
+    /// whether it is negative.
+    LookAround { start: usize, negative: bool },
 }
 
-impl Translator {
+struct Translator<'a> {
+    chars: &'a [char],
+    pos: usize,
+    out: String,
+    target: Target,
+    /// Whether a quantifier may follow (an atom was just written).
+    can_repeat: bool,
+    groups: Vec<Group>,
+    /// Inside this many negative look-arounds: an odd count reads class escapes wide.
+    negative_depth: usize,
+    /// Capturing groups opened so far (the number of the last one).
+    captures: usize,
+    /// Names of the named groups opened so far, with their numbers.
+    names: Vec<(String, usize)>,
+    /// Back-references written so far, for unique placeholder names.
+    backrefs: usize,
+    referenced: Vec<usize>,
+    foreign_anchors: Vec<&'static str>,
+    /// A look-around or back-reference was met.
+    needs_verify: bool,
+    /// The class being read is negated (`[^...]`).
+    in_negated_class: bool,
+}
+
+impl<'a> Translator<'a> {
+    fn new(chars: &'a [char], target: Target) -> Translator<'a> {
+        Translator {
+            chars,
+            pos: 0,
+            out: String::with_capacity(chars.len() * 2),
+            target,
+            can_repeat: false,
+            groups: Vec::new(),
+            negative_depth: 0,
+            captures: 0,
+            names: Vec::new(),
+            backrefs: 0,
+            referenced: Vec::new(),
+            foreign_anchors: Vec::new(),
+            needs_verify: false,
+            in_negated_class: false,
+        }
+    }
+
+    /// The class text of `escape` here: narrow where a match needs it, wide where a match
+    /// excludes it (`in_negated_class` or inside a negative look-around, not both).
+    fn escape_class(&self, escape: Escape, in_negated_class: bool) -> String {
+        escape.class(in_negated_class != (self.negative_depth % 2 == 1))
+    }
+
     fn peek(&self) -> Option<char> {
         self.chars.get(self.pos).copied()
     }
@@ -99,7 +237,7 @@ impl Translator {
         self.can_repeat = true;
     }
 
-    fn run(&mut self) -> Result<(), PatternError> {
+    fn run(mut self) -> Result<Self, PatternError> {
         while let Some(c) = self.next() {
             match c {
                 '\\' => self.escape()?,
@@ -107,15 +245,12 @@ impl Translator {
                     let class = self.class()?;
                     self.atom(&class);
                 }
-                '.' => self.atom(DOT),
-                '(' => self.open_group()?,
-                ')' => {
-                    if self.open_groups == 0 {
-                        return Err(syntax("unmatched `)`"));
-                    }
-                    self.open_groups -= 1;
-                    self.atom(")");
+                '.' => {
+                    let dot = self.escape_class(Escape::Dot, false);
+                    self.atom(&dot);
                 }
+                '(' => self.open_group()?,
+                ')' => self.close_group()?,
                 '|' | '^' | '$' => {
                     self.out.push(c);
                     self.can_repeat = false;
@@ -132,10 +267,38 @@ impl Translator {
                 }
             }
         }
-        if self.open_groups > 0 {
+        if !self.groups.is_empty() {
             return Err(syntax("missing `)`"));
         }
-        Ok(())
+        if let Some(&n) = self.referenced.iter().find(|&&n| n > self.captures) {
+            return Err(syntax(format!(
+                "the back-reference `\\{n}` names a group the pattern does not have"
+            )));
+        }
+        Ok(self)
+    }
+
+    fn close_group(&mut self) -> Result<(), PatternError> {
+        match self.groups.pop() {
+            None => Err(syntax("unmatched `)`")),
+            Some(Group::Plain) => {
+                self.atom(")");
+                Ok(())
+            }
+            Some(Group::LookAround { start, negative }) => {
+                if negative {
+                    self.negative_depth -= 1;
+                }
+                match self.target {
+                    // Zero-width: generation goes on as if it were not there.
+                    Target::Generate => self.out.truncate(start),
+                    Target::Verify => self.out.push(')'),
+                }
+                // ECMA-262 with the `u` flag does not repeat an assertion.
+                self.can_repeat = false;
+                Ok(())
+            }
+        }
     }
 
     fn quantifier(&mut self, text: &str) -> Result<(), PatternError> {
@@ -191,21 +354,22 @@ impl Translator {
 
     /// After `(`.
     fn open_group(&mut self) -> Result<(), PatternError> {
+        let mut group = Group::Plain;
         if self.eat('?') {
             match self.next() {
                 Some(':') => self.out.push_str("(?:"),
-                Some('=' | '!') => {
-                    return Err(unsupported("lookahead assertions `(?=...)` and `(?!...)`"));
-                }
+                Some(c @ ('=' | '!')) => group = self.open_look_around(c == '!', "(?")?,
                 Some('<') if matches!(self.peek(), Some('=' | '!')) => {
-                    return Err(unsupported(
-                        "lookbehind assertions `(?<=...)` and `(?<!...)`",
-                    ));
+                    let negative = self.next() == Some('!');
+                    group = self.open_look_around(negative, "(?<")?;
                 }
                 Some('<') => {
-                    // Names only matter for backreferences, which are refused anyway.
-                    self.group_name()?;
-                    self.out.push('(');
+                    let name = self.group_name()?;
+                    if self.names.iter().any(|(n, _)| *n == name) {
+                        return Err(syntax(format!("the group name `{name}` is used twice")));
+                    }
+                    self.open_capture();
+                    self.names.push((name, self.captures));
                 }
                 Some(_) => {
                     self.pos -= 1;
@@ -214,15 +378,40 @@ impl Translator {
                 None => return Err(syntax("missing `)`")),
             }
         } else {
-            self.out.push('(');
+            self.open_capture();
         }
-        self.open_groups += 1;
+        self.groups.push(group);
         self.can_repeat = false;
         Ok(())
     }
 
+    /// A capturing group, numbered as ECMA-262 numbers it (named ones too).
+    fn open_capture(&mut self) {
+        self.captures += 1;
+        match self.target {
+            Target::Generate => {
+                self.out.push_str("(?<g");
+                self.out.push_str(&self.captures.to_string());
+                self.out.push('>');
+            }
+            Target::Verify => self.out.push('('),
+        }
+    }
+
+    /// `(?=`, `(?!`, `(?<=` or `(?<!`, after its opening; `opening` is `(?` or `(?<`.
+    fn open_look_around(&mut self, negative: bool, opening: &str) -> Result<Group, PatternError> {
+        self.needs_verify = true;
+        let start = self.out.len();
+        self.out.push_str(opening);
+        self.out.push(if negative { '!' } else { '=' });
+        if negative {
+            self.negative_depth += 1;
+        }
+        Ok(Group::LookAround { start, negative })
+    }
+
     /// `name>` of `(?<name>`.
-    fn group_name(&mut self) -> Result<(), PatternError> {
+    fn group_name(&mut self) -> Result<String, PatternError> {
         let start = self.pos;
         while self
             .peek()
@@ -230,10 +419,42 @@ impl Translator {
         {
             self.pos += 1;
         }
+        let name: String = self.chars[start..self.pos].iter().collect();
         if self.pos == start || !self.eat('>') {
             return Err(syntax("invalid group name in `(?<name>...)`"));
         }
-        Ok(())
+        Ok(name)
+    }
+
+    /// A back-reference to group `n`: a placeholder group to generate from, `\n` to check.
+    fn backref(&mut self, n: usize) {
+        self.needs_verify = true;
+        self.referenced.push(n);
+        self.backrefs += 1;
+        match self.target {
+            Target::Generate => {
+                let placeholder = format!("(?<r{n}_{}>)", self.backrefs);
+                self.atom(&placeholder);
+            }
+            Target::Verify => {
+                let text = format!("\\{n}");
+                self.atom(&text);
+            }
+        }
+    }
+
+    /// `\A`, `\z` or `\Z`, after the `\`: anchors of other dialects, read as `^` and `$`.
+    fn foreign_anchor(&mut self, c: char) {
+        let (name, anchor) = match c {
+            'A' => ("\\A", '^'),
+            'z' => ("\\z", '$'),
+            _ => ("\\Z", '$'),
+        };
+        if !self.foreign_anchors.contains(&name) {
+            self.foreign_anchors.push(name);
+        }
+        self.out.push(anchor);
+        self.can_repeat = false;
     }
 
     /// ES2025 modifiers `(?i:...)` / `(?-i:...)`, after `(?`. Only `i` is supported: `m`
@@ -268,13 +489,13 @@ impl Translator {
         let c = self
             .next()
             .ok_or_else(|| syntax("the pattern ends with a lone `\\`"))?;
+        if let Some(escape) = Escape::of(c) {
+            let class = self.escape_class(escape, false);
+            self.atom(&class);
+            return Ok(());
+        }
         match c {
-            'd' => self.atom(DIGIT),
-            'D' => self.atom(NOT_DIGIT),
-            'w' => self.atom(WORD),
-            'W' => self.atom(NOT_WORD),
-            's' => self.atom(SPACE),
-            'S' => self.atom(NOT_SPACE),
+            'A' | 'z' | 'Z' => self.foreign_anchor(c),
             'b' | 'B' => {
                 self.out.push('\\');
                 self.out.push(c);
@@ -285,10 +506,22 @@ impl Translator {
                 self.atom(&property);
             }
             '1'..='9' => {
-                return Err(unsupported(format!("backreferences such as `\\{c}`")));
+                let mut n = c.to_digit(10).unwrap_or(1) as usize;
+                while let Some(d) = self.peek().and_then(|d| d.to_digit(10)) {
+                    n = n.saturating_mul(10).saturating_add(d as usize);
+                    self.pos += 1;
+                }
+                self.backref(n);
             }
             'k' if self.peek() == Some('<') => {
-                return Err(unsupported("named backreferences `\\k<name>`"));
+                self.pos += 1;
+                let name = self.group_name()?;
+                let Some(&(_, n)) = self.names.iter().find(|(known, _)| *known == name) else {
+                    return Err(unsupported(format!(
+                        "the named back-reference `\\k<{name}>` before its group"
+                    )));
+                };
+                self.backref(n);
             }
             _ => {
                 let literal = self.char_escape(c)?;
@@ -404,6 +637,7 @@ impl Translator {
     /// A class after `[`, returned as regex-syntax text with every literal escaped.
     fn class(&mut self) -> Result<String, PatternError> {
         let negated = self.eat('^');
+        self.in_negated_class = negated;
         let mut body = String::new();
         loop {
             let c = self.next().ok_or_else(|| syntax("missing `]`"))?;
@@ -447,13 +681,12 @@ impl Translator {
             return Ok(ClassAtom::Char(c));
         }
         let escaped = self.next().ok_or_else(|| syntax("missing `]`"))?;
+        if let Some(escape) = Escape::of(escaped) {
+            return Ok(ClassAtom::Set(
+                self.escape_class(escape, self.in_negated_class),
+            ));
+        }
         Ok(match escaped {
-            'd' => ClassAtom::Set(DIGIT.into()),
-            'D' => ClassAtom::Set(NOT_DIGIT.into()),
-            'w' => ClassAtom::Set(WORD.into()),
-            'W' => ClassAtom::Set(NOT_WORD.into()),
-            's' => ClassAtom::Set(SPACE.into()),
-            'S' => ClassAtom::Set(NOT_SPACE.into()),
             'p' | 'P' => ClassAtom::Set(self.property(escaped)?),
             // In a class, `\b` is a backspace.
             'b' => ClassAtom::Char('\x08'),

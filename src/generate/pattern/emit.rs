@@ -6,24 +6,87 @@ use rand::RngExt;
 use super::node::{Kind, Node};
 use crate::rng::SynthRng;
 
+/// Where the groups that back-references copy were written. Patterns without
+/// back-references pass `()`, which records nothing and costs nothing.
+pub(super) trait CaptureLog {
+    fn record(&mut self, index: usize, span: (usize, usize));
+    /// The byte range of `out` group `index` last wrote.
+    fn span(&self, index: usize) -> Option<(usize, usize)>;
+}
+
+impl CaptureLog for () {
+    #[inline(always)]
+    fn record(&mut self, _: usize, _: (usize, usize)) {}
+    #[inline(always)]
+    fn span(&self, _: usize) -> Option<(usize, usize)> {
+        None
+    }
+}
+
+/// The spans of one candidate, per group number.
+#[derive(Debug, Default)]
+pub(super) struct Spans(Vec<Option<(usize, usize)>>);
+
+impl Spans {
+    pub(super) fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl CaptureLog for Spans {
+    fn record(&mut self, index: usize, span: (usize, usize)) {
+        if self.0.len() <= index {
+            self.0.resize(index + 1, None);
+        }
+        self.0[index] = Some(span);
+    }
+
+    fn span(&self, index: usize) -> Option<(usize, usize)> {
+        self.0.get(index).copied().flatten()
+    }
+}
+
 impl Node {
     /// Appends a match of exactly `len` code points; `len` must be in `self.lens`.
     #[inline]
-    pub(super) fn emit(&self, len: usize, rng: &mut SynthRng, out: &mut String) {
+    pub(super) fn emit<C: CaptureLog>(
+        &self,
+        len: usize,
+        rng: &mut SynthRng,
+        out: &mut String,
+        log: &mut C,
+    ) {
         // Leaves are handled inline: most calls are for single characters, and the composite
         // case's larger stack frame would dominate their cost.
         match &self.kind {
             Kind::Literal(text) => out.push_str(text),
             Kind::Class(class) => out.push(class.sample(rng)),
-            _ => self.emit_composite(len, rng, out),
+            _ => self.emit_composite(len, rng, out, log),
         }
     }
 
     #[inline(never)]
-    fn emit_composite(&self, len: usize, rng: &mut SynthRng, out: &mut String) {
+    fn emit_composite<C: CaptureLog>(
+        &self,
+        len: usize,
+        rng: &mut SynthRng,
+        out: &mut String,
+        log: &mut C,
+    ) {
         match &self.kind {
             Kind::Empty | Kind::Never | Kind::Assertion(_) => {}
-            Kind::Literal(_) | Kind::Class(_) => self.emit(len, rng, out),
+            Kind::Literal(_) | Kind::Class(_) => self.emit(len, rng, out, log),
+            Kind::Capture { index, sub } => {
+                let start = out.len();
+                sub.emit(len, rng, out, log);
+                log.record(*index, (start, out.len()));
+            }
+            Kind::Backref(index) => {
+                if let Some((start, end)) = log.span(*index) {
+                    let copy = out[start..end].to_owned();
+                    out.push_str(&copy);
+                }
+            }
             Kind::Concat { items, rest } => {
                 let mut left = len;
                 for (i, item) in items.iter().enumerate() {
@@ -38,13 +101,13 @@ impl Node {
                             item.lens.contains(x) && after.contains(left - x)
                         })
                     };
-                    item.emit(part, rng, out);
+                    item.emit(part, rng, out, log);
                     left -= part;
                 }
             }
             Kind::Alt(options) => {
                 let i = pick_length(0, options.len() - 1, rng, |i| options[i].lens.contains(len));
-                options[i].emit(len, rng, out);
+                options[i].emit(len, rng, out, log);
             }
             Kind::Repeat {
                 sub,
@@ -61,7 +124,7 @@ impl Node {
                 if sub.is_fixed() {
                     // Zero-length copies write nothing, however many there are.
                     for _ in 0..len.checked_div(sub.min).unwrap_or(0) {
-                        sub.emit(sub.min, rng, out);
+                        sub.emit(sub.min, rng, out, log);
                     }
                     return;
                 }
@@ -82,7 +145,7 @@ impl Node {
                     let part = pick_length(sub.min, most, rng, |x| {
                         sub.lens.contains(x) && after.contains(left - x)
                     });
-                    sub.emit(part, rng, out);
+                    sub.emit(part, rng, out, log);
                     left -= part;
                 }
             }

@@ -31,7 +31,7 @@ fn push_pieces(node: &Node, pieces: &mut Vec<Piece>) -> bool {
     }
     match &node.kind {
         Kind::Empty | Kind::Assertion(_) => true,
-        Kind::Never | Kind::Alt(_) => false,
+        Kind::Never | Kind::Alt(_) | Kind::Capture { .. } | Kind::Backref(_) => false,
         Kind::Literal(text) => {
             match pieces.last_mut() {
                 Some(Piece::Literal(before)) => *before = format!("{before}{text}").into(),

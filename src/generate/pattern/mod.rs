@@ -4,9 +4,11 @@
 //! must contain a match somewhere, unless `^`/`$` pin the match to the ends. Everything is
 //! prepared once, in [`PatternGen::new`]:
 //!
-//! 1. [`ecma::translate`] rewrites the ECMA-262 dialect into regex-syntax's (ASCII `\d` and `\w`,
-//!    ECMA's `\s` and `.`, `\cX`, surrogate pairs, Annex B class ranges, named groups) and
-//!    refuses look-arounds and backreferences, which regex-syntax cannot express.
+//! 1. [`ecma::translate`] rewrites the ECMA-262 dialect into regex-syntax's (`\cX`, surrogate
+//!    pairs, Annex B class ranges, named groups, `\A`/`\z`/`\Z` as `^`/`$`), reading class
+//!    escapes as every validator agrees (ASCII `\d` and `\w`, `\s` without U+FEFF). Look-arounds
+//!    are left out and back-references become copies of their group; such a pattern is also
+//!    translated for fancy-regex, and its candidates are checked ([`Trial`]).
 //! 2. The HIR becomes a tree of [`Node`](node::Node)s ([`parse`], [`node`], classes in
 //!    [`class`]): captures dropped, never-matching parts pruned, every node knowing its
 //!    shortest, longest and "readable" longest length.
@@ -18,7 +20,11 @@
 //!    split it among the parts so that each part can produce its share exactly. There is no
 //!    rejection sampling, and a refusal ([`PatternError::Unsatisfiable`]) comes with the
 //!    arithmetic behind it.
-//! 5. A pattern of one fixed shape (`^SKU-[A-Z0-9]{6}$`, the common case) is flattened into
+//! 5. With look-arounds or back-references, a value is drawn as above, then checked against
+//!    fancy-regex and the length bounds; a few candidates are tried per value, deterministically
+//!    (they come from the value's own random stream). A pattern none of whose probe candidates
+//!    passes is refused as Unsatisfiable.
+//! 6. A pattern of one fixed shape (`^SKU-[A-Z0-9]{6}$`, the common case) is flattened into
 //!    a list of pieces ([`fixed`]) that writes the same strings without walking the tree.
 
 mod branch;
@@ -26,6 +32,7 @@ mod class;
 mod ecma;
 mod emit;
 mod fixed;
+mod intersect;
 mod node;
 mod parse;
 mod plan;
@@ -34,10 +41,13 @@ mod tests;
 
 use rand::RngExt;
 
-use crate::rng::SynthRng;
+use crate::rng::{SynthRng, mix, rng_for};
 use branch::{
     Branch, PadSide, Padding, gap_message, length_conflict, split_into_branches, write_padding,
 };
+use emit::{CaptureLog, Spans};
+use intersect::Walk;
+pub use intersect::provably_disjoint;
 use node::Kind;
 use parse::Converter;
 use plan::Planner;
@@ -86,6 +96,42 @@ const PLAN_MEMORY_WORDS: usize = 1 << 21;
 /// Work budget for length-set arithmetic, in word operations (well under a second).
 const PLAN_WORK: usize = 1 << 27;
 
+/// Candidates drawn per value for a pattern checked by trial; the last is written if none
+/// passes (a checked generator around it then tries again).
+const TRIAL_ATTEMPTS: usize = 32;
+/// Candidates drawn when compiling a pattern checked by trial; none passing is a refusal.
+const PROBE_ATTEMPTS: u64 = 256;
+/// fancy-regex's backtracking budget per check: a pathological look-around fails the
+/// candidate instead of stalling generation.
+const BACKTRACK_LIMIT: usize = 100_000;
+
+/// The check of a pattern with look-arounds or back-references: what generation cannot
+/// guarantee by construction.
+#[derive(Debug, Clone)]
+struct Trial {
+    regex: fancy_regex::Regex,
+    min_len: usize,
+    max_len: Option<usize>,
+}
+
+impl Trial {
+    fn accepts(&self, value: &str) -> bool {
+        let len = value.chars().count();
+        len >= self.min_len
+            && self.max_len.is_none_or(|m| len <= m)
+            && self.regex.is_match(value).unwrap_or(false)
+    }
+}
+
+/// Generation beyond the walk of one pattern's tree.
+#[derive(Debug, Clone)]
+enum Special {
+    /// Look-arounds or back-references: candidates from the tree, checked.
+    Trial(Trial),
+    /// Several patterns at once: a walk over their product automaton.
+    Intersection(Walk),
+}
+
 /// A compiled sampler for one `pattern` and length bounds.
 #[derive(Debug, Clone)]
 pub struct PatternGen {
@@ -97,6 +143,11 @@ pub struct PatternGen {
     fixed: Option<Vec<fixed::Piece>>,
     /// No string holds a character JSON must escape (padding never adds one).
     never_escapes: bool,
+    /// Present when the pattern has look-arounds or back-references, or for several
+    /// patterns at once.
+    special: Option<Box<Special>>,
+    /// The anchors of other dialects the pattern uses (`\A`, `\z`, `\Z`).
+    foreign_anchors: Box<[&'static str]>,
 }
 
 impl PatternGen {
@@ -120,14 +171,30 @@ impl PatternGen {
                 "minLength {min_len} is above the {MAX_PLANNED_LEN} characters patterns are generated up to"
             )));
         }
-        let translated = ecma::translate(pattern).map_err(|e| e.in_pattern(pattern))?;
+        let translation = ecma::translate(pattern).map_err(|e| e.in_pattern(pattern))?;
         let hir = regex_syntax::ParserBuilder::new()
             .build()
-            .parse(&translated)
+            .parse(&translation.generate)
             .map_err(|e| syntax_error(&e).in_pattern(pattern))?;
-        let root = Converter::new(&hir)
+        let root = Converter::new(&hir, &translation)
             .convert(&hir)
             .map_err(|e| e.in_pattern(pattern))?;
+        let trial = match &translation.verify {
+            Some(text) => Some(Box::new(Special::Trial(Trial {
+                regex: fancy_regex::RegexBuilder::new(text)
+                    .backtrack_limit(BACKTRACK_LIMIT)
+                    .build()
+                    .map_err(|e| {
+                        unsupported(format!(
+                            "a look-around or back-reference fancy-regex cannot read ({e})"
+                        ))
+                        .in_pattern(pattern)
+                    })?,
+                min_len,
+                max_len,
+            }))),
+            None => None,
+        };
         if matches!(root.kind, Kind::Never) {
             return Err(PatternError::Unsatisfiable(format!(
                 "pattern {pattern} can never match: it needs a character from an empty class"
@@ -183,19 +250,81 @@ impl PatternGen {
         let fixed = match viable.as_slice() {
             // Anchored at both ends, one length: the walk would draw nothing but the
             // characters.
-            [only] if !only.padded() && only.body_lengths == [only.body.min] => {
+            [only] if trial.is_none() && !only.padded() && only.body_lengths == [only.body.min] => {
                 fixed::flatten(&only.body)
             }
             _ => None,
         };
+        // The padding is only ever readable ASCII: no escapes from there.
         let never_escapes = !viable.iter().any(|b| b.body.may_need_escape());
-        Ok(Self {
+        let generator = Self {
             branches: viable,
             min_len,
             length_range,
             fixed,
             never_escapes,
+            special: trial,
+            foreign_anchors: translation.foreign_anchors.into(),
+        };
+        if let Some(Special::Trial(trial)) = generator.special.as_deref() {
+            generator.probe(pattern, trial)?;
+        }
+        Ok(generator)
+    }
+
+    /// Strings that match every one of `patterns` (an `allOf` of patterns) and none of
+    /// `avoided` (`not: {"pattern": ...}`) within the length bounds, drawn from the product
+    /// of their automata over printable ASCII; `None` when the automata cannot be built or
+    /// explored within their budget, or hold no such string of printable ASCII (the caller
+    /// then generates from one pattern and checks the rest).
+    pub fn intersection(
+        patterns: &[&str],
+        avoided: &[&str],
+        min_len: usize,
+        max_len: Option<usize>,
+    ) -> Option<PatternGen> {
+        let walk = Walk::new(patterns, avoided, min_len, max_len)?;
+        let length_range = (
+            walk.lengths.first().copied().unwrap_or(min_len),
+            walk.lengths.last().copied(),
+        );
+        let foreign_anchors: Vec<&'static str> = patterns
+            .iter()
+            .filter_map(|p| ecma::translate(p).ok())
+            .flat_map(|t| t.foreign_anchors)
+            .collect();
+        Some(PatternGen {
+            branches: Vec::new(),
+            min_len,
+            length_range,
+            fixed: None,
+            never_escapes: !walk.may_need_escape,
+            special: Some(Box::new(Special::Intersection(walk))),
+            foreign_anchors: foreign_anchors.into(),
         })
+    }
+
+    /// Refuses a pattern checked by trial when no candidate passes in [`PROBE_ATTEMPTS`].
+    fn probe(&self, pattern: &str, trial: &Trial) -> Result<(), PatternError> {
+        let mut spans = Spans::default();
+        let mut value = String::new();
+        for i in 0..PROBE_ATTEMPTS {
+            value.clear();
+            spans.clear();
+            self.generate_once(&mut rng_for(mix(0x7A1A_1000, i)), &mut value, &mut spans);
+            if trial.accepts(&value) {
+                return Ok(());
+            }
+        }
+        let bounds = match trial.max_len {
+            Some(max) => format!(" with {} to {max} characters", trial.min_len),
+            None if trial.min_len > 0 => format!(" with at least {} characters", trial.min_len),
+            None => String::new(),
+        };
+        Err(PatternError::Unsatisfiable(format!(
+            "pattern {pattern}: none of {PROBE_ATTEMPTS} candidates{bounds} met its look-arounds \
+             or back-references (they are checked, not built in)"
+        )))
     }
 
     /// Appends one string to `out`.
@@ -203,6 +332,40 @@ impl PatternGen {
         if let Some(pieces) = &self.fixed {
             return fixed::write(pieces, rng, out);
         }
+        if let Some(special) = &self.special {
+            match &**special {
+                Special::Trial(trial) => {
+                    self.generate_by_trial(trial, rng, out);
+                }
+                Special::Intersection(walk) => walk.generate(rng, out),
+            }
+            return;
+        }
+        self.generate_once(rng, out, &mut ());
+    }
+
+    /// Candidates until one passes the check, at most [`TRIAL_ATTEMPTS`]; the last stays
+    /// in `out` when none does. Whether one passed.
+    #[inline(never)]
+    fn generate_by_trial(&self, trial: &Trial, rng: &mut SynthRng, out: &mut String) -> bool {
+        let start = out.len();
+        let mut spans = Spans::default();
+        for attempt in 0..TRIAL_ATTEMPTS {
+            if attempt > 0 {
+                out.truncate(start);
+                spans.clear();
+            }
+            self.generate_once(rng, out, &mut spans);
+            if trial.accepts(&out[start..]) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// One string, drawn by walking the tree; the groups back-references copy are logged.
+    #[inline]
+    fn generate_once<C: CaptureLog>(&self, rng: &mut SynthRng, out: &mut String, log: &mut C) {
         let branch = pick(&self.branches, rng);
         let body_len = *pick(&branch.body_lengths, rng);
         let padding = branch.total_len(body_len, self.min_len) - body_len;
@@ -217,10 +380,21 @@ impl PatternGen {
         if before_len > 0 {
             write_padding(before_len, branch.before, PadSide::Before, rng, out);
         }
-        branch.body.emit(body_len, rng, out);
+        branch.body.emit(body_len, rng, out, log);
         if padding > before_len {
             write_padding(padding - before_len, branch.after, PadSide::After, rng, out);
         }
+    }
+
+    /// Whether values are checked against the pattern's look-arounds or back-references
+    /// (a few candidates per value), rather than exact by construction.
+    pub fn by_trial(&self) -> bool {
+        matches!(self.special.as_deref(), Some(Special::Trial(_)))
+    }
+
+    /// The anchors of other dialects in the pattern (`\A`, `\z`, `\Z`), read as `^` and `$`.
+    pub fn foreign_anchors(&self) -> &[&'static str] {
+        &self.foreign_anchors
     }
 
     /// Whether no string it writes holds `"`, `\` or a control character.
@@ -233,6 +407,29 @@ impl PatternGen {
     /// currently always `Some`.
     pub fn length_range(&self) -> (usize, Option<usize>) {
         self.length_range
+    }
+}
+
+/// A `patternProperties` key, to tell which property names it governs: the ECMA-262
+/// pattern read as for generation (ASCII `\d` and `\w`), look-arounds and back-references
+/// included.
+#[derive(Debug, Clone)]
+pub struct KeyPattern(fancy_regex::Regex);
+
+impl KeyPattern {
+    pub fn new(pattern: &str) -> Result<KeyPattern, PatternError> {
+        let translation = ecma::translate(pattern).map_err(|e| e.in_pattern(pattern))?;
+        let text = translation.verify.as_ref().unwrap_or(&translation.generate);
+        fancy_regex::RegexBuilder::new(text)
+            .backtrack_limit(BACKTRACK_LIMIT)
+            .build()
+            .map(KeyPattern)
+            .map_err(|e| unsupported(format!("{e}")).in_pattern(pattern))
+    }
+
+    /// Whether `name` holds a match (a name the engine gives up on counts as none).
+    pub fn is_match(&self, name: &str) -> bool {
+        self.0.is_match(name).unwrap_or(false)
     }
 }
 

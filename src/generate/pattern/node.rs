@@ -35,6 +35,13 @@ pub(super) enum Kind {
         rest: Vec<LenSet>,
     },
     Alt(Vec<Node>),
+    /// Group `index`, kept because a back-reference copies what it wrote.
+    Capture {
+        index: usize,
+        sub: Box<Node>,
+    },
+    /// A copy of what group `index` last wrote (nothing, if it wrote nothing yet).
+    Backref(usize),
     Repeat {
         sub: Box<Node>,
         min: usize,
@@ -133,6 +140,34 @@ impl Node {
             Node::never()
         } else {
             Node::leaf(Kind::Class(class), 1)
+        }
+    }
+
+    pub(super) fn capture(index: usize, sub: Node) -> Node {
+        let (min, max, readable_max) = (sub.min, sub.max, sub.readable_max);
+        Node {
+            kind: Kind::Capture {
+                index,
+                sub: Box::new(sub),
+            },
+            min,
+            max,
+            readable_max,
+            lens: LenSet::default(),
+        }
+    }
+
+    /// A copy of group `index`, whose lengths are `(min, max, readable_max)`.
+    pub(super) fn backref(
+        index: usize,
+        (min, max, readable_max): (usize, Option<usize>, usize),
+    ) -> Node {
+        Node {
+            kind: Kind::Backref(index),
+            min,
+            max,
+            readable_max,
+            lens: LenSet::default(),
         }
     }
 
@@ -267,7 +302,9 @@ impl Node {
     /// Whether a match can hold a character JSON must escape.
     pub(super) fn may_need_escape(&self) -> bool {
         match &self.kind {
-            Kind::Empty | Kind::Never | Kind::Assertion(_) => false,
+            // A copy holds what its group wrote, which is counted there.
+            Kind::Empty | Kind::Never | Kind::Assertion(_) | Kind::Backref(_) => false,
+            Kind::Capture { sub, .. } => sub.may_need_escape(),
             Kind::Literal(text) => crate::sink::needs_escape(text.as_bytes()),
             Kind::Class(class) => class.may_need_escape(),
             Kind::Concat { items, .. } => items.iter().any(Node::may_need_escape),
@@ -297,6 +334,7 @@ impl Node {
                 Node::edge_item(items, edge).is_some_and(|i| items[i].is_anchored(edge))
             }
             Kind::Alt(options) => options.iter().all(|o| o.is_anchored(edge)),
+            Kind::Capture { sub, .. } => sub.is_anchored(edge),
             _ => false,
         }
     }
@@ -312,6 +350,7 @@ impl Node {
                 }
             }
             Kind::Alt(options) => options.iter_mut().for_each(|o| o.remove_anchor(edge)),
+            Kind::Capture { sub, .. } => sub.remove_anchor(edge),
             _ => {}
         }
     }
@@ -321,7 +360,7 @@ impl Node {
             Kind::Assertion(a) => Some(*a),
             Kind::Concat { items, .. } => items.iter().find_map(Node::find_assertion),
             Kind::Alt(options) => options.iter().find_map(Node::find_assertion),
-            Kind::Repeat { sub, .. } => sub.find_assertion(),
+            Kind::Repeat { sub, .. } | Kind::Capture { sub, .. } => sub.find_assertion(),
             _ => None,
         }
     }
@@ -357,6 +396,7 @@ impl Node {
                 }
             }
             Kind::Repeat { sub, min, .. } if *min >= 1 => sub.edge_wordness(edge),
+            Kind::Capture { sub, .. } => sub.edge_wordness(edge),
             _ => Wordness::Mixed,
         }
     }

@@ -11,6 +11,20 @@ impl Node {
             Kind::Empty | Kind::Assertion(_) => planner.single(0)?,
             Kind::Never => planner.empty()?,
             Kind::Literal(_) | Kind::Class(_) => planner.single(self.min)?,
+            Kind::Capture { sub, .. } => {
+                sub.plan(planner)?;
+                sub.lens.clone()
+            }
+            // A copy of a variable group: any length between its bounds is planned, and
+            // the candidate is checked (the copy has the length the group took).
+            Kind::Backref(_) => {
+                let mut lens = planner.empty()?;
+                let most = self.max.unwrap_or(usize::MAX).min(planner.cap);
+                for n in self.min..=most {
+                    lens.insert(n);
+                }
+                lens
+            }
             Kind::Concat { items, rest } => {
                 for item in items.iter_mut() {
                     item.plan(planner)?;

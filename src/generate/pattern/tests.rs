@@ -3,19 +3,21 @@
 
 use super::*;
 use crate::generate::test_util::draw_strings;
-use crate::rng::hash_str;
+use crate::rng::{hash_str, mix};
 use proptest::prelude::*;
 use serde_json::json;
 
-/// ECMA `\s`, for checking with the `regex` crate, whose `\s` is Unicode's White_Space
-/// (which lacks U+FEFF). Everything else in the table means the same in both dialects.
-const ECMA_SPACE: &str =
-    r"[\t-\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]";
+/// What generation draws for ECMA `\s`: its members that Python's `re` and Unicode's
+/// White_Space (the `regex` crate's `\s`) also count, so U+FEFF is left out.
+const AGREED_SPACE: &str =
+    r"[\t-\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]";
 
+/// The pattern for the `regex` crate: `\s` as generation reads it, `\d` and `\w` ASCII
+/// (the crate's are Unicode, a superset). Everything else means the same in both dialects.
 fn rust_regex(pattern: &str) -> regex::Regex {
     let rust = pattern
-        .replace(r"\s", ECMA_SPACE)
-        .replace(r"\S", &ECMA_SPACE.replacen('[', "[^", 1));
+        .replace(r"\s", AGREED_SPACE)
+        .replace(r"\S", &AGREED_SPACE.replacen('[', "[^", 1));
     regex::Regex::new(&rust).unwrap_or_else(|e| panic!("regex crate refuses {pattern}: {e}"))
 }
 
@@ -280,12 +282,7 @@ fn syntax_errors() {
 #[test]
 fn unsupported_features() {
     for (pattern, feature) in [
-        (r"(a)\1", "backreference"),
-        (r"(?<x>a)\k<x>", "backreference"),
-        ("a(?=b)", "lookahead"),
-        ("a(?!b)", "lookahead"),
-        ("(?<=a)b", "lookbehind"),
-        ("(?<!a)b", "lookbehind"),
+        (r"\k<x>(?<x>a)", "before its group"),
         ("(?s:a.)", "modifier"),
         ("a^b", "`^`"),
         ("(a$)+", "`$`"),
@@ -349,6 +346,24 @@ fn unsatisfiable_with_arithmetic() {
             "pattern x[] can never match: it needs a character from an empty class",
         ),
         (r"a\bb", 0, None, "pattern a\\bb can never match"),
+        (
+            "^(?!a)a$",
+            0,
+            None,
+            "pattern ^(?!a)a$: none of 256 candidates met its look-arounds",
+        ),
+        (
+            "^(?=b)a+$",
+            0,
+            None,
+            "pattern ^(?=b)a+$: none of 256 candidates met",
+        ),
+        (
+            r"^(a+)-\1$",
+            4,
+            Some(4),
+            r"pattern ^(a+)-\1$: none of 256 candidates with 4 to 4 characters met",
+        ),
         (r"^\b-", 0, None, "pattern ^\\b- can never match"),
     ];
     for &(pattern, min, max, expected) in cases {
@@ -539,6 +554,195 @@ fn patterns_know_whether_they_need_escapes() {
             for s in sample(&generator, 9, 2_000) {
                 assert!(!crate::sink::needs_escape(s.as_bytes()), "{pattern}: {s:?}");
             }
+        }
+    }
+}
+
+/// Look-arounds and back-references: generated without the look-arounds, groups copied,
+/// every value checked; each must satisfy jsonschema (which reads them with fancy-regex).
+#[rustfmt::skip]
+const CHECKED_BY_TRIAL: &[(&str, &[Bounds])] = &[
+    (r"^(?!foo)[a-z]{3}$", &[(0, None)]),
+    (r"^(?!x-)[a-z-]+$", &[(0, None), (6, Some(6))]),
+    (r"^(?!.*--)[a-z-]{4,12}$", &[(0, None)]),
+    (r"^(?=.*\d)[a-z0-9]{8}$", &[(0, None)]),
+    (r"^(?=.*[A-Z])(?=.*[a-z])(?=.*\d)[A-Za-z\d]{8,}$", &[(0, None), (10, Some(12))]),
+    (r"^[a-z0-9-]+(?<!-)$", &[(0, None), (3, Some(5))]),
+    (r"^(?<!x)[a-z]+(?<=[aeiou])$", &[(0, None)]),
+    (r"^((?!foo).)*$", &[(0, None), (9, Some(9))]),
+    (r#"^(["'])[a-z]*\1$"#, &[(0, None), (4, Some(4))]),
+    (r"^(\w+)-\1$", &[(0, None), (5, Some(9))]),
+    (r"(ab)\1", &[(0, None), (8, None)]),
+    (r"^(a)(b)?\2\1$", &[(0, None)]),
+    (r"^(?!_)[\d_]{3}$", &[(0, None)]),
+    (r"^(?!x)[^\s]{3}(?<![\w-])$", &[(0, None)]),
+    (r"^(?=[a-z]{2})[a-z]{2}\b", &[(0, None)]),
+];
+
+/// Values drawn by trial, each with whether its check passed (a value whose candidates
+/// all failed is left to the checked generator around the pattern).
+fn sample_by_trial(generator: &PatternGen, seed: u64, count: usize) -> Vec<(String, bool)> {
+    let Some(Special::Trial(trial)) = generator.special.as_deref() else {
+        panic!("a pattern checked by trial");
+    };
+    (0..count as u64)
+        .map(|i| {
+            let mut value = String::new();
+            let passed = generator.generate_by_trial(
+                trial,
+                &mut crate::rng::rng_for(mix(seed, i)),
+                &mut value,
+            );
+            (value, passed)
+        })
+        .collect()
+}
+
+/// Every value whose check passed is valid for jsonschema and within the bounds, and at
+/// least `share` percent pass.
+fn check_by_trial(pattern: &str, min: usize, max: Option<usize>, share: usize) {
+    let generator = PatternGen::new(pattern, min, max)
+        .unwrap_or_else(|e| panic!("{pattern} [{min}, {max:?}] refused: {e}"));
+    let validator = jsonschema::validator_for(&schema(pattern, min, max))
+        .unwrap_or_else(|e| panic!("jsonschema refuses {pattern}: {e}"));
+    let values = sample_by_trial(&generator, hash_str(pattern) ^ min as u64, 500);
+    for (value, _) in values.iter().filter(|(_, passed)| *passed) {
+        let len = value.chars().count();
+        assert!(
+            len >= min && max.is_none_or(|m| len <= m),
+            "{value:?} for {pattern}"
+        );
+        assert!(
+            validator.is_valid(&json!(value)),
+            "jsonschema: {value:?} for {pattern} [{min}, {max:?}]"
+        );
+    }
+    let passed = values.iter().filter(|(_, passed)| *passed).count();
+    assert!(
+        passed * 100 >= values.len() * share,
+        "{pattern} [{min}, {max:?}]: {passed} of 500 passed"
+    );
+}
+
+#[test]
+fn look_arounds_and_backrefs_are_checked_by_trial() {
+    for (pattern, bounds) in CHECKED_BY_TRIAL {
+        for &(min, max) in *bounds {
+            check_by_trial(pattern, min, max, 99);
+            assert!(
+                PatternGen::new(pattern, min, max).unwrap().by_trial(),
+                "{pattern}"
+            );
+        }
+    }
+    // A back-reference writes what its group wrote.
+    let generator = PatternGen::new(r#"^(["'])x\1$"#, 0, None).unwrap();
+    for value in sample(&generator, 2, 100) {
+        assert_eq!(value.chars().next(), value.chars().last(), "{value}");
+    }
+    // Named ones too (which the jsonschema crate refuses, so checked here by hand).
+    let generator = PatternGen::new(r"^(?<word>[a-c]{2}) \k<word>$", 0, None).unwrap();
+    for (value, passed) in sample_by_trial(&generator, 3, 100) {
+        assert!(
+            passed && value.len() == 5 && value[..2] == value[3..],
+            "{value}"
+        );
+    }
+    // Patterns without either are exact by construction, as before.
+    assert!(!PatternGen::new(r"^(a)b\d$", 0, None).unwrap().by_trial());
+}
+
+/// `\A`, `\z` and `\Z` are read as `^` and `$`, as Python's `re` and the jsonschema crate
+/// read them, and reported.
+#[test]
+fn anchors_of_other_dialects() {
+    let generator = PatternGen::new(r"\Aab[0-9]\z", 0, None).unwrap();
+    assert_eq!(generator.foreign_anchors(), [r"\A", r"\z"]);
+    for value in sample(&generator, 3, 50) {
+        assert!(rust_regex(r"^ab[0-9]$").is_match(&value), "{value}");
+    }
+    check(r"\Aab[0-9]\z", 0, None, None);
+    let generator = PatternGen::new(r"x\Z", 5, None).unwrap();
+    assert_eq!(generator.foreign_anchors(), [r"\Z"]);
+    for value in sample(&generator, 4, 50) {
+        assert!(
+            value.ends_with('x') && value.chars().count() == 5,
+            "{value}"
+        );
+    }
+    assert!(
+        PatternGen::new("^abc$", 0, None)
+            .unwrap()
+            .foreign_anchors()
+            .is_empty()
+    );
+}
+
+/// Class escapes are drawn from what every reading agrees on: never U+FEFF for `\s`, never
+/// a character some reading counts as a digit, word or space character for `\D`, `\W`, `\S`
+/// or inside `[^...]`, and negative look-arounds read their escapes wide.
+#[test]
+fn classes_satisfy_every_reading() {
+    let python_space =
+        |c: char| matches!(c, '\u{1C}'..='\u{1F}' | '\u{85}' | '\u{FEFF}') || c.is_whitespace();
+    for value in sample(&PatternGen::new(r"^\s{50}$", 0, None).unwrap(), 5, 200) {
+        assert!(!value.contains('\u{FEFF}'), "{value:?}");
+    }
+    for (pattern, bad) in [
+        (r"^\S{40}$", &python_space as &dyn Fn(char) -> bool),
+        (r"^[^\s]{40}$", &python_space),
+        (r"^\D{40}$", &|c: char| c.is_numeric()),
+        (r"^[^\d]{40}$", &|c: char| c.is_numeric()),
+        (r"^\W{40}$", &|c: char| c.is_alphanumeric() || c == '_'),
+        (r"^[^\w]{40}$", &|c: char| c.is_alphanumeric() || c == '_'),
+        (r"^(?!.*\d).{8}$", &|c: char| c.is_numeric()),
+        (r"^.{40}$", &|c: char| {
+            matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
+        }),
+    ] {
+        for value in sample(&PatternGen::new(pattern, 0, None).unwrap(), 6, 300) {
+            assert!(!value.chars().any(bad), "{pattern}: {value:?}");
+        }
+    }
+}
+
+/// Atoms with look-arounds and a back-reference to the leading group.
+const LOOK_ATOMS: &[&str] = &[
+    "a", "b", "-", "[ab]", "[^a]", r"\d", r"\w", ".", "(?=a)", "(?!a)", "(?=[ab])", "(?<=b)",
+    "(?<!a)", r"\1", "(?!.*b)",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+    /// Look-arounds and back-references anywhere: each pattern is honoured or refused as
+    /// unsatisfiable, never mishandled, as jsonschema (fancy-regex) reads it.
+    #[test]
+    fn look_arounds_anywhere_are_honoured_or_refused(
+        body in pattern_from(LOOK_ATOMS),
+        group in prop::sample::select(&["(a|b)", "([ab]+)", "(-?)"][..]),
+        min in 0usize..8,
+        max in prop::option::of(0usize..12),
+        seed in any::<u64>(),
+    ) {
+        let pattern = format!("{group}{body}");
+        let Ok(validator) = jsonschema::validator_for(&schema(&pattern, min, max)) else {
+            return Ok(());
+        };
+        match PatternGen::new(&pattern, min, max) {
+            Ok(generator) if generator.by_trial() => {
+                for (value, passed) in sample_by_trial(&generator, seed, 40) {
+                    let len = value.chars().count();
+                    prop_assert!(!passed || (len >= min && max.is_none_or(|m| len <= m)), "{value:?}");
+                    prop_assert!(!passed || validator.is_valid(&json!(value)), "{value:?}");
+                }
+            }
+            Ok(generator) => {
+                for value in sample(&generator, seed, 40) {
+                    prop_assert!(validator.is_valid(&json!(value)), "{value:?}");
+                }
+            }
+            Err(PatternError::Unsatisfiable(_) | PatternError::Unsupported(_)) => {}
+            Err(other) => prop_assert!(false, "{other}"),
         }
     }
 }

@@ -1,0 +1,319 @@
+//! Money fields: pydantic 2.14 writes `Decimal` as `anyOf: [{"type": "number", ...},
+//! {"type": "string"}]`. Values come from the number branch and meet its constraints,
+//! `check` says so at the union, SQL types the column `NUMERIC` (SQLite and PostgreSQL
+//! load it) and Parquet `Decimal128` with the scale of the values' grid.
+
+mod common;
+
+use std::process::Command;
+
+use serde_json::{Value, json};
+use synthtune::Table;
+use synthtune::export::{ExportOptions, Format, Output, export};
+
+/// A pydantic 2.14 model's schema: plain, bounded (inclusive and exclusive), with
+/// `multipleOf`, optional, and one whose `weights` ask for strings too.
+fn invoice_schema() -> Value {
+    json!({
+        "title": "Invoice",
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer", "x-synth": {"key": "primary"}},
+            "amount": {"anyOf": [{"type": "number"}, {"type": "string"}], "title": "Amount"},
+            "discount": {"anyOf": [{"maximum": 100.0, "minimum": 0.0, "type": "number"}, {"type": "string"}]},
+            "fee": {"anyOf": [{"exclusiveMaximum": 50.0, "exclusiveMinimum": 0.0, "multipleOf": 0.05, "type": "number"}, {"type": "string"}]},
+            "tip": {"anyOf": [{"minimum": 0.0, "type": "number"}, {"type": "string"}, {"type": "null"}], "default": null},
+            "rate": {"anyOf": [{"minimum": 0.0, "maximum": 0.5, "type": "number"}, {"type": "string"}]}
+        },
+        "required": ["id", "amount", "discount", "fee", "rate"]
+    })
+}
+
+fn invoice() -> Table {
+    Table::from_value(invoice_schema(), None).unwrap()
+}
+
+#[test]
+fn money_fields_generate_numbers_that_meet_the_constraints() {
+    let table = invoice();
+    let mut tips = (0, 0);
+    for row in 0..2_000 {
+        let r = table.row_value(common::SEED, row);
+        let number = |name: &str| {
+            r[name]
+                .as_f64()
+                .unwrap_or_else(|| panic!("row {row}: {name} is {}", r[name]))
+        };
+        assert!((0.0..=1000.0).contains(&number("amount")), "{r}");
+        assert!((0.0..=100.0).contains(&number("discount")), "{r}");
+        let fee = number("fee");
+        assert!(
+            fee > 0.0 && fee < 50.0 && (fee / 0.05).fract() == 0.0,
+            "{r}"
+        );
+        assert!((0.0..=0.5).contains(&number("rate")), "{r}");
+        match &r["tip"] {
+            Value::Null => tips.0 += 1,
+            Value::Number(_) => tips.1 += 1,
+            other => panic!("row {row}: tip is {other}"),
+        }
+        // Two decimals, as money prints.
+        let text = r["amount"].to_string();
+        assert!(
+            text.split_once('.').is_none_or(|(_, d)| d.len() <= 2),
+            "{text}"
+        );
+    }
+    assert!(
+        (50..=150).contains(&tips.0),
+        "about 5 % null tips: {tips:?}"
+    );
+
+    for name in ["amount", "discount", "fee", "tip", "rate"] {
+        let pointer = format!("/properties/{name}/anyOf");
+        let note = table
+            .diagnostics
+            .iter()
+            .find(|d| d.pointer == pointer)
+            .unwrap_or_else(|| panic!("no note at {pointer}: {:?}", table.diagnostics));
+        assert!(
+            note.message.contains("money field") && note.message.contains("number branch 0"),
+            "{note}"
+        );
+    }
+}
+
+/// `weights` say otherwise: strings are drawn again, and no note claims the number.
+#[test]
+fn weights_keep_the_string_branch() {
+    let schema =
+        json!({"anyOf": [{"type": "number"}, {"type": "string"}], "x-synth": {"weights": [1, 1]}});
+    let table = Table::from_value(schema, None).unwrap();
+    let strings = (0..400)
+        .filter(|&row| table.row_value(common::SEED, row).is_string())
+        .count();
+    assert!((120..=280).contains(&strings), "{strings} strings of 400");
+    assert!(
+        table
+            .diagnostics
+            .iter()
+            .all(|d| !d.message.contains("money field"))
+    );
+}
+
+/// Earlier pydantic releases wrote the string branch with a look-ahead pattern: a money
+/// field too.
+#[test]
+fn the_look_ahead_pattern_of_earlier_releases_is_money() {
+    let schema = json!({"anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": r"^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$"}
+    ]});
+    let table = Table::from_value(schema, None).unwrap();
+    assert!((0..400).all(|row| table.row_value(common::SEED, row).is_number()));
+    assert!(
+        table
+            .diagnostics
+            .iter()
+            .any(|d| d.pointer == "/anyOf" && d.message.contains("money field")),
+        "{:?}",
+        table.diagnostics
+    );
+}
+
+/// A union of a number and a constrained string is not a money field.
+#[test]
+fn a_constrained_string_branch_is_not_money() {
+    let schema = json!({"anyOf": [{"type": "number"}, {"type": "string", "minLength": 3}]});
+    let table = Table::from_value(schema, None).unwrap();
+    assert!((0..400).any(|row| table.row_value(common::SEED, row).is_string()));
+}
+
+fn export_to(format: Format, rows: u64, dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join(format!("invoice.{}", format.extension()));
+    let options = ExportOptions {
+        rows: Some(rows),
+        format,
+        output: Output::Path(path.clone()),
+        quiet: true,
+        ..ExportOptions::default()
+    };
+    export(&[invoice()], &options).unwrap();
+    path
+}
+
+#[test]
+fn sql_types_money_numeric_and_sqlite_loads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let sql = std::fs::read_to_string(export_to(Format::Sql, 1_234, dir.path())).unwrap();
+    let ddl = &sql[..sql.find(");").unwrap()];
+    for column in [
+        "\"amount\" NUMERIC NOT NULL",
+        "\"discount\" NUMERIC NOT NULL",
+        "\"fee\" NUMERIC NOT NULL",
+        "\"tip\" NUMERIC,",
+        "\"rate\" NUMERIC NOT NULL",
+    ] {
+        assert!(ddl.contains(column), "{column} in\n{ddl}");
+    }
+    let db = rusqlite::Connection::open_in_memory().unwrap();
+    db.execute_batch(&sql).unwrap();
+    let (count, texts): (i64, i64) = db
+        .query_row(
+            "SELECT count(*), sum(typeof(amount) = 'text' OR typeof(fee) = 'text') FROM \"Invoice\"",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (count, texts),
+        (1_234, 0),
+        "every amount and fee is a number"
+    );
+    let records: Vec<Value> = (0..1_234)
+        .map(|row| invoice().row_value(ExportOptions::default().seed, row))
+        .collect();
+    let fee: f64 = db
+        .query_row(
+            "SELECT fee FROM \"Invoice\" WHERE id = (SELECT min(id) FROM \"Invoice\")",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(records.iter().any(|r| r["fee"].as_f64() == Some(fee)));
+}
+
+/// Loads the export into PostgreSQL, where `NUMERIC` keeps every digit: the sum of the
+/// fees equals the exact sum of the generated values. Runs when `SYNTHTUNE_PG_URL` is
+/// set (scripts/start-postgres.sh prints it), like tests/export.rs.
+#[test]
+fn sql_money_loads_into_postgres() {
+    let Ok(url) = std::env::var("SYNTHTUNE_PG_URL") else {
+        eprintln!("skipped: set SYNTHTUNE_PG_URL (see scripts/start-postgres.sh)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = export_to(Format::Sql, 1_234, dir.path());
+    let schema = format!("synthtune_money_{}", std::process::id());
+    let psql = |args: &[&str], search_path: Option<&str>| -> String {
+        let mut command = Command::new("psql");
+        command
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-tA", &url])
+            .args(args);
+        if let Some(path) = search_path {
+            command.env("PGOPTIONS", format!("-c search_path={path}"));
+        }
+        let output = command.output().expect("psql runs");
+        assert!(
+            output.status.success(),
+            "psql {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    };
+    psql(
+        &[
+            "-c",
+            &format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"),
+        ],
+        None,
+    );
+    let loaded = std::panic::catch_unwind(|| {
+        psql(
+            &["--single-transaction", "-f", path.to_str().unwrap()],
+            Some(&schema),
+        );
+        let types = psql(
+            &[
+                "-c",
+                "SELECT string_agg(data_type, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'Invoice' AND table_schema = current_schema()",
+            ],
+            Some(&schema),
+        );
+        let cents = psql(
+            &["-c", "SELECT sum(fee * 100)::bigint FROM \"Invoice\""],
+            Some(&schema),
+        );
+        (types, cents)
+    });
+    psql(&["-c", &format!("DROP SCHEMA {schema} CASCADE")], None);
+    let (types, cents) = loaded.unwrap();
+    assert_eq!(types, "bigint,numeric,numeric,numeric,numeric,numeric");
+    let table = invoice();
+    let expected: i64 = (0..1_234)
+        .map(|row| {
+            let fee = table.row_value(ExportOptions::default().seed, row)["fee"]
+                .as_f64()
+                .unwrap();
+            (fee * 100.0).round() as i64
+        })
+        .sum();
+    assert_eq!(cents, expected.to_string());
+}
+
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_types_money_decimal128_with_the_grid_scale() {
+    use arrow_array::Array;
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Decimal128Type;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = export_to(Format::Parquet, 5_000, dir.path());
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&path).unwrap()).unwrap();
+    let described: Vec<String> = builder
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| format!("{}:{}:{}", f.name(), f.data_type(), f.is_nullable()))
+        .collect();
+    assert_eq!(
+        described,
+        [
+            "id:Int64:false",
+            // Cents up to 1000.00: six digits, two after the point.
+            "amount:Decimal128(6, 2):false",
+            "discount:Decimal128(5, 2):false",
+            // multipleOf 0.05 below 50: 49.95.
+            "fee:Decimal128(4, 2):false",
+            "tip:Decimal128(6, 2):true",
+            // Too narrow for cents by default: any double, so a float column.
+            "rate:Float64:false",
+        ]
+    );
+    let table = invoice();
+    let seed = ExportOptions::default().seed;
+    let mut row = 0u64;
+    for batch in builder.build().unwrap() {
+        let batch = batch.unwrap();
+        let fees = batch.column(3).as_primitive::<Decimal128Type>();
+        let tips = batch.column(4).as_primitive::<Decimal128Type>();
+        for i in 0..batch.num_rows() {
+            let record = table.row_value(seed, row);
+            let cents = |v: &Value| (v.as_f64().unwrap() * 100.0).round() as i128;
+            assert_eq!(fees.value(i), cents(&record["fee"]), "row {row}: {record}");
+            match &record["tip"] {
+                Value::Null => assert!(tips.is_null(i)),
+                tip => assert_eq!(tips.value(i), cents(tip), "row {row}"),
+            }
+            row += 1;
+        }
+    }
+    assert_eq!(row, 5_000);
+}
+
+/// CSV writes the numbers as they are.
+#[test]
+fn csv_writes_money_as_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(export_to(Format::Csv, 10, dir.path())).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let table = invoice();
+    for (row, record) in reader.records().enumerate() {
+        let record = record.unwrap();
+        let expected = table.row_value(ExportOptions::default().seed, row as u64);
+        assert_eq!(&record[1], expected["amount"].to_string());
+    }
+}
