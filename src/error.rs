@@ -108,6 +108,85 @@ impl fmt::Display for Problem {
 
 impl std::error::Error for Problem {}
 
+/// A value found by trial that could not be found: a checked generator (validated and
+/// regenerated) ran out of attempts, or a `uniqueItems` array ran out of distinct
+/// elements before `minItems`. The row has no valid value there, so it is not written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exhausted {
+    /// The JSON Pointer of the schema the value had to satisfy.
+    pub pointer: String,
+    pub trial: Trial,
+}
+
+/// What was tried, and why it stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trial {
+    /// `attempts` generated values all failed validation; `limit` is what one value may
+    /// take. `budget_spent`: it stopped before `limit` because the row's retry budget,
+    /// shared by every checked value in the row, ran out.
+    Validation {
+        attempts: u32,
+        limit: u32,
+        budget_spent: bool,
+    },
+    /// Only `found` distinct elements turned up, `tries` draws each, below `min`.
+    Distinct {
+        found: usize,
+        min: usize,
+        tries: u32,
+    },
+}
+
+impl fmt::Display for Exhausted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pointer = if self.pointer.is_empty() {
+            "(root)"
+        } else {
+            &self.pointer
+        };
+        match self.trial {
+            Trial::Validation {
+                attempts,
+                limit,
+                budget_spent,
+            } => {
+                write!(f, "at {pointer}: no valid value found by trial: ")?;
+                if budget_spent {
+                    write!(
+                        f,
+                        "{attempts} attempt{} failed validation, then the row's budget of {} retries (shared by its checked values) ran out",
+                        if attempts == 1 { "" } else { "s" },
+                        crate::generate::CHECK_BUDGET
+                    )?;
+                } else {
+                    write!(
+                        f,
+                        "{limit} attempts, the most one value may take, all failed validation"
+                    )?;
+                }
+                write!(
+                    f,
+                    " (fix: the schema is unsatisfiable or nearly so there; loosen it. `synthtune check` lists the values found by trial)"
+                )
+            }
+            Trial::Distinct { found, min, tries } => write!(
+                f,
+                "at {pointer}: uniqueItems: only {found} distinct items found ({tries} draws each) but minItems is {min} (fix: lower minItems, or widen the items' schema)"
+            ),
+        }
+    }
+}
+
+/// A row that could not be generated validly: the table, the row and why. Every command
+/// stops on it (exit status 1) rather than write an invalid record.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("table {table:?}, row {row}: {cause}")]
+pub struct GenerationError {
+    pub table: String,
+    pub row: u64,
+    pub cause: Exhausted,
+}
+
 /// How serious a [`Diagnostic`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {

@@ -15,7 +15,9 @@ pub mod synthesizer;
 pub mod table;
 pub mod tui;
 
-pub use error::{Diagnostic, Error, Problem, ProblemKind, Severity};
+pub use error::{
+    Diagnostic, Error, Exhausted, GenerationError, Problem, ProblemKind, Severity, Trial,
+};
 pub use schema::{Options, RateDefaults};
 pub use table::{FieldInfo, Table};
 

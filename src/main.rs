@@ -237,7 +237,9 @@ fn sample(schema: &Path, count: u64, seed: u64, options: &Options) -> Result<(),
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for row in 0..count {
-        let value = table.row_value(seed, row);
+        let value = table
+            .try_row_value(seed, row)
+            .map_err(|e| Failure::Run(e.to_string()))?;
         let text = serde_json::to_string_pretty(&value).map_err(|e| Failure::Run(e.to_string()))?;
         writeln!(out, "{text}").map_err(write_failure)?;
     }
@@ -289,14 +291,15 @@ fn print_stats(
         .iter()
         .map(|table| {
             check_capacity(table, rows)?;
-            Ok(stats::summarize(
+            stats::summarize(
                 table,
                 &stats::SampleOptions {
                     seed,
                     rows,
                     cost_rows: 2_000,
                 },
-            ))
+            )
+            .map_err(|e| Failure::Run(e.to_string()))
         })
         .collect::<Result<_, Failure>>()?;
     let stdout = std::io::stdout();

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::error::{Diagnostic, Error};
+use crate::error::{Diagnostic, Error, GenerationError};
 use crate::generate::Plan;
 use crate::rng::{hash_str, table_key};
 use crate::schema::Options;
@@ -83,15 +83,37 @@ impl Table {
 
     /// Writes row `row` under `seed` into `out`; returns how many deliberately invalid
     /// values (`noise`) it holds, so that a validator can tell them from real failures.
-    pub fn write_row<S: Sink>(&self, seed: u64, row: u64, out: &mut S) -> u32 {
+    /// When a value found by trial could not be found, the error names the row and the
+    /// place, and what `out` received is not a valid record: drop it.
+    #[inline(always)]
+    pub fn write_row<S: Sink>(
+        &self,
+        seed: u64,
+        row: u64,
+        out: &mut S,
+    ) -> Result<u32, GenerationError> {
         self.plan
             .generate(table_key(seed, self.name_hash), row, out)
+            .map_err(|cause| GenerationError {
+                table: self.name.clone(),
+                row,
+                cause: *cause,
+            })
     }
 
-    /// Row `row` under `seed`, as a `Value`.
+    /// Row `row` under `seed`, as a `Value`, or why it has no valid value.
+    pub fn try_row_value(&self, seed: u64, row: u64) -> Result<Value, GenerationError> {
+        let mut sink = ValueSink::new();
+        self.write_row(seed, row, &mut sink)?;
+        Ok(sink.finish())
+    }
+
+    /// Row `row` under `seed`, as a `Value`: for tests and quick looks, where a row
+    /// whose trial failed may as well show as it came out (invalid). The commands use
+    /// [`Table::try_row_value`] and [`Table::write_row`], which report it.
     pub fn row_value(&self, seed: u64, row: u64) -> Value {
         let mut sink = ValueSink::new();
-        self.write_row(seed, row, &mut sink);
+        let _ = self.write_row(seed, row, &mut sink);
         sink.finish()
     }
 

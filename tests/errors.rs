@@ -475,7 +475,6 @@ fn back_reference_no_candidate_fits_the_length() {
 
 /// Anchors of other dialects and patterns checked by trial are accepted, and `check`
 /// says how it reads them.
-
 #[test]
 fn check_notes_pattern_dialects() {
     let file = schema_file(
@@ -495,6 +494,69 @@ fn check_notes_pattern_dialects() {
         assert!(
             report.contains(expected),
             "`check` does not say {expected:?}\n{context}"
+        );
+    }
+}
+
+/// Two `oneOf` branches written alike: a value matching one matches both, so neither can
+/// be the one branch that matches.
+#[test]
+fn identical_one_of_branches() {
+    assert_refused(
+        "identical_one_of",
+        r#"{"type": "object", "properties": {"id": {"oneOf": [{"type": "string", "maxLength": 8}, {"type": "string", "maxLength": 8}]}}, "required": ["id"]}"#,
+        "/properties/id/oneOf",
+        &["identical", "exactly one"],
+    );
+}
+
+/// An `if` that always holds (every string is a string) with a `then` that cannot.
+
+#[test]
+fn then_cannot_hold_where_the_if_always_does() {
+    assert_refused(
+        "if_then_false",
+        r#"{"type": "string", "if": {"type": "string"}, "then": false}"#,
+        "/then",
+        &["always holds", "false"],
+    );
+}
+
+/// Likewise an `if` that never holds (no string is a number) with an `else` that cannot.
+
+#[test]
+fn else_cannot_hold_where_the_if_never_does() {
+    assert_refused(
+        "if_else_false",
+        r#"{"type": "object", "properties": {"code": {"type": "string", "if": {"type": "number"}, "else": false}}, "required": ["code"]}"#,
+        "/properties/code/else",
+        &["never holds", "false"],
+    );
+}
+
+/// `uniqueItems` over items with fewer distinct values than `minItems`: enums, booleans,
+/// constants and narrow integer ranges are counted.
+
+#[test]
+fn unique_items_over_too_few_values() {
+    for (name, items, min) in [
+        ("unique_enum", r#"{"enum": ["a", "b"]}"#, 3),
+        ("unique_boolean", r#"{"type": "boolean"}"#, 3),
+        ("unique_const", r#"{"const": 7}"#, 2),
+        (
+            "unique_small_range",
+            r#"{"type": "integer", "minimum": 1, "maximum": 5}"#,
+            6,
+        ),
+        ("unique_nullable_enum", r#"{"enum": ["x", "y", null]}"#, 4),
+    ] {
+        assert_refused(
+            name,
+            &format!(
+                r#"{{"type": "object", "properties": {{"tags": {{"type": "array", "items": {items}, "minItems": {min}, "uniqueItems": true}}}}, "required": ["tags"]}}"#
+            ),
+            "/properties/tags/minItems",
+            &["distinct"],
         );
     }
 }

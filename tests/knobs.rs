@@ -182,7 +182,7 @@ fn noise_is_invalid_on_purpose_and_counted() {
     let mut noisy_rows = 0;
     for row in 0..n {
         let mut w = JsonWriter::new();
-        let noisy = t.write_row(SEED, row, &mut w);
+        let noisy = t.write_row(SEED, row, &mut w).unwrap();
         let v: Value = serde_json::from_str(&w.buf).unwrap();
         // A row is invalid exactly when it reports noise.
         assert_eq!(noisy > 0, !validator.is_valid(&v), "row {row}: {v}");

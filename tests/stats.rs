@@ -233,11 +233,11 @@ fn the_pipelined_summary_equals_the_plain_one() {
     });
     let table = Table::from_value(schema, None).unwrap();
     let rows = 5_000;
-    let pipelined = stats::summarize(&table, &SampleOptions::new(7, rows));
+    let pipelined = stats::summarize(&table, &SampleOptions::new(7, rows)).unwrap();
     let fields = table.fields();
     let mut collector = Collector::new(&fields);
     for row in 0..rows {
-        table.write_row(7, row, &mut collector);
+        table.write_row(7, row, &mut collector).unwrap();
     }
     assert_eq!(pipelined.fields, collector.finish(&fields));
     assert!(pipelined.field("n").is_some_and(|f| f.count == rows));
@@ -267,7 +267,7 @@ fn order_json_gets_the_rates_it_asks_for() {
         rows: 10_000,
         cost_rows: 500,
     };
-    let s = stats::summarize(&table, &options);
+    let s = stats::summarize(&table, &options).unwrap();
     assert_eq!(s.rows, 10_000);
     let coupon = s.field("coupon").unwrap();
     assert_eq!(coupon.null_rate.configured, Some(0.85));
@@ -312,7 +312,7 @@ fn order_json_gets_the_rates_it_asks_for() {
         "every listed field is timed"
     );
     // The same seed gives the same statistics.
-    let untimed = |seed| stats::summarize(&table, &SampleOptions::new(seed, 10_000));
+    let untimed = |seed| stats::summarize(&table, &SampleOptions::new(seed, 10_000)).unwrap();
     assert_eq!(untimed(42), untimed(42));
     assert_ne!(untimed(42), untimed(43));
 }
@@ -327,7 +327,8 @@ fn noisy_rows_are_counted() {
     for rows in [500, 5_000] {
         // Both the one-thread and the two-thread paths count them.
         let summary =
-            synthtune::stats::summarize(&table, &synthtune::stats::SampleOptions::new(3, rows));
+            synthtune::stats::summarize(&table, &synthtune::stats::SampleOptions::new(3, rows))
+                .unwrap();
         let share = summary.noisy_rows as f64 / rows as f64;
         let sigma = (0.25 * 0.75 / rows as f64).sqrt();
         assert!(

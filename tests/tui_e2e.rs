@@ -142,6 +142,16 @@ impl Drop for Session {
     }
 }
 
+/// A schema that compiles but whose checked field never finds a valid value.
+const SCHEMA_NEVER: &str = r#"{
+  "title": "OrderNever",
+  "type": "object",
+  "properties": {
+    "order_id": {"type": "integer", "minimum": 1, "maximum": 1000, "not": {"not": {"const": 777}}}
+  },
+  "required": ["order_id"]
+}"#;
+
 /// Replaces `path` the way vim and VS Code save: write a temporary file, rename it over.
 fn save_atomically(path: &Path, text: &str) {
     let tmp = path.with_file_name(".schema.json.tmp");
@@ -226,6 +236,45 @@ fn tuner_child() {
 #[test]
 fn tuner_follows_saves_errors_and_recovery() {
     drive(|schema| child_command(schema, 500));
+}
+
+/// A save whose rows cannot be generated validly shows the error (table, row, pointer)
+/// above the last good results, which stay, and the status line says so; a fix recovers.
+#[test]
+fn tuner_shows_a_row_without_a_valid_value() {
+    if !tmux_available() {
+        eprintln!("tmux not installed: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("schema.json");
+    std::fs::write(&schema, SCHEMA_V1).unwrap();
+    let session = Session::start(dir.path(), &child_command(&schema, 500), 160, 30);
+    session.wait_for("the first table", |s| {
+        s.contains("Order ·") && s.contains("order_id")
+    });
+    save_atomically(&schema, SCHEMA_NEVER);
+    let screen = session.wait_for("the error", |s| s.contains("no valid value found"));
+    assert!(
+        screen.contains("\"OrderNever\", row "),
+        "the error names the table and row:\n{screen}"
+    );
+    assert!(
+        screen.contains("/properties/order_id"),
+        "the error names the pointer:\n{screen}"
+    );
+    assert!(
+        screen.contains("Order ·") && screen.contains("status"),
+        "the last good results stay:\n{screen}"
+    );
+    assert!(screen.contains("showing the last good"), "{screen}");
+    assert!(screen.contains("│ schema error │"), "{screen}");
+    save_atomically(&schema, SCHEMA_V3);
+    session.wait_for("recovery", |s| {
+        s.contains("OrderThree ·") && !s.contains("no valid value")
+    });
+    session.keys("q");
+    assert_eq!(session.exit_status(), 0);
 }
 
 #[test]

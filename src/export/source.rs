@@ -47,7 +47,9 @@ impl RowSource for TableRows<'_> {
         self.table.default_rows
     }
     fn write_row<S: Sink>(&self, row: u64, out: &mut S) -> Result<u32, RowError> {
-        Ok(self.table.write_row(self.seed, row, out))
+        self.table
+            .write_row(self.seed, row, out)
+            .map_err(|e| RowError(e.cause.to_string()))
     }
 }
 

@@ -5,12 +5,16 @@ use smallvec::SmallVec;
 
 use super::distribution::IntSampler;
 use super::string::StringGen;
-use super::{Ctx, Node};
+use super::{BUDGET_DEPTH, Ctx, MAX_RECURSION, Node, RECORD_BUDGET};
+use crate::error::Trial;
 use crate::rng::{mix, rng_for};
 use crate::sink::{Sink, ValueSink};
 
 /// How often a duplicate element is regenerated before the array is cut short.
 const UNIQUE_TRIES: u64 = 24;
+/// Elements drawn past the chosen length while a unique array of non-string values is
+/// still short of `minItems` (a rare value, such as a 5 % null, may be needed).
+const SHORT_DRAWS: usize = 16;
 
 #[derive(Debug, Clone)]
 pub struct ArrayGen {
@@ -23,6 +27,8 @@ pub struct ArrayGen {
     pub unique: bool,
     /// `contains`: the first `count` elements after the prefix come from this node.
     pub contains: Option<(Box<Node>, usize)>,
+    /// The JSON Pointer of the array's schema, for a `uniqueItems` failure.
+    pub pointer: String,
 }
 
 impl ArrayGen {
@@ -31,6 +37,13 @@ impl ArrayGen {
     #[inline(never)]
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
         let len = self.length(ctx, key);
+        // Wrapping: a row holds far fewer than 2^32 elements (each one is generated).
+        ctx.entries = ctx.entries.wrapping_add(len as u32);
+        if ctx.entries >= RECORD_BUDGET && ctx.depth < MAX_RECURSION {
+            // The record is big enough: the rest of it heads for leaves, as past the
+            // recursion bound (the offset stays through the recursion's +1/-1).
+            ctx.depth += BUDGET_DEPTH;
+        }
         if self.unique {
             self.generate_unique(ctx, key, len, out);
             return;
@@ -71,22 +84,34 @@ impl ArrayGen {
 
     fn generate_unique<S: Sink>(&self, ctx: &mut Ctx, key: u64, len: usize, out: &mut S) {
         if (0..len).all(|i| string_gen(self.element(i)).is_some()) {
-            return self.generate_unique_strings(len, key, out);
+            return self.generate_unique_strings(ctx, len, key, out);
         }
         let mut values: Vec<serde_json::Value> = Vec::with_capacity(len);
-        for i in 0..len {
+        for i in 0..len + SHORT_DRAWS {
+            if i >= len && values.len() >= self.min {
+                break;
+            }
             let fresh = (0..UNIQUE_TRIES).find_map(|attempt| {
                 let mut sink = ValueSink::new();
                 let k = element_key(key, i, attempt);
+                let failed_before = ctx.failure.is_some();
                 self.element(i).generate(ctx, k, &mut sink);
                 let v = sink.finish();
-                (!values.iter().any(|seen| json_equal(seen, &v))).then_some(v)
+                let fresh = !values.iter().any(|seen| json_equal(seen, &v));
+                // A repeat is dropped, and with it a failure found inside it.
+                if !fresh && !failed_before {
+                    ctx.failure = None;
+                }
+                fresh.then_some(v)
             });
             match fresh {
                 Some(v) => values.push(v),
                 None if values.len() >= self.min => break,
                 None => continue,
             }
+        }
+        if values.len() < self.min {
+            self.too_few_distinct(ctx, values.len());
         }
         out.begin_array();
         values.iter().for_each(|v| out.value(v));
@@ -97,7 +122,7 @@ impl ArrayGen {
     /// same draws and the same result, compared as text rather than as a `Value` per
     /// element. Each draw is written after the values kept so far, in one buffer, and
     /// cut off again when it repeats one.
-    fn generate_unique_strings<S: Sink>(&self, len: usize, key: u64, out: &mut S) {
+    fn generate_unique_strings<S: Sink>(&self, ctx: &mut Ctx, len: usize, key: u64, out: &mut S) {
         let mut text = String::with_capacity(16 * len);
         let mut ends: SmallVec<[usize; 16]> = SmallVec::new();
         for i in 0..len {
@@ -125,6 +150,9 @@ impl ArrayGen {
                 }
             }
         }
+        if ends.len() < self.min {
+            self.too_few_distinct(ctx, ends.len());
+        }
         out.begin_array();
         let mut start = 0;
         for end in ends {
@@ -132,6 +160,17 @@ impl ArrayGen {
             start = end;
         }
         out.end_array();
+    }
+
+    /// Fewer distinct elements than `minItems` turned up: the array is invalid.
+    #[cold]
+    fn too_few_distinct(&self, ctx: &mut Ctx, found: usize) {
+        let trial = Trial::Distinct {
+            found,
+            min: self.min,
+            tries: UNIQUE_TRIES as u32,
+        };
+        ctx.fail(&self.pointer, trial);
     }
 
     pub fn describe(&self) -> String {
@@ -209,5 +248,62 @@ mod tests {
             longest = longest.max(len);
         }
         assert_eq!(longest, 3);
+    }
+
+    /// Lengths stay within `minItems + 3` whatever `maxItems` allows; a `length` knob
+    /// may ask for more, up to `maxItems`.
+    #[test]
+    fn lengths_stay_near_min_items_unless_a_length_knob_asks() {
+        let lengths = |schema: Value| {
+            let table = Table::from_value(schema, None).unwrap();
+            let mut seen = std::collections::BTreeSet::new();
+            for row in 0..500 {
+                let Value::Array(items) = table.try_row_value(3, row).unwrap() else {
+                    panic!("not an array");
+                };
+                seen.insert(items.len());
+            }
+            seen.into_iter().collect::<Vec<_>>()
+        };
+        let list = |min: usize, max: usize| json!({"type": "array", "items": {"type": "integer"}, "minItems": min, "maxItems": max});
+        assert_eq!(lengths(list(0, 500)), [0, 1, 2, 3]);
+        assert_eq!(lengths(list(4, 10)), [4, 5, 6, 7]);
+        assert_eq!(lengths(list(1, 2)), [1, 2]);
+        let knob = json!({
+            "type": "array", "items": {"type": "integer"}, "maxItems": 60,
+            "x-synth": {"length": {"normal": {"mean": 40, "stddev": 5}}}
+        });
+        let asked = lengths(knob);
+        assert!(
+            asked.iter().any(|&n| n > 30) && asked.iter().all(|&n| n <= 60),
+            "{asked:?}"
+        );
+    }
+
+    /// Past the record budget the rest of a record is minimal (arrays as short as they
+    /// may be, even where `length` knobs ask for long ones): a cube of ~24-element arrays
+    /// holds about a thousand elements, not ~14,000, and stays valid.
+    #[test]
+    fn a_record_past_its_budget_goes_minimal() {
+        let level = |items: Value| json!({"type": "array", "items": items, "maxItems": 25, "x-synth": {"length": {"normal": {"mean": 24, "stddev": 1}}}});
+        let schema = level(level(level(json!({"type": "integer"}))));
+        let table = Table::from_value(schema.clone(), None).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        fn elements(v: &Value) -> usize {
+            match v {
+                Value::Array(items) => items.len() + items.iter().map(elements).sum::<usize>(),
+                _ => 0,
+            }
+        }
+        for row in 0..20 {
+            let record = table.try_row_value(1, row).unwrap();
+            let n = elements(&record);
+            let budget = crate::generate::RECORD_BUDGET as usize;
+            assert!(
+                (budget..budget + 2 * 25).contains(&n),
+                "row {row}: {n} elements"
+            );
+            assert!(validator.is_valid(&record));
+        }
     }
 }

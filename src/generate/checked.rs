@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use super::{Ctx, Node};
+use crate::error::Trial;
 use crate::rng::mix;
 use crate::sink::{Sink, ValueSink};
 
@@ -54,22 +55,32 @@ impl CheckedGen {
     // this function's stack frame and hoisted draws.
     #[inline(never)]
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
+        // A failure is recorded in `ctx` and the row dropped; the last attempt keeps the
+        // sink's structure whole until then.
         let value = self.first_valid(ctx, key).unwrap_or_else(|last| last);
         out.value(&value);
     }
 
-    /// The first valid value in the key's sequence of attempts, or the last attempt.
+    /// The first valid value in the key's sequence of attempts; or, when every attempt
+    /// failed (recorded in `ctx.failure`), the last one.
     pub fn first_valid(&self, ctx: &mut Ctx, key: u64) -> Result<Value, Value> {
         let mut last = Value::Null;
         let was_minimal = ctx.minimal;
+        // A nested checked value that gave up inside an attempt this validator rejects
+        // is discarded with it; inside one it accepts, the whole value is valid.
+        let earlier = ctx.failure.take();
+        let mut budget_spent = false;
+        let mut attempts = 0;
         for attempt in 0..self.attempts {
             // The first attempt is always made; retries draw on the row's budget.
             if attempt > 0 {
                 if ctx.check_budget == 0 {
+                    budget_spent = true;
                     break;
                 }
                 ctx.check_budget -= 1;
             }
+            attempts += 1;
             let mut sink = ValueSink::new();
             let k = if attempt == 0 {
                 key
@@ -82,11 +93,22 @@ impl CheckedGen {
             let v = sink.finish();
             if self.validator.is_valid(&v) {
                 ctx.minimal = was_minimal;
+                ctx.failure = earlier;
                 return Ok(v);
             }
+            ctx.failure = None;
             last = v;
         }
         ctx.minimal = was_minimal;
+        ctx.failure = earlier;
+        ctx.fail(
+            &self.pointer,
+            Trial::Validation {
+                attempts,
+                limit: self.attempts,
+                budget_spent,
+            },
+        );
         Err(last)
     }
 }

@@ -24,6 +24,7 @@ pub(crate) mod test_util;
 pub mod union;
 pub mod unique;
 
+use crate::error::{Exhausted, Trial};
 use crate::sink::Sink;
 use crate::table::FieldInfo;
 
@@ -41,6 +42,17 @@ pub const MAX_RECURSION: u32 = 2;
 
 /// Validation attempts one row may spend in checked generators.
 pub const CHECK_BUDGET: u32 = 2_000;
+
+/// Array elements one record may hold before the rest of it is generated minimal
+/// (shortest arrays, no optional keys, the non-recursive branch), as past the recursion
+/// bound: what keeps a record of a wide schema small. Elements drawn in checked attempts
+/// that were rejected count too: it bounds the work, and minimal values satisfy most of
+/// what trial is for.
+pub const RECORD_BUDGET: u32 = 1_000;
+
+/// Added to [`Ctx::depth`] once a record is past [`RECORD_BUDGET`], so that
+/// [`Ctx::shallow`] holds for the rest of it at no cost to the usual path.
+pub(crate) const BUDGET_DEPTH: u32 = 1 << 16;
 
 /// One generator in the tree.
 #[derive(Debug, Clone)]
@@ -84,7 +96,8 @@ pub struct Ctx<'p> {
     pub row: u64,
     /// `mix(seed, table)`: what keys dataset-wide permutations.
     pub table_key: u64,
-    /// Nesting of recursive references.
+    /// Nesting of recursive references (plus [`BUDGET_DEPTH`] once past the record's
+    /// budget).
     pub depth: u32,
     /// Set by a checked generator whose ordinary attempts failed: produce the smallest
     /// value (no optional keys, shortest arrays), which satisfies most
@@ -95,6 +108,11 @@ pub struct Ctx<'p> {
     pub check_budget: u32,
     /// How many deliberately bad values (`noise`) this row holds.
     pub noisy: u32,
+    /// Array elements drawn so far in this row (see [`RECORD_BUDGET`]).
+    pub entries: u32,
+    /// The first value of this row that trial could not find: the row is invalid, and
+    /// [`Plan::generate`] returns this instead of the row.
+    pub failure: Option<Box<Exhausted>>,
 }
 
 impl<'p> Ctx<'p> {
@@ -108,12 +126,26 @@ impl<'p> Ctx<'p> {
             minimal: false,
             noisy: 0,
             check_budget: CHECK_BUDGET,
+            entries: 0,
+            failure: None,
         }
     }
 
     /// True once recursion is deep enough that generation should head for a leaf.
     pub fn shallow(&self) -> bool {
         self.minimal || self.depth >= MAX_RECURSION
+    }
+
+    /// Records that no valid value was found at `pointer`; the row's first such
+    /// failure is the one reported.
+    #[cold]
+    pub fn fail(&mut self, pointer: &str, trial: Trial) {
+        if self.failure.is_none() {
+            self.failure = Some(Box::new(Exhausted {
+                pointer: pointer.to_owned(),
+                trial,
+            }));
+        }
     }
 }
 
@@ -226,12 +258,23 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Writes the value for `row`; returns how many deliberately bad values it holds.
-    pub fn generate<S: Sink>(&self, table_key: u64, row: u64, out: &mut S) -> u32 {
+    /// Writes the value for `row`; returns how many deliberately bad values it holds,
+    /// or, when trial found no valid value somewhere in it, where and what was tried:
+    /// then what `out` received is not a valid record and must be dropped.
+    #[inline(always)]
+    pub fn generate<S: Sink>(
+        &self,
+        table_key: u64,
+        row: u64,
+        out: &mut S,
+    ) -> Result<u32, Box<Exhausted>> {
         let key = crate::rng::mix(table_key, row);
         let mut ctx = Ctx::new(self, table_key, row);
         self.root.generate(&mut ctx, key, out);
-        ctx.noisy
+        match ctx.failure {
+            None => Ok(ctx.noisy),
+            Some(failure) => Err(failure),
+        }
     }
 
     /// The fewest distinct values any unique field has, with its pointer: the most rows
@@ -274,6 +317,8 @@ impl Plan {
                 for row in first..first + per_round {
                     ctx.row = row;
                     ctx.check_budget = CHECK_BUDGET;
+                    ctx.entries = 0;
+                    ctx.depth = 0;
                     sink.buf.clear();
                     node.generate(&mut ctx, crate::rng::mix(key, row), &mut sink);
                 }

@@ -22,7 +22,24 @@ impl Compiler {
         let mut kept = Vec::new();
         let mut signatures = Vec::new();
         let mut first_error = None;
+        let twins = self.identical_branches(&group);
         for (i, branch) in group.branches.iter().enumerate() {
+            if let Some(twin) = twins[i] {
+                let p = Problem::new(
+                    branch.pointer.clone(),
+                    format!(
+                        "identical to {}: a value matching one matches both, and oneOf needs exactly one",
+                        group.branches[twin].pointer
+                    ),
+                );
+                self.note(
+                    Severity::Note,
+                    branch.pointer.clone(),
+                    format!("branch never generated: {}", p.message),
+                );
+                first_error.get_or_insert(p);
+                continue;
+            }
             let mut bf = f.clone();
             bf.knob_notes.clear();
             bf.unknown.clear();
@@ -95,7 +112,9 @@ impl Compiler {
                 }
             }
         }
-        let exclusive_ok = !group.exclusive || Signature::pairwise_disjoint(&signatures);
+        // The branches left must not match a dropped twin either: only a check says so.
+        let exclusive_ok = !group.exclusive
+            || (Signature::pairwise_disjoint(&signatures) && twins.iter().all(Option::is_none));
         let node = if nodes.len() == 1 {
             nodes.pop().expect("one node")
         } else {
@@ -149,6 +168,19 @@ impl Compiler {
             number: number?,
             string: string?,
         })
+    }
+
+    /// For a `oneOf`, each branch written exactly like another (`twins[i]` = the
+    /// other): no value can match one of them alone, so neither is ever the one.
+    fn identical_branches(&self, group: &Alternatives) -> Vec<Option<usize>> {
+        let schemas: Vec<Option<&serde_json::Value>> =
+            group.branches.iter().map(|b| self.docs.get(b)).collect();
+        (0..schemas.len())
+            .map(|i| {
+                let schema = schemas[i].filter(|_| group.exclusive)?;
+                (0..schemas.len()).find(|&j| j != i && schemas[j] == Some(schema))
+            })
+            .collect()
     }
 
     fn discriminator_values(&self, f: &Facts, prop: &str) -> Vec<String> {

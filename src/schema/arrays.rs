@@ -3,9 +3,11 @@
 use super::compile::Compiler;
 use super::facts::Facts;
 use crate::error::{Problem, ProblemKind};
+use crate::generate::array::json_equal;
 use crate::generate::{ArrayGen, Node};
 
-/// Elements added beyond the minimum when the schema sets no `maxItems`.
+/// Elements added beyond the minimum at most (fewer if `maxItems` says so), unless a
+/// `length` knob asks for more.
 const DEFAULT_EXTRA: usize = 3;
 /// The longest array a `length` distribution may ask for when `maxItems` is open.
 const LENGTH_CAP: usize = 100;
@@ -109,7 +111,29 @@ impl Compiler {
             }
             None => None,
         };
-        let max = max.unwrap_or(min.max(prefix.len()) + DEFAULT_EXTRA);
+        if f.unique_items
+            && let Some(distinct) = distinct_elements(&prefix, items.as_deref(), &contains)
+            && distinct < min as u64
+        {
+            let at = f
+                .min_items
+                .as_ref()
+                .map_or_else(|| f.pointer(), |m| m.pointer.clone());
+            return Err(Problem::new(
+                at,
+                format!("uniqueItems: the items have at most {distinct} distinct values, but at least {min} items are required"),
+            )
+            .hint("lower minItems, allow more item values, or drop uniqueItems"));
+        }
+        // Lengths a person expects: a few elements beyond the minimum, whatever maxItems
+        // allows (`maxItems: 500` on a recursive list is a bound, not a size); a
+        // `length` distribution asks for more.
+        let natural = min.max(prefix.len()) + DEFAULT_EXTRA;
+        let max = match (&length, max) {
+            (Some(_), Some(m)) => m,
+            (None, Some(m)) => m.min(natural),
+            (_, None) => natural,
+        };
         Ok(Node::Array(ArrayGen {
             prefix,
             items,
@@ -118,6 +142,49 @@ impl Compiler {
             length,
             unique: f.unique_items,
             contains,
+            pointer: f.pointer(),
         }))
+    }
+}
+
+/// The most distinct elements an array of these generators can hold, when every one of
+/// them has few enough values to count; `None` when some has more than that.
+fn distinct_elements(
+    prefix: &[Node],
+    items: Option<&Node>,
+    contains: &Option<(Box<Node>, usize)>,
+) -> Option<u64> {
+    let rest = items
+        .into_iter()
+        .chain(contains.as_ref().map(|(node, _)| &**node));
+    prefix
+        .iter()
+        .chain(rest)
+        .try_fold(0u64, |sum, node| sum.checked_add(distinct_values(node)?))
+}
+
+/// How many distinct values `node` can produce, for the countable ones: constants,
+/// enums, booleans, null, integer ranges, and unions or checked forms of those (an
+/// upper bound: a check only removes values).
+fn distinct_values(node: &Node) -> Option<u64> {
+    match node {
+        Node::Const(_) | Node::Null => Some(1),
+        Node::Bool(_) => Some(2),
+        Node::Enum(g) => {
+            let values = g.values();
+            let repeated = |i: usize| values[..i].iter().any(|v| json_equal(v, &values[i]));
+            Some((0..values.len()).filter(|&i| !repeated(i)).count() as u64)
+        }
+        // A sequence gives every element of a row the same value; leave it to run time.
+        Node::Integer(g) if g.sequence.is_none() && g.step > 0 => {
+            let span = (i128::from(g.hi) - i128::from(g.lo)) / i128::from(g.step) + 1;
+            u64::try_from(span.max(0)).ok()
+        }
+        Node::Union(u) => u
+            .branches()
+            .iter()
+            .try_fold(0u64, |sum, b| sum.checked_add(distinct_values(b)?)),
+        Node::Checked(c) => distinct_values(c.inner()),
+        _ => None,
     }
 }

@@ -268,7 +268,6 @@ impl Compiler {
     }
 
     fn build_conditional(&mut self, f: Facts, cond: Conditional) -> Result<Node, Problem> {
-        let mut branches = Vec::new();
         let mut then_facts = f.clone();
         self.collect(&cond.condition, &mut then_facts)?;
         if let Some(then) = &cond.then {
@@ -288,29 +287,34 @@ impl Compiler {
                 what: "if",
             });
         }
-        let mut first_error = None;
-        for facts in [then_facts, else_facts] {
-            match self.compile_facts(facts) {
-                Ok(c) => branches.push(c.node),
-                Err(p) if p.kind == ProblemKind::Invalid => return Err(p),
-                Err(p) => {
-                    first_error.get_or_insert(p);
-                }
-            }
+        let then_branch = self.compile_branch(then_facts)?;
+        // `else` holds only where the `if` does not: as the only branch left, it is
+        // generated under `not: <if>`, which also refuses an `if` that always holds
+        // (a presence condition is already negated above).
+        if then_branch.is_err() && !condition.exact {
+            else_facts.nots.push(cond.condition.clone());
         }
-        let node = match branches.len() {
-            0 => {
-                return Err(first_error.unwrap_or_else(|| {
-                    Problem::new(f.pointer(), "if/then/else cannot be satisfied")
-                }));
+        let else_branch = self.compile_branch(else_facts)?;
+        let node = match (then_branch, else_branch) {
+            (Ok(then), Ok(otherwise)) => {
+                Node::Union(UnionGen::new(vec![then, otherwise], &[1.0; 2]))
             }
-            1 => branches.pop().expect("one branch"),
-            n => Node::Union(UnionGen::new(branches, &vec![1.0; n])),
+            (Ok(node), Err(_)) | (Err(_), Ok(node)) => node,
+            (Err(then), Err(otherwise)) => return Err(neither_branch(&cond, then, otherwise)),
         };
         if condition.exact {
             return Ok(node);
         }
         self.checked(node, &f.locs)
+    }
+
+    /// A branch's node, or why no value satisfies it (a malformed schema is refused).
+    fn compile_branch(&mut self, facts: Facts) -> Result<Result<Node, Problem>, Problem> {
+        match self.compile_facts(facts) {
+            Ok(c) => Ok(Ok(c.node)),
+            Err(p) if p.kind == ProblemKind::Invalid => Err(p),
+            Err(p) => Ok(Err(p)),
+        }
     }
 
     /// Builds a node from facts without applicators left.
@@ -424,5 +428,42 @@ impl Compiler {
             None => 0.5,
         };
         Ok(Node::Bool(BoolGen { p_true }))
+    }
+}
+
+/// Why neither branch of an `if` can hold, blaming the one the `if` forces: the `else`
+/// when the `if` never holds here, else the `then` (whose `if` always holds, or whose
+/// `else` fails too).
+fn neither_branch(cond: &Conditional, then: Problem, otherwise: Problem) -> Problem {
+    let at_if = |p: &Problem| {
+        let at = &cond.condition.pointer;
+        p.pointer == *at || p.pointer.starts_with(&format!("{at}/"))
+    };
+    let if_at = &cond.condition.pointer;
+    if at_if(&then) {
+        let problem = Problem::new(
+            otherwise.pointer,
+            format!(
+                "the `if` at {if_at} never holds here ({}), so `else` applies, and {}",
+                then.message, otherwise.message
+            ),
+        );
+        return match otherwise.hint {
+            Some(hint) => problem.hint(hint),
+            None => problem,
+        };
+    }
+    let why_not_else = if at_if(&otherwise) {
+        format!("the `if` at {if_at} always holds here, so `then` applies")
+    } else {
+        format!(
+            "and `else` cannot hold instead (at {}: {})",
+            otherwise.pointer, otherwise.message
+        )
+    };
+    let problem = Problem::new(then.pointer, format!("{}; {why_not_else}", then.message));
+    match then.hint {
+        Some(hint) => problem.hint(hint),
+        None => problem,
     }
 }

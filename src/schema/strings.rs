@@ -57,12 +57,15 @@ impl Compiler {
         refuse_disjoint_patterns(&f.patterns)?;
         let mut formats: Vec<&str> = f.formats.iter().map(|a| a.value.as_str()).collect();
         formats.dedup();
-        let together =
-            if (f.patterns.len() > 1 || !f.avoided_patterns.is_empty()) && formats.is_empty() {
-                self.patterns_together(f, min, max, check)
-            } else {
-                None
-            };
+        // Unique strings need a generator that carries a row token (free text, domains,
+        // formats): under `unique`, a `not: {pattern}` alone stays checked by trial.
+        let avoid_by_construction =
+            !f.avoided_patterns.is_empty() && !(f.patterns.is_empty() && Self::wants_unique(f));
+        let together = if (f.patterns.len() > 1 || avoid_by_construction) && formats.is_empty() {
+            self.patterns_together(f, min, max, check)
+        } else {
+            None
+        };
         if formats.len() > 1
             || (!formats.is_empty() && !f.patterns.is_empty())
             || (f.patterns.len() > 1 && together.is_none())

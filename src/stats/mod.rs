@@ -24,7 +24,7 @@ pub use distribution::{Distribution, Histogram, Quantiles};
 pub use report::{render_text, to_json};
 pub use summary::{Cost, FieldSummary, Measure, Rate, Summary, TopValue, TypeCounts, ValueKind};
 
-use crate::Table;
+use crate::{GenerationError, Table};
 use tape::Tape;
 
 /// The default sample size of the tuner and of `synthtune stats`.
@@ -50,28 +50,31 @@ impl SampleOptions {
     }
 }
 
-/// Generates the sample and summarises it.
+/// Generates the sample and summarises it; stops at the first row (in row order) that
+/// has no valid value where one is found by trial.
 ///
 /// Large samples are generated on a second thread while this one summarises (rows
 /// travel in chunks, in order), so the two costs overlap instead of adding up; the
 /// result is the same either way.
-pub fn summarize(table: &Table, options: &SampleOptions) -> Summary {
+pub fn summarize(table: &Table, options: &SampleOptions) -> Result<Summary, GenerationError> {
     let fields = table.fields();
     let mut collector = Collector::new(&fields);
     let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     let noisy_rows = if two_cores && options.rows >= PIPELINE_MIN_ROWS {
-        generate_beside(table, options, &mut collector)
+        generate_beside(table, options, &mut collector)?
     } else {
-        (0..options.rows)
-            .filter(|&row| table.write_row(options.seed, row, &mut collector) > 0)
-            .count() as u64
+        let mut noisy = 0;
+        for row in 0..options.rows {
+            noisy += u64::from(table.write_row(options.seed, row, &mut collector)? > 0);
+        }
+        noisy
     };
     let costs = if options.cost_rows > 0 {
         table.field_costs(options.seed, options.cost_rows)
     } else {
         Vec::new()
     };
-    Summary {
+    Ok(Summary {
         table: table.name.clone(),
         source: table.source.as_ref().map(|p| p.display().to_string()),
         seed: options.seed,
@@ -80,7 +83,7 @@ pub fn summarize(table: &Table, options: &SampleOptions) -> Summary {
         warnings: table.diagnostics.iter().map(ToString::to_string).collect(),
         fields: collector.finish(&fields),
     }
-    .with_costs(&costs)
+    .with_costs(&costs))
 }
 
 /// Below this many rows a second thread costs more than it saves.
@@ -90,8 +93,12 @@ const CHUNK_ROWS: u64 = 256;
 
 /// Generates `options.rows` rows on a scoped thread, recording them on tapes that are
 /// replayed into `collector` here, in row order; tapes go back to be reused. Returns
-/// how many rows hold deliberate noise.
-fn generate_beside(table: &Table, options: &SampleOptions, collector: &mut Collector) -> u64 {
+/// how many rows hold deliberate noise, or the first row that failed.
+fn generate_beside(
+    table: &Table,
+    options: &SampleOptions,
+    collector: &mut Collector,
+) -> Result<u64, GenerationError> {
     let (full_tx, full_rx) = crossbeam_channel::bounded::<Tape>(4);
     let (empty_tx, empty_rx) = crossbeam_channel::unbounded::<Tape>();
     std::thread::scope(|scope| {
@@ -102,14 +109,15 @@ fn generate_beside(table: &Table, options: &SampleOptions, collector: &mut Colle
                 let end = (start + CHUNK_ROWS).min(options.rows);
                 let mut tape = empty_rx.try_recv().unwrap_or_default();
                 for row in start..end {
-                    noisy += u64::from(table.write_row(options.seed, row, &mut tape) > 0);
+                    // Dropping the sender ends the replay loop below.
+                    noisy += u64::from(table.write_row(options.seed, row, &mut tape)? > 0);
                 }
                 if full_tx.send(tape).is_err() {
                     break;
                 }
                 start = end;
             }
-            noisy
+            Ok(noisy)
         });
         for mut tape in full_rx {
             tape.replay(collector);

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use super::state::Snapshot;
 use crate::sink::JsonWriter;
 use crate::stats::{SampleOptions, summarize};
-use crate::{Options, Table};
+use crate::{GenerationError, Options, Table};
 
 /// Sample records kept for the records pane.
 pub const SAMPLE_RECORDS: u64 = 50;
@@ -187,9 +187,17 @@ pub fn regenerate(job: &Job, options: &Options) -> (Outcome, Option<Table>) {
     let loaded = Table::load_with(&job.path, options);
     let (result, table) = match loaded {
         Ok(table) => {
-            let summary = summarize(&table, &SampleOptions::new(job.seed, job.rows));
-            let samples = sample_records(&table, job.seed, SAMPLE_RECORDS.min(job.rows));
-            (Ok(Arc::new(Snapshot { summary, samples })), Some(table))
+            // A row without a valid value shows as an error, like a bad save: the last
+            // good results stay on screen under it.
+            let sampled =
+                summarize(&table, &SampleOptions::new(job.seed, job.rows)).and_then(|summary| {
+                    let samples = sample_records(&table, job.seed, SAMPLE_RECORDS.min(job.rows))?;
+                    Ok(Snapshot { summary, samples })
+                });
+            match sampled {
+                Ok(snapshot) => (Ok(Arc::new(snapshot)), Some(table)),
+                Err(e) => (Err(e.to_string()), None),
+            }
         }
         Err(e) => (Err(e.to_string()), None),
     };
@@ -203,13 +211,13 @@ pub fn regenerate(job: &Job, options: &Options) -> (Outcome, Option<Table>) {
     (outcome, table)
 }
 
-/// Rows `0..n` as compact JSON lines.
-pub fn sample_records(table: &Table, seed: u64, n: u64) -> Vec<String> {
+/// Rows `0..n` as compact JSON lines, or the first row that has no valid value.
+pub fn sample_records(table: &Table, seed: u64, n: u64) -> Result<Vec<String>, GenerationError> {
     (0..n)
         .map(|row| {
             let mut writer = JsonWriter::new();
-            table.write_row(seed, row, &mut writer);
-            writer.buf
+            table.write_row(seed, row, &mut writer)?;
+            Ok(writer.buf)
         })
         .collect()
 }
@@ -274,5 +282,31 @@ mod tests {
         assert_eq!(outcome.generation, 7);
         let message = outcome.result.unwrap_err();
         assert!(message.contains("bad.json:2:"), "{message}");
+    }
+
+    /// A row whose value found by trial cannot be found is an error like a bad save's,
+    /// naming the row and the pointer; no snapshot of invalid records is made.
+    #[test]
+    fn a_row_without_a_valid_value_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("never.json");
+        let schema = r#"{"title": "Never", "type": "object", "required": ["n"], "properties": {"n": {"type": "integer", "not": {"not": {"const": 123456789}}}}}"#;
+        std::fs::write(&path, schema).unwrap();
+        for rows in [10, 5_000] {
+            let job = Job {
+                table: 0,
+                generation: 3,
+                path: path.clone(),
+                seed: 1,
+                rows,
+            };
+            let (outcome, table) = regenerate(&job, &Options::default());
+            assert!(table.is_none());
+            let message = outcome.result.unwrap_err();
+            assert!(
+                message.contains("row 0: at /properties/n: no valid value found by trial"),
+                "{message}"
+            );
+        }
     }
 }

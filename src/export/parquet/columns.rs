@@ -947,10 +947,10 @@ mod tests {
         let (mut streamed, mut replayed) = (ColumnSink::new(&root), ColumnSink::new(&root));
         for row in 0..400 {
             streamed.start_record();
-            table.write_row(7, row, &mut streamed);
+            table.write_row(7, row, &mut streamed).unwrap();
             streamed.finish_record().unwrap();
             let mut value = ValueSink::new();
-            table.write_row(7, row, &mut value);
+            table.write_row(7, row, &mut value).unwrap();
             replayed.start_record();
             replayed.value(&value.finish());
             replayed.finish_record().unwrap();
