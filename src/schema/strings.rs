@@ -60,7 +60,7 @@ impl Compiler {
         // Unique strings need a generator that carries a row token (free text, domains,
         // formats): under `unique`, a `not: {pattern}` alone stays checked by trial.
         let avoid_by_construction =
-            !f.avoided_patterns.is_empty() && !(f.patterns.is_empty() && Self::wants_unique(f));
+            !(f.avoided_patterns.is_empty() || f.patterns.is_empty() && Self::wants_unique(f));
         let together = if (f.patterns.len() > 1 || avoid_by_construction) && formats.is_empty() {
             self.patterns_together(f, min, max, check)
         } else {
