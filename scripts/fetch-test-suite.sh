@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fetches the JSON Schema Test Suite (draft2020-12), as shipped inside PyPI's source
+# Fetches the JSON Schema Test Suite (all drafts, with its remotes), as shipped inside PyPI's source
 # distribution of `jsonschema` 4.26.0, into .cache/json-schema-test-suite/.
 # Idempotent: does nothing when the copy is already there.
 set -euo pipefail

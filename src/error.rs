@@ -53,6 +53,9 @@ pub enum ProblemKind {
     /// The schema or a knob is malformed (a bad `$ref`, an unknown distribution, a
     /// probability above 1): always refused, wherever it stands.
     Invalid,
+    /// A `$ref` names a document synthtune cannot have (not in the schema, beside it, or
+    /// bundled). Like [`ProblemKind::Unsatisfiable`], only what needs it is left out.
+    Unavailable,
 }
 
 impl Problem {
@@ -70,6 +73,14 @@ impl Problem {
     pub fn invalid(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             kind: ProblemKind::Invalid,
+            ..Self::new(pointer, message)
+        }
+    }
+
+    /// A `$ref` at `pointer` names a document that cannot be found.
+    pub fn unavailable(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            kind: ProblemKind::Unavailable,
             ..Self::new(pointer, message)
         }
     }
@@ -177,7 +188,7 @@ pub struct GenerationError {
 }
 
 /// How serious a [`Diagnostic`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// Supported, but worth knowing (a fallback was taken, a knob has no effect yet).
     Note,

@@ -16,7 +16,7 @@ const UNIQUE_TRIES: u64 = 24;
 /// still short of `minItems` (a rare value, such as a 5 % null, may be needed).
 const SHORT_DRAWS: usize = 16;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ArrayGen {
     pub prefix: Vec<Node>,
     /// Elements after the prefix; `None` when none are allowed.

@@ -10,6 +10,7 @@ use crate::error::Trial;
 use crate::rng::mix;
 use crate::sink::{Sink, ValueSink};
 
+#[derive(Clone)]
 pub struct CheckedGen {
     inner: Node,
     validator: jsonschema::Validator,

@@ -7,19 +7,25 @@ use crate::table::FieldInfo;
 
 /// Every field of the plan, in schema order.
 pub fn collect(plan: &Plan, root: &Node, out: &mut Vec<FieldInfo>) {
-    let mut pairs = Vec::new();
+    let mut pairs = Pairs::default();
     children(plan, root, "", &mut pairs);
-    out.extend(pairs.into_iter().map(|(info, _)| info));
+    out.extend(pairs.fields.into_iter().map(|(info, _)| info));
 }
 
 /// The generator of each field, index-aligned with [`collect`].
 pub fn collect_nodes<'p>(plan: &'p Plan, root: &'p Node, out: &mut Vec<&'p Node>) {
-    let mut pairs = Vec::new();
+    let mut pairs = Pairs::default();
     children(plan, root, "", &mut pairs);
-    out.extend(pairs.into_iter().map(|(_, node)| node));
+    out.extend(pairs.fields.into_iter().map(|(_, node)| node));
 }
 
-type Pairs<'p> = Vec<(FieldInfo, &'p Node)>;
+/// The fields found so far, in order, and their paths (a path met again, in another
+/// branch, is the same field: found in constant time, as real schemas have thousands).
+#[derive(Default)]
+struct Pairs<'p> {
+    fields: Vec<(FieldInfo, &'p Node)>,
+    paths: std::collections::HashSet<String>,
+}
 
 fn record<'p>(
     plan: &'p Plan,
@@ -29,10 +35,10 @@ fn record<'p>(
     absent_rate: Option<f64>,
     out: &mut Pairs<'p>,
 ) {
-    if !out.iter().any(|(f, _)| f.path == path) {
+    if out.paths.insert(path.clone()) {
         let mut types = Vec::new();
         node.type_names(&mut types);
-        out.push((
+        out.fields.push((
             FieldInfo {
                 path: path.clone(),
                 type_name: types.join("|"),

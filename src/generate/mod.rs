@@ -55,7 +55,7 @@ pub const RECORD_BUDGET: u32 = 1_000;
 pub(crate) const BUDGET_DEPTH: u32 = 1 << 16;
 
 /// One generator in the tree.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Node {
     /// Always the same value (`const`, or an `enum` of one).
     Const(serde_json::Value),
@@ -83,7 +83,7 @@ pub enum Node {
 
 /// A user-written generator, with the JSON types its schema allows (what statistics
 /// and export columns go by, since its values are only known when drawn).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CustomGen {
     pub synthesizer: std::sync::Arc<dyn crate::synthesizer::Synthesizer>,
     /// JSON type names (`"string"`, `"number"`, ...); empty when the schema names none.

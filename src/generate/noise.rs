@@ -11,7 +11,7 @@ use crate::sink::Sink;
 
 const NOISE: u64 = 0x004e_4f49_5345;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct NoiseGen {
     pub inner: Box<Node>,
     pub rate: f64,

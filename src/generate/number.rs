@@ -110,7 +110,7 @@ fn is_whole(q: f64) -> bool {
 }
 
 /// Integers in `[lo, hi]`, multiples of `step`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct IntegerGen {
     pub lo: i64,
     pub hi: i64,
@@ -198,7 +198,7 @@ impl IntegerGen {
 }
 
 /// Where a number's values lie.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum NumberSpace {
     /// `k * mantissa / denominator` for whole `k` in `[k_lo, k_hi]`.
     Grid {
@@ -219,7 +219,7 @@ pub enum NumberSpace {
 }
 
 /// Numbers, on a grid or in an interval, under a distribution.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct NumberGen {
     pub space: NumberSpace,
     /// The fractional `multipleOf`s a grid value must also pass in float division.

@@ -16,7 +16,7 @@ const PRESENCE: u64 = 0x5052_4553_454e_4345;
 const EXTRA: u64 = 0x4558_5452_414b_4559;
 
 /// One declared property.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Property {
     pub name: String,
     /// `"name":` as JSON text, written as it is on the export path.
@@ -59,7 +59,7 @@ impl Property {
 }
 
 /// Where extra keys' names come from.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum KeyNames {
     /// Strings of a pattern, or free text.
     Text(StringGen),
@@ -83,7 +83,7 @@ impl KeyNames {
 }
 
 /// Keys beyond the declared ones: how many, how they are named, what they hold.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ExtraKeys {
     pub min: usize,
     pub max: usize,
@@ -92,7 +92,7 @@ pub struct ExtraKeys {
     pub value: Box<Node>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ObjectGen {
     pub properties: Vec<Property>,
     /// What constrains which optional keys are present beyond `required` and each key's

@@ -193,7 +193,7 @@ pub fn search(
 }
 
 /// An object's presence rules, compiled.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PresenceRules {
     pub formula: Formula,
     /// The optional properties the formula reads, in declaration order.

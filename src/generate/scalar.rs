@@ -6,7 +6,7 @@ use super::choice::{Choice, unit};
 use crate::sink::{JsonWriter, Sink};
 
 /// One of a fixed list of values, by weight.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct EnumGen {
     values: Vec<Value>,
     /// Each value's JSON text, copied as it is by the JSON writer.
@@ -44,7 +44,7 @@ impl EnumGen {
 }
 
 /// `true` with a given probability.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct BoolGen {
     pub p_true: f64,
 }

@@ -82,7 +82,7 @@ const WORDS: &[&str] = &[
 /// How many times a domain value may miss the length bounds before the fallback is used.
 const DOMAIN_TRIES: u32 = 4;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum StringGen {
     /// Readable words, cut to a length in `[min, max]` code points.
     Text(TextGen),
@@ -167,7 +167,7 @@ impl StringGen {
 }
 
 /// Readable words, cut to a length in `[min, max]` code points.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct TextGen {
     pub min: usize,
     pub max: usize,

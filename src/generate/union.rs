@@ -7,7 +7,7 @@ use crate::sink::Sink;
 
 const BRANCH: u64 = 0x4252_414e_4348;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct UnionGen {
     branches: Vec<Node>,
     choice: Choice,

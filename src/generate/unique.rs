@@ -10,7 +10,7 @@ use super::{Ctx, Node};
 use crate::rng::mix;
 use crate::sink::Sink;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum UniqueKind {
     /// `lo + perm(row) * step`.
     Integer { lo: i64, step: i64 },
@@ -23,7 +23,7 @@ pub enum UniqueKind {
     Natural(Box<Node>),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct UniqueGen {
     pub kind: UniqueKind,
     /// How many distinct values there are: the most rows this field can serve.

@@ -17,10 +17,10 @@ impl Compiler {
     /// Merges what the schema at `loc` says into `f`.
     pub fn collect(&mut self, loc: &Loc, f: &mut Facts) -> Result<(), Problem> {
         let loc = self.docs.enter(loc.clone());
-        let schema = self
-            .docs
-            .get(&loc)
-            .cloned()
+        // The document is shared, not copied: collecting is linear in the schema's size.
+        let doc = self.docs.value(loc.doc);
+        let schema = doc
+            .pointer(&loc.pointer)
             .ok_or_else(|| Problem::new(&loc.pointer, "nothing at this location"))?;
         let map = match schema {
             Value::Bool(true) => {
@@ -41,12 +41,12 @@ impl Compiler {
             }
         };
         f.locs.push(loc.clone());
-        f.knobs.absorb(&map, &loc.pointer, &mut f.knob_notes)?;
+        f.knobs.absorb(map, &loc.pointer, &mut f.knob_notes)?;
         if let Some(t) = map.get("title").and_then(Value::as_str) {
             f.titles.push(t.to_owned());
         }
         let draft7_items = map.get("items").is_some_and(Value::is_array);
-        for (key, value) in &map {
+        for (key, value) in map {
             let at = format!("{}/{}", loc.pointer, escape(key));
             if ANNOTATIONS.contains(&key.as_str()) {
                 continue;
@@ -54,7 +54,7 @@ impl Compiler {
             if key != "$ref" {
                 f.constraint_count += 1;
             }
-            self.collect_keyword(&loc, &map, key, value, at, draft7_items, f)?;
+            self.collect_keyword(&loc, map, key, value, at, draft7_items, f)?;
         }
         Ok(())
     }
@@ -84,15 +84,14 @@ impl Compiler {
         match key {
             "$ref" | "$dynamicRef" | "$recursiveRef" => {
                 let reference = value.as_str().ok_or_else(|| bad("a string"))?;
-                let target = self.docs.resolve(loc, reference)?;
-                if key != "$ref" {
-                    f.needs_check.push(format!("{key} is followed statically"));
-                }
-                if self.expanding.contains(&target) {
+                let target = self.target(loc, key, reference)?;
+                // Recursion is a reference back into a target this location was reached
+                // through; the same definition merged elsewhere on the path is not.
+                if loc.scope.contains(&target) {
                     f.recursion.push(target);
                 } else if !f.expanded.contains(&target) {
                     f.expanded.push(target.clone());
-                    self.collect(&target, f)?;
+                    self.collect(&target.entered_from(loc), f)?;
                 }
             }
             "type" => {
@@ -312,6 +311,23 @@ impl Compiler {
             }
         }
         Ok(())
+    }
+
+    /// Where a `$ref`, `$dynamicRef` or `$recursiveRef` at `loc` leads (the dynamic
+    /// ones through `loc`'s dynamic scope).
+    pub(super) fn target(&mut self, loc: &Loc, key: &str, reference: &str) -> Result<Loc, Problem> {
+        match key {
+            "$dynamicRef" | "$recursiveRef" => {
+                // Where it leads depends on the path taken: see `Compiler::compile`.
+                self.dynamic_lookups += 1;
+                if key == "$dynamicRef" {
+                    self.docs.resolve_dynamic(loc, reference)
+                } else {
+                    self.docs.resolve_recursive(loc, reference)
+                }
+            }
+            _ => self.docs.resolve(loc, reference),
+        }
     }
 
     fn collect_prefix(

@@ -6,6 +6,8 @@
 //! numbers.rs, strings.rs, arrays.rs, objects.rs). Every refusal is a [`Problem`] with
 //! the culprit's pointer.
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::Value;
 
 use super::document::{Documents, Loc};
@@ -14,7 +16,11 @@ use super::knobs::{Knobs, resolve_weights};
 use crate::error::{Diagnostic, Problem, ProblemKind, Severity};
 use crate::generate::{BoolGen, CustomGen, Node, UnionGen};
 
+/// The outcome of compiling some locations, as cached.
+type CompileResult = Result<Compiled, Problem>;
+
 /// A compiled location: the generator and the knobs written there.
+#[derive(Clone)]
 pub struct Compiled {
     pub node: Node,
     pub knobs: Knobs,
@@ -23,11 +29,19 @@ pub struct Compiled {
 pub struct Compiler {
     pub docs: Documents,
     pub diagnostics: Vec<Diagnostic>,
-    /// `$ref` targets whose expansion is in progress: a reference to one is recursion.
-    pub(super) expanding: Vec<Loc>,
     /// Recursive targets, by slot; filled after the main compilation.
     pub recursive: Vec<(Loc, Option<Node>)>,
     pub(super) registry: Option<(usize, jsonschema::Registry<'static>)>,
+    /// Validators built so far, by the schema they check (validator.rs).
+    pub(super) validators: HashMap<String, jsonschema::Validator>,
+    /// What `diagnostics` hold already: one note per severity, pointer and kind of
+    /// message (its text before the first `: `), however many paths lead there.
+    noted: HashSet<(Severity, String, String)>,
+    /// Compilations by the locations merged: a definition shared by many paths is
+    /// compiled once. Not for those whose `$dynamicRef`s looked at the dynamic scope.
+    compiled: HashMap<Vec<(usize, String)>, Option<CompileResult>>,
+    /// How many `$dynamicRef`/`$recursiveRef`s were resolved through the dynamic scope.
+    pub(super) dynamic_lookups: usize,
     /// Global rates from the command line, overriding schema defaults.
     pub defaults: RateDefaults,
     pub synthesizers: crate::synthesizer::Synthesizers,
@@ -57,9 +71,12 @@ impl Compiler {
         Compiler {
             docs,
             diagnostics: Vec::new(),
-            expanding: Vec::new(),
             recursive: Vec::new(),
             registry: None,
+            validators: HashMap::new(),
+            noted: HashSet::new(),
+            compiled: HashMap::new(),
+            dynamic_lookups: 0,
             defaults: RateDefaults::default(),
             synthesizers: Default::default(),
         }
@@ -76,13 +93,37 @@ impl Compiler {
             pointer: pointer.into(),
             message: message.into(),
         };
-        if !self.diagnostics.contains(&d) {
+        let kind = d.message.split(": ").next().unwrap_or_default().to_owned();
+        if self.noted.insert((d.severity, d.pointer.clone(), kind)) {
             self.diagnostics.push(d);
         }
     }
 
-    /// Compiles the merge of `locs` (all must hold).
+    /// Compiles the merge of `locs` (all must hold), once per distinct `locs`: how a
+    /// location was reached matters only to dynamic references (a recursive reference
+    /// met on another path compiles to the same recursion slot, or to its expansion,
+    /// which generates the same values).
     pub fn compile(&mut self, locs: &[Loc]) -> Result<Compiled, Problem> {
+        let key: Vec<(usize, String)> = locs.iter().map(|l| (l.doc, l.pointer.clone())).collect();
+        match self.compiled.get(&key) {
+            Some(Some(done)) => return done.clone(),
+            // Met once before: shared, so worth keeping from now on. (Keeping what is
+            // met once would hold a second copy of the whole plan.)
+            Some(None) => {}
+            None => {
+                self.compiled.insert(key, None);
+                return self.compile_uncached(locs);
+            }
+        }
+        let lookups = self.dynamic_lookups;
+        let compiled = self.compile_uncached(locs);
+        if self.dynamic_lookups == lookups {
+            self.compiled.insert(key, Some(compiled.clone()));
+        }
+        compiled
+    }
+
+    fn compile_uncached(&mut self, locs: &[Loc]) -> Result<Compiled, Problem> {
         let mut facts = Facts::default();
         for loc in locs {
             self.collect(loc, &mut facts)?;
@@ -105,13 +146,9 @@ impl Compiler {
                 "unknown keyword: not a JSON Schema 2020-12 or draft-07 keyword synthtune knows",
             );
         }
-        let depth = self.expanding.len();
-        self.expanding.extend(facts.expanded.iter().cloned());
         let knobs = facts.knobs.clone();
-        let result = self.build(facts);
-        self.expanding.truncate(depth);
         Ok(Compiled {
-            node: result?,
+            node: self.build(facts)?,
             knobs,
         })
     }
@@ -169,10 +206,8 @@ impl Compiler {
     /// Compiles every recursive target on its own (each may add more).
     pub fn fill_recursive(&mut self) -> Result<(), Problem> {
         while let Some(i) = self.recursive.iter().position(|(_, n)| n.is_none()) {
-            let target = self.recursive[i].0.clone();
-            self.expanding.push(target.clone());
+            let target = self.recursive[i].0.clone().entered_alone();
             let compiled = self.compile(std::slice::from_ref(&target));
-            self.expanding.pop();
             self.recursive[i].1 = Some(compiled?.node);
         }
         Ok(())

@@ -1,11 +1,16 @@
 //! The documents a schema is made of, and `$ref` resolution across them.
 //!
-//! The root file and any sibling file it refers to are loaded once. Each is indexed for
+//! The root file and every document it refers to are loaded once, up front: files by
+//! `file://` URI, absolute URLs from the files beside the schema (by their `$id`, then by
+//! file name) or from the bundled metaschemas (bundled.rs). Each document is indexed for
 //! `$id` (embedded resources) and `$anchor`/`$dynamicAnchor`, so that a reference
-//! resolves to a [`Loc`]: a document and a JSON Pointer inside it.
+//! resolves to a [`Loc`]: a document and a JSON Pointer inside it. A [`Loc`] also carries
+//! its dynamic [`Scope`]: the `$ref` targets and resources it was reached through, which
+//! tell recursion from a shared definition and resolve `$dynamicRef`/`$recursiveRef`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
@@ -13,12 +18,76 @@ use serde_json::Value;
 use crate::error::{Error, Problem};
 
 /// A place in a loaded document: which document, the JSON Pointer to the subschema, and
-/// the base URI in force there (it changes below an `$id`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// the base URI in force there (it changes below an `$id`). Two locations are equal when
+/// they name the same subschema, whatever path led to them (their scope).
+#[derive(Debug, Clone)]
 pub struct Loc {
     pub doc: usize,
     pub pointer: String,
     pub base: String,
+    /// How the location was reached: what a `$ref` below it may recurse into.
+    pub scope: Scope,
+}
+
+impl PartialEq for Loc {
+    fn eq(&self, other: &Loc) -> bool {
+        self.doc == other.doc && self.pointer == other.pointer && self.base == other.base
+    }
+}
+
+impl Eq for Loc {}
+
+impl std::hash::Hash for Loc {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.doc.hash(state);
+        self.pointer.hash(state);
+        self.base.hash(state);
+    }
+}
+
+/// The dynamic scope of a location: the `$ref` targets and schema resources entered on
+/// the way to it, innermost first. A `$ref` to a target in its own scope leads back into
+/// itself (recursion); a `$ref` to a definition merged elsewhere on the path does not.
+/// Shared tails make cloning a location cheap.
+#[derive(Debug, Clone, Default)]
+pub struct Scope(Option<Arc<Step>>);
+
+#[derive(Debug)]
+struct Step {
+    /// The `$ref` target entered (document, pointer); `None` for a resource entered by
+    /// walking into a subschema with its own `$id`.
+    target: Option<(usize, String)>,
+    /// The base URI of the resource entered.
+    base: String,
+    outer: Scope,
+}
+
+impl Scope {
+    fn push(&self, target: Option<(usize, String)>, base: String) -> Scope {
+        Scope(Some(Arc::new(Step {
+            target,
+            base,
+            outer: self.clone(),
+        })))
+    }
+
+    fn steps(&self) -> impl Iterator<Item = &Step> {
+        std::iter::successors(self.0.as_deref(), |s| s.outer.0.as_deref())
+    }
+
+    /// Whether `target` was entered by a `$ref` on the way here.
+    pub fn contains(&self, target: &Loc) -> bool {
+        self.steps().any(|s| {
+            s.target
+                .as_ref()
+                .is_some_and(|(d, p)| *d == target.doc && *p == target.pointer)
+        })
+    }
+
+    /// The base URIs of the resources entered, innermost first.
+    fn bases(&self) -> impl Iterator<Item = &str> {
+        self.steps().map(|s| s.base.as_str())
+    }
 }
 
 impl Loc {
@@ -27,13 +96,35 @@ impl Loc {
         let mut pointer = self.pointer.clone();
         for t in tokens {
             pointer.push('/');
-            pointer.push_str(&t.replace('~', "~0").replace('/', "~1"));
+            if t.contains(['~', '/']) {
+                pointer.push_str(&t.replace('~', "~0").replace('/', "~1"));
+            } else {
+                pointer.push_str(t);
+            }
         }
         Loc {
             doc: self.doc,
             pointer,
             base: self.base.clone(),
+            scope: self.scope.clone(),
         }
+    }
+
+    /// This location (a `$ref` target) as entered from `from`: its scope is `from`'s,
+    /// with this target added.
+    pub fn entered_from(self, from: &Loc) -> Loc {
+        let scope = from
+            .scope
+            .push(Some((self.doc, self.pointer.clone())), self.base.clone());
+        Loc { scope, ..self }
+    }
+
+    /// This location as the start of a compilation of its own (a recursive target): its
+    /// scope holds only itself.
+    pub fn entered_alone(self) -> Loc {
+        let scope =
+            Scope::default().push(Some((self.doc, self.pointer.clone())), self.base.clone());
+        Loc { scope, ..self }
     }
 }
 
@@ -43,7 +134,8 @@ pub struct Document {
     /// The URI it was loaded under (a `file://` URI, or `urn:synthtune:schema`).
     pub uri: String,
     pub path: Option<PathBuf>,
-    pub value: Value,
+    /// Shared, so that compiling can hold it while it changes the [`Documents`].
+    pub value: Arc<Value>,
 }
 
 /// All documents of one schema, with their `$id` and anchor indexes.
@@ -52,64 +144,108 @@ pub struct Documents {
     pub docs: Vec<Document>,
     /// Absolute resource URI (no fragment) → (document, pointer of the resource root).
     resources: HashMap<String, (usize, String)>,
-    /// `resource-uri#anchor` → pointer.
+    /// `resource-uri#anchor` → pointer, for `$anchor` and `$dynamicAnchor`.
     anchors: HashMap<String, (usize, String)>,
+    /// `resource-uri#anchor` → pointer, for `$dynamicAnchor` only.
+    dynamic_anchors: HashMap<String, (usize, String)>,
     /// The absolute base URI of every subschema that has an `$id`.
     bases: HashMap<(usize, String), String>,
+    /// Absolute targets (with fragment) of references to documents nowhere to be found.
+    pub unavailable: Vec<String>,
+    /// The folder whose files answer absolute URLs (the schema's own folder).
+    dir: Option<PathBuf>,
+    /// The files of `dir` by their root `$id`, read on the first URL that needs them.
+    beside: Option<HashMap<String, PathBuf>>,
 }
 
 /// The URI an in-memory schema is known by.
 pub const MEMORY_URI: &str = "urn:synthtune:schema";
 
 impl Documents {
-    /// Loads the root document from a file, and every file beside it that it refers to
+    /// Loads the root document from a file, and every document it refers to
     /// (validators resolve all references up front, so all must be present).
     pub fn from_file(path: &Path) -> Result<Documents, Error> {
-        let mut docs = Documents::default();
+        let mut docs = Documents {
+            dir: std::path::absolute(path)
+                .ok()
+                .and_then(|p| p.parent().map(Path::to_owned)),
+            ..Documents::default()
+        };
         let value = read_json(path)?;
         docs.add(file_uri(path), Some(path.to_owned()), value);
-        docs.load_referenced_files();
+        docs.load_referenced();
         Ok(docs)
     }
 
-    /// Loads the files that `$ref`s of loaded documents name, transitively. A file that
-    /// cannot be read is left for [`Documents::resolve`] to report where it is used.
-    fn load_referenced_files(&mut self) {
+    /// Wraps an in-memory root document; `base_dir` is where sibling files are looked for.
+    pub fn from_value(value: Value, base_dir: Option<&Path>) -> Documents {
+        let mut docs = Documents {
+            dir: base_dir.map(|d| std::path::absolute(d).unwrap_or_else(|_| d.to_owned())),
+            ..Documents::default()
+        };
+        let uri = match base_dir {
+            Some(dir) => file_uri(&dir.join("schema.json")),
+            None => MEMORY_URI.to_owned(),
+        };
+        docs.add(uri, None, value);
+        docs.load_referenced();
+        docs
+    }
+
+    /// Loads the documents that `$ref`s of loaded documents name, transitively. A
+    /// reference that finds nothing is left for [`Documents::resolve`] to report where
+    /// it is used.
+    fn load_referenced(&mut self) {
         let mut next = 0;
         while next < self.docs.len() {
             let mut refs = Vec::new();
-            collect_refs(&self.docs[next].value, &mut refs);
             let base = self.docs[next].uri.clone();
-            for reference in refs {
-                let target = join_uri(&base, &reference);
-                let resource = strip_fragment(&target).to_owned();
-                if resource.starts_with("file://") && !self.resources.contains_key(&resource) {
-                    let path = PathBuf::from(
-                        percent_decode_str(&resource["file://".len()..])
-                            .decode_utf8_lossy()
-                            .into_owned(),
-                    );
-                    if let Ok(value) = read_json(&path) {
-                        self.add(resource, Some(path), value);
-                    }
+            collect_refs(&self.docs[next].value, &base, &mut refs);
+            for target in refs {
+                let resource = strip_fragment(&target);
+                if !self.resources.contains_key(resource)
+                    && self.locate(resource).is_none()
+                    && !self.unavailable.contains(&target)
+                {
+                    self.unavailable.push(target.clone());
                 }
             }
             next += 1;
         }
     }
 
-    /// Wraps an in-memory root document; `base_dir` is where sibling files are looked for.
-    pub fn from_value(value: Value, base_dir: Option<&Path>) -> Documents {
-        let mut docs = Documents::default();
-        let uri = match base_dir {
-            Some(dir) => file_uri(&dir.join("schema.json")),
-            None => MEMORY_URI.to_owned(),
-        };
-        docs.add(uri, None, value);
-        if base_dir.is_some() {
-            docs.load_referenced_files();
+    /// Finds and loads the document for an absolute resource URI that no loaded
+    /// document answers: a file (`file://`), a bundled metaschema, or a file beside the
+    /// schema, by its `$id` and then by its file name.
+    fn locate(&mut self, resource: &str) -> Option<usize> {
+        if let Some(path) = resource.strip_prefix("file://") {
+            let path = PathBuf::from(percent_decode_str(path).decode_utf8_lossy().into_owned());
+            let value = read_json(&path).ok()?;
+            return Some(self.add(resource.to_owned(), Some(path), value));
         }
-        docs
+        if let Some(value) = super::bundled::metaschema(resource) {
+            return Some(self.add(resource.to_owned(), None, value.clone()));
+        }
+        let path = self.beside(resource)?;
+        let value = read_json(&path).ok()?;
+        // Loaded under the URL it answers: its relative references and anchors resolve
+        // against that URL, as if it had been retrieved from there.
+        Some(self.add(resource.to_owned(), Some(path), value))
+    }
+
+    /// The file beside the schema that answers `url`: the one whose root `$id` it is,
+    /// else the one named like the URL's path (its longest tail that names a file).
+    fn beside(&mut self, url: &str) -> Option<PathBuf> {
+        let dir = self.dir.clone()?;
+        let by_id = self.beside.get_or_insert_with(|| index_folder(&dir));
+        if let Some(path) = by_id.get(url) {
+            return Some(path.clone());
+        }
+        let path = url.split_once("://")?.1.split(['?', '#']).next()?;
+        let segments: Vec<&str> = path.split('/').skip(1).filter(|s| !s.is_empty()).collect();
+        (0..segments.len())
+            .map(|i| segments[i..].iter().fold(dir.clone(), |p, s| p.join(s)))
+            .find(|p| p.is_file())
     }
 
     fn add(&mut self, uri: String, path: Option<PathBuf>, value: Value) -> usize {
@@ -117,12 +253,18 @@ impl Documents {
         self.resources.insert(uri.clone(), (doc, String::new()));
         let mut index = Index {
             doc,
+            legacy: is_legacy(&value),
             resources: &mut self.resources,
             anchors: &mut self.anchors,
+            dynamic_anchors: &mut self.dynamic_anchors,
             bases: &mut self.bases,
         };
         index.walk(&value, &uri, "", true);
-        self.docs.push(Document { uri, path, value });
+        self.docs.push(Document {
+            uri,
+            path,
+            value: Arc::new(value),
+        });
         doc
     }
 
@@ -135,10 +277,12 @@ impl Documents {
             .and_then(Value::as_str)
             .map(|id| join_uri(&base, id))
             .unwrap_or(base);
+        let base = strip_fragment(&base).to_owned();
         Loc {
             doc: 0,
             pointer: String::new(),
-            base: strip_fragment(&base).to_owned(),
+            scope: Scope::default().push(None, base.clone()),
+            base,
         }
     }
 
@@ -147,44 +291,61 @@ impl Documents {
         self.docs[loc.doc].value.pointer(&loc.pointer)
     }
 
+    /// A document's value, shared.
+    pub fn value(&self, doc: usize) -> Arc<Value> {
+        Arc::clone(&self.docs[doc].value)
+    }
+
     /// The file a location lies in, for error messages.
     pub fn path_of(&self, loc: &Loc) -> Option<&Path> {
         self.docs[loc.doc].path.as_deref()
     }
 
-    /// The location a subschema at `loc` has, after its own `$id` (if any).
+    /// The location a subschema at `loc` has, after its own `$id` (if any): a new base,
+    /// and a resource entered in its scope.
     pub fn enter(&self, loc: Loc) -> Loc {
         match self.bases.get(&(loc.doc, loc.pointer.clone())) {
-            Some(base) => Loc {
+            Some(base) if *base != loc.base => Loc {
+                scope: loc.scope.push(None, base.clone()),
                 base: base.clone(),
                 ..loc
             },
-            None => loc,
+            _ => loc,
         }
     }
 
-    /// Resolves `reference` (the value of a `$ref` found at `at`).
+    /// The absolute URI of a location, as validators' registries know it.
+    pub fn uri_of(&self, loc: &Loc) -> String {
+        format!(
+            "{}#{}",
+            self.docs[loc.doc].uri,
+            encode_fragment(&loc.pointer)
+        )
+    }
+
+    /// Resolves `reference` (the value of a `$ref` found at `at`), statically.
     pub fn resolve(&mut self, at: &Loc, reference: &str) -> Result<Loc, Problem> {
         let target = join_uri(&at.base, reference);
         let (resource, fragment) = match target.split_once('#') {
             Some((r, f)) => (r.to_owned(), f.to_owned()),
             None => (target.clone(), String::new()),
         };
+        let ref_pointer = format!("{}/$ref", at.pointer);
         let fragment = percent_decode_str(&fragment)
             .decode_utf8()
             .map_err(|_| {
                 Problem::invalid(
-                    &at.pointer,
+                    &ref_pointer,
                     format!("$ref {reference:?} is not valid UTF-8 after percent-decoding"),
                 )
             })?
             .into_owned();
-        if !self.resources.contains_key(&resource) {
-            self.load_sibling(at, reference, &resource)?;
+        if !self.resources.contains_key(&resource) && self.locate(&resource).is_none() {
+            return Err(unavailable(&ref_pointer, reference, &resource));
         }
         let unresolved = || {
             Problem::invalid(
-                format!("{}/$ref", at.pointer),
+                &ref_pointer,
                 format!("$ref {reference:?} does not resolve to anything"),
             )
             .hint("point it at an existing definition, e.g. \"#/$defs/Name\"")
@@ -214,43 +375,142 @@ impl Documents {
             doc,
             pointer,
             base: resource,
+            scope: at.scope.clone(),
         })
     }
 
-    /// Loads a file a reference names, when it lies beside the schema.
-    fn load_sibling(&mut self, at: &Loc, reference: &str, resource: &str) -> Result<(), Problem> {
-        let Some(path) = resource.strip_prefix("file://") else {
-            return Err(Problem::invalid(
-                format!("{}/$ref", at.pointer),
-                format!("$ref {reference:?} names {resource}, which is neither in this file nor a file beside it"),
-            )
-            .hint("synthtune does not fetch schemas over the network: save it beside the schema and refer to it by file name"));
+    /// Resolves a 2020-12 `$dynamicRef`: statically, unless the target is a
+    /// `$dynamicAnchor` of the fragment's name; then the outermost resource in the dynamic
+    /// scope that holds a `$dynamicAnchor` of that name wins.
+    pub fn resolve_dynamic(&mut self, at: &Loc, reference: &str) -> Result<Loc, Problem> {
+        let target = self.resolve(at, reference)?;
+        let name = match reference.split_once('#') {
+            Some((_, f)) if !f.is_empty() && !f.starts_with('/') => f,
+            _ => return Ok(target),
         };
-        let path = PathBuf::from(percent_decode_str(path).decode_utf8_lossy().into_owned());
-        let value = read_json(&path).map_err(|e| {
-            Problem::invalid(
-                format!("{}/$ref", at.pointer),
-                format!("$ref {reference:?}: {e}"),
-            )
-        })?;
-        self.add(resource.to_owned(), Some(path), value);
-        Ok(())
+        let anchored = self
+            .get(&target)
+            .and_then(|s| s.get("$dynamicAnchor"))
+            .and_then(Value::as_str)
+            == Some(name);
+        if !anchored {
+            return Ok(target);
+        }
+        let mut bases: Vec<&str> = at.scope.bases().collect();
+        bases.insert(0, &at.base);
+        for base in bases.iter().rev() {
+            if let Some((doc, pointer)) = self.dynamic_anchors.get(&format!("{base}#{name}")) {
+                return Ok(Loc {
+                    doc: *doc,
+                    pointer: pointer.clone(),
+                    base: (*base).to_owned(),
+                    scope: at.scope.clone(),
+                });
+            }
+        }
+        Ok(target)
+    }
+
+    /// Resolves a 2019-09 `$recursiveRef`: statically, unless the target has
+    /// `$recursiveAnchor: true`; then each enclosing resource of the dynamic scope that
+    /// has it too, innermost first, takes over, up to the first that does not.
+    pub fn resolve_recursive(&mut self, at: &Loc, reference: &str) -> Result<Loc, Problem> {
+        let mut target = self.resolve(at, reference)?;
+        let anchored = |docs: &Documents, loc: &Loc| {
+            docs.get(loc)
+                .and_then(|s| s.get("$recursiveAnchor"))
+                .and_then(Value::as_bool)
+                == Some(true)
+        };
+        if !anchored(self, &target) {
+            return Ok(target);
+        }
+        let bases: Vec<String> = at.scope.bases().map(str::to_owned).collect();
+        for base in bases {
+            let Some((doc, pointer)) = self.resources.get(&base).cloned() else {
+                break;
+            };
+            let candidate = Loc {
+                doc,
+                pointer,
+                base,
+                scope: at.scope.clone(),
+            };
+            if !anchored(self, &candidate) {
+                break;
+            }
+            target = candidate;
+        }
+        Ok(target)
     }
 }
 
-/// Every `$ref` string below `value`.
-fn collect_refs(value: &Value, out: &mut Vec<String>) {
+/// The refusal for a `$ref` to a document that is nowhere to be found. Not a broken
+/// schema: inside an `anyOf` branch or an optional property, that part is left out.
+fn unavailable(ref_pointer: &str, reference: &str, resource: &str) -> Problem {
+    Problem::unavailable(
+        ref_pointer,
+        format!("$ref {reference:?} at {ref_pointer} needs {resource}, which is neither in this schema, a file beside it (by $id or file name) nor a bundled metaschema"),
+    )
+    .hint("synthtune does not fetch schemas over the network: save that document beside the schema (under its file name, or with its $id)")
+}
+
+/// Whether a document is written in draft-04, -06 or -07 (by its `$schema`).
+fn is_legacy(value: &Value) -> bool {
+    value
+        .get("$schema")
+        .and_then(Value::as_str)
+        .is_some_and(|s| {
+            ["draft-04/", "draft-06/", "draft-07/"]
+                .iter()
+                .any(|d| s.contains(d))
+        })
+}
+
+/// The `.json` files of a folder by their root `$id` (fragment removed).
+fn index_folder(dir: &Path) -> HashMap<String, PathBuf> {
+    let mut index = HashMap::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return index;
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let Ok(value) = read_json(&path) else {
+            continue;
+        };
+        if let Some(id) = value.get("$id").and_then(Value::as_str) {
+            index.entry(strip_fragment(id).to_owned()).or_insert(path);
+        }
+    }
+    index
+}
+
+/// Every `$ref` below `value` that names another resource, as an absolute URI
+/// (resolved against the `$id`s in force where it stands).
+fn collect_refs(value: &Value, base: &str, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
+            let base = match map.get("$id").and_then(Value::as_str) {
+                Some(id) => join_uri(base, id),
+                None => base.to_owned(),
+            };
             for (k, v) in map {
                 match (k.as_str(), v) {
-                    ("$ref", Value::String(r)) if !r.starts_with('#') => out.push(r.clone()),
+                    ("$ref" | "$dynamicRef" | "$recursiveRef", Value::String(r)) => {
+                        if !r.starts_with('#') {
+                            out.push(join_uri(&base, r));
+                        }
+                    }
                     ("enum" | "const" | "examples" | "default", _) => {}
-                    _ => collect_refs(v, out),
+                    _ => collect_refs(v, &base, out),
                 }
             }
         }
-        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, base, out)),
         _ => {}
     }
 }
@@ -258,8 +518,11 @@ fn collect_refs(value: &Value, out: &mut Vec<String>) {
 /// Records every `$id`, `$anchor` and `$dynamicAnchor` of one document.
 struct Index<'a> {
     doc: usize,
+    /// A draft-04/06/07 document: there, `$ref` makes its siblings (`$id` too) ignored.
+    legacy: bool,
     resources: &'a mut HashMap<String, (usize, String)>,
     anchors: &'a mut HashMap<String, (usize, String)>,
+    dynamic_anchors: &'a mut HashMap<String, (usize, String)>,
     bases: &'a mut HashMap<(usize, String), String>,
 }
 
@@ -268,7 +531,11 @@ impl Index<'_> {
         match value {
             Value::Object(map) => {
                 let mut base = base.to_owned();
-                if let Some(id) = map.get("$id").and_then(Value::as_str) {
+                let id = map
+                    .get("$id")
+                    .filter(|_| !(self.legacy && map.contains_key("$ref")))
+                    .and_then(Value::as_str);
+                if let Some(id) = id {
                     base = strip_fragment(&join_uri(&base, id)).to_owned();
                     self.resources
                         .entry(base.clone())
@@ -290,6 +557,11 @@ impl Index<'_> {
                         self.anchors
                             .entry(format!("{base}#{anchor}"))
                             .or_insert((self.doc, pointer.to_owned()));
+                        if key == "$dynamicAnchor" {
+                            self.dynamic_anchors
+                                .entry(format!("{base}#{anchor}"))
+                                .or_insert((self.doc, pointer.to_owned()));
+                        }
                     }
                 }
                 for (k, v) in map {
@@ -351,6 +623,27 @@ pub fn file_uri(path: &Path) -> String {
     } else {
         format!("file:///{encoded}")
     }
+}
+
+/// Percent-encodes what a URI fragment cannot hold.
+pub fn encode_fragment(pointer: &str) -> String {
+    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+    const FRAGMENT: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'<')
+        .add(b'>')
+        .add(b'`')
+        .add(b'%')
+        .add(b'#')
+        .add(b'{')
+        .add(b'}')
+        .add(b'|')
+        .add(b'\\')
+        .add(b'^')
+        .add(b'[')
+        .add(b']');
+    utf8_percent_encode(pointer, FRAGMENT).to_string()
 }
 
 fn strip_fragment(uri: &str) -> &str {

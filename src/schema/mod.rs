@@ -2,6 +2,7 @@
 
 mod alternatives;
 mod arrays;
+mod bundled;
 mod collect;
 pub mod compile;
 pub mod document;

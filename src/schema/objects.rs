@@ -147,13 +147,15 @@ impl Compiler {
             let compiled = self.compile(&locs);
             let compiled = match compiled {
                 Ok(c) => c,
-                // An optional property whose schema is `false` is forbidden, not broken:
-                // it is left out. Any other refusal is a mistake worth stopping for.
+                // An optional property whose schema is `false` is forbidden, not broken,
+                // and one that needs a document found nowhere cannot be had: either is
+                // left out. Any other refusal is a mistake worth stopping for.
                 Err(p)
                     if !required
-                        && locs
-                            .iter()
-                            .any(|l| self.docs.get(l) == Some(&serde_json::Value::Bool(false))) =>
+                        && (p.kind == crate::error::ProblemKind::Unavailable
+                            || locs.iter().any(|l| {
+                                self.docs.get(l) == Some(&serde_json::Value::Bool(false))
+                            })) =>
                 {
                     self.note(
                         crate::error::Severity::Note,

@@ -21,7 +21,7 @@ const DEFAULT_MIN: usize = 3;
 const TRIAL: u64 = 64;
 
 /// How many of [`TRIAL`] values from `generator` the validator accepts.
-fn trial(generator: &StringGen, validator: &jsonschema::Validator) -> u64 {
+fn trial(generator: &StringGen, validator: &super::validator::Conjunction) -> u64 {
     (0..TRIAL)
         .filter(|&i| {
             let mut s = String::new();
@@ -60,7 +60,7 @@ impl Compiler {
         // Unique strings need a generator that carries a row token (free text, domains,
         // formats): under `unique`, a `not: {pattern}` alone stays checked by trial.
         let avoid_by_construction =
-            !f.avoided_patterns.is_empty() && !(f.patterns.is_empty() && Self::wants_unique(f));
+            !(f.avoided_patterns.is_empty() || f.patterns.is_empty() && Self::wants_unique(f));
         let together = if (f.patterns.len() > 1 || avoid_by_construction) && formats.is_empty() {
             self.patterns_together(f, min, max, check)
         } else {

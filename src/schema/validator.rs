@@ -1,9 +1,19 @@
 //! Validation with the `jsonschema` crate: the registry of every loaded document, the
 //! validators of checked generators (regenerate until valid) and of the root schema as
 //! written (`Table::validator`).
+//!
+//! A checked node is validated against its own subschema only: each location merged
+//! into it contributes its own keywords, with the `$ref`, `allOf` and the `anyOf`/`oneOf`
+//! branch already merged left out (they are other locations of the same node) and every
+//! subschema below referred to by absolute URI. So a leaf deep inside alternatives does
+//! not compile the alternatives again, and identical validators (a shared definition
+//! reached by many paths) are built once.
 
-use serde_json::{Value, json};
+use std::collections::HashSet;
 
+use serde_json::{Map, Value, json};
+
+use super::bundled;
 use super::compile::Compiler;
 use super::document::{Documents, Loc};
 use crate::error::Problem;
@@ -12,6 +22,34 @@ use crate::generate::{CheckedGen, Node};
 /// How many attempts a checked generator gets per value.
 const CHECK_ATTEMPTS: u32 = 200;
 
+/// The dialect a schema is read in when it names none.
+const DEFAULT_DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// Keywords whose value is copied as written: they hold no subschema.
+const VALUE_KEYWORDS: &[&str] = &[
+    "type",
+    "enum",
+    "const",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "format",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxContains",
+    "minContains",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "dependentRequired",
+];
+
 impl Compiler {
     /// Wraps `node` so that each value is validated against `locs` and regenerated until
     /// it passes.
@@ -19,7 +57,13 @@ impl Compiler {
         if let Node::Checked(_) = node {
             return Ok(node);
         }
-        let validator = self.validator(locs)?;
+        let (dialect, parts) = self.own_parts(locs);
+        let schema = if parts.is_empty() {
+            json!({ "$schema": dialect })
+        } else {
+            json!({ "$schema": dialect, "allOf": parts })
+        };
+        let validator = self.build_validator(schema, locs)?;
         let pointer = locs.first().map(|l| l.pointer.clone()).unwrap_or_default();
         Ok(Node::Checked(Box::new(CheckedGen::new(
             node,
@@ -29,31 +73,205 @@ impl Compiler {
         ))))
     }
 
-    /// A validator for the conjunction of `locs`, with formats asserted.
-    pub fn validator(&mut self, locs: &[Loc]) -> Result<jsonschema::Validator, Problem> {
-        let refs: Vec<Value> = locs
-            .iter()
-            .map(|l| json!({ "$ref": format!("{}#{}", self.docs.docs[l.doc].uri, encode_fragment(&l.pointer)) }))
-            .collect();
-        let schema = if refs.len() == 1 {
-            refs.into_iter().next().expect("one ref")
-        } else {
-            json!({ "allOf": refs })
-        };
-        let registry = self.registry()?;
-        jsonschema::options()
+    /// A validator for the conjunction of `locs` (the locations of one node), with
+    /// formats asserted, for checks at compile time: one validator per location, each
+    /// built once however many nodes it is merged into.
+    pub fn validator(&mut self, locs: &[Loc]) -> Result<Conjunction, Problem> {
+        let (dialect, parts) = self.own_parts(locs);
+        let parts = parts
+            .into_iter()
+            .map(|part| {
+                let schema = match part {
+                    Value::Object(mut map) => {
+                        map.insert("$schema".into(), Value::String(dialect.clone()));
+                        Value::Object(map)
+                    }
+                    other => other,
+                };
+                self.build_validator(schema, locs)
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Conjunction { parts })
+    }
+
+    /// A validator for `schema`, built once per distinct schema.
+    fn build_validator(
+        &mut self,
+        schema: Value,
+        locs: &[Loc],
+    ) -> Result<jsonschema::Validator, Problem> {
+        let key = schema.to_string();
+        if let Some(v) = self.validators.get(&key) {
+            return Ok(v.clone());
+        }
+        self.registry()?;
+        let registry = self
+            .registry
+            .as_ref()
+            .map(|(_, r)| r)
+            .expect("registry was just built");
+        let validator = jsonschema::options()
             .with_registry(registry)
+            .with_retriever(Bundled)
             .should_validate_formats(true)
             .build(&schema)
             .map_err(|e| {
                 let at = locs.first().map(|l| l.pointer.clone()).unwrap_or_default();
                 Problem::new(at, format!("not a valid schema: {e}"))
-            })
+            })?;
+        self.validators.insert(key, validator.clone());
+        Ok(validator)
     }
 
-    /// Every loaded document, prepared for validators (built again when documents were
+    /// The dialect of a node's locations, and what each says itself (see the module doc),
+    /// without repeats and without `true`.
+    fn own_parts(&mut self, locs: &[Loc]) -> (String, Vec<Value>) {
+        let merged: HashSet<(usize, &str)> =
+            locs.iter().map(|l| (l.doc, l.pointer.as_str())).collect();
+        let dialect = locs
+            .first()
+            .map_or(DEFAULT_DIALECT, |l| dialect(&self.docs, l.doc))
+            .to_owned();
+        let mut parts = Vec::with_capacity(locs.len());
+        for loc in locs {
+            let part = self.own_keywords(loc, &merged, &dialect);
+            if part != Value::Bool(true) && !parts.contains(&part) {
+                parts.push(part);
+            }
+        }
+        (dialect, parts)
+    }
+
+    /// What `loc` says itself, its subschemas by reference; `merged` are the other
+    /// locations of the same node.
+    fn own_keywords(&mut self, loc: &Loc, merged: &HashSet<(usize, &str)>, dialect: &str) -> Value {
+        let whole = |docs: &Documents| json!({ "$ref": docs.uri_of(loc) });
+        let doc = self.docs.value(loc.doc);
+        let map = match doc.pointer(&loc.pointer) {
+            Some(Value::Object(map)) => map,
+            Some(other) => return other.clone(),
+            None => return Value::Bool(true),
+        };
+        // `unevaluated*` sees what the applicators beside it evaluate, and keywords
+        // mean what their own dialect says: such a location is validated whole.
+        if map.contains_key("unevaluatedProperties")
+            || map.contains_key("unevaluatedItems")
+            || super::validator::dialect(&self.docs, loc.doc) != dialect
+        {
+            return whole(&self.docs);
+        }
+        let sub = |docs: &Documents, tokens: &[&str]| {
+            let child = loc.child(tokens);
+            match docs.get(&child) {
+                Some(Value::Bool(b)) => Value::Bool(*b),
+                _ => json!({ "$ref": docs.uri_of(&child) }),
+            }
+        };
+        let holds = |tokens: &[&str]| {
+            let child = loc.child(tokens);
+            merged.contains(&(child.doc, child.pointer.as_str()))
+        };
+        let mut out = Map::new();
+        let mut all_of = Vec::new();
+        for (key, value) in map {
+            let key = key.as_str();
+            match key {
+                "$ref" | "$dynamicRef" | "$recursiveRef" => {
+                    let Some(reference) = value.as_str() else {
+                        continue;
+                    };
+                    if let Ok(target) = self.target(loc, key, reference)
+                        && !merged.contains(&(target.doc, target.pointer.as_str()))
+                    {
+                        all_of.push(json!({ "$ref": self.docs.uri_of(&target) }));
+                    }
+                }
+                "allOf" => {
+                    let n = value.as_array().map_or(0, Vec::len);
+                    for i in 0..n {
+                        let i = i.to_string();
+                        if !holds(&["allOf", &i]) {
+                            all_of.push(sub(&self.docs, &["allOf", &i]));
+                        }
+                    }
+                }
+                "anyOf" | "oneOf" => {
+                    // A branch merged into this node: the choice is made (and a `oneOf`'s
+                    // exclusivity is checked where the choice is).
+                    let prefix = format!("{}/{key}/", loc.pointer);
+                    let chosen = merged.iter().any(|(doc, pointer)| {
+                        *doc == loc.doc
+                            && pointer
+                                .strip_prefix(&prefix)
+                                .is_some_and(|i| i.bytes().all(|b| b.is_ascii_digit()))
+                    });
+                    if chosen {
+                        continue;
+                    }
+                    let n = value.as_array().map_or(0, Vec::len);
+                    let branches = (0..n)
+                        .map(|i| sub(&self.docs, &[key, &i.to_string()]))
+                        .collect();
+                    out.insert(key.to_owned(), Value::Array(branches));
+                }
+                "not"
+                | "if"
+                | "then"
+                | "else"
+                | "additionalProperties"
+                | "propertyNames"
+                | "contains"
+                | "additionalItems" => {
+                    out.insert(key.to_owned(), sub(&self.docs, &[key]));
+                }
+                "properties" | "patternProperties" | "dependentSchemas" | "dependencies" => {
+                    let Some(entries) = value.as_object() else {
+                        continue;
+                    };
+                    let rewritten = entries
+                        .iter()
+                        .map(|(name, v)| {
+                            let v = if v.is_array() {
+                                v.clone()
+                            } else {
+                                sub(&self.docs, &[key, name])
+                            };
+                            (name.clone(), v)
+                        })
+                        .collect();
+                    out.insert(key.to_owned(), Value::Object(rewritten));
+                }
+                "items" | "prefixItems" => {
+                    let v = match value {
+                        Value::Array(items) => Value::Array(
+                            (0..items.len())
+                                .map(|i| sub(&self.docs, &[key, &i.to_string()]))
+                                .collect(),
+                        ),
+                        _ => sub(&self.docs, &[key]),
+                    };
+                    out.insert(key.to_owned(), v);
+                }
+                _ if VALUE_KEYWORDS.contains(&key) => {
+                    out.insert(key.to_owned(), value.clone());
+                }
+                // Annotations, knobs, `$defs` and unknown keywords assert nothing.
+                _ => {}
+            }
+        }
+        if !all_of.is_empty() {
+            out.insert("allOf".into(), Value::Array(all_of));
+        }
+        if out.is_empty() {
+            Value::Bool(true)
+        } else {
+            Value::Object(out)
+        }
+    }
+
+    /// Every loaded document, prepared for validators once (again only if documents were
     /// loaded since).
-    fn registry(&mut self) -> Result<&jsonschema::Registry<'static>, Problem> {
+    fn registry(&mut self) -> Result<(), Problem> {
         if self
             .registry
             .as_ref()
@@ -61,8 +279,69 @@ impl Compiler {
         {
             self.registry = Some((self.docs.docs.len(), prepare_registry(&self.docs)?));
         }
-        let (_, registry) = self.registry.as_ref().expect("registry was just built");
-        Ok(registry)
+        Ok(())
+    }
+}
+
+/// The validators of the locations of one node: a value is valid when all accept it.
+pub struct Conjunction {
+    parts: Vec<jsonschema::Validator>,
+}
+
+impl Conjunction {
+    pub fn is_valid(&self, value: &Value) -> bool {
+        self.parts.iter().all(|p| p.is_valid(value))
+    }
+
+    /// Why `value` is invalid, location by location.
+    pub fn iter_errors<'a>(
+        &'a self,
+        value: &'a Value,
+    ) -> impl Iterator<Item = jsonschema::ValidationError<'a>> + 'a {
+        self.parts.iter().flat_map(move |p| p.iter_errors(value))
+    }
+}
+
+/// Makes the JSON Pointer `pointer` lead to `false` inside a stand-in document.
+fn stand_in(doc: &mut Value, pointer: &str) {
+    let mut at = doc;
+    for token in pointer.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        let Value::Object(map) = at else { return };
+        at = map
+            .entry(token)
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+    // Only what nothing else was put under (a pointer below it) becomes `false`.
+    if matches!(at, Value::Object(m) if m.is_empty()) {
+        *at = Value::Bool(false);
+    }
+}
+
+/// The dialect (`$schema`) a document is written in.
+pub(super) fn dialect(docs: &Documents, doc: usize) -> &str {
+    docs.docs[doc]
+        .value
+        .get("$schema")
+        .and_then(Value::as_str)
+        .filter(|s| bundled::metaschema(s.split('#').next().unwrap_or(s)).is_some())
+        .unwrap_or(DEFAULT_DIALECT)
+}
+
+/// What validators retrieve for a document that is not loaded: a bundled metaschema, or
+/// `false` for any other. synthtune leaves out whatever needs such a document, so a
+/// record valid here never uses it.
+struct Bundled;
+
+impl jsonschema::Retrieve for Bundled {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let resource = uri.as_str().split('#').next().unwrap_or_default();
+        Ok(bundled::metaschema(resource)
+            .cloned()
+            .unwrap_or(Value::Bool(false)))
     }
 }
 
@@ -73,20 +352,36 @@ pub fn root_validator(docs: &Documents) -> Result<jsonschema::Validator, Problem
     let root = &docs.docs[0];
     jsonschema::options()
         .with_registry(&prepare_registry(docs)?)
+        .with_retriever(Bundled)
         .with_base_uri(root.uri.clone())
         .should_validate_formats(true)
         .build(&root.value)
         .map_err(|e| Problem::new("", format!("not a valid schema: {e}")))
 }
 
-/// Every document of `docs`, prepared for validators.
+/// Every document of `docs` (under its URI), prepared for validators,
+/// and for each document that could not be found, a stand-in where every subschema
+/// referred to is `false` (what needs it is never generated).
 fn prepare_registry(docs: &Documents) -> Result<jsonschema::Registry<'static>, Problem> {
-    let resources: Vec<(String, Value)> = docs
+    let mut resources: Vec<(String, Value)> = docs
         .docs
         .iter()
-        .map(|d| (d.uri.clone(), d.value.clone()))
+        .map(|d| (d.uri.clone(), Value::clone(&d.value)))
         .collect();
+    for target in &docs.unavailable {
+        let (resource, fragment) = target.split_once('#').unwrap_or((target, ""));
+        let at = match resources.iter().position(|(uri, _)| uri == resource) {
+            Some(i) => i,
+            None => {
+                resources.push((resource.to_owned(), Value::Object(Map::new())));
+                resources.len() - 1
+            }
+        };
+        let fragment = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
+        stand_in(&mut resources[at].1, &fragment);
+    }
     jsonschema::Registry::new()
+        .retriever(Bundled)
         .extend(resources)
         .and_then(|b| b.prepare())
         .map_err(|e| {
@@ -95,25 +390,4 @@ fn prepare_registry(docs: &Documents) -> Result<jsonschema::Registry<'static>, P
                 format!("the schema cannot be prepared for validation: {e}"),
             )
         })
-}
-
-/// Percent-encodes what a URI fragment cannot hold.
-fn encode_fragment(pointer: &str) -> String {
-    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-    const FRAGMENT: &AsciiSet = &CONTROLS
-        .add(b' ')
-        .add(b'"')
-        .add(b'<')
-        .add(b'>')
-        .add(b'`')
-        .add(b'%')
-        .add(b'#')
-        .add(b'{')
-        .add(b'}')
-        .add(b'|')
-        .add(b'\\')
-        .add(b'^')
-        .add(b'[')
-        .add(b']');
-    utf8_percent_encode(pointer, FRAGMENT).to_string()
 }
