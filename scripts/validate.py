@@ -4,6 +4,7 @@
 Reads cases as JSON lines on stdin, one per schema:
     {"name": "...", "schema": {...}, "base": "/dir/of/the/schema/file" | null,
      "remotes": {"http://localhost:1234/": "/local/folder/"} (optional),
+     "stand_ins": {"https://remote/doc.json": {...}} (optional),
      "instances": [...]}
 and writes one JSON line per case to stdout:
     {"name": "...", "checked": N, "invalid": [{"index", "path", "message"}, ...],
@@ -13,7 +14,9 @@ Formats are asserted (`FORMAT_CHECKER`, with the `format-nongpl` extras installe
 scripts/setup-python.sh) and `multipleOf` is tested the way this library does it, by
 float division: that is the point of a second validator. References to files beside the
 schema resolve through `base`, URLs under a `remotes` prefix to the folder it names
-(the JSON Schema Test Suite's remotes); the bundled metaschemas resolve as usual; anything else
+(the JSON Schema Test Suite's remotes), `stand_ins` (remote documents nowhere on this
+machine) as the documents given, in which what the schema refers to is `false`, as
+synthtune reads them; the bundled metaschemas resolve as usual; anything else
 (a remote URL) makes the case an `error`, reported, never a silent pass.
 """
 
@@ -31,7 +34,7 @@ from referencing.jsonschema import specification_with
 SHOWN = 3
 
 
-def file_retriever(base, remotes, specification):
+def file_retriever(base, remotes, stand_ins, specification):
     """Reads referenced documents; one that names no `$schema` is read in the dialect
     of the schema that refers to it."""
 
@@ -40,6 +43,8 @@ def file_retriever(base, remotes, specification):
             return Resource.from_contents(json.load(f), default_specification=specification)
 
     def retrieve(uri):
+        if uri.split("#")[0] in stand_ins:
+            return Resource.from_contents(stand_ins[uri.split("#")[0]], default_specification=specification)
         parsed = urlparse(uri)
         for prefix, folder in remotes.items():
             if uri.startswith(prefix):
@@ -64,7 +69,9 @@ def check(case):
         specification = specification_with(cls.META_SCHEMA["$schema"])
         validator = cls(
             schema,
-            registry=Registry(retrieve=file_retriever(case.get("base"), case.get("remotes") or {}, specification)),
+            registry=Registry(retrieve=file_retriever(
+                    case.get("base"), case.get("remotes") or {}, case.get("stand_ins") or {}, specification
+                )),
             format_checker=cls.FORMAT_CHECKER,
         )
     except Exception as e:  # noqa: BLE001 - any failure to build is reported

@@ -5,6 +5,10 @@
 //! documents (`http://localhost:1234/...`) are the suite's `remotes` folder: synthtune
 //! finds them as files beside the schema (by their path), the validator in its registry.
 //!
+//! The instances of every group that passes are checked again by a second, independent
+//! validator, Python `jsonschema` (scripts/validate.py): what it rejects is listed and
+//! held to [`PYTHON_REJECTS_AT_MOST`] groups per draft.
+//!
 //! The suite is fetched by `scripts/fetch-test-suite.sh` (run here when the cached copy
 //! is missing), never silently skipped.
 
@@ -15,7 +19,14 @@ use std::sync::OnceLock;
 use serde_json::Value;
 use synthtune::Table;
 
+mod common;
+
+use common::{PythonCase, python_problems, python_validate};
+
 const INSTANCES: u64 = 20;
+/// Groups whose instances pass the crate but not Python `jsonschema`, per draft, at most:
+/// none, so far.
+const PYTHON_REJECTS_AT_MOST: usize = 0;
 
 /// One draft of the suite, and the pass rate this crate has reached there (it may only
 /// go up).
@@ -98,6 +109,9 @@ fn remotes() -> &'static Vec<(String, Value)> {
 struct Outcome {
     name: String,
     failure: Option<String>,
+    /// The schema as validated (with the draft's `$schema`) and its instances, for the
+    /// second validator.
+    checked: Option<(Value, Vec<Value>)>,
 }
 
 fn run_group(draft: &Draft, file: &str, group: &Value) -> Option<Outcome> {
@@ -137,21 +151,26 @@ fn run_group(draft: &Draft, file: &str, group: &Value) -> Option<Outcome> {
             return Some(Outcome {
                 name,
                 failure: Some(format!("refused: {e}")),
+                checked: None,
             });
         }
     };
+    let mut instances = Vec::new();
     for row in 0..INSTANCES {
         let v = table.row_value(7, row);
         if let Some(err) = validator.iter_errors(&v).next() {
             return Some(Outcome {
                 name,
                 failure: Some(format!("row {row} {v} invalid: {err}")),
+                checked: None,
             });
         }
+        instances.push(v);
     }
     Some(Outcome {
         name,
         failure: None,
+        checked: Some((schema, instances)),
     })
 }
 
@@ -175,6 +194,7 @@ fn run_draft(draft: &Draft) {
                     Some(Outcome {
                         name: format!("{file}: {}", group["description"]),
                         failure: Some("panicked".into()),
+                        checked: None,
                     })
                 });
             outcomes.extend(outcome);
@@ -192,11 +212,46 @@ fn run_draft(draft: &Draft) {
     for o in &failed {
         println!("  FAIL {}: {}", o.name, o.failure.as_deref().unwrap_or(""));
     }
+    let remotes_dir = suite_root().join("remotes");
+    let cases: Vec<PythonCase> = outcomes
+        .iter()
+        .filter_map(|o| {
+            let (schema, instances) = o.checked.as_ref()?;
+            Some(PythonCase {
+                name: o.name.clone(),
+                schema,
+                base: None,
+                remotes: Some(("http://localhost:1234/", &remotes_dir)),
+                stand_ins: &[],
+                instances,
+            })
+        })
+        .collect();
+    let rejected: Vec<String> = python_validate(&cases)
+        .iter()
+        .filter_map(|v| python_problems(v).map(|p| format!("{}: {p}", v.name)))
+        .collect();
+    println!(
+        "second validator {}: Python jsonschema accepts the instances of {} of {} passing groups",
+        draft.dir,
+        cases.len() - rejected.len(),
+        cases.len()
+    );
+    for r in &rejected {
+        println!("  PYTHON {r}");
+    }
     assert!(
         rate >= draft.required,
         "{}: pass rate {rate:.3} fell below {}",
         draft.dir,
         draft.required
+    );
+    assert!(
+        rejected.len() <= PYTHON_REJECTS_AT_MOST,
+        "{}: Python jsonschema rejects the instances of {} groups (at most {PYTHON_REJECTS_AT_MOST}):\n{}",
+        draft.dir,
+        rejected.len(),
+        rejected.join("\n")
     );
 }
 

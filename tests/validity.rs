@@ -131,6 +131,7 @@ fn python_jsonschema_accepts_every_record() {
             schema,
             base: path.parent(),
             remotes: None,
+            stand_ins: &[],
             instances: records,
         })
         .collect();

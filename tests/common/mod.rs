@@ -98,14 +98,78 @@ pub fn file_uri(path: &Path) -> String {
 }
 
 /// Lets the validator follow `$ref`s to files beside the schema (jsonschema is built
-/// without its own file resolver).
-struct FileRetriever;
+/// without its own file resolver). The `stand_ins` are remote documents that are
+/// nowhere on this machine and are never fetched: each reads as [`stand_in`], as
+/// synthtune reads them (what needs them is never generated).
+struct FileRetriever {
+    stand_ins: Vec<(String, Value)>,
+}
+
+/// The stand-in for the remote document `url` that `schema` refers to (by that URL or
+/// relative to its `$id`): an object in which every pointer the references name is
+/// `false`.
+pub fn stand_in(schema: &Value, url: &str) -> Value {
+    fn refs<'v>(value: &'v Value, out: &mut Vec<&'v str>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref") {
+                    out.push(r);
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    refs(schema, &mut found);
+    let mut document = Value::Object(Default::default());
+    for reference in found {
+        // The reference may be relative to the schema's `$id`: its document part only
+        // has to end the URL.
+        let Some((document_part, fragment)) = reference.split_once("#/") else {
+            continue;
+        };
+        if document_part.is_empty() || !url.ends_with(document_part) {
+            continue;
+        }
+        let tokens: Vec<String> = fragment
+            .split('/')
+            .map(|t| {
+                let t = percent_decode_str(t).decode_utf8_lossy();
+                t.replace("~1", "/").replace("~0", "~")
+            })
+            .collect();
+        let mut at = &mut document;
+        for (i, token) in tokens.iter().enumerate() {
+            let map = at
+                .as_object_mut()
+                .expect("stand-in tokens lead through objects");
+            let last = i + 1 == tokens.len();
+            at = map.entry(token.clone()).or_insert_with(|| {
+                if last {
+                    Value::Bool(false)
+                } else {
+                    Value::Object(Default::default())
+                }
+            });
+            if !last && !at.is_object() {
+                break;
+            }
+        }
+    }
+    document
+}
 
 impl Retrieve for FileRetriever {
     fn retrieve(
         &self,
         uri: &Uri<String>,
     ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let document = uri.as_str().split('#').next().unwrap_or_default();
+        if let Some((_, stand_in)) = self.stand_ins.iter().find(|(url, _)| url == document) {
+            return Ok(stand_in.clone());
+        }
         let Some(path) = uri.as_str().strip_prefix("file://") else {
             return Err(format!(
                 "the tests only resolve file:// references, not {}",
@@ -122,10 +186,23 @@ impl Retrieve for FileRetriever {
 /// A validator for the schema stored at `path` (its JSON already read into `schema`),
 /// asserting formats and resolving references to sibling files.
 pub fn validator_for(path: &Path, schema: &Value) -> Result<Validator, String> {
+    validator_with_stand_ins(path, schema, &[])
+}
+
+/// [`validator_for`], with these remote documents read as their [`stand_in`].
+pub fn validator_with_stand_ins(
+    path: &Path,
+    schema: &Value,
+    stand_ins: &[&str],
+) -> Result<Validator, String> {
+    let stand_ins = stand_ins
+        .iter()
+        .map(|url| (url.to_string(), stand_in(schema, url)))
+        .collect();
     jsonschema::options()
         .should_validate_formats(true)
         .with_base_uri(file_uri(path))
-        .with_retriever(FileRetriever)
+        .with_retriever(FileRetriever { stand_ins })
         .build(schema)
         .map_err(|e| format!("the jsonschema crate cannot compile {}: {e}", rel(path)))
 }
@@ -268,6 +345,8 @@ pub struct PythonCase<'a> {
     pub base: Option<&'a Path>,
     /// A URL prefix served from a folder (the JSON Schema Test Suite's remotes).
     pub remotes: Option<(&'a str, &'a Path)>,
+    /// Remote documents that read as their [`stand_in`].
+    pub stand_ins: &'a [&'a str],
     pub instances: &'a [Value],
 }
 
@@ -299,6 +378,11 @@ pub fn python_validate(cases: &[PythonCase]) -> Vec<PythonVerdict> {
                 "remotes": case.remotes.map(|(prefix, dir)| {
                     serde_json::json!({ prefix: format!("{}/", dir.to_string_lossy()) })
                 }),
+                "stand_ins": case
+                    .stand_ins
+                    .iter()
+                    .map(|url| (url.to_string(), stand_in(case.schema, url)))
+                    .collect::<serde_json::Map<String, Value>>(),
                 "instances": case.instances,
             })
             .to_string()
