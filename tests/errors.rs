@@ -560,3 +560,38 @@ fn unique_items_over_too_few_values() {
         );
     }
 }
+
+/// A reader that stops early (`synthtune check big.json | head -1`) ends `check`
+/// quietly: no panic on the closed pipe, exit status 0.
+#[test]
+fn check_stops_quietly_when_the_reader_goes_away() {
+    use std::io::{BufRead, BufReader};
+    // Enough fields that the report outgrows the pipe's buffer.
+    let properties: Vec<String> = (0..4_000)
+        .map(|i| format!(r#""field_number_{i}": {{"type": "integer"}}"#))
+        .collect();
+    let file = schema_file(
+        "many_fields",
+        &format!(
+            r#"{{"type": "object", "properties": {{{}}}}}"#,
+            properties.join(", ")
+        ),
+    );
+    let mut child = std::process::Command::new(common::synthtune_bin())
+        .arg("check")
+        .arg(&file.path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run synthtune check");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("piped stdout"))
+        .read_line(&mut first)
+        .expect("read the first line");
+    // The reader is dropped here: the rest of the report meets a closed pipe.
+    let output = child.wait_with_output().expect("wait for synthtune check");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(first.contains("ok (4000 fields"), "{first}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}
