@@ -83,6 +83,31 @@ fn assert_refused(name: &str, schema: &str, pointer: &str, why: &[&str]) {
     );
 }
 
+/// A UTF-8 byte-order mark, as some editors write it, is read past; positions in a bad
+/// file after one still count from the first character of the JSON.
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let file = schema_file(
+        "with_bom",
+        "\u{feff}{\"type\": \"object\", \"properties\": {\"a\": {\"const\": 1}}, \"required\": [\"a\"]}",
+    );
+    let output = run(&["sample", "-n", "1"], &file.path);
+    let context = describe_output(&output);
+    assert_eq!(output.status.code(), Some(0), "{context}");
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("\"a\": 1"),
+        "{context}"
+    );
+    let bad = schema_file("with_bom_bad", "\u{feff}{\n  \"type\": \"object\",\n}\n");
+    let output = run(&["sample"], &bad.path);
+    let context = describe_output(&output);
+    assert_eq!(output.status.code(), Some(2), "{context}");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains(":3:1"),
+        "{context}"
+    );
+}
+
 #[test]
 fn invalid_json_is_refused_with_line_and_column() {
     // The trailing comma is on line 4; serde_json reports the `}` after it, column 28.

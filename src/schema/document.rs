@@ -588,7 +588,9 @@ fn read_json(path: &Path) -> Result<Value, Error> {
         path: path.to_owned(),
         source,
     })?;
-    serde_json::from_str(&text).map_err(|e| Error::Json {
+    // Editors on Windows save UTF-8 with a byte-order mark; it is not part of the JSON.
+    let json = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    serde_json::from_str(json).map_err(|e| Error::Json {
         path: path.to_owned(),
         line: e.line(),
         column: e.column(),
