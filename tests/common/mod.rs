@@ -251,28 +251,43 @@ pub enum NoRecords {
 /// of [`CPU_LIMIT`] of CPU time (wall time is no measure on a shared machine) and a
 /// wall-clock backstop of [`WALL_LIMIT`] for a record that never comes.
 pub fn generate_records(path: &Path, rows: u64) -> Result<Vec<Value>, NoRecords> {
+    generate_records_within(path, rows, CPU_LIMIT, WALL_LIMIT)
+}
+
+/// [`generate_records`] with other limits (compiling a megabyte of schema in a debug
+/// build takes seconds of its own).
+pub fn generate_records_within(
+    path: &Path,
+    rows: u64,
+    cpu_limit: Duration,
+    wall_limit: Duration,
+) -> Result<Vec<Value>, NoRecords> {
     let path = path.to_owned();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         // The receiver is gone after the backstop fired: nobody wants the result then.
-        let _ = tx.send(generate_within_budget(&path, rows));
+        let _ = tx.send(generate_within_budget(&path, rows, cpu_limit));
     });
-    rx.recv_timeout(WALL_LIMIT).unwrap_or_else(|_| {
+    rx.recv_timeout(wall_limit).unwrap_or_else(|_| {
         Err(NoRecords::TooSlow(format!(
-            "no answer within {WALL_LIMIT:?}: generating one record takes longer than that"
+            "no answer within {wall_limit:?}: generating one record takes longer than that"
         )))
     })
 }
 
-fn generate_within_budget(path: &Path, rows: u64) -> Result<Vec<Value>, NoRecords> {
+fn generate_within_budget(
+    path: &Path,
+    rows: u64,
+    cpu_limit: Duration,
+) -> Result<Vec<Value>, NoRecords> {
     let clock = CpuClock::start();
     let table = Table::load(path).map_err(|e| NoRecords::Refused(e.to_string()))?;
     let mut records = Vec::with_capacity(rows as usize);
     for row in 0..rows {
         records.push(table.row_value(SEED, row));
-        if clock.elapsed() > CPU_LIMIT {
+        if clock.elapsed() > cpu_limit {
             return Err(NoRecords::TooSlow(format!(
-                "only {} of {rows} records in {CPU_LIMIT:?} of CPU time (debug build)",
+                "only {} of {rows} records in {cpu_limit:?} of CPU time (debug build)",
                 row + 1
             )));
         }
