@@ -5,30 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
-use common::describe_output;
-
-/// A temporary folder holding one schema file.
-struct SchemaFile {
-    _dir: tempfile::TempDir,
-    path: PathBuf,
-}
-
-fn schema_file(name: &str, text: &str) -> SchemaFile {
-    let dir = tempfile::tempdir().expect("create a temporary folder");
-    let path = dir.path().join(format!("{name}.json"));
-    std::fs::write(&path, text).expect("write the schema");
-    SchemaFile { _dir: dir, path }
-}
-
-fn run(args: &[&str], schema: &Path) -> std::process::Output {
-    common::synthtune()
-        .args(args)
-        .arg(schema)
-        .output()
-        .expect("run synthtune")
-}
+use common::{describe_output, run, schema_file};
 
 /// Asserts that `synthtune sample` refuses `schema` with exit status 2 and a message on
 /// stderr naming the file, `at <pointer>` (the culprit or a keyword inside it) and

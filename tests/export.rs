@@ -372,35 +372,16 @@ fn sql_loads_into_postgres() {
     let path = dir.path().join("p.sql");
     export_bytes(&people(), &options(Format::Sql, 1_234, &path));
     let schema = format!("synthtune_test_{}", std::process::id());
-    let psql = |args: &[&str], search_path: Option<&str>| common::psql(&url, args, search_path);
-    psql(
-        &[
+    let (count, types, name) = common::in_scratch_schema(&url, &schema, |psql| {
+        psql(&["--single-transaction", "-f", path.to_str().unwrap()]);
+        let count = psql(&["-c", "SELECT count(*) FROM \"Person\""]);
+        let types = psql(&[
             "-c",
-            &format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"),
-        ],
-        None,
-    );
-    let loaded = std::panic::catch_unwind(|| {
-        psql(
-            &["--single-transaction", "-f", path.to_str().unwrap()],
-            Some(&schema),
-        );
-        let count = psql(&["-c", "SELECT count(*) FROM \"Person\""], Some(&schema));
-        let types = psql(
-            &[
-                "-c",
-                "SELECT string_agg(data_type, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'Person' AND table_schema = current_schema()",
-            ],
-            Some(&schema),
-        );
-        let name = psql(
-            &["-c", "SELECT name FROM \"Person\" WHERE id = 1"],
-            Some(&schema),
-        );
+            "SELECT string_agg(data_type, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'Person' AND table_schema = current_schema()",
+        ]);
+        let name = psql(&["-c", "SELECT name FROM \"Person\" WHERE id = 1"]);
         (count, types, name)
     });
-    psql(&["-c", &format!("DROP SCHEMA {schema} CASCADE")], None);
-    let (count, types, name) = loaded.unwrap();
     assert_eq!(count, "1234");
     assert_eq!(
         types,

@@ -193,34 +193,15 @@ fn sql_money_loads_into_postgres() {
     let dir = tempfile::tempdir().unwrap();
     let path = export_to(Format::Sql, 1_234, dir.path());
     let schema = format!("synthtune_money_{}", std::process::id());
-    let psql = |args: &[&str], search_path: Option<&str>| common::psql(&url, args, search_path);
-    psql(
-        &[
+    let (types, cents) = common::in_scratch_schema(&url, &schema, |psql| {
+        psql(&["--single-transaction", "-f", path.to_str().unwrap()]);
+        let types = psql(&[
             "-c",
-            &format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"),
-        ],
-        None,
-    );
-    let loaded = std::panic::catch_unwind(|| {
-        psql(
-            &["--single-transaction", "-f", path.to_str().unwrap()],
-            Some(&schema),
-        );
-        let types = psql(
-            &[
-                "-c",
-                "SELECT string_agg(data_type, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'Invoice' AND table_schema = current_schema()",
-            ],
-            Some(&schema),
-        );
-        let cents = psql(
-            &["-c", "SELECT sum(fee * 100)::bigint FROM \"Invoice\""],
-            Some(&schema),
-        );
+            "SELECT string_agg(data_type, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'Invoice' AND table_schema = current_schema()",
+        ]);
+        let cents = psql(&["-c", "SELECT sum(fee * 100)::bigint FROM \"Invoice\""]);
         (types, cents)
     });
-    psql(&["-c", &format!("DROP SCHEMA {schema} CASCADE")], None);
-    let (types, cents) = loaded.unwrap();
     assert_eq!(types, "bigint,numeric,numeric,numeric,numeric,numeric");
     let table = invoice();
     let expected: i64 = (0..1_234)

@@ -5,9 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
-use common::describe_output;
+use common::{describe_output, run};
 use serde_json::{Value, json};
 use synthtune::{Table, Trial};
 
@@ -32,26 +30,6 @@ const RARELY: &str = r#"{
   }
 }"#;
 
-struct SchemaFile {
-    dir: tempfile::TempDir,
-    path: PathBuf,
-}
-
-fn schema_file(text: &str) -> SchemaFile {
-    let dir = tempfile::tempdir().expect("create a temporary folder");
-    let path = dir.path().join("schema.json");
-    std::fs::write(&path, text).expect("write the schema");
-    SchemaFile { dir, path }
-}
-
-fn run(args: &[&str], schema: &Path) -> std::process::Output {
-    common::synthtune()
-        .args(args)
-        .arg(schema)
-        .output()
-        .expect("run synthtune")
-}
-
 /// Exit status 1 and the message: the table, a row, the pointer, the attempts.
 fn assert_fails(output: &std::process::Output, table: &str, pointer: &str) -> u64 {
     let context = describe_output(output);
@@ -75,7 +53,7 @@ fn assert_fails(output: &std::process::Output, table: &str, pointer: &str) -> u6
 
 #[test]
 fn sample_stops_with_exit_1() {
-    let file = schema_file(NEVER);
+    let file = common::schema_file("schema", NEVER);
     let output = run(&["sample", "-n", "3"], &file.path);
     assert_eq!(assert_fails(&output, "\"Never\"", "/properties/n"), 0);
     assert!(output.stdout.is_empty(), "{}", describe_output(&output));
@@ -83,7 +61,7 @@ fn sample_stops_with_exit_1() {
 
 #[test]
 fn stats_stop_with_exit_1() {
-    let file = schema_file(NEVER);
+    let file = common::schema_file("schema", NEVER);
     for args in [
         &["stats", "-n", "100"][..],
         &["stats", "-n", "5000", "--json"],
@@ -98,7 +76,7 @@ fn stats_stop_with_exit_1() {
 /// temporary file; the row it names is the first failing one, whatever the thread count.
 #[test]
 fn export_stops_and_writes_no_file() {
-    let file = schema_file(RARELY);
+    let file = common::schema_file("schema", RARELY);
     let mut rows = Vec::new();
     for (threads, format) in [("1", "ndjson"), ("3", "ndjson"), ("2", "csv")] {
         let out = file.dir.path().join(format!("out-{threads}.{format}"));
@@ -176,7 +154,8 @@ fn the_rows_shared_budget_running_out_is_reported() {
 /// short array.
 #[test]
 fn too_few_distinct_items_stop_with_exit_1() {
-    let file = schema_file(
+    let file = common::schema_file(
+        "schema",
         r#"{"title": "Tags", "type": "array", "items": {"type": "string", "pattern": "^[a-c]$"}, "minItems": 4, "uniqueItems": true}"#,
     );
     let output = run(&["sample", "-n", "1"], &file.path);

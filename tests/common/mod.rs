@@ -491,3 +491,47 @@ pub fn psql(url: &str, args: &[&str], search_path: Option<&str>) -> String {
     );
     String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
+
+/// A temporary folder holding one schema file (the folder goes with the value).
+pub struct SchemaFile {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+/// Writes `text` to `NAME.json` in a fresh temporary folder.
+pub fn schema_file(name: &str, text: &str) -> SchemaFile {
+    let dir = tempfile::tempdir().expect("create a temporary folder");
+    let path = dir.path().join(format!("{name}.json"));
+    std::fs::write(&path, text).expect("write the schema");
+    SchemaFile { dir, path }
+}
+
+/// Runs the built binary with `args` and then `schema`.
+pub fn run(args: &[&str], schema: &Path) -> std::process::Output {
+    synthtune()
+        .args(args)
+        .arg(schema)
+        .output()
+        .expect("run synthtune")
+}
+
+/// Runs `work` in a fresh PostgreSQL schema `name` at `url`, dropped afterwards even when
+/// `work` panics. `work` gets a psql runner whose statements see that schema first.
+pub fn in_scratch_schema<T>(
+    url: &str,
+    name: &str,
+    work: impl FnOnce(&dyn Fn(&[&str]) -> String) -> T,
+) -> T {
+    psql(
+        url,
+        &[
+            "-c",
+            &format!("DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}"),
+        ],
+        None,
+    );
+    let in_schema = |args: &[&str]| psql(url, args, Some(name));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&in_schema)));
+    psql(url, &["-c", &format!("DROP SCHEMA {name} CASCADE")], None);
+    outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
