@@ -4,6 +4,7 @@
 //! generators ([`generate::Node`]). Row `i` of a table is a pure function of
 //! `(seed, table, i)`, so rows can be produced in any order, on any thread.
 
+pub mod dataset;
 pub mod error;
 pub mod export;
 pub mod generate;
@@ -15,6 +16,7 @@ pub mod synthesizer;
 pub mod table;
 pub mod tui;
 
+pub use dataset::{Dataset, RowCounts};
 pub use error::{
     Diagnostic, Error, Exhausted, GenerationError, Problem, ProblemKind, Severity, Trial,
 };

@@ -11,7 +11,7 @@ use synthtune::export;
 use synthtune::stats;
 use synthtune::tui::export::LibraryExporter;
 use synthtune::tui::{self, TunerOptions};
-use synthtune::{Options, RateDefaults, Severity, Table};
+use synthtune::{Dataset, Options, RateDefaults, RowCounts, Severity, Table};
 
 /// Realistic synthetic data from JSON Schema, tuned live in the terminal.
 #[derive(Parser)]
@@ -49,6 +49,16 @@ struct Common {
     noise: Option<f64>,
 }
 
+fn table_rows(s: &str) -> Result<(String, u64), String> {
+    let (name, count) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?} is not TABLE=N: write --rows Customer=1000"))?;
+    let count = count.trim().parse::<u64>().map_err(|_| {
+        format!("{count:?} is not a whole number of rows: write --rows {name}=1000")
+    })?;
+    Ok((name.trim().to_owned(), count))
+}
+
 fn probability(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
@@ -74,9 +84,10 @@ impl Common {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Print records as pretty JSON.
+    /// Print records as pretty JSON (each table's in turn, for several schemas).
     Sample {
-        schema: PathBuf,
+        #[arg(required = true)]
+        schemas: Vec<PathBuf>,
         /// How many records.
         #[arg(short = 'n', long = "count", default_value_t = 5)]
         count: u64,
@@ -109,6 +120,10 @@ struct ExportArgs {
     /// How many rows per table (default: the schema's x-synth.rows, else 1000).
     #[arg(short = 'n', long = "count")]
     count: Option<u64>,
+    /// Rows of one table, by its name (the schema's title): --rows Customer=1000.
+    /// Repeat for several tables; wins over -n.
+    #[arg(long = "rows", value_name = "TABLE=N", value_parser = table_rows)]
+    rows: Vec<(String, u64)>,
     /// ndjson, json, csv, sql or parquet.
     #[arg(long, default_value = "ndjson")]
     format: export::Format,
@@ -133,10 +148,15 @@ struct ExportArgs {
 }
 
 impl ExportArgs {
-    /// The schema paths, and the library's export options for these flags.
-    fn options(self, seed: u64) -> (Vec<PathBuf>, export::ExportOptions) {
+    /// The schema paths, the row counts, and the library's export options for these
+    /// flags (whose `rows` the dataset decides).
+    fn options(self, seed: u64) -> (Vec<PathBuf>, RowCounts, export::ExportOptions) {
+        let counts = RowCounts {
+            all: self.count,
+            by_table: self.rows,
+        };
         let options = export::ExportOptions {
-            rows: self.count,
+            rows: None,
             format: self.format,
             output: self.output,
             threads: self.threads,
@@ -148,7 +168,7 @@ impl ExportArgs {
             cancel: None,
             rows_done: None,
         };
-        (self.schemas, options)
+        (self.schemas, counts, options)
     }
 }
 
@@ -157,10 +177,10 @@ fn main() -> ExitCode {
     let seed = cli.common.seed;
     let options = cli.common.options();
     let result = match cli.command {
-        Some(Command::Sample { schema, count }) => sample(&schema, count, seed, &options),
+        Some(Command::Sample { schemas, count }) => sample(&schemas, count, seed, &options),
         Some(Command::Export(args)) => {
-            let (schemas, export_options) = args.options(seed);
-            run_export(&schemas, export_options, &options)
+            let (schemas, counts, export_options) = args.options(seed);
+            run_export(&schemas, &counts, export_options, &options)
         }
         Some(Command::Check { schemas }) => check(&schemas, &options),
         Some(Command::Stats {
@@ -219,9 +239,17 @@ fn load(path: &Path, options: &Options) -> Result<Table, Failure> {
     Table::load_with(path, options).map_err(|e| Failure::Usage(e.to_string()))
 }
 
-/// Every schema's table, or the first failure.
-fn load_all(schemas: &[PathBuf], options: &Options) -> Result<Vec<Table>, Failure> {
-    schemas.iter().map(|p| load(p, options)).collect()
+/// Every schema's table, its foreign keys linked, or the first failure.
+fn load_dataset(
+    schemas: &[PathBuf],
+    options: &Options,
+    counts: &RowCounts,
+) -> Result<Dataset, Failure> {
+    let tables = schemas
+        .iter()
+        .map(|p| load(p, options))
+        .collect::<Result<Vec<_>, _>>()?;
+    Dataset::new(tables, counts).map_err(|e| Failure::Usage(e.to_string()))
 }
 
 /// Refuses row counts that unique fields cannot serve, before any output.
@@ -231,34 +259,40 @@ fn check_capacity(table: &Table, rows: u64) -> Result<(), Failure> {
         .map_err(|e| Failure::Usage(e.to_string()))
 }
 
-fn sample(schema: &Path, count: u64, seed: u64, options: &Options) -> Result<(), Failure> {
-    let table = load(schema, options)?;
-    check_capacity(&table, count)?;
+fn sample(schemas: &[PathBuf], count: u64, seed: u64, options: &Options) -> Result<(), Failure> {
+    let dataset = load_dataset(schemas, options, &RowCounts::default())?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    for row in 0..count {
-        let value = table
-            .try_row_value(seed, row)
-            .map_err(|e| Failure::Run(e.to_string()))?;
-        let text = serde_json::to_string_pretty(&value).map_err(|e| Failure::Run(e.to_string()))?;
-        writeln!(out, "{text}").map_err(write_failure)?;
+    let several = dataset.tables.len() > 1;
+    for table in &dataset.tables {
+        check_capacity(table, count)?;
+        if several {
+            writeln!(out, "// {}", table.name).map_err(write_failure)?;
+        }
+        for row in 0..count {
+            let value = table
+                .try_row_value(seed, row)
+                .map_err(|e| Failure::Run(e.to_string()))?;
+            let text =
+                serde_json::to_string_pretty(&value).map_err(|e| Failure::Run(e.to_string()))?;
+            writeln!(out, "{text}").map_err(write_failure)?;
+        }
     }
     Ok(())
 }
 
 fn run_export(
     schemas: &[PathBuf],
+    counts: &RowCounts,
     mut export_options: export::ExportOptions,
     options: &Options,
 ) -> Result<(), Failure> {
-    let tables = load_all(schemas, options)?;
-    for table in &tables {
-        let rows = export_options
-            .rows
-            .or(table.default_rows)
-            .unwrap_or(export::DEFAULT_ROWS);
+    let dataset = load_dataset(schemas, options, counts)?;
+    for (table, &rows) in dataset.tables.iter().zip(&dataset.rows) {
         check_capacity(table, rows)?;
     }
+    // Parents first, so that every file (and a shared sql script) loads in order.
+    let tables = dataset.into_tables_in_load_order();
     // Ctrl-C stops the export cleanly: the temporary file is removed, nothing is left
     // under the final name.
     let cancel = Arc::new(AtomicBool::new(false));
@@ -286,8 +320,9 @@ fn print_stats(
     seed: u64,
     options: &Options,
 ) -> Result<(), Failure> {
-    let tables = load_all(schemas, options)?;
-    let summaries: Vec<stats::Summary> = tables
+    let dataset = load_dataset(schemas, options, &RowCounts::default())?;
+    let summaries: Vec<stats::Summary> = dataset
+        .tables
         .iter()
         .map(|table| {
             check_capacity(table, rows)?;
@@ -350,35 +385,46 @@ fn check(schemas: &[PathBuf], options: &Options) -> Result<(), Failure> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut failed = false;
+    let mut tables = Vec::new();
     for path in schemas {
         match Table::load_with(path, options) {
-            Ok(table) => {
-                let fields = table.fields();
-                let ignored = table
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.severity == Severity::Ignored)
-                    .count();
-                writeln!(
-                    out,
-                    "{}: table {:?}: ok ({} fields, {} ignored, {} notes)",
-                    path.display(),
-                    table.name,
-                    fields.len(),
-                    ignored,
-                    table.diagnostics.len() - ignored
-                )
-                .map_err(write_failure)?;
-                for d in &table.diagnostics {
-                    writeln!(out, "  {d}").map_err(write_failure)?;
-                }
-                print_fields(&mut out, &fields).map_err(write_failure)?;
-            }
+            Ok(table) => tables.push(table),
             Err(e) => {
                 writeln!(out, "{e}").map_err(write_failure)?;
                 failed = true;
             }
         }
+    }
+    // The foreign keys are linked among the tables that loaded.
+    let tables = match Dataset::new(tables, &RowCounts::default()) {
+        Ok(dataset) => dataset.tables,
+        Err(e) => {
+            writeln!(out, "{e}").map_err(write_failure)?;
+            return Err(Failure::Usage(String::new()));
+        }
+    };
+    for table in &tables {
+        let fields = table.fields();
+        let ignored = table
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Ignored)
+            .count();
+        let path = table.source.as_deref().unwrap_or(Path::new("<schema>"));
+        writeln!(
+            out,
+            "{}: table {:?}: ok ({} fields, {} ignored, {} notes)",
+            path.display(),
+            table.name,
+            fields.len(),
+            ignored,
+            table.diagnostics.len() - ignored
+        )
+        .map_err(write_failure)?;
+        for d in &table.diagnostics {
+            writeln!(out, "  {d}").map_err(write_failure)?;
+        }
+        print_fields(&mut out, &fields).map_err(write_failure)?;
     }
     if failed {
         Err(Failure::Usage(String::new()))

@@ -93,7 +93,7 @@ impl Table {
         out: &mut S,
     ) -> Result<u32, GenerationError> {
         self.plan
-            .generate(table_key(seed, self.name_hash), row, out)
+            .generate(seed, table_key(seed, self.name_hash), row, out)
             .map_err(|cause| GenerationError {
                 table: self.name.clone(),
                 row,
@@ -159,6 +159,16 @@ impl Table {
     /// The compiled generator tree.
     pub fn plan(&self) -> &Plan {
         &self.plan
+    }
+
+    /// The generator tree, for linking foreign keys (`crate::dataset`).
+    pub(crate) fn plan_mut(&mut self) -> &mut Plan {
+        &mut self.plan
+    }
+
+    /// The hash of the table's name: its rows' keys derive from `table_key(seed, hash)`.
+    pub(crate) fn name_hash(&self) -> u64 {
+        self.name_hash
     }
 
     /// A validator for this table's records: the root schema with formats asserted, its

@@ -140,6 +140,8 @@ fn shape_of(node: &Gen) -> Node {
         // reference has no fixed depth.
         Gen::Custom(custom) => return node_of_types(&custom.types),
         Gen::Recurse(_) => return Node::json(),
+        // The parent's values satisfy the field's own schema: they take its shape.
+        Gen::Reference(reference) => return shape_of(&reference.own),
     };
     Node::new(kind, false)
 }

@@ -42,7 +42,7 @@ fn record<'p>(
             FieldInfo {
                 path: path.clone(),
                 type_name: types.join("|"),
-                generator: node.describe(),
+                generator: describe(plan, node),
                 null_rate: null_rate(node),
                 absent_rate,
                 pointer: pointer.to_owned(),
@@ -53,8 +53,17 @@ fn record<'p>(
     children(plan, node, &path, out);
 }
 
+/// What generates `node`; a foreign key says where its values come from.
+fn describe(plan: &Plan, node: &Node) -> String {
+    match node {
+        Node::Reference(g) => plan.references[g.slot].describe(&g.own),
+        _ => node.describe(),
+    }
+}
+
 fn null_rate(node: &Node) -> Option<f64> {
     match node {
+        Node::Reference(g) => null_rate(&g.own),
         Node::Union(u) => u.null_rate(),
         Node::Checked(c) => null_rate(c.inner()),
         _ => None,

@@ -16,6 +16,7 @@ pub mod object;
 pub mod pattern;
 pub mod permutation;
 pub mod presence;
+pub mod reference;
 pub mod scalar;
 pub mod string;
 pub mod temporal;
@@ -79,6 +80,8 @@ pub enum Node {
     Custom(CustomGen),
     /// A recursive reference: generates `Plan::recursive[i]` one level deeper.
     Recurse(usize),
+    /// A foreign key: the key value of a parent row (`Plan::references`).
+    Reference(reference::ReferenceGen),
 }
 
 /// A user-written generator, with the JSON types its schema allows (what statistics
@@ -93,6 +96,8 @@ pub struct CustomGen {
 /// Per-row generation state.
 pub struct Ctx<'p> {
     pub plan: &'p Plan,
+    /// The dataset's seed: other tables' keys derive from it (foreign keys).
+    pub seed: u64,
     pub row: u64,
     /// `mix(seed, table)`: what keys dataset-wide permutations.
     pub table_key: u64,
@@ -117,9 +122,10 @@ pub struct Ctx<'p> {
 
 impl<'p> Ctx<'p> {
     /// The state at the start of `row`.
-    pub fn new(plan: &'p Plan, table_key: u64, row: u64) -> Ctx<'p> {
+    pub fn new(plan: &'p Plan, seed: u64, table_key: u64, row: u64) -> Ctx<'p> {
         Ctx {
             plan,
+            seed,
             table_key,
             row,
             depth: 0,
@@ -174,6 +180,7 @@ impl Node {
                 ctx.plan.recursive[*i].generate(ctx, key, out);
                 ctx.depth -= 1;
             }
+            Node::Reference(g) => g.generate(ctx, key, out),
         }
     }
 
@@ -197,6 +204,7 @@ impl Node {
             Node::Union(g) => g.branches().iter().for_each(|b| b.type_names(out)),
             Node::Checked(g) => g.inner().type_names(out),
             Node::Recurse(_) => push("object"),
+            Node::Reference(g) => g.own.type_names(out),
             Node::Custom(g) if g.types.is_empty() => push("any"),
             Node::Custom(g) => g.types.iter().for_each(|&t| push(t)),
             Node::Noisy(g) => g.inner.type_names(out),
@@ -224,6 +232,7 @@ impl Node {
             Node::Union(g) => g.describe(),
             Node::Checked(g) => format!("{} (checked)", g.inner().describe()),
             Node::Recurse(_) => "recursive".into(),
+            Node::Reference(g) => format!("foreign key (unlinked: {})", g.own.describe()),
             Node::Custom(g) => format!("synthesizer {:?}", g.synthesizer),
             Node::Noisy(g) => format!("{} with {:.1}% noise", g.inner.describe(), g.rate * 100.0),
             Node::Unique(g) => g.describe(match &g.kind {
@@ -255,6 +264,8 @@ fn value_type(v: &serde_json::Value) -> &'static str {
 pub struct Plan {
     pub root: Node,
     pub recursive: Vec<Node>,
+    /// The foreign keys, by slot ([`reference::ReferenceGen::slot`]).
+    pub references: Vec<reference::ReferenceSlot>,
 }
 
 impl Plan {
@@ -264,12 +275,13 @@ impl Plan {
     #[inline(always)]
     pub fn generate<S: Sink>(
         &self,
+        seed: u64,
         table_key: u64,
         row: u64,
         out: &mut S,
     ) -> Result<u32, Box<Exhausted>> {
         let key = crate::rng::mix(table_key, row);
-        let mut ctx = Ctx::new(self, table_key, row);
+        let mut ctx = Ctx::new(self, seed, table_key, row);
         self.root.generate(&mut ctx, key, out);
         match ctx.failure {
             None => Ok(ctx.noisy),
@@ -312,7 +324,7 @@ impl Plan {
         for round in 0..COST_ROUNDS {
             let first = round * per_round;
             for (node, best) in nodes.iter().zip(&mut best) {
-                let mut ctx = Ctx::new(self, key, first);
+                let mut ctx = Ctx::new(self, key, key, first);
                 let start = std::time::Instant::now();
                 for row in first..first + per_round {
                     ctx.row = row;

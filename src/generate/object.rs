@@ -35,6 +35,12 @@ pub struct Property {
 }
 
 impl Property {
+    /// The salt of this property's value key (`mix_prepared(object, salt)`), for
+    /// callers that recompute a key along a path (foreign keys).
+    pub fn value_salt(&self) -> u64 {
+        self.value_salt
+    }
+
     pub fn new(
         name: String,
         node: Node,

@@ -40,6 +40,8 @@ pub struct Compiler {
     /// Compilations by the locations merged: a definition shared by many paths is
     /// compiled once. Not for those whose `$dynamicRef`s looked at the dynamic scope.
     compiled: HashMap<Vec<(usize, String)>, Option<CompileResult>>,
+    /// The foreign keys found, by slot (`Plan::references`).
+    pub references: Vec<crate::generate::reference::ReferenceSlot>,
     /// How many `$dynamicRef`/`$recursiveRef`s were resolved through the dynamic scope.
     pub(super) dynamic_lookups: usize,
     /// Global rates from the command line, overriding schema defaults.
@@ -76,6 +78,7 @@ impl Compiler {
             validators: HashMap::new(),
             noted: HashSet::new(),
             compiled: HashMap::new(),
+            references: Vec::new(),
             dynamic_lookups: 0,
             defaults: RateDefaults::default(),
             synthesizers: Default::default(),
@@ -128,7 +131,16 @@ impl Compiler {
         for loc in locs {
             self.collect(loc, &mut facts)?;
         }
-        self.compile_facts(facts)
+        // A foreign key wraps the field as a whole, nullability included: its `anyOf`
+        // branches inherit the knob but are compiled through `compile_facts`.
+        let reference = facts.knobs.references.clone();
+        let fanout = facts.knobs.fanout.clone();
+        let field_locs = facts.locs.clone();
+        let mut compiled = self.compile_facts(facts)?;
+        if let Some(reference) = reference {
+            compiled.node = self.reference(compiled.node, reference, fanout, &field_locs)?;
+        }
+        Ok(compiled)
     }
 
     pub fn compile_facts(&mut self, facts: Facts) -> Result<Compiled, Problem> {
@@ -182,7 +194,6 @@ impl Compiler {
         for not in std::mem::take(&mut f.nots) {
             check |= self.apply_not(&not, &mut f)?;
         }
-        self.note_key_knobs(&f);
         let mut node = self.build_plain(&mut f, &mut check)?;
         if Self::wants_unique(&f) {
             node = self.make_unique(&f, node)?;

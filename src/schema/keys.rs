@@ -2,9 +2,11 @@
 //! a key.
 
 use super::compile::Compiler;
+use super::document::Loc;
 use super::facts::Facts;
-use crate::error::{Problem, Severity};
+use crate::error::Problem;
 use crate::generate::Node;
+use crate::generate::reference::{Fanout, ReferenceGen, ReferenceSlot};
 use crate::generate::string::StringGen;
 use crate::generate::unique::{UniqueGen, UniqueKind};
 use crate::rng::hash_str;
@@ -15,11 +17,44 @@ impl Compiler {
         f.knobs.unique.is_some() || f.knobs.key.as_deref() == Some("primary")
     }
 
-    /// Notes the knobs that are recognised but not acted on yet.
-    pub(super) fn note_key_knobs(&mut self, f: &Facts) {
-        if let Some((target, at)) = &f.knobs.references {
-            self.note(Severity::Note, at.clone(), format!("foreign key to {target} is not followed yet (multi-table datasets come later): values come from this field's own schema"));
-        }
+    /// Makes `own` (the field's generator) a foreign key: a slot that the dataset links
+    /// to the parent table (`crate::dataset`), with the field's own schema kept to judge
+    /// the parent's values and to generate while unlinked.
+    pub(super) fn reference(
+        &mut self,
+        own: Node,
+        (target, pointer): (String, String),
+        fanout: Option<(Fanout, String)>,
+        locs: &[Loc],
+    ) -> Result<Node, Problem> {
+        let accepts = self.validator(locs)?;
+        let null_rate = match &own {
+            Node::Union(u) => u.null_rate().unwrap_or(0.0),
+            _ => 0.0,
+        };
+        let (fanout, fanout_pointer) = match fanout {
+            Some((f, at)) => (f, Some(at)),
+            None => (Fanout::default(), None),
+        };
+        let slot = match self.references.iter().position(|r| r.pointer == pointer) {
+            Some(slot) => slot,
+            None => {
+                self.references.push(ReferenceSlot {
+                    target,
+                    pointer,
+                    fanout,
+                    fanout_pointer,
+                    accepts,
+                    link: None,
+                });
+                self.references.len() - 1
+            }
+        };
+        Ok(Node::Reference(ReferenceGen {
+            slot,
+            own: Box::new(own),
+            null_rate,
+        }))
     }
 
     /// Makes `node` unique across the dataset, or says why it cannot be.

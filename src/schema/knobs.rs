@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::error::Problem;
 use crate::generate::distribution::DistributionSpec;
+use crate::generate::reference::Fanout;
 
 /// Every `x-synth` key synthtune knows.
 pub const KNOWN_KEYS: &[&str] = &[
@@ -65,7 +66,7 @@ pub struct Knobs {
     pub sequence: Option<(Sequence, String)>,
     pub key: Option<String>,
     pub references: Option<(String, String)>,
-    pub fanout: Option<DistributionSpec>,
+    pub fanout: Option<(Fanout, String)>,
     pub noise: Option<(f64, String)>,
     pub rows: Option<u64>,
     pub synthesizer: Option<(String, String)>,
@@ -174,8 +175,7 @@ impl Knobs {
             }
             "fanout" => {
                 if self.fanout.is_none() {
-                    self.fanout =
-                        Some(DistributionSpec::parse(value).map_err(|e| knob_problem(at, &e))?);
+                    self.fanout = Some((parse_fanout(value, at)?, at_owned));
                 }
             }
             "null_rate" => set_once(&mut self.null_rate, probability(value, at)?),
@@ -338,6 +338,49 @@ impl Knobs {
         }
         Ok(())
     }
+}
+
+/// `fanout`: a distribution over the parent rows (`"zipf"`, `{"zipf": {"s": 1.1}}`), or
+/// `{"distribution": ..., "none_share": 0.33}`, where either key may be left out.
+fn parse_fanout(value: &Value, at: &str) -> Result<Fanout, Problem> {
+    let Some(map) = value
+        .as_object()
+        .filter(|m| m.keys().any(|k| k == "distribution" || k == "none_share"))
+    else {
+        let distribution = DistributionSpec::parse(value).map_err(|e| knob_problem(at, &e))?;
+        return Ok(Fanout {
+            distribution,
+            none_share: 0.0,
+        });
+    };
+    let mut fanout = Fanout::default();
+    for (key, v) in map {
+        let here = format!("{at}/{}", escape(key));
+        match key.as_str() {
+            "distribution" => {
+                fanout.distribution =
+                    DistributionSpec::parse(v).map_err(|e| knob_problem(&here, &e))?;
+            }
+            "none_share" => match v.as_f64() {
+                Some(p) if (0.0..1.0).contains(&p) => fanout.none_share = p,
+                _ => {
+                    return Err(Problem::invalid(
+                        here,
+                        format!("none_share {v} must be a share from 0 up to (not including) 1"),
+                    )
+                    .hint("0.33 leaves a third of the parents without children"));
+                }
+            },
+            _ => {
+                return Err(
+                    Problem::invalid(here, format!("unknown fanout key {key:?}")).hint(
+                        "fanout takes \"distribution\" and \"none_share\", or a distribution alone",
+                    ),
+                );
+            }
+        }
+    }
+    Ok(fanout)
 }
 
 /// A distribution knob's error, at the pointer of the offending parameter.

@@ -89,6 +89,7 @@ fn compile_documents(
     let mut plan = Plan {
         root: compiled.node,
         recursive,
+        references: std::mem::take(&mut compiler.references),
     };
     finish_recursion(&mut plan, &pointers)?;
     let name = compiler.docs.docs[0]

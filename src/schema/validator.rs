@@ -284,8 +284,15 @@ impl Compiler {
 }
 
 /// The validators of the locations of one node: a value is valid when all accept it.
+#[derive(Clone)]
 pub struct Conjunction {
     parts: Vec<jsonschema::Validator>,
+}
+
+impl std::fmt::Debug for Conjunction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Conjunction({} validators)", self.parts.len())
+    }
 }
 
 impl Conjunction {
