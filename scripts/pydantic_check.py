@@ -120,14 +120,58 @@ def jsonschema_validator(schema):
     return jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)(schema)
 
 
-def round_trip(binary, name, model, folder, rows, seed, timeout):
-    """Generates `rows` records for `model` and loads each; returns a failure report or None."""
+def referenced_tables(schema):
+    """The table names a schema's foreign keys reference (`x-synth.references`, or
+    DataSynthTool's `sql.reference`)."""
+    found = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            target = (node.get("x-synth") or {}).get("references") if isinstance(node.get("x-synth"), dict) else None
+            sql = node.get("sql")
+            if isinstance(sql, dict) and sql.get("key") == "foreign":
+                target = target or sql.get("reference")
+            if isinstance(target, str) and "." in target:
+                found.add(target.split(".", 1)[0])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    return found
+
+
+def parent_schemas(name, schema, schemas):
+    """The schema files of the tables `schema` references, and theirs in turn: the
+    model's own module first, then any other."""
+    module = name.split(".")[0]
+    wanted, paths, seen = list(referenced_tables(schema)), [], {schema.get("title")}
+    while wanted:
+        title = wanted.pop()
+        if title in seen:
+            continue
+        seen.add(title)
+        candidates = sorted((not n.startswith(module + "."), n) for n, s in schemas.items() if s.get("title") == title)
+        if candidates:
+            other = candidates[0][1]
+            paths.append(other)
+            wanted += referenced_tables(schemas[other])
+    return paths
+
+
+def round_trip(binary, name, model, folder, rows, seed, timeout, schemas):
+    """Generates `rows` records for `model` and loads each; returns a failure report or None.
+    The tables its foreign keys reference are exported beside it (`--only` keeps its own)."""
     import pydantic
 
-    schema = model.model_json_schema()
+    schema = schemas[name]
     schema_path = Path(folder) / f"{name}.json"
-    schema_path.write_text(json.dumps(schema, indent=2))
-    command = [binary, "export", str(schema_path), "-n", str(rows), "--seed", str(seed), "-o", "-"]
+    parents = [str(Path(folder) / f"{other}.json") for other in parent_schemas(name, schema, schemas)]
+    command = [binary, "export", str(schema_path), *parents, "-n", str(rows), "--seed", str(seed), "-o", "-"]
+    if parents:
+        command += ["--only", schema["title"]]
     try:
         run = subprocess.run(command, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -168,12 +212,17 @@ def main():
     if not os.access(args.binary, os.X_OK):
         fail_setup(f"{args.binary} is not an executable synthtune binary")
 
-    models = collect_models()
+    all_models = collect_models()
+    models = all_models
     if args.only:
         models = [(n, m) for n, m in models if n in args.only or n.split(".")[-1] in args.only]
     with tempfile.TemporaryDirectory(prefix="synthtune-pydantic-") as folder:
+        # Every model's schema is written first: foreign keys name other models' tables.
+        schemas = {name: model.model_json_schema() for name, model in all_models}
+        for name, schema in schemas.items():
+            (Path(folder) / f"{name}.json").write_text(json.dumps(schema, indent=2))
         with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-            futures = [pool.submit(round_trip, args.binary, name, model, folder, args.rows, args.seed, args.timeout) for name, model in models]
+            futures = [pool.submit(round_trip, args.binary, name, model, folder, args.rows, args.seed, args.timeout, schemas) for name, model in models]
             outcomes = [(name, f.result()) for (name, _), f in zip(models, futures)]
 
     failures = [(name, why) for name, why in outcomes if why]

@@ -454,3 +454,56 @@ fn check_parent_values(
     }
     Ok(())
 }
+
+/// A foreign key as SQL declares it: the child's columns (field paths) and the parent's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKey {
+    pub columns: Vec<String>,
+    pub parent: String,
+    pub parent_columns: Vec<String>,
+}
+
+/// The linked foreign keys of `table` that a column can hold (not those under arrays),
+/// a composite key's fields together, in field order.
+pub fn foreign_keys(table: &Table) -> Vec<ForeignKey> {
+    let fields = reference_fields(table);
+    let mut slots: Vec<(&String, &ParentLink)> = fields
+        .iter()
+        .filter(|(_, (path, _))| !path.contains("[]"))
+        .filter_map(|(slot, (path, _))| {
+            table.plan().references[*slot]
+                .link
+                .as_ref()
+                .map(|link| (path, link))
+        })
+        .collect();
+    let order: HashMap<String, usize> = table
+        .fields()
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| (f.path, i))
+        .collect();
+    slots.sort_by_key(|(path, _)| order.get(*path).copied().unwrap_or(usize::MAX));
+    let mut keys: Vec<(Option<u64>, ForeignKey)> = Vec::new();
+    for (path, link) in slots {
+        let grouped = link.group.and_then(|g| {
+            keys.iter_mut()
+                .find(|(group, key)| *group == Some(g) && key.parent == link.table)
+        });
+        match grouped {
+            Some((_, key)) => {
+                key.columns.push(path.clone());
+                key.parent_columns.push(link.field.clone());
+            }
+            None => keys.push((
+                link.group,
+                ForeignKey {
+                    columns: vec![path.clone()],
+                    parent: link.table.clone(),
+                    parent_columns: vec![link.field.clone()],
+                },
+            )),
+        }
+    }
+    keys.into_iter().map(|(_, key)| key).collect()
+}

@@ -124,6 +124,10 @@ struct ExportArgs {
     /// Repeat for several tables; wins over -n.
     #[arg(long = "rows", value_name = "TABLE=N", value_parser = table_rows)]
     rows: Vec<(String, u64)>,
+    /// Write only this table (repeat for several); the other schemas given are read for
+    /// the keys their rows hold, which this table's foreign keys reference.
+    #[arg(long = "only", value_name = "TABLE")]
+    only: Vec<String>,
     /// ndjson, json, csv, sql or parquet.
     #[arg(long, default_value = "ndjson")]
     format: export::Format,
@@ -150,11 +154,12 @@ struct ExportArgs {
 impl ExportArgs {
     /// The schema paths, the row counts, and the library's export options for these
     /// flags (whose `rows` the dataset decides).
-    fn options(self, seed: u64) -> (Vec<PathBuf>, RowCounts, export::ExportOptions) {
+    fn options(self, seed: u64) -> (Vec<PathBuf>, RowCounts, Vec<String>, export::ExportOptions) {
         let counts = RowCounts {
             all: self.count,
             by_table: self.rows,
         };
+        let only = self.only;
         let options = export::ExportOptions {
             rows: None,
             format: self.format,
@@ -168,7 +173,7 @@ impl ExportArgs {
             cancel: None,
             rows_done: None,
         };
-        (self.schemas, counts, options)
+        (self.schemas, counts, only, options)
     }
 }
 
@@ -179,8 +184,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Sample { schemas, count }) => sample(&schemas, count, seed, &options),
         Some(Command::Export(args)) => {
-            let (schemas, counts, export_options) = args.options(seed);
-            run_export(&schemas, &counts, export_options, &options)
+            let (schemas, counts, only, export_options) = args.options(seed);
+            run_export(&schemas, &counts, &only, export_options, &options)
         }
         Some(Command::Check { schemas }) => check(&schemas, &options),
         Some(Command::Stats {
@@ -284,15 +289,26 @@ fn sample(schemas: &[PathBuf], count: u64, seed: u64, options: &Options) -> Resu
 fn run_export(
     schemas: &[PathBuf],
     counts: &RowCounts,
+    only: &[String],
     mut export_options: export::ExportOptions,
     options: &Options,
 ) -> Result<(), Failure> {
     let dataset = load_dataset(schemas, options, counts)?;
+    if let Some(name) = only.iter().find(|n| !dataset.tables.iter().any(|t| t.name == **n)) {
+        let known: Vec<&str> = dataset.tables.iter().map(|t| t.name.as_str()).collect();
+        return Err(Failure::Usage(format!(
+            "--only {name}: no table is called that (tables: {}); a table is named by its schema's title",
+            known.join(", ")
+        )));
+    }
     for (table, &rows) in dataset.tables.iter().zip(&dataset.rows) {
         check_capacity(table, rows)?;
     }
     // Parents first, so that every file (and a shared sql script) loads in order.
-    let tables = dataset.into_tables_in_load_order();
+    let mut tables = dataset.into_tables_in_load_order();
+    if !only.is_empty() {
+        tables.retain(|t| only.contains(&t.name));
+    }
     // Ctrl-C stops the export cleanly: the temporary file is removed, nothing is left
     // under the final name.
     let cancel = Arc::new(AtomicBool::new(false));

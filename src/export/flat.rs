@@ -4,7 +4,7 @@
 //! generator streams a record, without building a `serde_json::Value`.
 
 use super::detour::{Closed, Detour};
-use super::shape::{Kind, Node, TextFormat};
+use super::shape::{KeyRole, Kind, Node, TextFormat};
 use crate::sink::{JsonWriter, Sink};
 
 /// The column name used when records are not objects.
@@ -24,7 +24,7 @@ pub(crate) struct Column {
     pub kind: ColumnKind,
     /// Every record has a non-null value here: required and not nullable all the way down.
     pub not_null: bool,
-    pub primary_key: bool,
+    pub key: Option<KeyRole>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,13 +50,13 @@ impl FlatLayout {
     pub fn new(root: &Node) -> FlatLayout {
         let mut columns = Vec::new();
         let root = match &root.kind {
-            Kind::Object(_) => flatten(root, "", true, false, &mut columns),
+            Kind::Object(_) => flatten(root, "", true, None, &mut columns),
             _ => {
                 columns.push(Column {
                     name: VALUE_COLUMN.to_owned(),
                     kind: column_kind(root),
                     not_null: !root.nullable,
-                    primary_key: false,
+                    key: None,
                 });
                 Slot::Column(0)
             }
@@ -69,7 +69,7 @@ fn flatten(
     node: &Node,
     name: &str,
     not_null: bool,
-    primary_key: bool,
+    key: Option<KeyRole>,
     columns: &mut Vec<Column>,
 ) -> Slot {
     let not_null = not_null && !node.nullable;
@@ -87,7 +87,7 @@ fn flatten(
                         &p.node,
                         &child,
                         not_null && p.required,
-                        p.primary_key,
+                        p.key,
                         columns,
                     );
                     (p.name.clone(), slot)
@@ -99,7 +99,7 @@ fn flatten(
                 name: name.to_owned(),
                 kind: column_kind(node),
                 not_null,
-                primary_key,
+                key,
             });
             Slot::Column(columns.len() - 1)
         }

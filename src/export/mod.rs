@@ -15,7 +15,8 @@
 //! - **Several tables.** With `-o DIR` (an existing directory, a path ending in `/`, or
 //!   any path when several non-sql tables are exported) each table goes to
 //!   `DIR/<Table>.<ext>` (`DIR/<Table>.<K>-of-<N>.<ext>` for a shard). sql to a file or
-//!   to stdout puts every table in one script, in argument order. Other formats refuse
+//!   to stdout puts every table in one script, in the order given (the command line
+//!   gives parents first: `crate::dataset::Dataset::load_order`). Other formats refuse
 //!   several tables on stdout or in one file.
 //! - **Safe output.** Files are written under a temporary name and renamed when
 //!   complete ([`output`]); an existing file is refused without `force`.
@@ -81,6 +82,7 @@ pub fn export_sources<R: RowSource>(
         .map(|source| Rows::new(source, opts.validate))
         .collect::<Result<Vec<_>, _>>()?;
 
+    let constraints = sql::constraints(&sources.iter().map(|s| s.table()).collect::<Vec<_>>());
     let mut tables = Vec::new();
     for target in &targets {
         let mut out = match &target.path {
@@ -89,7 +91,7 @@ pub fn export_sources<R: RowSource>(
         };
         for &index in &target.tables {
             let before = out.bytes;
-            let written = export_table(&rows[index], opts, &mut out)?;
+            let written = export_table(&rows[index], &constraints[index], opts, &mut out)?;
             tables.push(TableSummary {
                 table: names[index].to_owned(),
                 rows: written,
@@ -119,7 +121,8 @@ pub fn export_to_writer<R: RowSource>(
     check_available(opts.format)?;
     let rows = Rows::new(source, opts.validate)?;
     let mut out = Destination::writer(out);
-    let written = export_table(&rows, opts, &mut out)?;
+    let constraints = sql::constraints(&[source.table()]);
+    let written = export_table(&rows, &constraints[0], opts, &mut out)?;
     let bytes = out.bytes;
     out.commit()?;
     Ok(TableSummary {
@@ -133,6 +136,7 @@ pub fn export_to_writer<R: RowSource>(
 /// Writes one table (this shard of it) to `out`; returns the rows written.
 fn export_table<R: RowSource>(
     rows: &Rows<'_, R>,
+    constraints: &sql::Constraints,
     opts: &ExportOptions,
     out: &mut Destination,
 ) -> Result<u64, ExportError> {
@@ -168,6 +172,7 @@ fn export_table<R: RowSource>(
                 range,
                 first: shard.is_first(),
                 last: shard.is_last(),
+                constraints,
             };
             job.write(&pipeline, out, &progress)?;
         }

@@ -96,8 +96,15 @@ pub(crate) struct Property {
     pub node: Node,
     /// Listed in `required`: never absent.
     pub required: bool,
-    /// `x-synth.key` (or DataSynthTool's `sql.key`) is `"primary"`.
-    pub primary_key: bool,
+    /// A key: `x-synth.key` (or DataSynthTool's `sql.key`) is `"primary"`, or `unique`.
+    pub key: Option<KeyRole>,
+}
+
+/// What kind of key a field is: SQL declares it `PRIMARY KEY` or `UNIQUE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyRole {
+    Primary,
+    Unique,
 }
 
 impl Node {
@@ -173,7 +180,7 @@ fn object_shape(object: &ObjectGen) -> Node {
             name: p.name.clone(),
             node: shape_of(&p.node),
             required: p.required,
-            primary_key: is_primary_key(&p.node),
+            key: key_role(&p.node),
         })
         .collect();
     Node::new(Kind::Object(properties), false)
@@ -201,12 +208,14 @@ fn array_shape(array: &ArrayGen) -> Node {
 }
 
 /// Whether `node` is a key marked `key: "primary"` (below checks and noise).
-fn is_primary_key(node: &Gen) -> bool {
+fn key_role(node: &Gen) -> Option<KeyRole> {
     match node {
-        Gen::Unique(unique) => unique.primary_key,
-        Gen::Checked(checked) => is_primary_key(checked.inner()),
-        Gen::Noisy(noisy) => is_primary_key(&noisy.inner),
-        _ => false,
+        Gen::Unique(unique) if unique.primary_key => Some(KeyRole::Primary),
+        Gen::Unique(_) => Some(KeyRole::Unique),
+        Gen::Checked(checked) => key_role(checked.inner()),
+        // Deliberately wrong values may repeat: no constraint then.
+        Gen::Noisy(_) => None,
+        _ => None,
     }
 }
 
@@ -300,7 +309,7 @@ fn merge_properties(mut into: Vec<Property>, from: Vec<Property>) -> Vec<Propert
                 let node = std::mem::replace(&mut existing.node, Node::json());
                 existing.node = merge(node, property.node);
                 existing.required &= property.required;
-                existing.primary_key |= property.primary_key;
+                existing.key = existing.key.or(property.key);
             }
             None => into.push(Property {
                 required: false,
@@ -351,7 +360,11 @@ mod tests {
                         let flags = format!(
                             "{}{}",
                             if p.required { "" } else { " optional" },
-                            if p.primary_key { " pk" } else { "" }
+                            match p.key {
+                                Some(KeyRole::Primary) => " pk",
+                                Some(KeyRole::Unique) => " unique",
+                                None => "",
+                            }
                         );
                         walk(&p.node, &format!("{path}.{}", p.name), &flags, out);
                     }
@@ -405,7 +418,7 @@ mod tests {
         let root = derive(&compile(schema));
         let props = object(&root);
         let find = |name: &str| props.iter().find(|p| p.name == name).unwrap();
-        assert!(find("id").primary_key && find("id").required);
+        assert!(find("id").key == Some(KeyRole::Primary) && find("id").required);
         assert_eq!(find("at").node.kind, Kind::Text(TextFormat::DateTime));
         assert!(find("phone").node.nullable && !find("phone").required);
         assert_eq!(object(&find("address").node)[0].name, "city");
@@ -481,11 +494,14 @@ mod tests {
             "required": ["id", "email"]
         });
         let root = derive(&compile(schema));
-        let keys: Vec<(&str, bool)> = object(&root)
+        let keys: Vec<(&str, Option<KeyRole>)> = object(&root)
             .iter()
-            .map(|p| (p.name.as_str(), p.primary_key))
+            .map(|p| (p.name.as_str(), p.key))
             .collect();
-        assert_eq!(keys, [("id", true), ("email", false)]);
+        assert_eq!(
+            keys,
+            [("id", Some(KeyRole::Primary)), ("email", Some(KeyRole::Unique))]
+        );
     }
 
     /// What only the compiled plan knows: `allOf` beside `properties`, keys that
@@ -546,7 +562,7 @@ mod tests {
                 ": object",
                 ".customer_id: integer pk",
                 ".name: text",
-                ".email: text",
+                ".email: text unique",
                 ".age: integer",
                 ".tier: text",
                 ".signup: date-time",

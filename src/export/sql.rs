@@ -9,10 +9,15 @@
 //! give INTEGER, REAL and NUMERIC affinity; a timestamp, a date or a JSON text is not a
 //! number, so it stays TEXT there) and PostgreSQL stores them as real types you can
 //! index and query. `NOT NULL` where a column is required and not nullable all the way
-//! from the root; `PRIMARY KEY` on the columns marked `x-synth.key = "primary"`.
+//! from the root; `PRIMARY KEY` on the columns marked `x-synth.key = "primary"`, `UNIQUE`
+//! on `unique` ones; `FOREIGN KEY ... REFERENCES` for each linked `references` to a table
+//! created before (tables are written parents first), and for a cycle's remaining keys
+//! `ALTER TABLE ... ADD CONSTRAINT` after the parent's rows.
 
 use super::flat::{CellFormat, ColumnKind, FlatLayout, FlatSink, push_doubling};
-use super::shape::TextFormat;
+use super::shape::{KeyRole, TextFormat};
+use crate::Table;
+use crate::dataset::{ForeignKey, foreign_keys};
 
 /// Rows per `INSERT` statement. Batches are counted from row 0 of the table, so shards
 /// (aligned to batches) hold whole statements and concatenate to the unsharded file.
@@ -59,13 +64,72 @@ fn column_type(kind: ColumnKind) -> &'static str {
     }
 }
 
-/// The `CREATE TABLE` statement.
-pub(crate) fn create_table(table: &str, layout: &FlatLayout) -> Vec<u8> {
+/// The foreign keys of one table, as its script declares them.
+#[derive(Debug, Default)]
+pub(crate) struct Constraints {
+    /// To parents created before it (or itself): in `CREATE TABLE`.
+    pub inline: Vec<ForeignKey>,
+    /// Of tables created before it that reference it (a cycle): `ALTER TABLE ... ADD
+    /// CONSTRAINT` once its rows are in, with the child table's name.
+    pub after: Vec<(String, ForeignKey)>,
+}
+
+/// The constraints of each of `tables`, created and loaded in this order. A foreign key
+/// to a table not among them is left out (it would not load).
+pub(crate) fn constraints(tables: &[&Table]) -> Vec<Constraints> {
+    let position = |name: &str| tables.iter().position(|t| t.name == name);
+    let mut out: Vec<Constraints> = tables.iter().map(|_| Constraints::default()).collect();
+    for (child, table) in tables.iter().enumerate() {
+        for key in foreign_keys(table) {
+            match position(&key.parent) {
+                Some(parent) if parent <= child => out[child].inline.push(key),
+                Some(parent) => out[parent].after.push((table.name.clone(), key)),
+                None => {}
+            }
+        }
+    }
+    out
+}
+
+fn references_clause(key: &ForeignKey) -> String {
+    let list = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| quote_identifier(n))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "FOREIGN KEY ({}) REFERENCES {} ({})",
+        list(&key.columns),
+        quote_identifier(&key.parent),
+        list(&key.parent_columns)
+    )
+}
+
+/// `ALTER TABLE ... ADD CONSTRAINT` for the foreign keys that wait for this table's rows
+/// (PostgreSQL and most databases; SQLite cannot add a constraint to a table).
+pub(crate) fn add_constraints(after: &[(String, ForeignKey)]) -> Vec<u8> {
+    let mut out = String::new();
+    for (child, key) in after {
+        let name = format!("{child}_{}_fkey", key.columns.join("_"));
+        out.push_str(&format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} {};\n",
+            quote_identifier(child),
+            quote_identifier(&name),
+            references_clause(key)
+        ));
+    }
+    out.into_bytes()
+}
+
+/// The `CREATE TABLE` statement, with the foreign keys to tables created before it.
+pub(crate) fn create_table(table: &str, layout: &FlatLayout, foreign: &[ForeignKey]) -> Vec<u8> {
     let mut lines: Vec<String> = layout
         .columns
         .iter()
         .map(|c| {
-            let not_null = if c.not_null || c.primary_key {
+            let not_null = if c.not_null || c.key == Some(KeyRole::Primary) {
                 " NOT NULL"
             } else {
                 ""
@@ -80,11 +144,18 @@ pub(crate) fn create_table(table: &str, layout: &FlatLayout) -> Vec<u8> {
     let keys: Vec<String> = layout
         .columns
         .iter()
-        .filter(|c| c.primary_key)
+        .filter(|c| c.key == Some(KeyRole::Primary))
         .map(|c| quote_identifier(&c.name))
         .collect();
     if !keys.is_empty() {
         lines.push(format!("  PRIMARY KEY ({})", keys.join(", ")));
+    }
+    for column in layout.columns.iter().filter(|c| c.key == Some(KeyRole::Unique)) {
+        lines.push(format!("  UNIQUE ({})", quote_identifier(&column.name)));
+    }
+    let has_column = |name: &String| layout.columns.iter().any(|c| c.name == *name);
+    for key in foreign.iter().filter(|k| k.columns.iter().all(has_column)) {
+        lines.push(format!("  {}", references_clause(key)));
     }
     format!(
         "CREATE TABLE {} (\n{}\n);\n",

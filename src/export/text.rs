@@ -29,8 +29,10 @@ pub(crate) struct TextJob<'a, R> {
     pub range: Range<u64>,
     /// Write the preamble (header, `[`, `CREATE TABLE`).
     pub first: bool,
-    /// Write the postamble (`]`).
+    /// Write the postamble (`]`, a cycle's `ALTER TABLE`s).
     pub last: bool,
+    /// The sql script's foreign keys.
+    pub constraints: &'a sql::Constraints,
 }
 
 impl<R: RowSource> TextJob<'_, R> {
@@ -87,7 +89,7 @@ impl<R: RowSource> TextJob<'_, R> {
             }
             Format::Sql => {
                 if self.first {
-                    out.write_bytes(&sql::create_table(table, &layout))?;
+                    out.write_bytes(&sql::create_table(table, &layout, &self.constraints.inline))?;
                 }
                 let insert = sql::insert_prefix(table, &layout);
                 let records = SqlRecords {
@@ -99,7 +101,11 @@ impl<R: RowSource> TextJob<'_, R> {
                     layout: &layout,
                     records,
                 };
-                pump(pipeline, &encoder, range, out, progress)
+                pump(pipeline, &encoder, range, out, progress)?;
+                if self.last {
+                    out.write_bytes(&sql::add_constraints(&self.constraints.after))?;
+                }
+                Ok(())
             }
             Format::Parquet => unreachable!("parquet is not a text format"),
         }

@@ -76,12 +76,17 @@ pub fn request_all(app: &mut App) -> Vec<Effect> {
 
 fn request(app: &mut App, table: usize) -> Effect {
     app.generation += 1;
+    let others = (app.tables.iter().enumerate())
+        .filter(|(t, _)| *t != table)
+        .map(|(_, view)| view.path.clone())
+        .collect();
     let view = &mut app.tables[table];
     view.requested = app.generation;
     Effect::Regenerate(Job {
         table,
         generation: app.generation,
         path: view.path.clone(),
+        others,
         seed: app.seed,
         rows: app.sample_rows,
     })

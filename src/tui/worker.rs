@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use super::state::Snapshot;
 use crate::sink::JsonWriter;
 use crate::stats::{SampleOptions, summarize};
-use crate::{GenerationError, Options, Table};
+use crate::{Dataset, GenerationError, Options, RowCounts, Table};
 
 /// Sample records kept for the records pane.
 pub const SAMPLE_RECORDS: u64 = 50;
@@ -29,6 +29,8 @@ pub struct Job {
     pub table: usize,
     pub generation: u64,
     pub path: PathBuf,
+    /// The other tabs' schemas: the tables this one's foreign keys may reference.
+    pub others: Vec<PathBuf>,
     pub seed: u64,
     pub rows: u64,
 }
@@ -184,7 +186,7 @@ fn crashed(job: &Job, payload: &(dyn Any + Send), took: Duration) -> Outcome {
 /// Runs one job; the compiled table comes back too, for the cost measurement.
 pub fn regenerate(job: &Job, options: &Options) -> (Outcome, Option<Table>) {
     let started = Instant::now();
-    let loaded = Table::load_with(&job.path, options);
+    let loaded = load_linked(job, options);
     let (result, table) = match loaded {
         Ok(table) => {
             // A row without a valid value shows as an error, like a bad save: the last
@@ -209,6 +211,22 @@ pub fn regenerate(job: &Job, options: &Options) -> (Outcome, Option<Table>) {
         panicked: false,
     };
     (outcome, table)
+}
+
+/// The job's table, its foreign keys linked to the other tabs' tables (those that load).
+fn load_linked(job: &Job, options: &Options) -> Result<Table, crate::Error> {
+    let table = Table::load_with(&job.path, options)?;
+    if table.plan().references.is_empty() {
+        return Ok(table);
+    }
+    let mut tables = vec![table];
+    tables.extend(
+        job.others
+            .iter()
+            .filter_map(|path| Table::load_with(path, options).ok()),
+    );
+    let dataset = Dataset::new(tables, &RowCounts::default())?;
+    Ok(dataset.tables.into_iter().next().expect("the job's table"))
 }
 
 /// Rows `0..n` as compact JSON lines, or the first row that has no valid value.
@@ -241,6 +259,7 @@ mod tests {
             table: 0,
             generation,
             path: path.clone(),
+            others: Vec::new(),
             seed: 1,
             rows: 10,
         };
@@ -274,6 +293,7 @@ mod tests {
             table: 0,
             generation: 7,
             path,
+            others: Vec::new(),
             seed: 1,
             rows: 10,
         };
@@ -297,6 +317,7 @@ mod tests {
                 table: 0,
                 generation: 3,
                 path: path.clone(),
+                others: Vec::new(),
                 seed: 1,
                 rows,
             };

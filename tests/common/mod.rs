@@ -281,7 +281,7 @@ fn generate_within_budget(
     cpu_limit: Duration,
 ) -> Result<Vec<Value>, NoRecords> {
     let clock = CpuClock::start();
-    let table = Table::load(path).map_err(|e| NoRecords::Refused(e.to_string()))?;
+    let table = load_linked(path, rows).map_err(|e| NoRecords::Refused(e.to_string()))?;
     let mut records = Vec::with_capacity(rows as usize);
     for row in 0..rows {
         records.push(table.row_value(SEED, row));
@@ -534,4 +534,59 @@ pub fn in_scratch_schema<T>(
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&in_schema)));
     psql(url, &["-c", &format!("DROP SCHEMA {name} CASCADE")], None);
     outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// The schema files beside `path` that its foreign keys reference (and theirs in turn),
+/// found by title: what `export PATH PARENTS... --only TITLE` needs.
+pub fn parent_files(path: &Path) -> Vec<PathBuf> {
+    let title_of = |p: &Path| -> Option<String> {
+        let text = std::fs::read_to_string(p).ok()?;
+        let value: Value = serde_json::from_str(&text).ok()?;
+        Some(value.get("title")?.as_str()?.to_owned())
+    };
+    let siblings: Vec<(String, PathBuf)> = path
+        .parent()
+        .and_then(|dir| std::fs::read_dir(dir).ok())
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json") && p != path)
+        .filter_map(|p| Some((title_of(&p)?, p)))
+        .collect();
+    let mut found: Vec<PathBuf> = Vec::new();
+    let mut pending = vec![path.to_owned()];
+    while let Some(next) = pending.pop() {
+        let Ok(table) = Table::load(&next) else {
+            continue;
+        };
+        for slot in &table.plan().references {
+            let parent = slot.target.split('.').next().unwrap_or_default();
+            if let Some((_, p)) = siblings.iter().find(|(t, _)| t == parent)
+                && !found.contains(p)
+            {
+                found.push(p.clone());
+                pending.push(p.clone());
+            }
+        }
+    }
+    found
+}
+
+/// The table of `path`, its foreign keys linked to the sibling files they name, every
+/// table with `rows` rows (as `export -n rows` links them).
+pub fn load_linked(path: &Path, rows: u64) -> Result<Table, synthtune::Error> {
+    let table = Table::load(path)?;
+    if table.plan().references.is_empty() {
+        return Ok(table);
+    }
+    let mut tables = vec![table];
+    for parent in parent_files(path) {
+        tables.push(Table::load(&parent)?);
+    }
+    let counts = synthtune::RowCounts {
+        all: Some(rows),
+        by_table: Vec::new(),
+    };
+    let dataset = synthtune::Dataset::new(tables, &counts)?;
+    Ok(dataset.tables.into_iter().next().expect("the table asked for"))
 }
