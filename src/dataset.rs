@@ -128,6 +128,7 @@ impl Dataset {
             }
         }
         group_composite_keys(&tables, &mut relations);
+        same_fanout_per_group(&tables, &relations, &links)?;
         for (relation, &slot_index) in relations.iter().zip(&links) {
             let link =
                 link(&tables, &rows, relation, slot_index).map_err(|problem| Error::Schema {
@@ -218,16 +219,48 @@ fn find_parent<'s>(tables: &[Table], slot: &'s ReferenceSlot) -> Result<(usize, 
 /// Relations to the same parent's composite primary key, from fields of one object of
 /// the child, pick one parent row together.
 fn group_composite_keys(tables: &[Table], relations: &mut [Relation]) {
-    for i in 0..relations.len() {
-        let r = &relations[i];
+    for r in relations.iter_mut() {
         let parent_keys = primary_key_fields(&tables[r.parent]);
         if parent_keys.len() < 2 || !parent_keys.contains(&r.parent_field) {
             continue;
         }
         let object = parent_path(&r.child_field);
-        let group = hash_str(&format!("{}\u{0}{}\u{0}{object}", r.child, r.parent));
-        relations[i].group = Some(group);
+        r.group = Some(hash_str(&format!(
+            "{}\u{0}{}\u{0}{object}",
+            r.child, r.parent
+        )));
     }
+}
+
+/// The fields of one composite key pick one parent row with one draw: their fanout
+/// knobs must agree.
+fn same_fanout_per_group(
+    tables: &[Table],
+    relations: &[Relation],
+    slots: &[usize],
+) -> Result<(), Error> {
+    let slot_of = |i: usize| &tables[relations[i].child].plan().references[slots[i]];
+    for i in 0..relations.len() {
+        let Some(group) = relations[i].group else {
+            continue;
+        };
+        let clash = (0..i)
+            .find(|&j| relations[j].group == Some(group) && slot_of(j).fanout != slot_of(i).fanout);
+        if let Some(j) = clash {
+            return Err(Error::Schema {
+                path: source_of(&tables[relations[i].child]),
+                problem: Problem::new(
+                    slot_of(i).pointer.clone(),
+                    format!(
+                        "this field and {} form one composite foreign key but give different fanout knobs: they pick one parent row together",
+                        relations[j].child_field
+                    ),
+                )
+                .hint("give every field of the key the same fanout"),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// `a.b.c` → `a.b`; a top-level field's object is the root, `""`.
@@ -321,7 +354,10 @@ fn link(
     } else {
         ParentDraw::Shuffled {
             ranks: ranks(active)?,
-            shuffle_salt: hash_str(&format!("{}\u{0}{}", child.name, slot.pointer)),
+            // A composite key's fields shuffle alike, to land on the same row.
+            shuffle_salt: relation
+                .group
+                .unwrap_or_else(|| hash_str(&format!("{}\u{0}{}", child.name, slot.pointer))),
         }
     };
     let link = ParentLink::new(

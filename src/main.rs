@@ -294,7 +294,10 @@ fn run_export(
     options: &Options,
 ) -> Result<(), Failure> {
     let dataset = load_dataset(schemas, options, counts)?;
-    if let Some(name) = only.iter().find(|n| !dataset.tables.iter().any(|t| t.name == **n)) {
+    if let Some(name) = only
+        .iter()
+        .find(|n| !dataset.tables.iter().any(|t| t.name == **n))
+    {
         let known: Vec<&str> = dataset.tables.iter().map(|t| t.name.as_str()).collect();
         return Err(Failure::Usage(format!(
             "--only {name}: no table is called that (tables: {}); a table is named by its schema's title",

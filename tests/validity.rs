@@ -191,7 +191,10 @@ fn compare_export(path: &Path, expected: &Records) -> Result<(), String> {
         .arg(path)
         .args(&parents);
     if !parents.is_empty() {
-        let title = read_json(path)["title"].as_str().unwrap_or_default().to_owned();
+        let title = read_json(path)["title"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         command.args(["--only", &title]);
     }
     let output = command

@@ -83,13 +83,7 @@ fn flatten(
                     } else {
                         format!("{name}.{}", p.name)
                     };
-                    let slot = flatten(
-                        &p.node,
-                        &child,
-                        not_null && p.required,
-                        p.key,
-                        columns,
-                    );
+                    let slot = flatten(&p.node, &child, not_null && p.required, p.key, columns);
                     (p.name.clone(), slot)
                 })
                 .collect(),

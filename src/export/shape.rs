@@ -500,7 +500,10 @@ mod tests {
             .collect();
         assert_eq!(
             keys,
-            [("id", Some(KeyRole::Primary)), ("email", Some(KeyRole::Unique))]
+            [
+                ("id", Some(KeyRole::Primary)),
+                ("email", Some(KeyRole::Unique))
+            ]
         );
     }
 

@@ -150,7 +150,11 @@ pub(crate) fn create_table(table: &str, layout: &FlatLayout, foreign: &[ForeignK
     if !keys.is_empty() {
         lines.push(format!("  PRIMARY KEY ({})", keys.join(", ")));
     }
-    for column in layout.columns.iter().filter(|c| c.key == Some(KeyRole::Unique)) {
+    for column in layout
+        .columns
+        .iter()
+        .filter(|c| c.key == Some(KeyRole::Unique))
+    {
         lines.push(format!("  UNIQUE ({})", quote_identifier(&column.name)));
     }
     let has_column = |name: &String| layout.columns.iter().any(|c| c.name == *name);

@@ -588,5 +588,9 @@ pub fn load_linked(path: &Path, rows: u64) -> Result<Table, synthtune::Error> {
         by_table: Vec::new(),
     };
     let dataset = synthtune::Dataset::new(tables, &counts)?;
-    Ok(dataset.tables.into_iter().next().expect("the table asked for"))
+    Ok(dataset
+        .tables
+        .into_iter()
+        .next()
+        .expect("the table asked for"))
 }
