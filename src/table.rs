@@ -43,6 +43,16 @@ pub struct FieldInfo {
     pub absent_rate: Option<f64>,
     /// The JSON Pointer of the field's schema.
     pub pointer: String,
+    /// For a linked foreign key: the parent's table, field and row count.
+    pub references: Option<ParentRows>,
+}
+
+/// The rows a foreign key draws from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ParentRows {
+    pub table: String,
+    pub field: String,
+    pub rows: u64,
 }
 
 impl Table {

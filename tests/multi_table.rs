@@ -816,3 +816,56 @@ fn parquet_per_table_keeps_the_keys() {
     assert_eq!((customers.len(), orders.len()), (1000, 9000));
     assert!(orders.iter().all(|c| customers.contains(c)));
 }
+
+/// `stats` reports children per parent for a foreign key: in the text report and in
+/// `--json`, consistent with the sample.
+#[test]
+fn stats_report_children_per_parent() {
+    let out = ok(&[
+        "stats",
+        &schema("order"),
+        &schema("customer"),
+        "-n",
+        "5000",
+        "--json",
+    ]);
+    let docs: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let order = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["table"] == "Order")
+        .unwrap();
+    let field = order["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "customer_id")
+        .unwrap();
+    let c = &field["children_per_parent"];
+    assert_eq!(c["parent"], "Customer.customer_id");
+    assert_eq!(c["children"], 5000);
+    let parents: u64 = c["histogram"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b[2].as_u64().unwrap())
+        .sum();
+    assert_eq!(parents, c["parent_rows"].as_u64().unwrap());
+    assert!(
+        c["top_1pct_share"].as_f64().unwrap() > 0.5,
+        "zipf(1.1) is skewed: {c}"
+    );
+    let text = String::from_utf8(ok(&[
+        "stats",
+        &schema("order"),
+        &schema("customer"),
+        "-n",
+        "2000",
+    ]))
+    .unwrap();
+    assert!(
+        text.contains("customer_id -> Customer.customer_id"),
+        "{text}"
+    );
+}

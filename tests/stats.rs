@@ -18,6 +18,7 @@ fn field(path: &str, null_rate: Option<f64>, absent_rate: Option<f64>) -> FieldI
         null_rate,
         absent_rate,
         pointer: format!("/properties/{path}"),
+        references: None,
     }
 }
 
@@ -175,7 +176,8 @@ fn the_json_document_keeps_its_documented_names() {
             "string_lengths",
             "array_lengths",
             "top",
-            "cost"
+            "cost",
+            "children_per_parent"
         ]
     );
     assert_eq!(keys(&score["null_rate"]), ["configured", "observed"]);

@@ -46,11 +46,25 @@ fn record<'p>(
                 null_rate: null_rate(node),
                 absent_rate,
                 pointer: pointer.to_owned(),
+                references: references(plan, node),
             },
             node,
         ));
     }
     children(plan, node, &path, out);
+}
+
+/// The parent rows of a linked foreign key.
+fn references(plan: &Plan, node: &Node) -> Option<crate::table::ParentRows> {
+    let Node::Reference(g) = node else {
+        return None;
+    };
+    let link = plan.references[g.slot].link.as_ref()?;
+    Some(crate::table::ParentRows {
+        table: link.table.clone(),
+        field: link.field.clone(),
+        rows: link.rows,
+    })
 }
 
 /// What generates `node`; a foreign key says where its values come from.

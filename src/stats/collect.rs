@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::counter::ValueCounter;
 use super::distribution::{Scale, describe};
-use super::summary::{FieldSummary, Rate, TopValue, TypeCounts, ValueKind};
+use super::summary::{ChildrenPerParent, FieldSummary, Rate, TopValue, TypeCounts, ValueKind};
 use super::temporal::{self, TemporalKind};
 use crate::sink::Sink;
 use crate::table::FieldInfo;
@@ -319,10 +319,18 @@ impl Collector {
 
         let mut summaries = Vec::with_capacity(self.nodes.len().max(fields.len()));
         for (field, node) in fields.iter().zip(&listed_nodes) {
+            let fanout = field.references.as_ref().zip(*node).map(|(parent, node)| {
+                ChildrenPerParent::from_counts(
+                    format!("{}.{}", parent.table, parent.field),
+                    parent.rows,
+                    self.nodes[node].stats.values.counts().collect(),
+                )
+            });
             let mut summary = match node {
                 Some(node) => self.summarize(*node),
                 None => unobserved(&field.path),
             };
+            summary.children_per_parent = fanout;
             summary.listed = true;
             summary.type_name = field.type_name.clone();
             summary.generator = field.generator.clone();
@@ -412,6 +420,7 @@ impl Collector {
                 .map(|(value, count)| TopValue { value, count })
                 .collect(),
             cost: None,
+            children_per_parent: None,
         }
     }
 }
@@ -472,6 +481,7 @@ fn unobserved(path: &str) -> FieldSummary {
         array_lengths: None,
         top: Vec::new(),
         cost: None,
+        children_per_parent: None,
     }
 }
 
@@ -675,6 +685,7 @@ mod tests {
             null_rate: None,
             absent_rate: Some(0.1),
             pointer: "/p".into(),
+            references: None,
         };
         let listed = [info("m.k99")];
         let fields = collect(&[row], &listed);
@@ -695,6 +706,7 @@ mod tests {
             null_rate: None,
             absent_rate: None,
             pointer: String::new(),
+            references: None,
         };
         let listed = [info("labels"), info("meta"), info("meta.owner")];
         let rows = [
@@ -719,6 +731,7 @@ mod tests {
             null_rate: Some(0.2),
             absent_rate: None,
             pointer: "/properties/gone".into(),
+            references: None,
         };
         let fields = collect(&[json!({})], &[info]);
         assert_eq!(

@@ -92,6 +92,11 @@ impl ValueCounter {
         self.entries.insert(hash, Entry { value, count: 1 });
     }
 
+    /// How often each distinct value was seen, in no particular order.
+    pub fn counts(&self) -> impl Iterator<Item = u64> + '_ {
+        self.entries.values().map(|e| e.count)
+    }
+
     /// How many distinct values were seen.
     pub fn distinct(&self) -> u64 {
         self.entries.len() as u64

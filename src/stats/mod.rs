@@ -22,7 +22,9 @@ pub mod temporal;
 pub use collect::{Collector, MAX_UNLISTED_KEYS, TOP_K};
 pub use distribution::{Distribution, Histogram, Quantiles};
 pub use report::{render_text, to_json};
-pub use summary::{Cost, FieldSummary, Measure, Rate, Summary, TopValue, TypeCounts, ValueKind};
+pub use summary::{
+    ChildrenPerParent, Cost, FieldSummary, Measure, Rate, Summary, TopValue, TypeCounts, ValueKind,
+};
 
 use crate::{GenerationError, Table};
 use tape::Tape;

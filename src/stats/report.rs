@@ -84,6 +84,42 @@ pub fn render_text(summary: &Summary) -> String {
             );
         }
     }
+    let keys: Vec<&&FieldSummary> = shown
+        .iter()
+        .filter(|f| f.children_per_parent.is_some())
+        .collect();
+    if !keys.is_empty() {
+        out.push_str("\nForeign keys (children per parent, in this sample):\n");
+        for field in keys {
+            let Some(c) = &field.children_per_parent else {
+                continue;
+            };
+            let buckets: Vec<String> = c
+                .histogram
+                .iter()
+                .map(|[low, high, parents]| {
+                    let range = if low == high {
+                        low.to_string()
+                    } else {
+                        format!("{low}-{high}")
+                    };
+                    format!("{range}: {}", display::count(*parents))
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {} -> {} ({} rows): {} children, max {} per parent, {} of parents without, top 1% own {}\n    parents by children: {}",
+                display::path_label(&field.path),
+                c.parent,
+                display::count(c.parent_rows),
+                display::count(c.children),
+                display::count(c.max),
+                display::percent(c.without_children),
+                display::percent(c.top_1pct_share),
+                buckets.join(", ")
+            );
+        }
+    }
     out
 }
 

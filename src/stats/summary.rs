@@ -68,6 +68,68 @@ pub struct FieldSummary {
     pub top: Vec<TopValue>,
     /// Generation cost, when measured.
     pub cost: Option<Cost>,
+    /// For a foreign key: how its values spread over the parent rows.
+    pub children_per_parent: Option<ChildrenPerParent>,
+}
+
+/// How the sampled children of a foreign key spread over the parent's rows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChildrenPerParent {
+    /// `Table.field`.
+    pub parent: String,
+    pub parent_rows: u64,
+    /// Non-null values of the field in the sample.
+    pub children: u64,
+    /// Share of the parent rows that no sampled child references.
+    pub without_children: f64,
+    /// The most children one parent has.
+    pub max: u64,
+    /// Share of the children that belong to the busiest 1 % of the parent rows (at least
+    /// one row).
+    pub top_1pct_share: f64,
+    /// Parents by how many children they have: `[low, high, parents]`, for 0, 1, 2–3,
+    /// 4–7, ... children.
+    pub histogram: Vec<[u64; 3]>,
+}
+
+impl ChildrenPerParent {
+    /// From the number of children of each parent that has any.
+    pub fn from_counts(
+        parent: String,
+        parent_rows: u64,
+        mut counts: Vec<u64>,
+    ) -> ChildrenPerParent {
+        counts.sort_unstable_by(|a, b| b.cmp(a));
+        let children: u64 = counts.iter().sum();
+        let with_children = (counts.len() as u64).min(parent_rows);
+        let top = (parent_rows.div_ceil(100)).max(1) as usize;
+        let top_children: u64 = counts.iter().take(top).sum();
+        let mut histogram = vec![[0, 0, parent_rows - with_children]];
+        for &count in &counts {
+            let bucket = 64 - count.leading_zeros() as usize; // 1 → 1, 2..3 → 2, 4..7 → 3
+            while histogram.len() <= bucket {
+                let low = 1u64 << (histogram.len() - 1);
+                histogram.push([low, low * 2 - 1, 0]);
+            }
+            histogram[bucket][2] += 1;
+        }
+        let share = |part: u64, whole: u64| {
+            if whole == 0 {
+                0.0
+            } else {
+                part as f64 / whole as f64
+            }
+        };
+        ChildrenPerParent {
+            parent,
+            parent_rows,
+            children,
+            without_children: share(parent_rows - with_children, parent_rows),
+            max: counts.first().copied().unwrap_or(0),
+            top_1pct_share: share(top_children, children),
+            histogram,
+        }
+    }
 }
 
 /// A configured share next to the observed one.
@@ -231,5 +293,27 @@ impl Summary {
     /// The field at `path`.
     pub fn field(&self, path: &str) -> Option<&FieldSummary> {
         self.fields.iter().find(|f| f.path == path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ChildrenPerParent;
+
+    /// Ten parents, four with children (5, 2, 1, 1): the rest have none; the busiest 1 %
+    /// (one row) owns 5 of 9 children.
+    #[test]
+    fn children_per_parent_from_counts() {
+        let c = ChildrenPerParent::from_counts("P.id".into(), 10, vec![1, 5, 2, 1]);
+        assert_eq!(c.children, 9);
+        assert_eq!(c.max, 5);
+        assert!((c.without_children - 0.6).abs() < 1e-12);
+        assert!((c.top_1pct_share - 5.0 / 9.0).abs() < 1e-12);
+        assert_eq!(
+            c.histogram,
+            vec![[0, 0, 6], [1, 1, 2], [2, 3, 1], [4, 7, 1]]
+        );
+        let parents: u64 = c.histogram.iter().map(|b| b[2]).sum();
+        assert_eq!(parents, 10);
     }
 }

@@ -32,6 +32,7 @@ fn info(
         null_rate,
         absent_rate,
         pointer: format!("/properties/{}", path.replace('.', "/properties/")),
+        references: None,
     }
 }
 

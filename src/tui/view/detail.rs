@@ -156,6 +156,18 @@ fn facts(f: &FieldSummary, theme: &Theme, width: u16) -> Vec<Line<'static>> {
         Span::styled("cost ", dim),
         Span::raw(cost),
     ]));
+    if let Some(c) = &f.children_per_parent {
+        lines.push(Line::from(vec![
+            Span::styled("children per parent ", dim),
+            Span::raw(format!(
+                "max {} · {} of {} parents without · top 1% own {}",
+                display::count(c.max),
+                display::percent(c.without_children),
+                display::count(c.parent_rows),
+                display::percent(c.top_1pct_share)
+            )),
+        ]));
+    }
     lines
 }
 
