@@ -3,12 +3,13 @@
 //! any row's value). A balanced Feistel network over the next power of two, with cycle
 //! walking to stay inside `[0, n)`.
 
-use crate::rng::mix;
+use crate::rng::{mix, mix_prepared, prepare_salt};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Permutation {
     n: u64,
     half_bits: u32,
+    /// The round keys, prepared for [`mix_prepared`] (round `r` mixes with key `r`).
     keys: [u64; 4],
 }
 
@@ -16,7 +17,7 @@ impl Permutation {
     pub fn new(n: u64, key: u64) -> Permutation {
         let bits = 64 - n.saturating_sub(1).leading_zeros();
         let half_bits = bits.div_ceil(2).max(1);
-        let keys = [mix(key, 1), mix(key, 2), mix(key, 3), mix(key, 4)];
+        let keys = [1, 2, 3, 4].map(|r| prepare_salt(mix(key, r)));
         Permutation { n, half_bits, keys }
     }
 
@@ -49,7 +50,7 @@ impl Permutation {
         let mut left = (x >> self.half_bits) & mask;
         let mut right = x & mask;
         for k in self.keys {
-            let next = left ^ (mix(right, k) & mask);
+            let next = left ^ (mix_prepared(right, k) & mask);
             left = right;
             right = next;
         }

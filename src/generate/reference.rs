@@ -12,6 +12,8 @@
 //! not simply the first ids. A self-reference (an employee's manager) draws among the rows
 //! before its own, so that a tree loads in row order; its first row is null.
 
+use std::sync::OnceLock;
+
 use rand::RngExt;
 
 use super::choice::unit;
@@ -111,6 +113,17 @@ pub struct ParentLink {
     /// Fields that must pick the same parent row (a composite key) share this salt and
     /// draw from the child's row key; otherwise `None`, and the field draws from its own.
     pub group: Option<u64>,
+    /// What the first seed asked for derives, kept for the rows that follow (an export
+    /// uses one seed): the parent's table key and the shuffle of its rows.
+    keyed: OnceLock<Keyed>,
+}
+
+/// The seed-dependent parts of a link.
+#[derive(Debug, Clone, Copy)]
+struct Keyed {
+    seed: u64,
+    parent_key: u64,
+    shuffle: Option<Permutation>,
 }
 
 /// How a child picks a parent row.
@@ -148,6 +161,32 @@ impl ParentLink {
             key,
             draw,
             group,
+            keyed: OnceLock::new(),
+        }
+    }
+
+    /// The parent's table key and row shuffle under `seed`.
+    #[inline]
+    fn keyed(&self, seed: u64) -> Keyed {
+        match self.keyed.get() {
+            Some(keyed) if keyed.seed == seed => *keyed,
+            _ => {
+                let parent_key = table_key(seed, self.table_hash);
+                let shuffle = match &self.draw {
+                    ParentDraw::Shuffled { shuffle_salt, .. } => {
+                        Some(Permutation::new(self.rows, mix(parent_key, *shuffle_salt)))
+                    }
+                    ParentDraw::Earlier { .. } => None,
+                };
+                let keyed = Keyed {
+                    seed,
+                    parent_key,
+                    shuffle,
+                };
+                // Another thread may have set it first, for this seed or another.
+                let _ = self.keyed.set(keyed);
+                keyed
+            }
         }
     }
 
@@ -157,13 +196,10 @@ impl ParentLink {
     pub fn parent_row(&self, seed: u64, child_row: u64, key: u64) -> Option<u64> {
         let mut rng = rng_for(key);
         match &self.draw {
-            ParentDraw::Shuffled {
-                ranks,
-                shuffle_salt,
-            } => {
+            ParentDraw::Shuffled { ranks, .. } => {
                 let rank = ranks.sample(&mut rng) as u64;
-                let parent_key = table_key(seed, self.table_hash);
-                Some(Permutation::new(self.rows, mix(parent_key, *shuffle_salt)).apply(rank))
+                let shuffle = self.keyed(seed).shuffle.expect("a shuffled draw");
+                Some(shuffle.apply(rank))
             }
             ParentDraw::Earlier { .. } if child_row == 0 => None,
             ParentDraw::Earlier { ranks: None } => Some(rng.random_range(0..child_row)),
@@ -176,7 +212,7 @@ impl ParentLink {
     /// Writes parent row `row`'s key value, as the parent's own export writes it.
     #[inline]
     pub fn write_key<S: Sink>(&self, ctx: &Ctx, row: u64, out: &mut S) {
-        let parent_key = table_key(ctx.seed, self.table_hash);
+        let parent_key = self.keyed(ctx.seed).parent_key;
         let key = self
             .salts
             .iter()

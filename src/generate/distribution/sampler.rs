@@ -517,60 +517,193 @@ impl Truncated {
 #[derive(Debug, Clone)]
 pub(super) struct ZipfRanks {
     method: ZipfMethod,
-    n: f64,
 }
 
-/// Most zipf fields are short ranked lists (quantities, ratings, categories).
+/// Most zipf fields are short ranked lists (quantities, ratings, categories); longer ones
+/// (foreign keys over a million parents) keep their first ranks, most of the mass, in
+/// such a table too.
 const ZIPF_TABLE_RANKS: f64 = 4096.0;
 
 #[derive(Debug, Clone)]
 enum ZipfMethod {
-    /// `cumulative[k]`: the probability of a rank ≤ k + 1; the last is 1.
-    Table(Box<[f64]>),
-    RejectionInversion(Zipf<f64>),
+    /// Every rank from the table; its last share is 1.
+    Table(Cumulative),
+    /// The first [`ZIPF_TABLE_RANKS`] ranks from a table (ending at their share of the
+    /// mass), the rest by rejection-inversion.
+    HeadAndTail { head: Cumulative, tail: ZipfTail },
+}
+
+/// `shares[k]`: the probability of a rank ≤ k + 1, searched through a guide table
+/// (Chen & Asau, 1974): `guide[i]` is the first rank whose share passes `i / len`, so a
+/// draw starts its scan there and takes a step or two instead of a binary search.
+#[derive(Debug, Clone)]
+pub(super) struct Cumulative {
+    shares: Box<[f64]>,
+    guide: Box<[u32]>,
+}
+
+impl Cumulative {
+    pub(super) fn new(shares: Box<[f64]>) -> Cumulative {
+        let len = shares.len() as f64;
+        let guide = (0..shares.len())
+            .map(|i| {
+                let at = i as f64 / len;
+                shares.partition_point(|&c| c <= at) as u32
+            })
+            .collect();
+        Cumulative { shares, guide }
+    }
+
+    fn last(&self) -> f64 {
+        self.shares.last().copied().unwrap_or(0.0)
+    }
+
+    /// The first index whose share exceeds `u` (`u` below the last share): what
+    /// `partition_point(|c| c <= u)` gives.
+    #[inline]
+    pub(super) fn find(&self, u: f64) -> usize {
+        let bucket = ((u * self.guide.len() as f64) as usize).min(self.guide.len() - 1);
+        let mut k = self.guide[bucket] as usize;
+        while k + 1 < self.shares.len() && self.shares[k] <= u {
+            k += 1;
+        }
+        k
+    }
 }
 
 impl ZipfRanks {
     fn new(s: f64, n: f64) -> Result<Self, String> {
-        let dist = Zipf::new(n, s).map_err(|e| format!("zipf(s={s}) over {n} ranks: {e}"))?;
-        let method = if n <= ZIPF_TABLE_RANKS {
-            let weights: Vec<f64> = (1..=n as u32).map(|k| f64::from(k).powf(-s)).collect();
-            let total: f64 = weights.iter().sum();
-            let mut running = 0.0;
-            let mut cumulative: Box<[f64]> = weights
-                .iter()
-                .map(|w| {
-                    running += w;
-                    running / total
-                })
-                .collect();
-            if let Some(last) = cumulative.last_mut() {
-                *last = 1.0;
+        // rand_distr's checks of the parameters, with its messages.
+        Zipf::new(n, s).map_err(|e| format!("zipf(s={s}) over {n} ranks: {e}"))?;
+        let head_ranks = n.min(ZIPF_TABLE_RANKS) as u32;
+        let weights: Vec<f64> = (1..=head_ranks).map(|k| f64::from(k).powf(-s)).collect();
+        let head_mass: f64 = weights.iter().sum();
+        let tail = (n > ZIPF_TABLE_RANKS).then(|| ZipfTail::new(s, ZIPF_TABLE_RANKS + 1.0, n));
+        let total = head_mass + tail.as_ref().map_or(0.0, ZipfTail::mass);
+        let mut running = 0.0;
+        let mut cumulative: Box<[f64]> = weights
+            .iter()
+            .map(|w| {
+                running += w;
+                running / total
+            })
+            .collect();
+        let method = match tail {
+            None => {
+                if let Some(last) = cumulative.last_mut() {
+                    *last = 1.0;
+                }
+                ZipfMethod::Table(Cumulative::new(cumulative))
             }
-            ZipfMethod::Table(cumulative)
-        } else {
-            ZipfMethod::RejectionInversion(dist)
+            Some(tail) => ZipfMethod::HeadAndTail {
+                head: Cumulative::new(cumulative),
+                tail,
+            },
         };
-        Ok(ZipfRanks { method, n })
+        Ok(ZipfRanks { method })
     }
 
     #[inline]
     fn rank(&self, rng: &mut SynthRng) -> f64 {
-        let dist = match &self.method {
-            ZipfMethod::Table(cumulative) => {
-                let u: f64 = rng.random();
-                return (cumulative.partition_point(|&c| c <= u) + 1) as f64;
-            }
-            ZipfMethod::RejectionInversion(dist) => dist,
-        };
-        for _ in 0..REJECTIONS_WHEN_LIKELY {
-            let rank = dist.sample(rng);
-            // Rounding in the inversion can overshoot n by one.
-            if rank <= self.n {
-                return rank;
+        let u: f64 = rng.random();
+        match &self.method {
+            ZipfMethod::Table(cumulative) => (cumulative.find(u) + 1) as f64,
+            ZipfMethod::HeadAndTail { head, tail } => {
+                if u < head.last() {
+                    (head.find(u) + 1) as f64
+                } else {
+                    tail.sample(rng)
+                }
             }
         }
-        1.0
+    }
+}
+
+/// Ranks `lo..=n` with weights `k^−s`, by rejection-inversion (Hörmann & Derflinger,
+/// "Rejection-inversion to generate variates from monotone discrete distributions",
+/// 1996): a draw `x` under the integral `H` of `x^−s` is rounded to `k` and kept when it
+/// falls in the last `h(k)` of `k`'s interval, so `k` is kept with probability ∝ `k^−s`
+/// exactly (`x^−s` is convex, so that part always fits).
+#[derive(Debug, Clone)]
+struct ZipfTail {
+    s: f64,
+    lo: f64,
+    n: f64,
+    /// `H(lo + ½) − h(lo)` and `H(n + ½)`: the range of the draws.
+    from: f64,
+    to: f64,
+}
+
+impl ZipfTail {
+    fn new(s: f64, lo: f64, n: f64) -> ZipfTail {
+        let mut tail = ZipfTail {
+            s,
+            lo,
+            n,
+            from: 0.0,
+            to: 0.0,
+        };
+        tail.from = tail.integral(lo + 0.5) - tail.h(lo);
+        tail.to = tail.integral(n + 0.5);
+        tail
+    }
+
+    fn h(&self, x: f64) -> f64 {
+        (-self.s * x.ln()).exp()
+    }
+
+    /// `H(x) = (x^(1−s) − 1) / (1 − s)`, written to stay exact as s → 1 (`ln x`).
+    fn integral(&self, x: f64) -> f64 {
+        let log = x.ln();
+        expm1_over((1.0 - self.s) * log) * log
+    }
+
+    /// The inverse of [`ZipfTail::integral`].
+    fn inverse(&self, y: f64) -> f64 {
+        // Rounding can take the product just below −1, where the logarithm ends.
+        let t = (y * (1.0 - self.s)).max(-1.0);
+        (ln1p_over(t) * y).exp()
+    }
+
+    /// `Σ_{k=lo..n} k^−s` by Euler–Maclaurin: the integral, half the end points and the
+    /// first derivative term; the next term is below 10^−15 of the sum for lo > 4096.
+    fn mass(&self) -> f64 {
+        let (a, b, s) = (self.lo, self.n, self.s);
+        self.integral(b) - self.integral(a)
+            + (self.h(a) + self.h(b)) / 2.0
+            + s / 12.0 * (self.h(a) / a - self.h(b) / b)
+    }
+
+    fn sample(&self, rng: &mut SynthRng) -> f64 {
+        for _ in 0..REJECTIONS_WHEN_LIKELY {
+            let r: f64 = rng.random();
+            let y = self.to + r * (self.from - self.to);
+            let x = self.inverse(y);
+            let k = (x + 0.5).floor().clamp(self.lo, self.n);
+            if y >= self.integral(k + 0.5) - self.h(k) {
+                return k;
+            }
+        }
+        // Each try is kept with probability above ½: never reached in practice.
+        self.lo
+    }
+}
+
+/// `(e^y − 1) / y`, 1 at 0.
+fn expm1_over(y: f64) -> f64 {
+    if y.abs() > 1e-8 {
+        y.exp_m1() / y
+    } else {
+        1.0 + y / 2.0 * (1.0 + y / 3.0)
+    }
+}
+
+/// `ln(1 + y) / y`, 1 at 0.
+fn ln1p_over(y: f64) -> f64 {
+    if y.abs() > 1e-8 {
+        y.ln_1p() / y
+    } else {
+        1.0 - y * (0.5 - y / 3.0)
     }
 }
 

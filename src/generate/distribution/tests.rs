@@ -2,7 +2,7 @@
 //! law with stated tolerances: KS distance below 1.95/√n and chi-square below its
 //! 0.1% critical value (a correct sampler passes either for 999 seeds in 1000), means
 //! within 5 standard errors.
-use super::sampler::Shape;
+use super::sampler::{Cumulative, Shape};
 use super::spec::pointer;
 use super::special::{gamma_pq, ln_gamma, normal_cdf_sf, normal_quantile};
 use super::*;
@@ -439,6 +439,54 @@ fn zipf_ranks_integers_upward_from_the_minimum() {
     assert_chi_square(&ints(&shifted, N, 25), -50..=949, |k| {
         ((k + 51) as f64).powf(-s) / harmonic
     });
+}
+
+proptest! {
+    /// The guide table finds what a binary search finds, for any shares and any draw
+    /// (ties and empty ranks included).
+    #[test]
+    fn guide_table_search_equals_binary_search(
+        weights in proptest::collection::vec(0u32..5, 1..60),
+        draws in proptest::collection::vec(0.0f64..1.0, 1..50),
+    ) {
+        let total = f64::from(weights.iter().sum::<u32>().max(1));
+        let mut running = 0.0;
+        let mut shares: Vec<f64> = weights.iter().map(|&w| { running += f64::from(w); running / total }).collect();
+        *shares.last_mut().unwrap() = 1.0;
+        let table = Cumulative::new(shares.clone().into_boxed_slice());
+        for u in draws {
+            let expected = shares.partition_point(|&c| c <= u).min(shares.len() - 1);
+            prop_assert_eq!(table.find(u), expected, "u = {}", u);
+        }
+    }
+}
+
+/// Past the table's 4096 ranks, rejection-inversion takes over: the law over ranks
+/// 1..=30,000 is exact across the seam, for steep and flat exponents (chi-square over
+/// the first ranks one by one, then bins 10 % wide).
+#[test]
+fn zipf_beyond_the_table_keeps_its_law() {
+    let n = 30_000i64;
+    for (s, seed) in [(1.1, 40), (0.7, 41), (2.0, 42)] {
+        let sampler = spec(json!({"zipf": {"s": s}})).bind_int(1, n).unwrap();
+        let mut edges: Vec<i64> = (1..=100).collect();
+        while *edges.last().unwrap() < n {
+            let next = ((*edges.last().unwrap() as f64) * 1.1).ceil() as i64;
+            edges.push(next.min(n));
+        }
+        // Bin b holds ranks [edges[b], edges[b + 1]), the last one up to n.
+        let bin = |k: i64| (edges.partition_point(|&e| e <= k) - 1) as i64;
+        let weight = |k: i64| (k as f64).powf(-s);
+        let total: f64 = (1..=n).map(weight).sum();
+        let mass: Vec<f64> = (0..edges.len())
+            .map(|b| {
+                let end = edges.get(b + 1).copied().unwrap_or(n + 1);
+                (edges[b]..end).map(weight).sum::<f64>() / total
+            })
+            .collect();
+        let draws: Vec<i64> = ints(&sampler, N, seed).into_iter().map(bin).collect();
+        assert_chi_square(&draws, 0..=(edges.len() as i64 - 1), |b| mass[b as usize]);
+    }
 }
 
 #[test]
