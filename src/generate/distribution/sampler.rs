@@ -632,6 +632,10 @@ struct ZipfTail {
     /// `H(lo + ½) − h(lo)` and `H(n + ½)`: the range of the draws.
     from: f64,
     to: f64,
+    /// A draw within this distance below its rank is kept without computing `H` and
+    /// `h`: the distance at which rank `lo + 1` stops keeping draws, the smallest of any
+    /// rank above `lo` (rank `lo` keeps every draw).
+    squeeze: f64,
 }
 
 impl ZipfTail {
@@ -642,9 +646,11 @@ impl ZipfTail {
             n,
             from: 0.0,
             to: 0.0,
+            squeeze: 0.0,
         };
         tail.from = tail.integral(lo + 0.5) - tail.h(lo);
         tail.to = tail.integral(n + 0.5);
+        tail.squeeze = lo + 1.0 - tail.inverse(tail.integral(lo + 1.5) - tail.h(lo + 1.0));
         tail
     }
 
@@ -680,7 +686,7 @@ impl ZipfTail {
             let y = self.to + r * (self.from - self.to);
             let x = self.inverse(y);
             let k = (x + 0.5).floor().clamp(self.lo, self.n);
-            if y >= self.integral(k + 0.5) - self.h(k) {
+            if k - x <= self.squeeze || y >= self.integral(k + 0.5) - self.h(k) {
                 return k;
             }
         }
