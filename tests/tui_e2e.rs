@@ -284,7 +284,7 @@ fn binary_tuner_end_to_end() {
 }
 
 /// Save-to-screen latency: saves `SYNTHTUNE_LATENCY_SCHEMA` (default: the shared
-/// order.json) 20 times by atomic rename and reads the tuner's timing log
+/// customer.json) 20 times by atomic rename and reads the tuner's timing log
 /// (`SYNTHTUNE_TIMING_LOG`) for the moment each new result was drawn.
 /// `cargo test --release --test tui_e2e save_to_screen -- --ignored --nocapture`
 #[test]
@@ -297,7 +297,7 @@ fn save_to_screen_latency() {
     let source = std::env::var_os("SYNTHTUNE_LATENCY_SCHEMA")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/examples/order.json")
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/examples/customer.json")
         });
     let text = std::fs::read_to_string(&source).expect("the schema to measure");
     let dir = tempfile::tempdir().unwrap();
