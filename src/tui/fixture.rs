@@ -39,7 +39,20 @@ fn info(
 pub fn fields() -> Vec<FieldInfo> {
     vec![
         info("order_id", "string", "uuid", None, None),
-        info("customer_id", "integer", "zipf(1.1) [1, 500]", None, None),
+        FieldInfo {
+            references: Some(crate::table::ParentRows {
+                table: "Customer".into(),
+                field: "customer_id".into(),
+                rows: 500,
+            }),
+            ..info(
+                "customer_id",
+                "integer",
+                "references Customer.customer_id (500 rows), fanout zipf(s=1.1)",
+                None,
+                None,
+            )
+        },
         info(
             "placed_at",
             "string",
@@ -149,7 +162,7 @@ pub fn summary() -> Summary {
         seed: 42,
         rows: ROWS,
         noisy_rows: 0,
-        warnings: vec!["ignored: /properties/customer_id/x-synth/fanout: not supported yet".into()],
+        warnings: vec!["ignored: /properties/order_id/x-origin: unknown keyword".into()],
         fields: collector.finish(&fields),
     }
     .with_costs(&costs)

@@ -160,11 +160,17 @@ fn facts(f: &FieldSummary, theme: &Theme, width: u16) -> Vec<Line<'static>> {
         lines.push(Line::from(vec![
             Span::styled("children per parent ", dim),
             Span::raw(format!(
-                "max {} · {} of {} parents without · top 1% own {}",
+                "max {} · top 1% own {}",
                 display::count(c.max),
-                display::percent(c.without_children),
-                display::count(c.parent_rows),
                 display::percent(c.top_1pct_share)
+            )),
+        ]));
+        lines.push(Line::from(vec![
+            Span::styled("parents without children ", dim),
+            Span::raw(format!(
+                "{} of {}",
+                display::percent(c.without_children),
+                display::count(c.parent_rows)
             )),
         ]));
     }
