@@ -443,7 +443,7 @@ fn key_path<'t>(
 fn key_depends_on_draws(key: &Node) -> bool {
     match key {
         Node::Unique(u) => match &u.kind {
-            UniqueKind::Integer { .. } | UniqueKind::Listed(_) => false,
+            UniqueKind::Integer { .. } | UniqueKind::Listed(_) | UniqueKind::Pattern(_) => false,
             UniqueKind::Tagged { .. } => true,
             UniqueKind::Natural(inner) => {
                 !matches!(&**inner, Node::Integer(g) if g.sequence.is_some())

@@ -869,3 +869,64 @@ fn stats_report_children_per_parent() {
         "{text}"
     );
 }
+
+/// String keys: a pattern of one fixed shape (enumerated through a keyed permutation) and
+/// a unique UUID, referenced by a child, load into SQLite with both keys enforced; a
+/// pattern with fewer strings than rows is refused with the arithmetic.
+#[test]
+fn pattern_and_uuid_keys_are_referenced() {
+    let parent = r#"{"title": "Account", "type": "object", "properties": {
+        "code": {"type": "string", "pattern": "^AC-[0-9]{4}[A-Z]$", "x-synth": {"key": "primary"}},
+        "token": {"type": "string", "format": "uuid", "x-synth": {"unique": true}}},
+        "required": ["code", "token"]}"#;
+    let child = r#"{"title": "Login", "type": "object", "properties": {
+        "account": {"type": "string", "pattern": "^AC-", "x-synth": {"references": "Account.code"}},
+        "token": {"type": "string", "format": "uuid", "x-synth": {"references": "Account.token", "fanout": {"zipf": {"s": 1.2}}}}},
+        "required": ["account", "token"]}"#;
+    let (dir, paths) = schema_folder(&[("account", parent), ("login", child)]);
+    let script = dir.path().join("logins.sql");
+    ok(&[
+        "export",
+        path_str(&paths[1]),
+        path_str(&paths[0]),
+        "--rows",
+        "Account=5000",
+        "--rows",
+        "Login=20000",
+        "--format",
+        "sql",
+        "-o",
+        path_str(&script),
+        "--quiet",
+    ]);
+    let text = std::fs::read_to_string(&script).unwrap();
+    assert!(
+        text.contains("UNIQUE (\"token\")"),
+        "a unique parent field is declared UNIQUE"
+    );
+    let db = rusqlite::Connection::open_in_memory().unwrap();
+    db.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
+    db.execute_batch(&text)
+        .expect("loads with both keys enforced");
+    let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT count(DISTINCT code) FROM \"Account\""), 5000);
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM \"Account\" WHERE code NOT GLOB 'AC-[0-9][0-9][0-9][0-9][A-Z]'"
+        ),
+        0
+    );
+    assert_eq!(count("SELECT count(*) FROM \"Login\""), 20000);
+    let stderr = refused(&[
+        "export",
+        path_str(&paths[0]),
+        "--rows",
+        "Account=300000",
+        "-o",
+        "-",
+    ]);
+    assert!(
+        stderr.contains("260000 distinct values but 300000 rows"),
+        "{stderr}"
+    );
+}

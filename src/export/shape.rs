@@ -142,6 +142,7 @@ fn shape_of(node: &Gen) -> Node {
             UniqueKind::Listed(values) => return node_of_values(values),
             UniqueKind::Tagged { inner, .. } => Kind::Text(text_format(inner)),
             UniqueKind::Natural(inner) => return shape_of(inner),
+            UniqueKind::Pattern(_) => Kind::Text(TextFormat::Plain),
         },
         // What a user's synthesizer returns is not known before it runs; a recursive
         // reference has no fixed depth.

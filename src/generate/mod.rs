@@ -213,6 +213,7 @@ impl Node {
                 unique::UniqueKind::Listed(vs) => vs.iter().for_each(|v| push(value_type(v))),
                 unique::UniqueKind::Tagged { .. } => push("string"),
                 unique::UniqueKind::Natural(n) => n.type_names(out),
+                unique::UniqueKind::Pattern(_) => push("string"),
             },
         }
     }
@@ -242,6 +243,9 @@ impl Node {
                 unique::UniqueKind::Listed(vs) => format!("enum of {}", vs.len()),
                 unique::UniqueKind::Tagged { inner, .. } => inner.describe(),
                 unique::UniqueKind::Natural(n) => n.describe(),
+                unique::UniqueKind::Pattern(p) => {
+                    format!("pattern, {} strings", p.distinct().unwrap_or(0))
+                }
             }),
         }
     }

@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use super::pattern::PatternGen;
 use super::permutation::{Permutation, base36};
 use super::string::StringGen;
 use super::{Ctx, Node};
@@ -21,6 +22,8 @@ pub enum UniqueKind {
     Tagged { inner: StringGen, max: usize },
     /// Values that are unique by construction (sequences, UUIDs).
     Natural(Box<Node>),
+    /// The `perm(row)`-th string of a pattern of one fixed shape (`^C-[0-9]{6}$`).
+    Pattern(Box<PatternGen>),
 }
 
 #[derive(Debug, Clone)]
@@ -73,6 +76,7 @@ impl UniqueGen {
                 }
             }),
             UniqueKind::Natural(node) => node.generate(ctx, key, out),
+            UniqueKind::Pattern(pattern) => out.str_with(|buf| pattern.write_nth(perm(), buf)),
         }
     }
 

@@ -121,9 +121,13 @@ impl Compiler {
                     u64::MAX,
                 )
             }
+            Node::String(StringGen::Pattern(p)) if p.distinct().is_some() => {
+                let capacity = p.distinct().unwrap_or(0);
+                (UniqueKind::Pattern(Box::new(p)), capacity)
+            }
             other => {
                 return Err(Problem::invalid(at, format!("unique is not supported for {} values", other.describe()))
-                    .hint("unique works on integers, enums and values lists, free text, domains, emails and uuids"));
+                    .hint("unique works on integers, enums and values lists, free text, domains, emails, uuids and patterns of one fixed shape such as ^C-[0-9]{6}$"));
             }
         };
         Ok(Node::Unique(Box::new(UniqueGen {

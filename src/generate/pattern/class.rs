@@ -76,6 +76,26 @@ impl CharClass {
         }
     }
 
+    /// The members that unique values are enumerated from: the printable ASCII ones
+    /// where there are any (what readable output is made of), else the others.
+    fn enumerated(&self) -> &CharPool {
+        if self.preferred.size > 0 {
+            &self.preferred
+        } else {
+            &self.other
+        }
+    }
+
+    /// How many characters [`CharClass::nth`] enumerates.
+    pub(super) fn count(&self) -> u64 {
+        u64::from(self.enumerated().size)
+    }
+
+    /// The `k`-th enumerated character (`k < count`).
+    pub(super) fn nth(&self, k: u64) -> char {
+        self.enumerated().nth(k as u32)
+    }
+
     pub(super) fn is_empty(&self) -> bool {
         self.preferred.size == 0 && self.other.size == 0
     }
@@ -178,7 +198,11 @@ impl CharPool {
     }
 
     fn sample(&self, rng: &mut SynthRng) -> char {
-        let k = rng.random_range(0..self.size);
+        self.nth(rng.random_range(0..self.size))
+    }
+
+    /// The `k`-th member in code point order (`k < size`).
+    fn nth(&self, k: u32) -> char {
         if let Some(&byte) = self.ascii.get(k as usize) {
             return char::from(byte);
         }

@@ -66,3 +66,33 @@ pub(super) fn write(pieces: &[Piece], rng: &mut SynthRng, out: &mut String) {
         }
     }
 }
+
+/// How many distinct strings the pieces can enumerate ([`write_nth`]), if that fits 64
+/// bits.
+pub(super) fn count(pieces: &[Piece]) -> Option<u64> {
+    pieces.iter().try_fold(1u64, |total, piece| match piece {
+        Piece::Literal(_) => Some(total),
+        Piece::One(class) => total.checked_mul(class.count()),
+        Piece::Run(class, len) => {
+            total.checked_mul(class.count().checked_pow(u32::try_from(*len).ok()?)?)
+        }
+    })
+}
+
+/// The `index`-th string of the pieces (`index` below their [`count`]): its digits in
+/// mixed radix, most significant first, each digit a character of its class.
+pub(super) fn write_nth(pieces: &[Piece], index: u64, out: &mut String) {
+    // The place value of the next digit: what the digits after it can count.
+    let mut place = count(pieces).unwrap_or(1);
+    let mut digit = |class: &CharClass, out: &mut String| {
+        place /= class.count().max(1);
+        out.push(class.nth((index / place) % class.count().max(1)));
+    };
+    for piece in pieces {
+        match piece {
+            Piece::Literal(text) => out.push_str(text),
+            Piece::One(class) => digit(class, out),
+            Piece::Run(class, len) => (0..*len).for_each(|_| digit(class, out)),
+        }
+    }
+}

@@ -327,6 +327,24 @@ impl PatternGen {
         )))
     }
 
+    /// How many distinct strings [`PatternGen::write_nth`] can write: for a pattern of one
+    /// fixed shape (`^C-[0-9]{6}$`) without look-arounds, the product of its classes'
+    /// sizes (printable ASCII members where a class has some), if that fits 64 bits.
+    pub fn distinct(&self) -> Option<u64> {
+        match (&self.fixed, &self.special) {
+            (Some(pieces), None) => fixed::count(pieces),
+            _ => None,
+        }
+    }
+
+    /// Appends the `index`-th of the [`PatternGen::distinct`] strings (`index` below it):
+    /// different indices, different strings.
+    pub fn write_nth(&self, index: u64, out: &mut String) {
+        if let Some(pieces) = &self.fixed {
+            fixed::write_nth(pieces, index, out);
+        }
+    }
+
     /// Appends one string to `out`.
     pub fn generate(&self, rng: &mut SynthRng, out: &mut String) {
         if let Some(pieces) = &self.fixed {

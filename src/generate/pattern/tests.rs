@@ -746,3 +746,36 @@ proptest! {
         }
     }
 }
+
+/// A pattern of one fixed shape enumerates its strings: every index a different string,
+/// each a match; patterns with choices enumerate nothing.
+#[test]
+fn fixed_shapes_enumerate_distinct_matches() {
+    for (pattern, expected) in [
+        ("^[ab]{2}-[0-9]$", 40u64),
+        ("^SKU-[A-Z0-9]{3}$", 36 * 36 * 36),
+        ("^x$", 1),
+        ("^[0-9]{5}\\.[a-c]$", 300_000),
+    ] {
+        let generator = PatternGen::new(pattern, 0, None).unwrap();
+        assert_eq!(generator.distinct(), Some(expected), "{pattern}");
+        let regex = rust_regex(pattern);
+        let shown = expected.min(50_000);
+        let mut seen = std::collections::HashSet::new();
+        for index in (0..shown).map(|i| i * (expected / shown)) {
+            let mut out = String::new();
+            generator.write_nth(index, &mut out);
+            assert!(regex.is_match(&out), "{pattern}: {out:?}");
+            assert!(seen.insert(out.clone()), "{pattern}: {out:?} twice");
+        }
+    }
+    for pattern in ["^a|b$", "^[0-9]{2,4}$", "^(?!x)[a-z]{3}$", "^[0-9]+$"] {
+        let generator = PatternGen::new(pattern, 0, None).unwrap();
+        assert_eq!(generator.distinct(), None, "{pattern}");
+    }
+    // More strings than 64 bits count: not enumerated.
+    assert_eq!(
+        PatternGen::new("^[a-z]{20}$", 0, None).unwrap().distinct(),
+        None
+    );
+}
