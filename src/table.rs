@@ -136,7 +136,8 @@ impl Table {
     /// [`Table::fields`]: each field's generator is timed on `rows` rows of its own (its
     /// fastest round of several).
     pub fn field_costs(&self, seed: u64, rows: u64) -> Vec<f64> {
-        self.plan.field_costs(table_key(seed, self.name_hash), rows)
+        self.plan
+            .field_costs(seed, table_key(seed, self.name_hash), rows)
     }
 
     /// The most rows this table can have with every unique field still unique, and the

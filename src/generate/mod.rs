@@ -319,7 +319,7 @@ impl Plan {
     /// [`COST_ROUNDS`] rounds that visit every field in turn, and each field keeps its
     /// fastest round: a pause that hits one round (a page fault, the other threads of
     /// the tuner, the machine) does not show as a slow field.
-    pub fn field_costs(&self, key: u64, rows: u64) -> Vec<f64> {
+    pub fn field_costs(&self, seed: u64, key: u64, rows: u64) -> Vec<f64> {
         let mut nodes = Vec::new();
         fields::collect_nodes(self, &self.root, &mut nodes);
         let per_round = rows.div_ceil(COST_ROUNDS).max(1);
@@ -328,7 +328,7 @@ impl Plan {
         for round in 0..COST_ROUNDS {
             let first = round * per_round;
             for (node, best) in nodes.iter().zip(&mut best) {
-                let mut ctx = Ctx::new(self, key, key, first);
+                let mut ctx = Ctx::new(self, seed, key, first);
                 let start = std::time::Instant::now();
                 for row in first..first + per_round {
                     ctx.row = row;
