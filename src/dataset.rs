@@ -370,7 +370,8 @@ fn link(
         draw,
         relation.group,
     );
-    check_parent_values(parent, &link, slot, &target, parent_rows)?;
+    // On a copy: the check's seed must not take the link's cache from the export's.
+    check_parent_values(parent, &link.clone(), slot, &target, parent_rows)?;
     Ok(link)
 }
 
