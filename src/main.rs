@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use clap::{Args, Parser, Subcommand};
 use synthtune::export;
@@ -220,6 +220,18 @@ fn main() -> ExitCode {
             eprintln!("synthtune: {msg}");
             ExitCode::from(1)
         }
+        Err(Failure::Signal(signal)) => {
+            let name = match signal {
+                signal_hook::consts::SIGINT => "SIGINT",
+                signal_hook::consts::SIGTERM => "SIGTERM",
+                signal_hook::consts::SIGHUP => "SIGHUP",
+                _ => "a signal",
+            };
+            eprintln!(
+                "synthtune: export stopped by {name}: nothing was written under the final name"
+            );
+            ExitCode::from(u8::try_from(128 + signal).unwrap_or(1))
+        }
     }
 }
 
@@ -232,10 +244,19 @@ fn write_failure(e: std::io::Error) -> Failure {
     }
 }
 
-/// Why a command failed: bad usage or schema (exit 2), or while running (exit 1).
+/// The signals that cancel an export; the exit status is 128 + the signal's number.
+const STOP_SIGNALS: [i32; 3] = [
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+];
+
+/// Why a command failed: bad usage or schema (exit 2), while running (exit 1), or
+/// stopped by a signal (128 + its number, as shells report it).
 enum Failure {
     Usage(String),
     Run(String),
+    Signal(i32),
     /// Stop without a message, successfully.
     Quiet,
 }
@@ -312,16 +333,26 @@ fn run_export(
     if !only.is_empty() {
         tables.retain(|t| only.contains(&t.name));
     }
-    // Ctrl-C stops the export cleanly: the temporary file is removed, nothing is left
-    // under the final name.
+    // SIGINT (Ctrl-C), SIGTERM (kill, timeout, systemd, an eviction) and SIGHUP (a closed
+    // terminal) stop the export cleanly: the workers stop, the temporary file is removed,
+    // nothing is left under the final name. A second signal while it winds down ends
+    // the process at once (exit 1).
     let cancel = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&cancel);
-    // Only one handler per process; failing to install one leaves the default behaviour.
-    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    let stopped_by = Arc::new(AtomicUsize::new(0));
+    for signal in STOP_SIGNALS {
+        // Failing to install one leaves that signal's default behaviour.
+        let _ = signal_hook::flag::register_conditional_shutdown(signal, 1, Arc::clone(&cancel));
+        let _ = signal_hook::flag::register(signal, Arc::clone(&cancel));
+        let _ = signal_hook::flag::register_usize(signal, Arc::clone(&stopped_by), signal as usize);
+    }
     export_options.cancel = Some(cancel);
     match export::export(&tables, &export_options) {
         Ok(_) => Ok(()),
         Err(export::ExportError::StdoutClosed) => Err(Failure::Quiet),
+        Err(export::ExportError::Cancelled) => {
+            let signal = stopped_by.load(Ordering::SeqCst) as i32;
+            Err(Failure::Signal(signal))
+        }
         Err(
             e @ (export::ExportError::Exists { .. }
             | export::ExportError::IsDirectory { .. }
