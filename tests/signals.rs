@@ -23,7 +23,7 @@ fn a_signal_stops_an_export_and_leaves_no_file() {
     for (signal, status) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("customers.ndjson");
-        let mut child = Command::new(synthtune_bin())
+        let child = Command::new(synthtune_bin())
             .args(["export", "-n", "100000000", "--quiet", "-o"])
             .arg(&target)
             .arg(schemas_dir().join("customer.json"))
