@@ -49,6 +49,13 @@ struct Common {
     noise: Option<f64>,
 }
 
+/// `-n`: a negative count is read as a value (not a flag) and refused as one.
+fn row_count(s: &str) -> Result<u64, String> {
+    s.trim()
+        .parse::<u64>()
+        .map_err(|_| format!("{s} is not a row count: give a whole number, 0 or more (-n 1000)"))
+}
+
 fn table_rows(s: &str) -> Result<(String, u64), String> {
     let (name, count) = s
         .split_once('=')
@@ -89,7 +96,7 @@ enum Command {
         #[arg(required = true)]
         schemas: Vec<PathBuf>,
         /// How many records.
-        #[arg(short = 'n', long = "count", default_value_t = 5)]
+        #[arg(short = 'n', long = "count", default_value_t = 5, allow_hyphen_values = true, value_parser = row_count)]
         count: u64,
     },
     /// Write a dataset: streaming, on all cores, the same bytes for any thread count.
@@ -99,7 +106,7 @@ enum Command {
         #[arg(required = true)]
         schemas: Vec<PathBuf>,
         /// Sample size.
-        #[arg(short = 'n', long = "count", default_value_t = stats::DEFAULT_SAMPLE_ROWS)]
+        #[arg(short = 'n', long = "count", default_value_t = stats::DEFAULT_SAMPLE_ROWS, allow_hyphen_values = true, value_parser = row_count)]
         count: u64,
         /// One JSON document per table, in an array (field names: docs/stats-json.md).
         #[arg(long)]
@@ -118,7 +125,7 @@ struct ExportArgs {
     #[arg(required = true)]
     schemas: Vec<PathBuf>,
     /// How many rows per table (default: the schema's x-synth.rows, else 1000).
-    #[arg(short = 'n', long = "count")]
+    #[arg(short = 'n', long = "count", allow_hyphen_values = true, value_parser = row_count)]
     count: Option<u64>,
     /// Rows of one table, by its name (the schema's title): --rows Customer=1000.
     /// Repeat for several tables; wins over -n.
@@ -439,8 +446,10 @@ fn check(schemas: &[PathBuf], options: &Options) -> Result<(), Failure> {
     for path in schemas {
         match Table::load_with(path, options) {
             Ok(table) => tables.push(table),
+            // A refusal goes to stderr, as every command's does; the reports of the
+            // schemas that load still follow on stdout.
             Err(e) => {
-                writeln!(out, "{e}").map_err(write_failure)?;
+                eprintln!("synthtune: {e}");
                 failed = true;
             }
         }
@@ -448,10 +457,7 @@ fn check(schemas: &[PathBuf], options: &Options) -> Result<(), Failure> {
     // The foreign keys are linked among the tables that loaded.
     let tables = match Dataset::new(tables, &RowCounts::default()) {
         Ok(dataset) => dataset.tables,
-        Err(e) => {
-            writeln!(out, "{e}").map_err(write_failure)?;
-            return Err(Failure::Usage(String::new()));
-        }
+        Err(e) => return Err(Failure::Usage(e.to_string())),
     };
     for table in &tables {
         let fields = table.fields();

@@ -597,3 +597,28 @@ fn check_stops_quietly_when_the_reader_goes_away() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(output.status.code(), Some(0), "{stderr}");
 }
+
+/// `-n -1` is a bad row count, not an unknown flag; `check` refuses on stderr like the
+/// other commands.
+#[test]
+fn negative_counts_and_check_refusals_are_reported_plainly() {
+    let customer = common::schemas_dir().join("customer.json");
+    for command in ["sample", "stats", "export"] {
+        let output = run(&[command, "-n", "-1"], &customer);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{command}: {stderr}");
+        assert!(
+            stderr.contains("-1 is not a row count: give a whole number"),
+            "{command}: {stderr}"
+        );
+    }
+    let file = schema_file("bad", r#"{"type": "integer", "minimum": 5, "maximum": 1}"#);
+    let output = run(&["check"], &file.path);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty(), "{}", describe_output(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("at /maximum"),
+        "{}",
+        describe_output(&output)
+    );
+}

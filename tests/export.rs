@@ -1079,3 +1079,21 @@ fn the_callers_row_counter_follows_the_export() {
     synthtune::export::export(&[table], &options).unwrap();
     assert_eq!(counter.load(Ordering::Relaxed), 3_000);
 }
+
+/// A file that cannot be created is named as the user wrote it, not as the hidden
+/// temporary beside it.
+#[test]
+fn output_errors_name_the_users_path() {
+    let output = common::synthtune()
+        .args(["export", "-n", "5", "-o", "/nonexistent-folder/out.ndjson"])
+        .arg(common::schemas_dir().join("customer.json"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot create /nonexistent-folder/out.ndjson:"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("synthtune-tmp"), "{stderr}");
+}

@@ -712,7 +712,7 @@ fn unlinkable_references_are_refused_with_the_knobs_pointer() {
             .output()
             .unwrap();
         assert_eq!(output.status.code(), Some(2));
-        assert!(String::from_utf8_lossy(&output.stdout).contains(expected));
+        assert!(String::from_utf8_lossy(&output.stderr).contains(expected));
     }
     // A parent with no rows.
     let (_dir, paths) = schema_folder(&[("p", parent), ("c", &child("P.id", "integer"))]);

@@ -213,7 +213,7 @@ fn inexact_multiple_of_is_refused() {
                 .arg(&path)
                 .output()
                 .unwrap();
-            // `sample` reports on stderr, `check` on stdout.
+            // Both report on stderr (stdout too, to be sure no message is lost).
             let stderr = format!(
                 "{}{}",
                 String::from_utf8_lossy(&output.stderr),

@@ -119,8 +119,9 @@ impl<'a> Destination<'a> {
             .write(true)
             .create_new(true)
             .open(&temp)
+            // The user named the target: the hidden temporary beside it is ours.
             .map_err(|source| ExportError::Create {
-                path: temp.clone(),
+                path: target.to_owned(),
                 source,
             })?;
         Ok(Destination::new(Sink::File(TempFile {
