@@ -622,3 +622,66 @@ fn negative_counts_and_check_refusals_are_reported_plainly() {
         describe_output(&output)
     );
 }
+
+/// Inputs that used to panic or write wrong values (#13): unbounded double ranges give
+/// finite numbers in range, a 70,000-character property name prints, a sequence beyond
+/// 2^53 is refused where it is written.
+#[test]
+fn hostile_numbers_and_names() {
+    for (schema, lo, hi) in [
+        (
+            r#"{"type": "number", "minimum": -1e308, "maximum": 1e308}"#,
+            -1e308,
+            1e308,
+        ),
+        (r#"{"type": "number", "maximum": -1e308}"#, f64::MIN, -1e308),
+        (r#"{"type": "number", "minimum": 1e308}"#, 1e308, f64::MAX),
+    ] {
+        let file = schema_file("huge", schema);
+        let output = run(&["sample", "-n", "20"], &file.path);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{schema}\n{}",
+            describe_output(&output)
+        );
+        let text = String::from_utf8_lossy(&output.stdout);
+        let values: Vec<f64> = text
+            .split_whitespace()
+            .map(|v| {
+                v.parse()
+                    .unwrap_or_else(|_| panic!("{schema}: {v:?} is not a number"))
+            })
+            .collect();
+        assert_eq!(values.len(), 20, "{schema}: {text}");
+        assert!(
+            values
+                .iter()
+                .all(|v| v.is_finite() && (lo..=hi).contains(v)),
+            "{schema}: {values:?}"
+        );
+    }
+    let long = format!(
+        r#"{{"type": "object", "properties": {{"{}": {{"type": "integer"}}}}}}"#,
+        "a".repeat(70_000)
+    );
+    let file = schema_file("long", &long);
+    let output = run(&["check"], &file.path);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let file = schema_file(
+        "sequence",
+        r#"{"type": "object", "properties": {"id": {"type": "integer", "x-synth": {"sequence": {"start": 1152921504606846976}}}}}"#,
+    );
+    let output = run(&["check"], &file.path);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("at /properties/id/x-synth/sequence/start: sequence start 1152921504606846976 is beyond ±2^53"),
+        "{}",
+        describe_output(&output)
+    );
+}

@@ -347,8 +347,13 @@ impl NumberGen {
                 for attempt in 0..REDRAWS {
                     let v = if lo == hi {
                         lo
-                    } else {
+                    } else if (hi - lo).is_finite() {
                         rng.random_range(lo..=hi)
+                    } else {
+                        // A span beyond f64::MAX (-1e308..1e308): weights of the two
+                        // ends, which never overflow.
+                        let u: f64 = rng.random();
+                        lo * (1.0 - u) + hi * u
                     };
                     if inside(v) {
                         return v;

@@ -286,6 +286,17 @@ impl Knobs {
                         ));
                     }
                 };
+                // Beyond 2^53 a sequence's values are not exact in the JSON numbers
+                // most readers parse into doubles, as integer bounds are refused there.
+                for (name, v) in [("start", parsed.start), ("step", parsed.step)] {
+                    if v.unsigned_abs() > 1 << 53 {
+                        return Err(Problem::invalid(
+                            format!("{at}/{name}"),
+                            format!("sequence {name} {v} is beyond ±2^53, where integers stop being exact in doubles"),
+                        )
+                        .hint("use a start and step within ±9007199254740992"));
+                    }
+                }
                 if parsed.step == 0 {
                     return Err(Problem::invalid(
                         format!("{at}/step"),

@@ -249,8 +249,9 @@ fn open_sides(f: &Facts) -> (f64, f64) {
     let hi = f.maximum.as_ref().map(|b| b.value);
     match (lo, hi) {
         (Some(lo), Some(hi)) => (lo, hi),
-        (Some(lo), None) => (lo, lo + DEFAULT_SPAN.max(lo.abs())),
-        (None, Some(hi)) => (hi - DEFAULT_SPAN.max(hi.abs()), hi),
+        // Within the doubles: a span beyond f64::MAX would make the open side infinite.
+        (Some(lo), None) => (lo, (lo + DEFAULT_SPAN.max(lo.abs())).min(f64::MAX)),
+        (None, Some(hi)) => ((hi - DEFAULT_SPAN.max(hi.abs())).max(f64::MIN), hi),
         (None, None) => (0.0, DEFAULT_SPAN),
     }
 }
