@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 
 use super::bundled;
 use super::compile::Compiler;
-use super::document::{Documents, Loc};
+use super::document::{Documents, Loc, resolve_pointer};
 use crate::error::Problem;
 use crate::generate::{CheckedGen, Node};
 
@@ -147,7 +147,7 @@ impl Compiler {
     fn own_keywords(&mut self, loc: &Loc, merged: &HashSet<(usize, &str)>, dialect: &str) -> Value {
         let whole = |docs: &Documents| json!({ "$ref": docs.uri_of(loc) });
         let doc = self.docs.value(loc.doc);
-        let map = match doc.pointer(&loc.pointer) {
+        let map = match resolve_pointer(&doc, &loc.pointer) {
             Some(Value::Object(map)) => map,
             Some(other) => return other.clone(),
             None => return Value::Bool(true),
