@@ -47,10 +47,6 @@ impl CheckedGen {
         &self.inner
     }
 
-    pub fn inner_mut(&mut self) -> &mut Node {
-        &mut self.inner
-    }
-
     // Not inlined into `Node::generate`: that would give every node, leaves included,
     // this function's stack frame and hoisted draws.
     #[inline(never)]

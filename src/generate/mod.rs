@@ -24,6 +24,8 @@ pub(crate) mod test_util;
 pub mod union;
 pub mod unique;
 
+use std::sync::Arc;
+
 use crate::error::{Exhausted, Trial};
 use crate::sink::Sink;
 use crate::table::FieldInfo;
@@ -54,7 +56,9 @@ pub const RECORD_BUDGET: u32 = 1_000;
 /// [`Ctx::shallow`] holds for the rest of it at no cost to the usual path.
 pub(crate) const BUDGET_DEPTH: u32 = 1 << 16;
 
-/// One generator in the tree.
+/// One generator in the tree. The composite generators are shared (`Arc`): a definition
+/// reached by many paths is one subtree however often the plan refers to it, so a plan
+/// is as large as its schema, not as its expansion, and cloning a node is cheap.
 #[derive(Debug, Clone)]
 pub enum Node {
     /// Always the same value (`const`, or an `enum` of one).
@@ -65,12 +69,12 @@ pub enum Node {
     Integer(IntegerGen),
     Number(NumberGen),
     String(StringGen),
-    Object(ObjectGen),
-    Array(ArrayGen),
+    Object(Arc<ObjectGen>),
+    Array(Arc<ArrayGen>),
     /// One of several alternatives (`anyOf`, `oneOf`, a list of types, nullable).
-    Union(UnionGen),
+    Union(Arc<UnionGen>),
     /// A generator whose output is validated and regenerated until it passes.
-    Checked(Box<CheckedGen>),
+    Checked(Arc<CheckedGen>),
     /// Never repeats across the dataset.
     Unique(Box<unique::UniqueGen>),
     /// Sometimes a deliberately invalid value.
@@ -85,7 +89,7 @@ pub enum Node {
 /// and export columns go by, since its values are only known when drawn).
 #[derive(Debug, Clone)]
 pub struct CustomGen {
-    pub synthesizer: std::sync::Arc<dyn crate::synthesizer::Synthesizer>,
+    pub synthesizer: Arc<dyn crate::synthesizer::Synthesizer>,
     /// JSON type names (`"string"`, `"number"`, ...); empty when the schema names none.
     pub types: Vec<&'static str>,
 }

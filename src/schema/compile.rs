@@ -7,6 +7,7 @@
 //! the culprit's pointer.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -297,7 +298,7 @@ impl Compiler {
         let else_branch = self.compile_branch(else_facts)?;
         let node = match (then_branch, else_branch) {
             (Ok(then), Ok(otherwise)) => {
-                Node::Union(UnionGen::new(vec![then, otherwise], &[1.0; 2]))
+                Node::Union(Arc::new(UnionGen::new(vec![then, otherwise], &[1.0; 2])))
             }
             (Ok(node), Err(_)) | (Err(_), Ok(node)) => node,
             (Err(then), Err(otherwise)) => return Err(neither_branch(&cond, then, otherwise)),
@@ -413,7 +414,7 @@ impl Compiler {
                         }
                     })
                     .collect();
-                Ok(Node::Union(UnionGen::new(nodes, &weights)))
+                Ok(Node::Union(Arc::new(UnionGen::new(nodes, &weights))))
             }
         }
     }

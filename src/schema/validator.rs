@@ -10,6 +10,7 @@
 //! reached by many paths) are built once.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
@@ -65,7 +66,7 @@ impl Compiler {
         };
         let validator = self.build_validator(schema, locs)?;
         let pointer = locs.first().map(|l| l.pointer.clone()).unwrap_or_default();
-        Ok(Node::Checked(Box::new(CheckedGen::new(
+        Ok(Node::Checked(Arc::new(CheckedGen::new(
             node,
             validator,
             CHECK_ATTEMPTS,
