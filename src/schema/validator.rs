@@ -7,7 +7,8 @@
 //! branch already merged left out (they are other locations of the same node) and every
 //! subschema below referred to by absolute URI. So a leaf deep inside alternatives does
 //! not compile the alternatives again, and identical validators (a shared definition
-//! reached by many paths) are built once.
+//! reached by many paths) are built once. Each location's part is a validator of its
+//! own, so a part that many nodes share is built once too.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -58,17 +59,14 @@ impl Compiler {
         if let Node::Checked(_) = node {
             return Ok(node);
         }
-        let (dialect, parts) = self.own_parts(locs);
-        let schema = if parts.is_empty() {
-            json!({ "$schema": dialect })
-        } else {
-            json!({ "$schema": dialect, "allOf": parts })
-        };
-        let validator = self.build_validator(schema, locs)?;
+        // One validator per location's part, not one for their `allOf`: a part shared by
+        // many nodes (a definition that `$ref`s a large root, merged with each of its
+        // variants) is compiled once.
+        let Conjunction { parts } = self.validator(locs)?;
         let pointer = locs.first().map(|l| l.pointer.clone()).unwrap_or_default();
         Ok(Node::Checked(Arc::new(CheckedGen::new(
             node,
-            validator,
+            parts,
             CHECK_ATTEMPTS,
             pointer,
         ))))
