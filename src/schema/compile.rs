@@ -6,7 +6,7 @@
 //! numbers.rs, strings.rs, arrays.rs, objects.rs). Every refusal is a [`Problem`] with
 //! the culprit's pointer.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -36,8 +36,10 @@ pub struct Compiler {
     /// Validators built so far, by the schema they check (validator.rs).
     pub(super) validators: HashMap<String, jsonschema::Validator>,
     /// What `diagnostics` hold already: one note per severity, pointer and kind of
-    /// message (its text before the first `: `), however many paths lead there.
-    noted: HashSet<(Severity, String, String)>,
+    /// message (its text before the first `: `), however many paths lead there. By
+    /// pointer, so that a note met again (on every path to a shared definition) is
+    /// found without copying its text.
+    noted: HashMap<String, Vec<(Severity, String)>>,
     /// Compilations by the locations merged: a definition shared by many paths is
     /// compiled once. Not for those whose `$dynamicRef`s looked at the dynamic scope.
     compiled: HashMap<Vec<(usize, String)>, Option<CompileResult>>,
@@ -75,7 +77,7 @@ impl Compiler {
             recursive: Vec::new(),
             registry: None,
             validators: HashMap::new(),
-            noted: HashSet::new(),
+            noted: HashMap::new(),
             compiled: HashMap::new(),
             dynamic_lookups: 0,
             defaults: RateDefaults::default(),
@@ -89,15 +91,25 @@ impl Compiler {
         pointer: impl Into<String>,
         message: impl Into<String>,
     ) {
-        let d = Diagnostic {
-            severity,
-            pointer: pointer.into(),
-            message: message.into(),
+        self.note_once(severity, &pointer.into(), &message.into());
+    }
+
+    /// [`Compiler::note`], copying the text only when the note is new.
+    fn note_once(&mut self, severity: Severity, pointer: &str, message: &str) {
+        let kind = message.split(": ").next().unwrap_or_default();
+        let noted = match self.noted.get_mut(pointer) {
+            Some(noted) => noted,
+            None => self.noted.entry(pointer.to_owned()).or_default(),
         };
-        let kind = d.message.split(": ").next().unwrap_or_default().to_owned();
-        if self.noted.insert((d.severity, d.pointer.clone(), kind)) {
-            self.diagnostics.push(d);
+        if noted.iter().any(|(s, k)| *s == severity && k == kind) {
+            return;
         }
+        noted.push((severity, kind.to_owned()));
+        self.diagnostics.push(Diagnostic {
+            severity,
+            pointer: pointer.to_owned(),
+            message: message.to_owned(),
+        });
     }
 
     /// Compiles the merge of `locs` (all must hold), once per distinct `locs`: how a
@@ -134,16 +146,12 @@ impl Compiler {
 
     pub fn compile_facts(&mut self, facts: Facts) -> Result<Compiled, Problem> {
         for note in &facts.knob_notes {
-            self.note(
-                Severity::Ignored,
-                note.pointer.clone(),
-                note.message.clone(),
-            );
+            self.note_once(Severity::Ignored, &note.pointer, &note.message);
         }
         for pointer in &facts.unknown {
-            self.note(
+            self.note_once(
                 Severity::Ignored,
-                pointer.clone(),
+                pointer,
                 "unknown keyword: not a JSON Schema 2020-12 or draft-07 keyword synthtune knows",
             );
         }
