@@ -154,6 +154,18 @@ impl<'p> Ctx<'p> {
 }
 
 impl Node {
+    /// The address of a shared (composite) node's generator: the same for every path
+    /// that leads to it.
+    pub fn shared_address(&self) -> Option<*const ()> {
+        match self {
+            Node::Object(o) => Some(Arc::as_ptr(o).cast()),
+            Node::Array(a) => Some(Arc::as_ptr(a).cast()),
+            Node::Union(u) => Some(Arc::as_ptr(u).cast()),
+            Node::Checked(c) => Some(Arc::as_ptr(c).cast()),
+            _ => None,
+        }
+    }
+
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
         match self {
             Node::Const(v) => out.value(v),

@@ -461,6 +461,11 @@ pub fn resolve_pointer<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value>
             token.into()
         };
         match target {
+            // A schema object has a few keys: comparing them costs less than hashing.
+            Value::Object(map) if map.len() <= 8 => map
+                .iter()
+                .find(|(k, _)| k.as_str() == token.as_ref())
+                .map(|(_, v)| v),
             Value::Object(map) => map.get(token.as_ref()),
             Value::Array(items) => array_index(&token).and_then(|i| items.get(i)),
             _ => None,

@@ -21,7 +21,6 @@ mod values_from;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -141,18 +140,6 @@ fn finish_recursion(plan: &Plan, pointers: &[String]) -> Result<(), Problem> {
 /// A height no value reaches: recursion that never ends.
 const INF: u32 = u32::MAX / 2;
 
-/// The address of a shared node: what tells a subtree met again on another path (the
-/// plan is a graph whose expansion can be far larger than itself).
-fn shared(node: &Node) -> Option<*const ()> {
-    match node {
-        Node::Object(o) => Some(Arc::as_ptr(o).cast()),
-        Node::Array(a) => Some(Arc::as_ptr(a).cast()),
-        Node::Union(u) => Some(Arc::as_ptr(u).cast()),
-        Node::Checked(c) => Some(Arc::as_ptr(c).cast()),
-        _ => None,
-    }
-}
-
 /// How many recursion levels a value of a node needs at least, given `targets` for the
 /// recursive targets; computed once per shared node.
 struct Heights<'h> {
@@ -169,7 +156,9 @@ impl<'h> Heights<'h> {
     }
 
     fn of(&mut self, node: &Node) -> u32 {
-        let Some(at) = shared(node) else {
+        // A subtree met again on another path is the same (the plan is a graph whose
+        // expansion can be far larger than itself).
+        let Some(at) = node.shared_address() else {
             return match node {
                 Node::Recurse(i) => self.targets[*i].saturating_add(1).min(INF),
                 _ => 0,
@@ -215,7 +204,7 @@ impl<'h> Heights<'h> {
 
 /// Sets each union's shallow branch, visiting each shared node once (`done`).
 fn set_shallow_branches(node: &Node, heights: &mut Heights, done: &mut HashSet<*const ()>) {
-    if shared(node).is_some_and(|at| !done.insert(at)) {
+    if node.shared_address().is_some_and(|at| !done.insert(at)) {
         return;
     }
     match node {
