@@ -35,6 +35,12 @@ pub struct Compiler {
     pub(super) registry: Option<(usize, jsonschema::Registry<'static>)>,
     /// Validators built so far, by the schema they check (validator.rs).
     pub(super) validators: HashMap<String, jsonschema::Validator>,
+    /// What each location that stands alone says itself, by document and pointer, with
+    /// the dialect it was read in and its validator (`None` for `true`): a leaf met under
+    /// every branch of the alternatives around it is read once (validator.rs).
+    #[allow(clippy::type_complexity)]
+    pub(super) lone_parts:
+        HashMap<usize, HashMap<String, (String, Arc<Value>, Option<jsonschema::Validator>)>>,
     /// What `diagnostics` hold already: one note per severity, pointer and kind of
     /// message (its text before the first `: `), however many paths lead there. By
     /// pointer, so that a note met again (on every path to a shared definition) is
@@ -77,6 +83,7 @@ impl Compiler {
             recursive: Vec::new(),
             registry: None,
             validators: HashMap::new(),
+            lone_parts: HashMap::new(),
             noted: HashMap::new(),
             compiled: HashMap::new(),
             dynamic_lookups: 0,

@@ -76,21 +76,96 @@ impl Compiler {
     /// formats asserted, for checks at compile time: one validator per location, each
     /// built once however many nodes it is merged into.
     pub fn validator(&mut self, locs: &[Loc]) -> Result<Conjunction, Problem> {
-        let (dialect, parts) = self.own_parts(locs);
-        let parts = parts
-            .into_iter()
-            .map(|part| {
-                let schema = match part {
-                    Value::Object(mut map) => {
-                        map.insert("$schema".into(), Value::String(dialect.clone()));
-                        Value::Object(map)
-                    }
-                    other => other,
-                };
-                self.build_validator(schema, locs)
+        let merged: HashSet<(usize, &str)> =
+            locs.iter().map(|l| (l.doc, l.pointer.as_str())).collect();
+        let dialect = locs
+            .first()
+            .map_or(DEFAULT_DIALECT, |l| dialect(&self.docs, l.doc))
+            .to_owned();
+        // What each location says (read first, all of them: reading resolves references,
+        // which may load documents), then a validator for each, without repeats and
+        // without `true`.
+        let read: Vec<(Arc<Value>, Option<Option<jsonschema::Validator>>)> = locs
+            .iter()
+            .map(|loc| match self.lone_part(loc, &dialect) {
+                Some((part, validator)) => (part, Some(validator)),
+                None => (Arc::new(self.own_keywords(loc, &merged, &dialect)), None),
             })
-            .collect::<Result<_, _>>()?;
+            .collect();
+        let mut seen: Vec<&Value> = Vec::with_capacity(locs.len());
+        let mut parts = Vec::with_capacity(locs.len());
+        for (loc, (part, known)) in locs.iter().zip(&read) {
+            if **part == Value::Bool(true) {
+                if known.is_none() && self.stands_alone(loc) {
+                    let known = (dialect.clone(), Arc::clone(part), None);
+                    self.lone_parts
+                        .entry(loc.doc)
+                        .or_default()
+                        .insert(loc.pointer.clone(), known);
+                }
+                continue;
+            }
+            if seen.contains(&&**part) {
+                continue;
+            }
+            seen.push(part);
+            let validator = match known {
+                Some(validator) => validator.clone(),
+                None => {
+                    let schema = match &**part {
+                        Value::Object(map) => {
+                            let mut map = map.clone();
+                            map.insert("$schema".into(), Value::String(dialect.clone()));
+                            Value::Object(map)
+                        }
+                        other => other.clone(),
+                    };
+                    let validator = self.build_validator(schema, locs)?;
+                    if self.stands_alone(loc) {
+                        let known = (dialect.clone(), Arc::clone(part), Some(validator.clone()));
+                        self.lone_parts
+                            .entry(loc.doc)
+                            .or_default()
+                            .insert(loc.pointer.clone(), known);
+                    }
+                    Some(validator)
+                }
+            };
+            parts.extend(validator);
+        }
         Ok(Conjunction { parts })
+    }
+
+    /// The part and validator of a location that stands alone, as found before.
+    #[allow(clippy::type_complexity)]
+    fn lone_part(
+        &self,
+        loc: &Loc,
+        dialect: &str,
+    ) -> Option<(Arc<Value>, Option<jsonschema::Validator>)> {
+        let (d, part, validator) = self.lone_parts.get(&loc.doc)?.get(&loc.pointer)?;
+        (d == dialect).then(|| (Arc::clone(part), validator.clone()))
+    }
+
+    /// Whether what a location says itself depends on nothing but the location (and the
+    /// dialect): no `$ref` or applicator that [`Compiler::own_keywords`] leaves out when
+    /// the location it leads to is merged into the same node.
+    fn stands_alone(&self, loc: &Loc) -> bool {
+        self.docs
+            .get(loc)
+            .and_then(Value::as_object)
+            .is_none_or(|map| {
+                ![
+                    "$ref",
+                    "$dynamicRef",
+                    "$recursiveRef",
+                    "allOf",
+                    "anyOf",
+                    "oneOf",
+                ]
+                .iter()
+                .any(|k| map.contains_key(*k))
+            })
     }
 
     /// A validator for `schema`, built once per distinct schema.
@@ -120,25 +195,6 @@ impl Compiler {
             })?;
         self.validators.insert(key, validator.clone());
         Ok(validator)
-    }
-
-    /// The dialect of a node's locations, and what each says itself (see the module doc),
-    /// without repeats and without `true`.
-    fn own_parts(&mut self, locs: &[Loc]) -> (String, Vec<Value>) {
-        let merged: HashSet<(usize, &str)> =
-            locs.iter().map(|l| (l.doc, l.pointer.as_str())).collect();
-        let dialect = locs
-            .first()
-            .map_or(DEFAULT_DIALECT, |l| dialect(&self.docs, l.doc))
-            .to_owned();
-        let mut parts = Vec::with_capacity(locs.len());
-        for loc in locs {
-            let part = self.own_keywords(loc, &merged, &dialect);
-            if part != Value::Bool(true) && !parts.contains(&part) {
-                parts.push(part);
-            }
-        }
-        (dialect, parts)
     }
 
     /// What `loc` says itself, its subschemas by reference; `merged` are the other
