@@ -13,7 +13,8 @@ use crate::sink::{Sink, ValueSink};
 #[derive(Clone)]
 pub struct CheckedGen {
     inner: Node,
-    validator: jsonschema::Validator,
+    /// A value is valid when every one accepts it (one per location merged here).
+    validators: Box<[jsonschema::Validator]>,
     attempts: u32,
     /// The JSON Pointer(s) of the schema it checks against, for descriptions.
     pub pointer: String,
@@ -31,13 +32,13 @@ impl std::fmt::Debug for CheckedGen {
 impl CheckedGen {
     pub fn new(
         inner: Node,
-        validator: jsonschema::Validator,
+        validators: Vec<jsonschema::Validator>,
         attempts: u32,
         pointer: String,
     ) -> CheckedGen {
         CheckedGen {
             inner,
-            validator,
+            validators: validators.into_boxed_slice(),
             attempts,
             pointer,
         }
@@ -45,10 +46,6 @@ impl CheckedGen {
 
     pub fn inner(&self) -> &Node {
         &self.inner
-    }
-
-    pub fn inner_mut(&mut self) -> &mut Node {
-        &mut self.inner
     }
 
     // Not inlined into `Node::generate`: that would give every node, leaves included,
@@ -91,7 +88,7 @@ impl CheckedGen {
             ctx.minimal = was_minimal || attempt >= self.attempts / 2;
             self.inner.generate(ctx, k, &mut sink);
             let v = sink.finish();
-            if self.validator.is_valid(&v) {
+            if self.validators.iter().all(|p| p.is_valid(&v)) {
                 ctx.minimal = was_minimal;
                 ctx.failure = earlier;
                 return Ok(v);

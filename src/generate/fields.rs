@@ -25,6 +25,9 @@ pub fn collect_nodes<'p>(plan: &'p Plan, root: &'p Node, out: &mut Vec<&'p Node>
 struct Pairs<'p> {
     fields: Vec<(FieldInfo, &'p Node)>,
     paths: std::collections::HashSet<String>,
+    /// The shared nodes whose fields were listed under a path: met again there (a
+    /// definition under every branch of a union), they add nothing new.
+    listed: std::collections::HashSet<(*const (), String)>,
 }
 
 fn record<'p>(
@@ -86,6 +89,11 @@ fn null_rate(node: &Node) -> Option<f64> {
 
 /// Records the fields below `node`, whose own path is `path`.
 fn children<'p>(plan: &'p Plan, node: &'p Node, path: &str, out: &mut Pairs<'p>) {
+    if let Some(at) = node.shared_address()
+        && !out.listed.insert((at, path.to_owned()))
+    {
+        return;
+    }
     match node {
         Node::Object(obj) => {
             for p in obj.properties() {

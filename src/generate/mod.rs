@@ -25,6 +25,8 @@ pub(crate) mod test_util;
 pub mod union;
 pub mod unique;
 
+use std::sync::Arc;
+
 use crate::error::{Exhausted, Trial};
 use crate::sink::Sink;
 use crate::table::FieldInfo;
@@ -55,8 +57,14 @@ pub const RECORD_BUDGET: u32 = 1_000;
 /// [`Ctx::shallow`] holds for the rest of it at no cost to the usual path.
 pub(crate) const BUDGET_DEPTH: u32 = 1 << 16;
 
-/// One generator in the tree.
+/// One generator in the tree. The composite generators are shared (`Arc`): a definition
+/// reached by many paths is one subtree however often the plan refers to it, so a plan
+/// is as large as its schema, not as its expansion, and cloning a node is cheap.
+///
+/// An explicit tag (`repr(u8)`): left to itself, the compiler hides the variant in a
+/// spare value of a field, which costs every node's dispatch a few instructions more.
 #[derive(Debug, Clone)]
+#[repr(u8)]
 pub enum Node {
     /// Always the same value (`const`, or an `enum` of one).
     Const(serde_json::Value),
@@ -66,12 +74,12 @@ pub enum Node {
     Integer(IntegerGen),
     Number(NumberGen),
     String(StringGen),
-    Object(ObjectGen),
-    Array(ArrayGen),
+    Object(Arc<ObjectGen>),
+    Array(Arc<ArrayGen>),
     /// One of several alternatives (`anyOf`, `oneOf`, a list of types, nullable).
-    Union(UnionGen),
+    Union(Arc<UnionGen>),
     /// A generator whose output is validated and regenerated until it passes.
-    Checked(Box<CheckedGen>),
+    Checked(Arc<CheckedGen>),
     /// Never repeats across the dataset.
     Unique(Box<unique::UniqueGen>),
     /// Sometimes a deliberately invalid value.
@@ -88,7 +96,7 @@ pub enum Node {
 /// and export columns go by, since its values are only known when drawn).
 #[derive(Debug, Clone)]
 pub struct CustomGen {
-    pub synthesizer: std::sync::Arc<dyn crate::synthesizer::Synthesizer>,
+    pub synthesizer: Arc<dyn crate::synthesizer::Synthesizer>,
     /// JSON type names (`"string"`, `"number"`, ...); empty when the schema names none.
     pub types: Vec<&'static str>,
 }
@@ -156,6 +164,18 @@ impl<'p> Ctx<'p> {
 }
 
 impl Node {
+    /// The address of a shared (composite) node's generator: the same for every path
+    /// that leads to it.
+    pub fn shared_address(&self) -> Option<*const ()> {
+        match self {
+            Node::Object(o) => Some(Arc::as_ptr(o).cast()),
+            Node::Array(a) => Some(Arc::as_ptr(a).cast()),
+            Node::Union(u) => Some(Arc::as_ptr(u).cast()),
+            Node::Checked(c) => Some(Arc::as_ptr(c).cast()),
+            _ => None,
+        }
+    }
+
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
         match self {
             Node::Const(v) => out.value(v),

@@ -1,5 +1,7 @@
 //! One of several alternatives: `anyOf`/`oneOf` branches, several types, nullable values.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use super::choice::{Choice, unit};
 use super::{Ctx, Node};
 use crate::rng::mix;
@@ -7,12 +9,25 @@ use crate::sink::Sink;
 
 const BRANCH: u64 = 0x4252_414e_4348;
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct UnionGen {
     branches: Vec<Node>,
     choice: Choice,
-    /// The branch that heads out of recursion soonest; set after compilation.
-    pub shallow_branch: usize,
+    /// The branch that heads out of recursion soonest. Set once after compilation, when
+    /// the union may already be shared by many paths (it is the same for all: it depends
+    /// on the branches and the recursion alone); atomic only so that it can be set
+    /// through a shared reference, and read with no ordering (a plain load).
+    shallow_branch: AtomicUsize,
+}
+
+impl Clone for UnionGen {
+    fn clone(&self) -> UnionGen {
+        UnionGen {
+            branches: self.branches.clone(),
+            choice: self.choice.clone(),
+            shallow_branch: AtomicUsize::new(self.shallow_branch()),
+        }
+    }
 }
 
 impl UnionGen {
@@ -20,16 +35,22 @@ impl UnionGen {
         UnionGen {
             choice: Choice::new(weights),
             branches,
-            shallow_branch: 0,
+            shallow_branch: AtomicUsize::new(0),
         }
+    }
+
+    /// The branch taken once generation heads for leaves ([`Ctx::shallow`]).
+    pub fn shallow_branch(&self) -> usize {
+        self.shallow_branch.load(Ordering::Relaxed)
+    }
+
+    /// Sets [`UnionGen::shallow_branch`] (once the recursion's heights are known).
+    pub fn set_shallow_branch(&self, branch: usize) {
+        self.shallow_branch.store(branch, Ordering::Relaxed);
     }
 
     pub fn branches(&self) -> &[Node] {
         &self.branches
-    }
-
-    pub fn branches_mut(&mut self) -> &mut [Node] {
-        &mut self.branches
     }
 
     /// Each branch's share of the values.
@@ -51,7 +72,7 @@ impl UnionGen {
     #[inline(never)]
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
         let i = if ctx.shallow() {
-            self.shallow_branch
+            self.shallow_branch()
         } else {
             self.choice.pick(unit(mix(key, BRANCH)))
         };

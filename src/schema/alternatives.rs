@@ -3,6 +3,8 @@
 //! provably disjoint (signature.rs) is checked by a validator. A money field (pydantic's
 //! `Decimal`: a number or a string) generates its number.
 
+use std::sync::Arc;
+
 use super::compile::Compiler;
 use super::facts::{Alternatives, Facts};
 use super::knobs::resolve_weights;
@@ -118,7 +120,7 @@ impl Compiler {
         let node = if nodes.len() == 1 {
             nodes.pop().expect("one node")
         } else {
-            Node::Union(UnionGen::new(nodes, &weights))
+            Node::Union(Arc::new(UnionGen::new(nodes, &weights)))
         };
         if exclusive_ok && f.needs_check.is_empty() {
             Ok(node)

@@ -1,5 +1,7 @@
 //! `array`: `prefixItems`/`items`, lengths, `uniqueItems`, `contains` and the `length` knob.
 
+use std::sync::Arc;
+
 use super::compile::Compiler;
 use super::facts::Facts;
 use crate::error::{Problem, ProblemKind};
@@ -134,7 +136,7 @@ impl Compiler {
             (None, Some(m)) => m.min(natural),
             (_, None) => natural,
         };
-        Ok(Node::Array(ArrayGen {
+        Ok(Node::Array(Arc::new(ArrayGen {
             prefix,
             items,
             min,
@@ -143,7 +145,7 @@ impl Compiler {
             unique: f.unique_items,
             contains,
             pointer: f.pointer(),
-        }))
+        })))
     }
 }
 

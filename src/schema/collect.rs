@@ -6,7 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use super::compile::Compiler;
-use super::document::Loc;
+use super::document::{Loc, resolve_pointer};
 use super::facts::{
     ANNOTATIONS, Alternatives, At, Bound, Conditional, Dependency, Facts, Types, count,
 };
@@ -19,8 +19,7 @@ impl Compiler {
         let loc = self.docs.enter(loc.clone());
         // The document is shared, not copied: collecting is linear in the schema's size.
         let doc = self.docs.value(loc.doc);
-        let schema = doc
-            .pointer(&loc.pointer)
+        let schema = resolve_pointer(&doc, &loc.pointer)
             .ok_or_else(|| Problem::new(&loc.pointer, "nothing at this location"))?;
         let map = match schema {
             Value::Bool(true) => {

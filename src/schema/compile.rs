@@ -6,7 +6,8 @@
 //! numbers.rs, strings.rs, arrays.rs, objects.rs). Every refusal is a [`Problem`] with
 //! the culprit's pointer.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -34,9 +35,17 @@ pub struct Compiler {
     pub(super) registry: Option<(usize, jsonschema::Registry<'static>)>,
     /// Validators built so far, by the schema they check (validator.rs).
     pub(super) validators: HashMap<String, jsonschema::Validator>,
+    /// What each location that stands alone says itself, by document and pointer, with
+    /// the dialect it was read in and its validator (`None` for `true`): a leaf met under
+    /// every branch of the alternatives around it is read once (validator.rs).
+    #[allow(clippy::type_complexity)]
+    pub(super) lone_parts:
+        HashMap<usize, HashMap<String, (String, Arc<Value>, Option<jsonschema::Validator>)>>,
     /// What `diagnostics` hold already: one note per severity, pointer and kind of
-    /// message (its text before the first `: `), however many paths lead there.
-    noted: HashSet<(Severity, String, String)>,
+    /// message (its text before the first `: `), however many paths lead there. By
+    /// pointer, so that a note met again (on every path to a shared definition) is
+    /// found without copying its text.
+    noted: HashMap<String, Vec<(Severity, String)>>,
     /// Compilations by the locations merged: a definition shared by many paths is
     /// compiled once. Not for those whose `$dynamicRef`s looked at the dynamic scope.
     compiled: HashMap<Vec<(usize, String)>, Option<CompileResult>>,
@@ -76,7 +85,8 @@ impl Compiler {
             recursive: Vec::new(),
             registry: None,
             validators: HashMap::new(),
-            noted: HashSet::new(),
+            lone_parts: HashMap::new(),
+            noted: HashMap::new(),
             compiled: HashMap::new(),
             references: Vec::new(),
             dynamic_lookups: 0,
@@ -91,15 +101,25 @@ impl Compiler {
         pointer: impl Into<String>,
         message: impl Into<String>,
     ) {
-        let d = Diagnostic {
-            severity,
-            pointer: pointer.into(),
-            message: message.into(),
+        self.note_once(severity, &pointer.into(), &message.into());
+    }
+
+    /// [`Compiler::note`], copying the text only when the note is new.
+    fn note_once(&mut self, severity: Severity, pointer: &str, message: &str) {
+        let kind = message.split(": ").next().unwrap_or_default();
+        let noted = match self.noted.get_mut(pointer) {
+            Some(noted) => noted,
+            None => self.noted.entry(pointer.to_owned()).or_default(),
         };
-        let kind = d.message.split(": ").next().unwrap_or_default().to_owned();
-        if self.noted.insert((d.severity, d.pointer.clone(), kind)) {
-            self.diagnostics.push(d);
+        if noted.iter().any(|(s, k)| *s == severity && k == kind) {
+            return;
         }
+        noted.push((severity, kind.to_owned()));
+        self.diagnostics.push(Diagnostic {
+            severity,
+            pointer: pointer.to_owned(),
+            message: message.to_owned(),
+        });
     }
 
     /// Compiles the merge of `locs` (all must hold), once per distinct `locs`: how a
@@ -145,16 +165,12 @@ impl Compiler {
 
     pub fn compile_facts(&mut self, facts: Facts) -> Result<Compiled, Problem> {
         for note in &facts.knob_notes {
-            self.note(
-                Severity::Ignored,
-                note.pointer.clone(),
-                note.message.clone(),
-            );
+            self.note_once(Severity::Ignored, &note.pointer, &note.message);
         }
         for pointer in &facts.unknown {
-            self.note(
+            self.note_once(
                 Severity::Ignored,
-                pointer.clone(),
+                pointer,
                 "unknown keyword: not a JSON Schema 2020-12 or draft-07 keyword synthtune knows",
             );
         }
@@ -308,7 +324,7 @@ impl Compiler {
         let else_branch = self.compile_branch(else_facts)?;
         let node = match (then_branch, else_branch) {
             (Ok(then), Ok(otherwise)) => {
-                Node::Union(UnionGen::new(vec![then, otherwise], &[1.0; 2]))
+                Node::Union(Arc::new(UnionGen::new(vec![then, otherwise], &[1.0; 2])))
             }
             (Ok(node), Err(_)) | (Err(_), Ok(node)) => node,
             (Err(then), Err(otherwise)) => return Err(neither_branch(&cond, then, otherwise)),
@@ -424,7 +440,7 @@ impl Compiler {
                         }
                     })
                     .collect();
-                Ok(Node::Union(UnionGen::new(nodes, &weights)))
+                Ok(Node::Union(Arc::new(UnionGen::new(nodes, &weights))))
             }
         }
     }

@@ -19,6 +19,7 @@ mod strings;
 pub mod validator;
 mod values_from;
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde_json::Value;
@@ -86,12 +87,12 @@ fn compile_documents(
         .drain(..)
         .map(|(_, n)| n.expect("filled"))
         .collect();
-    let mut plan = Plan {
+    let plan = Plan {
         root: compiled.node,
         recursive,
         references: std::mem::take(&mut compiler.references),
     };
-    finish_recursion(&mut plan, &pointers)?;
+    finish_recursion(&plan, &pointers)?;
     let name = compiler.docs.docs[0]
         .value
         .get("title")
@@ -111,16 +112,12 @@ fn compile_documents(
 
 /// Finds, for every union, the branch that leaves recursion soonest, and refuses
 /// schemas whose recursion never ends (a required property that always recurses).
-fn finish_recursion(plan: &mut Plan, pointers: &[String]) -> Result<(), Problem> {
-    const INF: u32 = u32::MAX / 2;
+fn finish_recursion(plan: &Plan, pointers: &[String]) -> Result<(), Problem> {
     let n = plan.recursive.len();
     let mut heights = vec![INF; n];
     for _ in 0..=n {
-        let next: Vec<u32> = plan
-            .recursive
-            .iter()
-            .map(|node| height(node, &heights))
-            .collect();
+        let mut at = Heights::new(&heights);
+        let next: Vec<u32> = plan.recursive.iter().map(|node| at.of(node)).collect();
         if next == heights {
             break;
         }
@@ -130,85 +127,113 @@ fn finish_recursion(plan: &mut Plan, pointers: &[String]) -> Result<(), Problem>
         return Err(Problem::new(pointers[i].clone(), "this recursive schema has no finite instance: a required property or minItems always recurses")
             .hint("make the recursive property optional, nullable, or allow an empty array"));
     }
-    if height(&plan.root, &heights) >= INF {
+    let mut at = Heights::new(&heights);
+    if at.of(&plan.root) >= INF {
         return Err(Problem::new("", "the schema's recursion never ends"));
     }
-    set_shallow_branches(&mut plan.root, &heights);
-    for node in &mut plan.recursive {
-        set_shallow_branches(node, &heights);
+    let mut done = HashSet::new();
+    for node in std::iter::once(&plan.root).chain(&plan.recursive) {
+        set_shallow_branches(node, &mut at, &mut done);
     }
     Ok(())
 }
 
-/// How many recursion levels a value of `node` needs at least (with `heights` for the
-/// recursive targets).
-fn height(node: &Node, heights: &[u32]) -> u32 {
-    const INF: u32 = u32::MAX / 2;
-    match node {
-        Node::Recurse(i) => heights[*i].saturating_add(1).min(INF),
-        Node::Object(o) => o
-            .properties
-            .iter()
-            .filter(|p| p.required)
-            .map(|p| height(&p.node, heights))
-            .max()
-            .unwrap_or(0),
-        Node::Array(a) => {
-            let needed = a
-                .prefix
-                .iter()
-                .take(a.min)
-                .map(|n| height(n, heights))
-                .max()
-                .unwrap_or(0);
-            let rest = if a.min > a.prefix.len() {
-                a.items
-                    .as_deref()
-                    .or(a.contains.as_ref().map(|(n, _)| &**n))
-                    .map_or(0, |n| height(n, heights))
-            } else {
-                0
-            };
-            needed.max(rest)
+/// A height no value reaches: recursion that never ends.
+const INF: u32 = u32::MAX / 2;
+
+/// How many recursion levels a value of a node needs at least, given `targets` for the
+/// recursive targets; computed once per shared node.
+struct Heights<'h> {
+    targets: &'h [u32],
+    memo: HashMap<*const (), u32>,
+}
+
+impl<'h> Heights<'h> {
+    fn new(targets: &'h [u32]) -> Heights<'h> {
+        Heights {
+            targets,
+            memo: HashMap::new(),
         }
-        Node::Union(u) => u
-            .branches()
-            .iter()
-            .map(|b| height(b, heights))
-            .min()
-            .unwrap_or(0),
-        Node::Checked(c) => height(c.inner(), heights),
-        _ => 0,
+    }
+
+    fn of(&mut self, node: &Node) -> u32 {
+        // A subtree met again on another path is the same (the plan is a graph whose
+        // expansion can be far larger than itself).
+        let Some(at) = node.shared_address() else {
+            return match node {
+                Node::Recurse(i) => self.targets[*i].saturating_add(1).min(INF),
+                _ => 0,
+            };
+        };
+        if let Some(&h) = self.memo.get(&at) {
+            return h;
+        }
+        let h = match node {
+            Node::Object(o) => o
+                .properties
+                .iter()
+                .filter(|p| p.required)
+                .map(|p| self.of(&p.node))
+                .max()
+                .unwrap_or(0),
+            Node::Array(a) => {
+                let needed = a
+                    .prefix
+                    .iter()
+                    .take(a.min)
+                    .map(|n| self.of(n))
+                    .max()
+                    .unwrap_or(0);
+                let rest = if a.min > a.prefix.len() {
+                    a.items
+                        .as_deref()
+                        .or(a.contains.as_ref().map(|(n, _)| &**n))
+                        .map_or(0, |n| self.of(n))
+                } else {
+                    0
+                };
+                needed.max(rest)
+            }
+            Node::Union(u) => u.branches().iter().map(|b| self.of(b)).min().unwrap_or(0),
+            Node::Checked(c) => self.of(c.inner()),
+            _ => 0,
+        };
+        self.memo.insert(at, h);
+        h
     }
 }
 
-fn set_shallow_branches(node: &mut Node, heights: &[u32]) {
+/// Sets each union's shallow branch, visiting each shared node once (`done`).
+fn set_shallow_branches(node: &Node, heights: &mut Heights, done: &mut HashSet<*const ()>) {
+    if node.shared_address().is_some_and(|at| !done.insert(at)) {
+        return;
+    }
     match node {
         Node::Union(u) => {
             let best = u
                 .branches()
                 .iter()
                 .enumerate()
-                .min_by_key(|(_, b)| height(b, heights))
+                .min_by_key(|(_, b)| heights.of(b))
                 .map_or(0, |(i, _)| i);
-            u.shallow_branch = best;
-            u.branches_mut()
-                .iter_mut()
-                .for_each(|b| set_shallow_branches(b, heights));
+            u.set_shallow_branch(best);
+            u.branches()
+                .iter()
+                .for_each(|b| set_shallow_branches(b, heights, done));
         }
         Node::Object(o) => o
             .properties
-            .iter_mut()
-            .for_each(|p| set_shallow_branches(&mut p.node, heights)),
+            .iter()
+            .for_each(|p| set_shallow_branches(&p.node, heights, done)),
         Node::Array(a) => {
             a.prefix
-                .iter_mut()
-                .for_each(|n| set_shallow_branches(n, heights));
-            if let Some(items) = a.items.as_deref_mut() {
-                set_shallow_branches(items, heights);
+                .iter()
+                .for_each(|n| set_shallow_branches(n, heights, done));
+            if let Some(items) = a.items.as_deref() {
+                set_shallow_branches(items, heights, done);
             }
         }
-        Node::Checked(c) => set_shallow_branches(c.inner_mut(), heights),
+        Node::Checked(c) => set_shallow_branches(c.inner(), heights, done),
         _ => {}
     }
 }

@@ -2,6 +2,8 @@
 //! `propertyNames`, `min/maxProperties`, `dependentRequired`, and the `absent_rate` knob.
 //! Which optional keys are present is solved by presence.rs from all of these.
 
+use std::sync::Arc;
+
 use super::compile::Compiler;
 use super::document::Loc;
 use super::facts::Facts;
@@ -214,12 +216,12 @@ impl Compiler {
         let open = f.no_more_properties.is_none() || !patterns.is_empty();
         let (presence, inexact) = self.presence_rules(f, &keys, extra.is_some(), open)?;
         *check |= inexact;
-        Ok(Node::Object(ObjectGen {
+        Ok(Node::Object(Arc::new(ObjectGen {
             properties,
             presence,
             extra,
             min_properties,
-        }))
+        })))
     }
 
     fn pattern_matchers(&mut self, f: &Facts) -> Result<Vec<(KeyPattern, Loc)>, Problem> {

@@ -783,12 +783,30 @@ pub(super) fn never_present(f: &Facts, props: &[(&str, bool, f64)]) -> Vec<usize
         return Vec::new();
     }
     let base: Vec<Formula> = terms.into_iter().map(|(t, _, _)| t).collect();
+    // One solution with as many keys as it can have: each key it has, or that it can
+    // take on without breaking a term, is possible at the cost of one evaluation. Only
+    // the others are searched for (an object of hundreds of keys under a count would
+    // otherwise cost a search of thousands of steps per key).
+    let witness = {
+        let formula = all(base.clone());
+        let vars = optional_variables(&formula, props);
+        let mut values = start_values(props, &vars);
+        (search(&formula, &mut values, &vars, |_| true, COMPILE_STEPS / 16) == Some(true))
+            .then_some(values)
+    };
     (0..props.len())
         .filter(|&i| !props[i].1)
         .filter(|&i| {
             let mut parts = base.clone();
             parts.push(Formula::Has(i as u16));
             let formula = all(parts);
+            if let Some(solution) = &witness {
+                let mut values = solution.clone();
+                values[i] = 1;
+                if formula.eval(&values) == 1 {
+                    return false;
+                }
+            }
             let vars = optional_variables(&formula, props);
             let mut values = start_values(props, &vars);
             search(&formula, &mut values, &vars, |_| true, COMPILE_STEPS / 16) == Some(false)

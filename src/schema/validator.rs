@@ -7,15 +7,17 @@
 //! branch already merged left out (they are other locations of the same node) and every
 //! subschema below referred to by absolute URI. So a leaf deep inside alternatives does
 //! not compile the alternatives again, and identical validators (a shared definition
-//! reached by many paths) are built once.
+//! reached by many paths) are built once. Each location's part is a validator of its
+//! own, so a part that many nodes share is built once too.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
 use super::bundled;
 use super::compile::Compiler;
-use super::document::{Documents, Loc};
+use super::document::{Documents, Loc, resolve_pointer};
 use crate::error::Problem;
 use crate::generate::{CheckedGen, Node};
 
@@ -57,17 +59,14 @@ impl Compiler {
         if let Node::Checked(_) = node {
             return Ok(node);
         }
-        let (dialect, parts) = self.own_parts(locs);
-        let schema = if parts.is_empty() {
-            json!({ "$schema": dialect })
-        } else {
-            json!({ "$schema": dialect, "allOf": parts })
-        };
-        let validator = self.build_validator(schema, locs)?;
+        // One validator per location's part, not one for their `allOf`: a part shared by
+        // many nodes (a definition that `$ref`s a large root, merged with each of its
+        // variants) is compiled once.
+        let Conjunction { parts } = self.validator(locs)?;
         let pointer = locs.first().map(|l| l.pointer.clone()).unwrap_or_default();
-        Ok(Node::Checked(Box::new(CheckedGen::new(
+        Ok(Node::Checked(Arc::new(CheckedGen::new(
             node,
-            validator,
+            parts,
             CHECK_ATTEMPTS,
             pointer,
         ))))
@@ -77,21 +76,96 @@ impl Compiler {
     /// formats asserted, for checks at compile time: one validator per location, each
     /// built once however many nodes it is merged into.
     pub fn validator(&mut self, locs: &[Loc]) -> Result<Conjunction, Problem> {
-        let (dialect, parts) = self.own_parts(locs);
-        let parts = parts
-            .into_iter()
-            .map(|part| {
-                let schema = match part {
-                    Value::Object(mut map) => {
-                        map.insert("$schema".into(), Value::String(dialect.clone()));
-                        Value::Object(map)
-                    }
-                    other => other,
-                };
-                self.build_validator(schema, locs)
+        let merged: HashSet<(usize, &str)> =
+            locs.iter().map(|l| (l.doc, l.pointer.as_str())).collect();
+        let dialect = locs
+            .first()
+            .map_or(DEFAULT_DIALECT, |l| dialect(&self.docs, l.doc))
+            .to_owned();
+        // What each location says (read first, all of them: reading resolves references,
+        // which may load documents), then a validator for each, without repeats and
+        // without `true`.
+        let read: Vec<(Arc<Value>, Option<Option<jsonschema::Validator>>)> = locs
+            .iter()
+            .map(|loc| match self.lone_part(loc, &dialect) {
+                Some((part, validator)) => (part, Some(validator)),
+                None => (Arc::new(self.own_keywords(loc, &merged, &dialect)), None),
             })
-            .collect::<Result<_, _>>()?;
+            .collect();
+        let mut seen: Vec<&Value> = Vec::with_capacity(locs.len());
+        let mut parts = Vec::with_capacity(locs.len());
+        for (loc, (part, known)) in locs.iter().zip(&read) {
+            if **part == Value::Bool(true) {
+                if known.is_none() && self.stands_alone(loc) {
+                    let known = (dialect.clone(), Arc::clone(part), None);
+                    self.lone_parts
+                        .entry(loc.doc)
+                        .or_default()
+                        .insert(loc.pointer.clone(), known);
+                }
+                continue;
+            }
+            if seen.contains(&&**part) {
+                continue;
+            }
+            seen.push(part);
+            let validator = match known {
+                Some(validator) => validator.clone(),
+                None => {
+                    let schema = match &**part {
+                        Value::Object(map) => {
+                            let mut map = map.clone();
+                            map.insert("$schema".into(), Value::String(dialect.clone()));
+                            Value::Object(map)
+                        }
+                        other => other.clone(),
+                    };
+                    let validator = self.build_validator(schema, locs)?;
+                    if self.stands_alone(loc) {
+                        let known = (dialect.clone(), Arc::clone(part), Some(validator.clone()));
+                        self.lone_parts
+                            .entry(loc.doc)
+                            .or_default()
+                            .insert(loc.pointer.clone(), known);
+                    }
+                    Some(validator)
+                }
+            };
+            parts.extend(validator);
+        }
         Ok(Conjunction { parts })
+    }
+
+    /// The part and validator of a location that stands alone, as found before.
+    #[allow(clippy::type_complexity)]
+    fn lone_part(
+        &self,
+        loc: &Loc,
+        dialect: &str,
+    ) -> Option<(Arc<Value>, Option<jsonschema::Validator>)> {
+        let (d, part, validator) = self.lone_parts.get(&loc.doc)?.get(&loc.pointer)?;
+        (d == dialect).then(|| (Arc::clone(part), validator.clone()))
+    }
+
+    /// Whether what a location says itself depends on nothing but the location (and the
+    /// dialect): no `$ref` or applicator that [`Compiler::own_keywords`] leaves out when
+    /// the location it leads to is merged into the same node.
+    fn stands_alone(&self, loc: &Loc) -> bool {
+        self.docs
+            .get(loc)
+            .and_then(Value::as_object)
+            .is_none_or(|map| {
+                ![
+                    "$ref",
+                    "$dynamicRef",
+                    "$recursiveRef",
+                    "allOf",
+                    "anyOf",
+                    "oneOf",
+                ]
+                .iter()
+                .any(|k| map.contains_key(*k))
+            })
     }
 
     /// A validator for `schema`, built once per distinct schema.
@@ -123,31 +197,12 @@ impl Compiler {
         Ok(validator)
     }
 
-    /// The dialect of a node's locations, and what each says itself (see the module doc),
-    /// without repeats and without `true`.
-    fn own_parts(&mut self, locs: &[Loc]) -> (String, Vec<Value>) {
-        let merged: HashSet<(usize, &str)> =
-            locs.iter().map(|l| (l.doc, l.pointer.as_str())).collect();
-        let dialect = locs
-            .first()
-            .map_or(DEFAULT_DIALECT, |l| dialect(&self.docs, l.doc))
-            .to_owned();
-        let mut parts = Vec::with_capacity(locs.len());
-        for loc in locs {
-            let part = self.own_keywords(loc, &merged, &dialect);
-            if part != Value::Bool(true) && !parts.contains(&part) {
-                parts.push(part);
-            }
-        }
-        (dialect, parts)
-    }
-
     /// What `loc` says itself, its subschemas by reference; `merged` are the other
     /// locations of the same node.
     fn own_keywords(&mut self, loc: &Loc, merged: &HashSet<(usize, &str)>, dialect: &str) -> Value {
         let whole = |docs: &Documents| json!({ "$ref": docs.uri_of(loc) });
         let doc = self.docs.value(loc.doc);
-        let map = match doc.pointer(&loc.pointer) {
+        let map = match resolve_pointer(&doc, &loc.pointer) {
             Some(Value::Object(map)) => map,
             Some(other) => return other.clone(),
             None => return Value::Bool(true),
