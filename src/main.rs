@@ -458,10 +458,21 @@ fn check(schemas: &[PathBuf], options: &Options) -> Result<(), Failure> {
         }
     }
     // The foreign keys are linked among the tables that loaded.
-    let tables = match Dataset::new(tables, &RowCounts::default()) {
-        Ok(dataset) => dataset.tables,
+    let dataset = match Dataset::new(tables, &RowCounts::default()) {
+        Ok(dataset) => dataset,
         Err(e) => return Err(Failure::Usage(e.to_string())),
     };
+    // What `export` would refuse for the tables' own row counts, `check` refuses too.
+    let mut tables = Vec::new();
+    for (table, &rows) in dataset.tables.into_iter().zip(&dataset.rows) {
+        match table.check_row_count(rows) {
+            Ok(()) => tables.push(table),
+            Err(e) => {
+                eprintln!("synthtune: {e}");
+                failed = true;
+            }
+        }
+    }
     for table in &tables {
         let fields = table.fields();
         let ignored = table

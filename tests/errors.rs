@@ -685,3 +685,28 @@ fn hostile_numbers_and_names() {
         describe_output(&output)
     );
 }
+
+/// `check` refuses what `export` would for the schema's own row count: a unique enum of
+/// three values for `rows: 200000`.
+#[test]
+fn check_refuses_what_export_refuses_for_the_schemas_rows() {
+    let file = schema_file(
+        "few",
+        r#"{"type": "object", "x-synth": {"rows": 200000}, "properties": {"c": {"enum": ["a", "b", "c"], "x-synth": {"unique": true}}}, "required": ["c"]}"#,
+    );
+    for command in [&["check"][..], &["export", "-o", "-"][..]] {
+        let output = run(command, &file.path);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{command:?}\n{}",
+            describe_output(&output)
+        );
+        assert!(
+            String::from_utf8_lossy(&output.stderr)
+                .contains("at /properties/c: a unique field has 3 distinct values but 200000 rows"),
+            "{command:?}\n{}",
+            describe_output(&output)
+        );
+    }
+}
