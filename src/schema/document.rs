@@ -315,6 +315,45 @@ impl Documents {
     }
 
     /// The absolute URI of a location, as validators' registries know it.
+    /// Where a chain of plain references leads: a schema that is a `$ref` and
+    /// annotations only validates exactly as its target does. Stops at anything else
+    /// (`$id`, `$anchor` and every assertion included), at a reference that does not
+    /// resolve, and after a few hops (a cycle).
+    pub fn through_plain_refs(&mut self, mut loc: Loc) -> Loc {
+        const ANNOTATIONS: &[&str] = &[
+            "$ref",
+            "$comment",
+            "title",
+            "description",
+            "markdownDescription",
+            "default",
+            "examples",
+            "deprecated",
+            "readOnly",
+            "writeOnly",
+        ];
+        for _ in 0..16 {
+            let reference = match self.get(&loc) {
+                Some(Value::Object(map))
+                    if map
+                        .keys()
+                        .all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-")) =>
+                {
+                    match map.get("$ref").and_then(Value::as_str) {
+                        Some(reference) => reference.to_owned(),
+                        None => return loc,
+                    }
+                }
+                _ => return loc,
+            };
+            match self.resolve(&loc, &reference) {
+                Ok(target) => loc = target,
+                Err(_) => return loc,
+            }
+        }
+        loc
+    }
+
     pub fn uri_of(&self, loc: &Loc) -> String {
         format!(
             "{}#{}",
@@ -891,5 +930,32 @@ mod tests {
             docs.resolve(&root, "https://example.com/remote.json")
                 .is_err()
         );
+    }
+
+    /// Plain references are followed to their end; a reference beside an assertion or
+    /// an `$id`, and a cycle, stop the walk.
+    #[test]
+    fn plain_references_are_followed() {
+        let mut docs = Documents::from_value(
+            json!({
+                "$defs": {
+                    "a": {"$ref": "#/$defs/b", "description": "an alias"},
+                    "b": {"$ref": "#/$defs/c", "x-synth": {"null_rate": 0.1}},
+                    "c": {"type": "integer"},
+                    "asserting": {"$ref": "#/$defs/c", "minimum": 3},
+                    "scoped": {"$id": "other", "$ref": "#/$defs/c"},
+                    "loop": {"$ref": "#/$defs/loop"}
+                }
+            }),
+            None,
+        );
+        let root = docs.root();
+        let at = |name: &str| root.child(&["$defs", name]);
+        let end = |docs: &mut Documents, name: &str| docs.through_plain_refs(at(name)).pointer;
+        assert_eq!(end(&mut docs, "a"), "/$defs/c");
+        assert_eq!(end(&mut docs, "c"), "/$defs/c");
+        assert_eq!(end(&mut docs, "asserting"), "/$defs/asserting");
+        assert_eq!(end(&mut docs, "scoped"), "/$defs/scoped");
+        assert_eq!(end(&mut docs, "loop"), "/$defs/loop");
     }
 }

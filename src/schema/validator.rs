@@ -215,8 +215,11 @@ impl Compiler {
         {
             return whole(&self.docs);
         }
-        let sub = |docs: &Documents, tokens: &[&str]| {
-            let child = loc.child(tokens);
+        let sub = |docs: &mut Documents, tokens: &[&str]| {
+            // Through plain references: parts that name the same schema by different
+            // paths (every manager's `properties/x: {$ref: "#/definitions/x"}`) are then
+            // the same text, and their validators are built once.
+            let child = docs.through_plain_refs(loc.child(tokens));
             match docs.get(&child) {
                 Some(Value::Bool(b)) => Value::Bool(*b),
                 _ => json!({ "$ref": docs.uri_of(&child) }),
@@ -246,7 +249,7 @@ impl Compiler {
                     for i in 0..n {
                         let i = i.to_string();
                         if !holds(&["allOf", &i]) {
-                            all_of.push(sub(&self.docs, &["allOf", &i]));
+                            all_of.push(sub(&mut self.docs, &["allOf", &i]));
                         }
                     }
                 }
@@ -265,7 +268,7 @@ impl Compiler {
                     }
                     let n = value.as_array().map_or(0, Vec::len);
                     let branches = (0..n)
-                        .map(|i| sub(&self.docs, &[key, &i.to_string()]))
+                        .map(|i| sub(&mut self.docs, &[key, &i.to_string()]))
                         .collect();
                     out.insert(key.to_owned(), Value::Array(branches));
                 }
@@ -277,7 +280,7 @@ impl Compiler {
                 | "propertyNames"
                 | "contains"
                 | "additionalItems" => {
-                    out.insert(key.to_owned(), sub(&self.docs, &[key]));
+                    out.insert(key.to_owned(), sub(&mut self.docs, &[key]));
                 }
                 "properties" | "patternProperties" | "dependentSchemas" | "dependencies" => {
                     let Some(entries) = value.as_object() else {
@@ -289,7 +292,7 @@ impl Compiler {
                             let v = if v.is_array() {
                                 v.clone()
                             } else {
-                                sub(&self.docs, &[key, name])
+                                sub(&mut self.docs, &[key, name])
                             };
                             (name.clone(), v)
                         })
@@ -300,10 +303,10 @@ impl Compiler {
                     let v = match value {
                         Value::Array(items) => Value::Array(
                             (0..items.len())
-                                .map(|i| sub(&self.docs, &[key, &i.to_string()]))
+                                .map(|i| sub(&mut self.docs, &[key, &i.to_string()]))
                                 .collect(),
                         ),
-                        _ => sub(&self.docs, &[key]),
+                        _ => sub(&mut self.docs, &[key]),
                     };
                     out.insert(key.to_owned(), v);
                 }
