@@ -111,13 +111,15 @@ impl Dataset {
                     path: source_of(table),
                     problem,
                 };
-                let Some((child_field, _)) = paths.get(&slot_index) else {
-                    continue;
-                };
+                // A key reached only through recursion has no field path of its own: it
+                // is linked like one inside an array (a JSON column, never composite).
+                let child_field = paths
+                    .get(&slot_index)
+                    .map_or_else(|| format!("{}[]", slot.pointer), |(path, _)| path.clone());
                 let (parent, parent_field) = find_parent(&tables, slot).map_err(refuse)?;
                 let relation = Relation {
                     child,
-                    child_field: child_field.clone(),
+                    child_field,
                     parent,
                     parent_field: parent_field.to_owned(),
                     pointer: slot.pointer.clone(),

@@ -930,3 +930,57 @@ fn pattern_and_uuid_keys_are_referenced() {
         "{stderr}"
     );
 }
+
+/// A foreign key inside a recursive definition (reached again through `$ref`) is linked
+/// at every depth.
+#[test]
+fn a_key_inside_recursion_is_linked_at_every_depth() {
+    let parent = r#"{"title": "P", "type": "object", "properties": {"id": {"type": "integer", "minimum": 1, "maximum": 100000, "x-synth": {"key": "primary"}}}, "required": ["id"]}"#;
+    let tree = r##"{"title": "Node", "$defs": {"n": {"type": "object", "properties": {
+        "owner": {"type": "integer", "x-synth": {"references": "P.id"}},
+        "kids": {"type": "array", "items": {"$ref": "#/$defs/n"}, "maxItems": 2}},
+        "required": ["owner"]}},
+        "type": "object", "properties": {"root": {"$ref": "#/$defs/n"}}, "required": ["root"]}"##;
+    let (dir, paths) = schema_folder(&[("p", parent), ("tree", tree)]);
+    let out = dir.path().join("out");
+    ok(&[
+        "export",
+        path_str(&paths[1]),
+        path_str(&paths[0]),
+        "-n",
+        "300",
+        "-o",
+        path_str(&out),
+        "--quiet",
+    ]);
+    let ids: HashSet<i64> = std::fs::read_to_string(out.join("P.ndjson"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    fn owners(node: &serde_json::Value, out: &mut Vec<i64>) {
+        out.push(node["owner"].as_i64().unwrap());
+        for kid in node["kids"].as_array().into_iter().flatten() {
+            owners(kid, out);
+        }
+    }
+    let mut all = Vec::new();
+    for line in std::fs::read_to_string(out.join("Node.ndjson"))
+        .unwrap()
+        .lines()
+    {
+        owners(
+            &serde_json::from_str::<serde_json::Value>(line).unwrap()["root"],
+            &mut all,
+        );
+    }
+    assert!(all.len() > 300, "the trees nest: {} owners", all.len());
+    assert!(
+        all.iter().all(|o| ids.contains(o)),
+        "an owner that is not a P id"
+    );
+}
