@@ -225,8 +225,11 @@ fn find_parent<'s>(tables: &[Table], slot: &'s ReferenceSlot) -> Result<(usize, 
 /// Relations to the same parent's composite primary key, from fields of one object of
 /// the child, pick one parent row together.
 fn group_composite_keys(tables: &[Table], relations: &mut [Relation]) {
+    let mut keys_of: HashMap<usize, Vec<String>> = HashMap::new();
     for r in relations.iter_mut() {
-        let parent_keys = primary_key_fields(&tables[r.parent]);
+        let parent_keys = keys_of
+            .entry(r.parent)
+            .or_insert_with(|| primary_key_fields(&tables[r.parent]));
         if parent_keys.len() < 2 || !parent_keys.contains(&r.parent_field) {
             continue;
         }
@@ -330,18 +333,12 @@ fn link(
         )));
     }
     let self_reference = relation.parent == relation.child;
-    if self_reference {
-        let fields = reference_fields(child);
-        let (_, own) = fields[&slot_index];
-        let mut types = Vec::new();
-        own.type_names(&mut types);
-        if !types.contains(&"null") {
-            return Err(Problem::new(
+    if self_reference && !slot.nullable {
+        return Err(Problem::new(
                 at,
                 format!("{target} is a key of this same table: the first row has no earlier row to reference, so this field must be nullable"),
             )
             .hint("allow null (Optional[int] in pydantic, or anyOf with {\"type\": \"null\"})"));
-        }
     }
     let fanout_at = slot.fanout_pointer.clone().unwrap_or_else(|| at.clone());
     let active = parent_rows - (parent_rows as f64 * slot.fanout.none_share).floor() as u64;
@@ -376,8 +373,7 @@ fn link(
         draw,
         relation.group,
     );
-    // On a copy: the check's seed must not take the link's cache from the export's.
-    check_parent_values(parent, &link.clone(), slot, &target, parent_rows)?;
+    check_parent_values(parent, &link, slot, &target, parent_rows)?;
     Ok(link)
 }
 
@@ -474,25 +470,26 @@ fn check_parent_values(
         .chain((0..CHECKED_PARENT_ROWS).map(|i| i * step))
         .chain(rows.saturating_sub(CHECKED_PARENT_ROWS)..rows)
         .filter(|&row| row < rows);
-    for seed in [crate::DEFAULT_SEED] {
-        let ctx = Ctx::new(parent.plan(), seed, table_key(seed, parent.name_hash()), 0);
-        for row in sample.clone() {
-            let mut sink = ValueSink::new();
-            link.write_key(&ctx, row, &mut sink);
-            let value: Value = sink.finish();
-            if !slot.accepts.is_valid(&value) {
-                let why = slot
-                    .accepts
-                    .iter_errors(&value)
-                    .next()
-                    .map(|e| e.to_string())
-                    .unwrap_or_default();
-                return Err(Problem::new(
-                    slot.pointer.clone(),
-                    format!("{target} holds {value} (row {row}), which this field's own schema refuses: {why}"),
-                )
-                .hint("make the field's schema accept every key value (its type, its bounds), or reference another key"));
-            }
+    // Keys computed apart from the link's cache, which the export's seed fills.
+    let seed = crate::DEFAULT_SEED;
+    let keys = link.keys(seed);
+    let ctx = Ctx::new(parent.plan(), seed, table_key(seed, parent.name_hash()), 0);
+    for row in sample {
+        let mut sink = ValueSink::new();
+        link.write_key(&ctx, &keys, row, &mut sink);
+        let value: Value = sink.finish();
+        if !slot.accepts.is_valid(&value) {
+            let why = slot
+                .accepts
+                .iter_errors(&value)
+                .next()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            return Err(Problem::new(
+                slot.pointer.clone(),
+                format!("{target} holds {value} (row {row}), which this field's own schema refuses: {why}"),
+            )
+            .hint("make the field's schema accept every key value (its type, its bounds), or reference another key"));
         }
     }
     Ok(())

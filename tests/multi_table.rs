@@ -984,3 +984,41 @@ fn a_key_inside_recursion_is_linked_at_every_depth() {
         "an owner that is not a P id"
     );
 }
+
+/// A self-reference inside a recursive definition is linked at every depth: each `up`
+/// is null or an earlier row's id.
+#[test]
+fn a_self_reference_inside_recursion_is_linked() {
+    let tree = r##"{"title": "T", "$defs": {"n": {"type": "object", "properties": {
+        "up": {"anyOf": [{"type": "integer"}, {"type": "null"}], "x-synth": {"references": "T.id"}},
+        "kids": {"type": "array", "items": {"$ref": "#/$defs/n"}, "maxItems": 1}}, "required": ["up"]}},
+        "type": "object", "properties": {
+            "id": {"type": "integer", "x-synth": {"key": "primary", "sequence": true}},
+            "node": {"$ref": "#/$defs/n"}},
+        "required": ["id", "node"]}"##;
+    let (_dir, paths) = schema_folder(&[("t", tree)]);
+    let out = ok(&[
+        "export",
+        path_str(&paths[0]),
+        "-n",
+        "200",
+        "-o",
+        "-",
+        "--quiet",
+    ]);
+    for (row, line) in String::from_utf8(out).unwrap().lines().enumerate() {
+        let record: serde_json::Value = serde_json::from_str(line).unwrap();
+        let mut node = &record["node"];
+        loop {
+            let up = &node["up"];
+            assert!(
+                up.is_null() || up.as_u64().is_some_and(|id| (1..=row as u64).contains(&id)),
+                "row {row}: {up}"
+            );
+            match node["kids"].get(0) {
+                Some(kid) => node = kid,
+                None => break,
+            }
+        }
+    }
+}

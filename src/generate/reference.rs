@@ -72,6 +72,8 @@ pub struct ReferenceSlot {
     pub fanout_pointer: Option<String>,
     /// The field's own schema: what every parent value must satisfy.
     pub accepts: Conjunction,
+    /// The field's own schema allows `null` (a self-reference's first row writes it).
+    pub nullable: bool,
     pub link: Option<ParentLink>,
 }
 
@@ -113,14 +115,15 @@ pub struct ParentLink {
     /// Fields that must pick the same parent row (a composite key) share this salt and
     /// draw from the child's row key; otherwise `None`, and the field draws from its own.
     pub group: Option<u64>,
-    /// What the first seed asked for derives, kept for the rows that follow (an export
-    /// uses one seed): the parent's table key and the shuffle of its rows.
-    keyed: OnceLock<Keyed>,
+    /// The first generated row's seed's keys, kept for the rows that follow (an export
+    /// uses one seed).
+    cached: OnceLock<ParentKeys>,
 }
 
-/// The seed-dependent parts of a link.
+/// The seed-dependent parts of a link: the parent's table key and the shuffle of its
+/// rows.
 #[derive(Debug, Clone, Copy)]
-struct Keyed {
+pub struct ParentKeys {
     seed: u64,
     parent_key: u64,
     shuffle: Option<Permutation>,
@@ -161,31 +164,36 @@ impl ParentLink {
             key,
             draw,
             group,
-            keyed: OnceLock::new(),
+            cached: OnceLock::new(),
         }
     }
 
     /// The parent's table key and row shuffle under `seed`.
+    pub fn keys(&self, seed: u64) -> ParentKeys {
+        let parent_key = table_key(seed, self.table_hash);
+        let shuffle = match &self.draw {
+            ParentDraw::Shuffled { shuffle_salt, .. } => {
+                Some(Permutation::new(self.rows, mix(parent_key, *shuffle_salt)))
+            }
+            ParentDraw::Earlier { .. } => None,
+        };
+        ParentKeys {
+            seed,
+            parent_key,
+            shuffle,
+        }
+    }
+
+    /// [`ParentLink::keys`], kept for the seed that generates first.
     #[inline]
-    fn keyed(&self, seed: u64) -> Keyed {
-        match self.keyed.get() {
-            Some(keyed) if keyed.seed == seed => *keyed,
+    fn cached_keys(&self, seed: u64) -> ParentKeys {
+        match self.cached.get() {
+            Some(keys) if keys.seed == seed => *keys,
             _ => {
-                let parent_key = table_key(seed, self.table_hash);
-                let shuffle = match &self.draw {
-                    ParentDraw::Shuffled { shuffle_salt, .. } => {
-                        Some(Permutation::new(self.rows, mix(parent_key, *shuffle_salt)))
-                    }
-                    ParentDraw::Earlier { .. } => None,
-                };
-                let keyed = Keyed {
-                    seed,
-                    parent_key,
-                    shuffle,
-                };
+                let keys = self.keys(seed);
                 // Another thread may have set it first, for this seed or another.
-                let _ = self.keyed.set(keyed);
-                keyed
+                let _ = self.cached.set(keys);
+                keys
             }
         }
     }
@@ -193,12 +201,12 @@ impl ParentLink {
     /// The parent row a child row draws with `key`; `None` for a self-reference's first
     /// row, which has no row before it.
     #[inline]
-    pub fn parent_row(&self, seed: u64, child_row: u64, key: u64) -> Option<u64> {
+    pub fn parent_row(&self, keys: &ParentKeys, child_row: u64, key: u64) -> Option<u64> {
         let mut rng = rng_for(key);
         match &self.draw {
             ParentDraw::Shuffled { ranks, .. } => {
                 let rank = ranks.sample(&mut rng) as u64;
-                let shuffle = self.keyed(seed).shuffle.expect("a shuffled draw");
+                let shuffle = keys.shuffle.expect("a shuffled draw has a shuffle");
                 Some(shuffle.apply(rank))
             }
             ParentDraw::Earlier { .. } if child_row == 0 => None,
@@ -211,8 +219,8 @@ impl ParentLink {
 
     /// Writes parent row `row`'s key value, as the parent's own export writes it.
     #[inline]
-    pub fn write_key<S: Sink>(&self, ctx: &Ctx, row: u64, out: &mut S) {
-        let parent_key = self.keyed(ctx.seed).parent_key;
+    pub fn write_key<S: Sink>(&self, ctx: &Ctx, keys: &ParentKeys, row: u64, out: &mut S) {
+        let parent_key = keys.parent_key;
         let key = self
             .salts
             .iter()
@@ -248,8 +256,9 @@ impl ReferenceGen {
             Some(salt) => mix(mix(ctx.table_key, ctx.row), salt),
             None => key,
         };
-        match link.parent_row(ctx.seed, ctx.row, draw_key) {
-            Some(row) => link.write_key(ctx, row, out),
+        let keys = link.cached_keys(ctx.seed);
+        match link.parent_row(&keys, ctx.row, draw_key) {
+            Some(row) => link.write_key(ctx, &keys, row, out),
             None => out.null(),
         }
     }

@@ -28,6 +28,9 @@ impl Compiler {
         locs: &[Loc],
     ) -> Result<Node, Problem> {
         let accepts = self.validator(locs)?;
+        let mut types = Vec::new();
+        own.type_names(&mut types);
+        let nullable = types.contains(&"null");
         let null_rate = match &own {
             Node::Union(u) => u.null_rate().unwrap_or(0.0),
             _ => 0.0,
@@ -45,6 +48,7 @@ impl Compiler {
                     fanout,
                     fanout_pointer,
                     accepts,
+                    nullable,
                     link: None,
                 });
                 self.references.len() - 1

@@ -152,27 +152,27 @@ fn facts(f: &FieldSummary, theme: &Theme, width: u16) -> Vec<Line<'static>> {
         ),
         None => "not measured".into(),
     };
-    lines.push(Line::from(vec![
-        Span::styled("cost ", dim),
-        Span::raw(cost),
-    ]));
+    let labelled = |label: &'static str, text: String| {
+        Line::from(vec![Span::styled(label, dim), Span::raw(text)])
+    };
+    lines.push(labelled("cost ", cost));
     if let Some(c) = &f.children_per_parent {
-        lines.push(Line::from(vec![
-            Span::styled("children per parent ", dim),
-            Span::raw(format!(
+        lines.push(labelled(
+            "children per parent ",
+            format!(
                 "max {} · top 1% own {}",
                 display::count(c.max),
                 display::percent(c.top_1pct_share)
-            )),
-        ]));
-        lines.push(Line::from(vec![
-            Span::styled("parents without children ", dim),
-            Span::raw(format!(
+            ),
+        ));
+        lines.push(labelled(
+            "parents without children ",
+            format!(
                 "{} of {}",
                 display::percent(c.without_children),
                 display::count(c.parent_rows)
-            )),
-        ]));
+            ),
+        ));
     }
     lines
 }
