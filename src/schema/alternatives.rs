@@ -42,6 +42,15 @@ impl Compiler {
                 first_error.get_or_insert(p);
                 continue;
             }
+            if let Some(p) = self.listed_branch_refused(&f, branch) {
+                self.note(
+                    Severity::Note,
+                    branch.pointer.clone(),
+                    format!("branch never generated: {}", p.message),
+                );
+                first_error.get_or_insert(p);
+                continue;
+            }
             let mut bf = f.clone();
             bf.knob_notes.clear();
             bf.unknown.clear();

@@ -53,6 +53,9 @@ impl Compiler {
             if key != "$ref" {
                 f.constraint_count += 1;
             }
+            if matches!(key.as_str(), "type" | "enum" | "const") {
+                f.listing_count += 1;
+            }
             self.collect_keyword(&loc, map, key, value, at, draft7_items, f)?;
         }
         Ok(())

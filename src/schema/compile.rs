@@ -49,6 +49,9 @@ pub struct Compiler {
     /// Compilations by the locations merged: a definition shared by many paths is
     /// compiled once. Not for those whose `$dynamicRef`s looked at the dynamic scope.
     compiled: HashMap<Vec<(usize, String)>, Option<CompileResult>>,
+    /// `pattern`s read as matchers, by their text (`None`: the engine refused it), for
+    /// tests at compile time (listed.rs).
+    key_patterns: HashMap<String, Option<crate::generate::pattern::KeyPattern>>,
     /// The foreign keys found, by slot (`Plan::references`).
     pub references: Vec<crate::generate::reference::ReferenceSlot>,
     /// How many `$dynamicRef`/`$recursiveRef`s were resolved through the dynamic scope.
@@ -88,6 +91,7 @@ impl Compiler {
             lone_parts: HashMap::new(),
             noted: HashMap::new(),
             compiled: HashMap::new(),
+            key_patterns: HashMap::new(),
             references: Vec::new(),
             dynamic_lookups: 0,
             defaults: RateDefaults::default(),
@@ -102,6 +106,18 @@ impl Compiler {
         message: impl Into<String>,
     ) {
         self.note_once(severity, &pointer.into(), &message.into());
+    }
+
+    /// `pattern` as a matcher, read once; `None` when it cannot be read.
+    pub(super) fn key_pattern(
+        &mut self,
+        pattern: &str,
+    ) -> Option<&crate::generate::pattern::KeyPattern> {
+        if !self.key_patterns.contains_key(pattern) {
+            let matcher = crate::generate::pattern::KeyPattern::new(pattern).ok();
+            self.key_patterns.insert(pattern.to_owned(), matcher);
+        }
+        self.key_patterns.get(pattern)?.as_ref()
     }
 
     /// [`Compiler::note`], copying the text only when the note is new.
@@ -164,6 +180,17 @@ impl Compiler {
     }
 
     pub fn compile_facts(&mut self, facts: Facts) -> Result<Compiled, Problem> {
+        self.note_ignored(&facts);
+        let knobs = facts.knobs.clone();
+        Ok(Compiled {
+            node: self.build(facts)?,
+            knobs,
+        })
+    }
+
+    /// Notes what the facts' schemas say that has no effect: unknown keywords, and
+    /// knobs where they do nothing.
+    pub(super) fn note_ignored(&mut self, facts: &Facts) {
         for note in &facts.knob_notes {
             self.note_once(Severity::Ignored, &note.pointer, &note.message);
         }
@@ -174,11 +201,6 @@ impl Compiler {
                 "unknown keyword: not a JSON Schema 2020-12 or draft-07 keyword synthtune knows",
             );
         }
-        let knobs = facts.knobs.clone();
-        Ok(Compiled {
-            node: self.build(facts)?,
-            knobs,
-        })
     }
 
     fn build(&mut self, mut f: Facts) -> Result<Node, Problem> {

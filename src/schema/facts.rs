@@ -41,6 +41,31 @@ impl Types {
         self.0 & bits != 0
     }
 
+    /// Whether `value` is of one of these types; `None` for a float with no fraction
+    /// where only integers are allowed, which dialects judge differently (draft-04 says
+    /// `1.0` is not an integer).
+    pub fn admits(self, value: &Value) -> Option<bool> {
+        Some(match value {
+            Value::Null => self.has(Self::NULL),
+            Value::Bool(_) => self.has(Self::BOOLEAN),
+            Value::Number(n) if n.is_i64() || n.is_u64() => {
+                self.has(Self::INTEGER | Self::FRACTION)
+            }
+            Value::Number(n) => {
+                if self.has(Self::FRACTION) {
+                    true
+                } else if n.as_f64().is_some_and(|x| x.fract() == 0.0) && self.has(Self::INTEGER) {
+                    return None;
+                } else {
+                    false
+                }
+            }
+            Value::String(_) => self.has(Self::STRING),
+            Value::Array(_) => self.has(Self::ARRAY),
+            Value::Object(_) => self.has(Self::OBJECT),
+        })
+    }
+
     /// The JSON type names in the set (`number` when fractions are allowed, which
     /// covers `integer`).
     pub fn names(self) -> Vec<&'static str> {
@@ -160,6 +185,9 @@ pub struct Facts {
     pub expanded: Vec<Loc>,
     /// Keywords that constrain the value (not annotations, knobs or `$ref`).
     pub constraint_count: usize,
+    /// Of those, the `type`, `enum` and `const` keywords: when they are all there is,
+    /// a listed value is checked by its type alone (listed.rs).
+    pub listing_count: usize,
     /// Something the generator cannot guarantee, so the value must be checked.
     pub needs_check: Vec<String>,
     pub knobs: Knobs,
