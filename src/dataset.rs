@@ -7,7 +7,7 @@
 //! with the JSON Pointer of the `references` knob: an unknown table or field, a field that
 //! is not a key, a parent with no rows, parent values the child's own schema refuses.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::PathBuf;
 
 use serde_json::Value;

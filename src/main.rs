@@ -442,8 +442,9 @@ fn print_fields(out: &mut impl Write, fields: &[synthtune::FieldInfo]) -> std::i
 fn check(schemas: &[PathBuf], options: &Options) -> Result<(), Failure> {
     // Written through a locked handle, not println!: a reader that stops early
     // (`check ... | head`) ends the command quietly instead of panicking.
+    // Buffered: a large schema's report is tens of thousands of lines.
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = false;
     let mut tables = Vec::new();
     for path in schemas {
@@ -496,6 +497,7 @@ fn check(schemas: &[PathBuf], options: &Options) -> Result<(), Failure> {
         }
         print_fields(&mut out, &fields).map_err(write_failure)?;
     }
+    out.flush().map_err(write_failure)?;
     if failed {
         Err(Failure::Usage(String::new()))
     } else {

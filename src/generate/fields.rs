@@ -24,10 +24,10 @@ pub fn collect_nodes<'p>(plan: &'p Plan, root: &'p Node, out: &mut Vec<&'p Node>
 #[derive(Default)]
 struct Pairs<'p> {
     fields: Vec<(FieldInfo, &'p Node)>,
-    paths: std::collections::HashSet<String>,
+    paths: foldhash::HashSet<String>,
     /// The shared nodes whose fields were listed under a path: met again there (a
     /// definition under every branch of a union), they add nothing new.
-    listed: std::collections::HashSet<(*const (), String)>,
+    listed: foldhash::HashSet<(*const (), String)>,
 }
 
 fn record<'p>(
@@ -100,14 +100,14 @@ fn children<'p>(plan: &'p Plan, node: &'p Node, path: &str, out: &mut Pairs<'p>)
                 let child = if path.is_empty() {
                     p.name.clone()
                 } else {
-                    format!("{path}.{}", p.name)
+                    [path, ".", &p.name].concat()
                 };
                 let absent = (!p.required).then_some(p.absent_rate);
                 record(plan, &p.node, child, &p.pointer, absent, out);
             }
         }
         Node::Array(arr) => {
-            let element = format!("{path}[]");
+            let element = [path, "[]"].concat();
             for node in arr
                 .prefix
                 .iter()

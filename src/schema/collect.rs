@@ -6,11 +6,10 @@
 use serde_json::{Map, Value, json};
 
 use super::compile::Compiler;
-use super::document::{Loc, resolve_pointer};
+use super::document::{Loc, child_pointer, resolve_pointer};
 use super::facts::{
     ANNOTATIONS, Alternatives, At, Bound, Conditional, Dependency, Facts, Types, count,
 };
-use super::knobs::escape;
 use crate::error::Problem;
 
 impl Compiler {
@@ -46,7 +45,7 @@ impl Compiler {
         }
         let draft7_items = map.get("items").is_some_and(Value::is_array);
         for (key, value) in map {
-            let at = format!("{}/{}", loc.pointer, escape(key));
+            let at = child_pointer(&loc.pointer, key);
             if ANNOTATIONS.contains(&key.as_str()) {
                 continue;
             }
@@ -363,7 +362,7 @@ impl Compiler {
             .as_object()
             .ok_or_else(|| Problem::new(at, "dependentRequired must be an object"))?;
         for (name, list) in deps {
-            let pointer = format!("{at}/{}", escape(name));
+            let pointer = child_pointer(at, name);
             let names = list
                 .as_array()
                 .and_then(|a| {

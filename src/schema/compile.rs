@@ -6,7 +6,7 @@
 //! numbers.rs, strings.rs, arrays.rs, objects.rs). Every refusal is a [`Problem`] with
 //! the culprit's pointer.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 use serde_json::Value;

@@ -7,6 +7,7 @@
 
 use serde_json::{Map, Value};
 
+use super::document::child_pointer;
 use crate::error::Problem;
 use crate::generate::distribution::DistributionSpec;
 use crate::generate::reference::Fanout;
@@ -90,6 +91,19 @@ impl Knobs {
         pointer: &str,
         notes: &mut Vec<KnobNote>,
     ) -> Result<(), Problem> {
+        // Most schema objects carry no knob: one pass over their few keys saves a
+        // hashed lookup per knob spelling on each of them.
+        const CARRIERS: &[&str] = &[
+            "x-synth",
+            "sql",
+            "distribution",
+            "domain",
+            "synthesizer",
+            "subdomain",
+        ];
+        if !schema.keys().any(|k| CARRIERS.contains(&k.as_str())) {
+            return Ok(());
+        }
         if let Some(synth) = schema.get("x-synth") {
             let at = format!("{pointer}/x-synth");
             let Some(map) = synth.as_object() else {
@@ -97,7 +111,7 @@ impl Knobs {
                     .hint("write \"x-synth\": {\"null_rate\": 0.1}"));
             };
             for (key, value) in map {
-                self.absorb_key(key, value, &format!("{at}/{}", escape(key)), notes)?;
+                self.absorb_key(key, value, &child_pointer(&at, key), notes)?;
             }
         }
         self.absorb_datasynthtool(schema, pointer, notes)
@@ -209,7 +223,7 @@ impl Knobs {
                         "max" => set_once(&mut self.range_max, s.to_owned()),
                         _ => {
                             return Err(Problem::invalid(
-                                format!("{at}/{}", escape(k)),
+                                child_pointer(at, k),
                                 format!("unknown range key {k:?}"),
                             )
                             .hint("use \"min\" and \"max\""));
@@ -366,7 +380,7 @@ fn parse_fanout(value: &Value, at: &str) -> Result<Fanout, Problem> {
     };
     let mut fanout = Fanout::default();
     for (key, v) in map {
-        let here = format!("{at}/{}", escape(key));
+        let here = child_pointer(at, key);
         match key.as_str() {
             "distribution" => {
                 fanout.distribution =
@@ -435,7 +449,7 @@ fn parse_weights(value: &Value, at: &str) -> Result<Weights, Problem> {
         ),
         Value::Object(map) => Weights::ByName(
             map.iter()
-                .map(|(k, v)| Ok((k.clone(), weight(v, format!("{at}/{}", escape(k)))?)))
+                .map(|(k, v)| Ok((k.clone(), weight(v, child_pointer(at, k))?)))
                 .collect::<Result<_, Problem>>()?,
         ),
         _ => {
@@ -454,11 +468,6 @@ fn parse_weights(value: &Value, at: &str) -> Result<Weights, Problem> {
             .hint("give at least one choice a positive weight"));
     }
     Ok(weights)
-}
-
-/// Escapes one JSON Pointer token.
-pub fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 /// Resolves weights against the choices' names, in declaration order. `names[i]` lists
@@ -488,7 +497,7 @@ pub fn resolve_weights(
                         .filter_map(|n| n.first().map(String::as_str))
                         .collect();
                     return Err(Problem::invalid(
-                        format!("{at}/{}", escape(name)),
+                        child_pointer(at, name),
                         format!(
                             "no choice is called {name:?} (choices: {})",
                             known.join(", ")

@@ -19,7 +19,7 @@ mod strings;
 pub mod validator;
 mod values_from;
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::path::Path;
 
 use serde_json::Value;

@@ -10,7 +10,7 @@
 //! reached by many paths) are built once. Each location's part is a validator of its
 //! own, so a part that many nodes share is built once too.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
