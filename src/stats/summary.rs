@@ -257,6 +257,25 @@ impl FieldSummary {
         }
     }
 
+    /// Whether `other` shows the same statistics: every count, rate, distribution and
+    /// top value equal (exactly). What the field is called and how it is described
+    /// (generator, pointer) and the timed cost are left out: a save that only renames a
+    /// generator's label or a rerun that times differently changed no value.
+    pub fn same_statistics(&self, other: &FieldSummary) -> bool {
+        self.kind == other.kind
+            && self.count == other.count
+            && self.nulls == other.nulls
+            && self.absent == other.absent
+            && self.types == other.types
+            && self.distinct == other.distinct
+            && self.numbers == other.numbers
+            && self.temporal == other.temporal
+            && self.string_lengths == other.string_lengths
+            && self.array_lengths == other.array_lengths
+            && self.top == other.top
+            && self.children_per_parent == other.children_per_parent
+    }
+
     /// An object that is never null nor absent: its row in a table says nothing its
     /// children do not (the root, array elements of object type).
     pub fn is_plain_object(&self) -> bool {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use rand::RngExt;
 use serde_json::{Value, json};
 
-use super::state::{App, Reload, Snapshot};
+use super::state::{App, Changes, Reload, Snapshot};
 use super::theme::load_themes;
 use crate::rng::rng_for;
 use crate::sink::Sink;
@@ -101,7 +101,9 @@ pub fn fields() -> Vec<FieldInfo> {
     ]
 }
 
-fn record(row: u64) -> Value {
+/// Row `row` of the sample; `edited` is the sample after a save that made prices 50 %
+/// higher and express delivery likelier (the same draws, so no other field moves).
+fn record(row: u64, edited: bool) -> Value {
     let mut rng = rng_for(row);
     let letters = |rng: &mut crate::rng::SynthRng, n: usize| -> String {
         (0..n)
@@ -110,8 +112,9 @@ fn record(row: u64) -> Value {
     };
     let items: Vec<Value> = (0..rng.random_range(1..5))
         .map(|_| {
+            let scale = if edited { 600.0 } else { 400.0 };
             let price: f64 =
-                (rng.random_range(0.0f64..1.0).powi(3) * 400.0 * 100.0).round() / 100.0 + 0.5;
+                (rng.random_range(0.0f64..1.0).powi(3) * scale * 100.0).round() / 100.0 + 0.5;
             json!({
                 "sku": format!("SKU-{}", letters(&mut rng, 6)),
                 "quantity": 1 + rng.random_range(0..4u32).pow(2),
@@ -136,7 +139,7 @@ fn record(row: u64) -> Value {
         "status": status,
         "items": items,
         "coupon": if rng.random_bool(0.85) { Value::Null } else { json!(format!("{}-{:04}", letters(&mut rng, 4), rng.random_range(0..10_000))) },
-        "express": rng.random_bool(0.2),
+        "express": rng.random_bool(if edited { 0.35 } else { 0.2 }),
     });
     if rng.random_bool(0.1) {
         record["gift_note"] = if rng.random_bool(0.3) {
@@ -150,10 +153,14 @@ fn record(row: u64) -> Value {
 
 /// The summary of [`ROWS`] order-like records, with fixed costs.
 pub fn summary() -> Summary {
+    summary_of(false)
+}
+
+fn summary_of(edited: bool) -> Summary {
     let fields = fields();
     let mut collector = Collector::new(&fields);
     for row in 0..ROWS {
-        collector.value(&record(row));
+        collector.value(&record(row, edited));
     }
     let costs: Vec<f64> = (0..fields.len()).map(|i| 40.0 + 35.0 * i as f64).collect();
     Summary {
@@ -169,9 +176,18 @@ pub fn summary() -> Summary {
 }
 
 pub fn snapshot() -> Arc<Snapshot> {
-    let samples = (0..5).map(|row| record(row).to_string()).collect();
+    snapshot_of(false)
+}
+
+/// The results after the save described at [`record`].
+pub fn edited_snapshot() -> Arc<Snapshot> {
+    snapshot_of(true)
+}
+
+fn snapshot_of(edited: bool) -> Arc<Snapshot> {
+    let samples = (0..5).map(|row| record(row, edited).to_string()).collect();
     Arc::new(Snapshot {
-        summary: summary(),
+        summary: summary_of(edited),
         samples,
     })
 }
@@ -195,5 +211,18 @@ pub fn app(t0: Instant) -> App {
         took: Duration::from_millis(23),
     });
     app.generation = 1;
+    app
+}
+
+/// [`app`] after the save of [`edited_snapshot`]: the results before are kept for
+/// comparison and the changed fields are known.
+pub fn app_after_a_save(t0: Instant) -> App {
+    let mut app = app(t0);
+    let before = snapshot();
+    let after = edited_snapshot();
+    let table = app.table_mut();
+    table.changes = Changes::between(&before.summary, &after.summary);
+    table.previous = Some(before);
+    table.shown = Some(after);
     app
 }

@@ -1,6 +1,7 @@
 //! Everything the tuner shows, as plain data. [`super::update`] changes it in answer to
 //! events; [`super::view`] draws it and never changes it.
 
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -58,6 +59,10 @@ pub struct TableView {
     pub path: PathBuf,
     /// The last good result, kept on screen while the file is broken.
     pub shown: Option<Arc<Snapshot>>,
+    /// The good result shown before `shown`: what the last reload is compared with.
+    pub previous: Option<Arc<Snapshot>>,
+    /// What the last good reload changed, by field path.
+    pub changes: Changes,
     /// The generation of the last result applied (good or bad).
     pub applied: u64,
     /// The generation of the newest request.
@@ -71,6 +76,63 @@ pub struct TableView {
     pub scroll: usize,
     pub detail_scroll: usize,
     pub samples_scroll: usize,
+}
+
+/// How the fields of a reload's results differ from the results before it. A field
+/// whose generator did not change draws the same values (every value is a pure function
+/// of seed, table, row and path), so equal statistics mean an untouched field, and a
+/// field tied to an edited one (a reference, a rule) shows up as changed by itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Paths whose statistics differ from before.
+    pub changed: HashSet<String>,
+    /// Paths the results before did not have.
+    pub added: HashSet<String>,
+    /// How many fields of the results before are gone.
+    pub removed: usize,
+}
+
+/// What the last reload did to one field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Unchanged,
+    Changed,
+    Added,
+}
+
+impl Changes {
+    /// Compares every field of `after` with the same path in `before`.
+    pub fn between(before: &Summary, after: &Summary) -> Changes {
+        let old: HashMap<&str, &FieldSummary> =
+            before.fields.iter().map(|f| (f.path.as_str(), f)).collect();
+        let mut changes = Changes::default();
+        let mut kept = 0;
+        for field in &after.fields {
+            match old.get(field.path.as_str()) {
+                None => {
+                    changes.added.insert(field.path.clone());
+                }
+                Some(previous) => {
+                    kept += 1;
+                    if !previous.same_statistics(field) {
+                        changes.changed.insert(field.path.clone());
+                    }
+                }
+            }
+        }
+        changes.removed = old.len() - kept;
+        changes
+    }
+
+    pub fn of(&self, path: &str) -> Change {
+        if self.added.contains(path) {
+            Change::Added
+        } else if self.changed.contains(path) {
+            Change::Changed
+        } else {
+            Change::Unchanged
+        }
+    }
 }
 
 /// When the last result arrived and how long producing it took.
@@ -248,6 +310,8 @@ impl TableView {
         TableView {
             path,
             shown: None,
+            previous: None,
+            changes: Changes::default(),
             applied: 0,
             requested: 0,
             error: None,

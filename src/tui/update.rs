@@ -12,7 +12,7 @@ use ratatui::crossterm::event::{
 use ratatui::layout::{Position, Rect};
 
 use super::export::{DialogField, ExportDialog, ExportJob, ExportPhase, ExportProgress, FORMATS};
-use super::state::{App, Overlay, Pane, Reload, SAMPLE_SIZES, Snapshot};
+use super::state::{App, Changes, Overlay, Pane, Reload, SAMPLE_SIZES, Snapshot};
 use super::worker::{Job, Outcome, WorkerEvent};
 
 /// Every key the tuner knows, as the help overlay lists them.
@@ -148,6 +148,13 @@ fn apply_outcome(app: &mut App, outcome: Outcome, now: Instant) {
     });
     match outcome.result {
         Ok(snapshot) => {
+            match view.shown.take() {
+                Some(before) => {
+                    view.changes = Changes::between(&before.summary, &snapshot.summary);
+                    view.previous = Some(before);
+                }
+                None => view.changes = Changes::default(),
+            }
             view.shown = Some(snapshot);
             view.error = None;
         }
@@ -505,7 +512,7 @@ mod tests {
 
     use super::*;
     use crate::tui::fixture;
-    use crate::tui::state::{ScreenLayout, SortKey};
+    use crate::tui::state::{Change, ScreenLayout, SortKey};
 
     fn key(code: KeyCode) -> Msg {
         Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
@@ -777,6 +784,44 @@ mod tests {
         );
         // Results for tables that do not exist are ignored.
         update(&mut app, outcome(9, 6, Err("x".into())), now);
+    }
+
+    /// A good reload keeps the results before it and marks the fields whose statistics
+    /// moved; a failed one and late costs leave both alone.
+    #[test]
+    fn a_reload_remembers_what_it_changed() {
+        let mut app = app();
+        assert!(app.table().previous.is_none());
+        let before = app.table().shown.clone().unwrap();
+        let now = Instant::now();
+        update(&mut app, outcome(0, 2, Ok(fixture::edited_snapshot())), now);
+        let view = app.table();
+        assert!(Arc::ptr_eq(view.previous.as_ref().unwrap(), &before));
+        let mut changed: Vec<&str> = view.changes.changed.iter().map(String::as_str).collect();
+        changed.sort_unstable();
+        assert_eq!(changed, ["express", "items[].unit_price"]);
+        assert!(view.changes.added.is_empty() && view.changes.removed == 0);
+        assert_eq!(view.changes.of("order_id"), Change::Unchanged);
+        update(&mut app, outcome(0, 3, Err("broken".into())), now);
+        let n = fixture::fields().len();
+        update(
+            &mut app,
+            Msg::Worker(WorkerEvent::Costs {
+                table: 0,
+                generation: 3,
+                costs: vec![5.0; n],
+            }),
+            now,
+        );
+        assert_eq!(
+            app.table().changes.changed.len(),
+            2,
+            "kept through an error"
+        );
+        // The same results again: nothing changed, whatever the costs.
+        let same = app.table().shown.clone().unwrap();
+        update(&mut app, outcome(0, 4, Ok(same)), now);
+        assert!(app.table().changes.changed.is_empty());
     }
 
     #[test]

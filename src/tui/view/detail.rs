@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use super::{deviates, pane_block};
 use crate::stats::{Distribution, FieldSummary, Measure, display};
-use crate::tui::state::{App, Pane};
+use crate::tui::state::{App, Change, Pane};
 use crate::tui::theme::{Role, Theme};
 
 /// Eighth blocks, for bar heights and widths finer than a cell.
@@ -41,7 +41,20 @@ pub fn draw(
         );
         return 0;
     };
+    let table = app.table();
+    let change = table.changes.of(&field.path);
+    // The field as the results before the last reload showed it, if it changed.
+    let before = match change {
+        Change::Changed => table
+            .previous
+            .as_ref()
+            .and_then(|p| p.summary.field(&field.path)),
+        _ => None,
+    };
     let mut lines = facts(field, theme, inner.width);
+    if table.previous.is_some() {
+        lines.extend(last_reload(field, change, before, theme, inner.width));
+    }
     // The chart takes the rest of the pane, at least a few rows.
     let chart_height = usize::from(inner.height)
         .saturating_sub(lines.len() + 1)
@@ -50,8 +63,13 @@ pub fn draw(
     if field.prefers_top_values() {
         lines.extend(top_values(field, theme, inner.width, chart_height));
     } else if let Some((distribution, measure)) = field.headline() {
+        let previous = before
+            .and_then(FieldSummary::headline)
+            .filter(|(_, m)| *m == measure)
+            .map(|(d, _)| d);
         lines.extend(histogram(
             distribution,
+            previous,
             measure,
             theme,
             inner.width,
@@ -177,6 +195,73 @@ fn facts(f: &FieldSummary, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     lines
 }
 
+/// What the last reload did to the field: before → after of its headline figures, or
+/// that it is new, or untouched.
+fn last_reload(
+    after: &FieldSummary,
+    change: Change,
+    before: Option<&FieldSummary>,
+    theme: &Theme,
+    width: u16,
+) -> Vec<Line<'static>> {
+    let changed = theme.style(Role::Changed);
+    let before = match (change, before) {
+        (Change::Unchanged, _) => {
+            return vec![Line::from(Span::styled(
+                "unchanged by the last reload",
+                theme.style(Role::Dim),
+            ))];
+        }
+        (Change::Added, _) | (Change::Changed, None) => {
+            return vec![Line::from(Span::styled(
+                "• new in the last reload",
+                changed,
+            ))];
+        }
+        (Change::Changed, Some(before)) => before,
+    };
+    let arrow = |a: String, b: String| {
+        if a == b { a } else { format!("{a} → {b}") }
+    };
+    let mut pairs = vec![
+        (
+            "null",
+            arrow(
+                display::maybe_percent(before.null_rate.observed),
+                display::maybe_percent(after.null_rate.observed),
+            ),
+        ),
+        (
+            "absent",
+            arrow(
+                display::maybe_percent(before.absent_rate.observed),
+                display::maybe_percent(after.absent_rate.observed),
+            ),
+        ),
+    ];
+    let count = |d: Option<u64>| d.map_or_else(|| "-".into(), display::count);
+    pairs.push((
+        "distinct",
+        arrow(count(before.distinct), count(after.distinct)),
+    ));
+    if let (Some((b, measure)), Some((a, _))) = (
+        before.headline(),
+        after
+            .headline()
+            .filter(|(_, m)| Some(*m) == before.headline().map(|h| h.1)),
+    ) {
+        let short = |v: f64| display::measure_short(v, measure);
+        pairs.push(("p50", arrow(short(b.quantiles.p50), short(a.quantiles.p50))));
+        pairs.push(("mean", arrow(short(b.mean), short(a.mean))));
+    }
+    let mut lines = vec![Line::from(Span::styled(
+        "• changed by the last reload (before → after)",
+        changed,
+    ))];
+    lines.extend(labelled_values("", &pairs, theme.style(Role::Dim), width));
+    lines
+}
+
 /// `label value` pairs, flowed onto as many lines as `width` needs.
 fn labelled_values(
     prefix: &'static str,
@@ -207,9 +292,13 @@ fn labelled_values(
     lines
 }
 
-/// A column chart of the histogram, `height` rows including the axis labels.
+/// A column chart of the histogram, `height` rows including the axis labels. The
+/// previous results' histogram, if given, is drawn faintly where it rises above the new
+/// one (re-binned onto the new bins and scaled to the same number of values, so that
+/// only the shape is compared).
 fn histogram(
     d: &Distribution,
+    previous: Option<&Distribution>,
     measure: Measure,
     theme: &Theme,
     width: u16,
@@ -223,33 +312,59 @@ fn histogram(
         ))];
     }
     let width = usize::from(width).max(1);
-    let counts = &d.histogram.counts;
+    let h = &d.histogram;
+    let counts = &h.counts;
     // Merge neighbouring bins when there are more bins than columns.
     let merge = counts.len().div_ceil(width).max(1);
-    let bars: Vec<u64> = counts.chunks(merge).map(|c| c.iter().sum()).collect();
-    let bar_width = (width / bars.len().max(1)).clamp(1, 4);
-    let peak = bars.iter().copied().max().unwrap_or(0).max(1);
+    let seen: Vec<f64> = counts
+        .chunks(merge)
+        .map(|c| c.iter().sum::<u64>() as f64)
+        .collect();
+    let edges: Vec<f64> = (0..=seen.len())
+        .map(|j| h.edge((j * merge).min(counts.len())))
+        .collect();
+    let before = previous.map(|p| {
+        let total: u64 = counts.iter().sum();
+        rebin(&p.histogram, &edges, total as f64)
+    });
+    let bar_width = (width / seen.len().max(1)).clamp(1, 4);
+    let peak = seen
+        .iter()
+        .chain(before.iter().flatten())
+        .copied()
+        .fold(0.0, f64::max)
+        .max(1.0);
     let rows = height.saturating_sub(1).max(1);
-    let bar_style = theme.style(Role::Bar);
+    let eighths = |count: f64| (count / peak * (rows * 8) as f64).round() as usize;
+    let styles = [theme.style(Role::Bar), theme.style(Role::Dim)];
+    let faint = styles[1].fg.unwrap_or(ratatui::style::Color::Reset);
     let mut lines = Vec::with_capacity(height);
     for row in (0..rows).rev() {
-        let mut text = String::with_capacity(bars.len() * bar_width);
-        for &count in &bars {
-            let eighths = (count as f64 / peak as f64 * (rows * 8) as f64).round() as usize;
-            let level = eighths.saturating_sub(row * 8).min(8);
+        let mut cells = Cells::default();
+        for (j, &count) in seen.iter().enumerate() {
+            let level = eighths(count).saturating_sub(row * 8).min(8);
             // A non-empty bin always shows at least a sliver.
-            let level = if row == 0 && count > 0 {
+            let level = if row == 0 && count > 0.0 {
                 level.max(1)
             } else {
                 level
             };
-            text.extend(std::iter::repeat_n(VERTICAL[level], bar_width));
+            let old = before
+                .as_ref()
+                .map_or(0, |b| eighths(b[j]).saturating_sub(row * 8).min(8));
+            let (glyph, style) = match (level, old) {
+                (0, 1..) => (VERTICAL[old], styles[1]),
+                // The new bar ends in this cell below the old one: the old one shows
+                // as the background above the new bar's top.
+                (1..8, _) if old > level => (VERTICAL[level], styles[0].bg(faint)),
+                _ => (VERTICAL[level], styles[0]),
+            };
+            cells.push(glyph, bar_width, style);
         }
-        lines.push(Line::from(Span::styled(text, bar_style)));
+        lines.push(cells.into_line());
     }
-    let drawn = bars.len() * bar_width;
+    let drawn = seen.len() * bar_width;
     // Whole numbers label the last bin by its last value, not by its open upper edge.
-    let h = &d.histogram;
     let whole = measure_axis(measure) == Measure::Value
         && [h.start, h.width, d.min, d.max]
             .iter()
@@ -267,6 +382,51 @@ fn histogram(
     let axis = format!("{low}{}{high}", " ".repeat(gap));
     lines.push(Line::from(Span::styled(axis, theme.style(Role::Axis))));
     lines
+}
+
+/// `histogram`'s counts spread over the bars between `edges` (each bin's count shared
+/// out by overlap, as if spread evenly within the bin), scaled to sum to `total` over
+/// the whole histogram.
+fn rebin(histogram: &crate::stats::Histogram, edges: &[f64], total: f64) -> Vec<f64> {
+    let own: u64 = histogram.counts.iter().sum();
+    let scale = if own == 0 { 0.0 } else { total / own as f64 };
+    let mut bars = vec![0.0; edges.len().saturating_sub(1)];
+    for (i, &count) in histogram.counts.iter().enumerate() {
+        let (low, high) = (histogram.edge(i), histogram.edge(i + 1));
+        for (bar, pair) in bars.iter_mut().zip(edges.windows(2)) {
+            let overlap = high.min(pair[1]) - low.max(pair[0]);
+            if overlap > 0.0 {
+                *bar += count as f64 * scale * overlap / (high - low);
+            }
+        }
+    }
+    bars
+}
+
+/// A line of chart cells, consecutive cells of one style in one span.
+#[derive(Default)]
+struct Cells {
+    spans: Vec<Span<'static>>,
+    text: String,
+    style: Style,
+}
+
+impl Cells {
+    fn push(&mut self, glyph: char, repeat: usize, style: Style) {
+        if style != self.style && !self.text.is_empty() {
+            let text = std::mem::take(&mut self.text);
+            self.spans.push(Span::styled(text, self.style));
+        }
+        self.style = style;
+        self.text.extend(std::iter::repeat_n(glyph, repeat));
+    }
+
+    fn into_line(mut self) -> Line<'static> {
+        if !self.text.is_empty() {
+            self.spans.push(Span::styled(self.text, self.style));
+        }
+        Line::from(self.spans)
+    }
 }
 
 /// Axis labels name plain numbers for lengths (the pane already says "length").

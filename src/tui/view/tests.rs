@@ -172,3 +172,65 @@ fn the_first_load_failing_shows_the_error_and_no_results() {
     );
     assert!(!text.contains("showing the last good results"), "{text}");
 }
+
+/// The three screen sizes the tuner's main views are pinned at.
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 50)];
+
+/// After a save that changed prices and express delivery: both fields are marked in
+/// the list, the title counts them, and the detail shows before → after with the old
+/// histogram faintly behind the new one.
+#[test]
+fn a_save_marks_changed_fields_and_shows_before_and_after() {
+    let t0 = Instant::now();
+    let mut app = fixture::app_after_a_save(t0);
+    let changed: Vec<&str> = {
+        let mut c: Vec<&str> = app
+            .table()
+            .changes
+            .changed
+            .iter()
+            .map(String::as_str)
+            .collect();
+        c.sort_unstable();
+        c
+    };
+    assert_eq!(changed, ["express", "items[].unit_price"]);
+    app.table_mut().selected = Some("items[].unit_price".into());
+    for (w, h) in SIZES {
+        let text = screen(&mut app, t0, w, h);
+        assert!(text.contains("2 changed"), "{text}");
+        assert!(
+            text.contains("• items[]"),
+            "the changed field is marked:\n{text}"
+        );
+        assert!(!text.contains("• order_id"), "{text}");
+        assert!(text.contains("(before → after)"), "{text}");
+        insta::assert_snapshot!(format!("changed_marks_and_before_after_{w}x{h}"), text);
+    }
+}
+
+/// An unchanged field says so; the previous histogram draws in the dim colour.
+#[test]
+fn an_unchanged_field_says_so_and_the_old_histogram_is_dim() {
+    let t0 = Instant::now();
+    let mut app = fixture::app_after_a_save(t0);
+    app.table_mut().selected = Some("customer_id".into());
+    let text = screen(&mut app, t0, 120, 40);
+    assert!(text.contains("unchanged by the last reload"), "{text}");
+    app.table_mut().selected = Some("items[].unit_price".into());
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|frame| {
+            draw(frame, &app, t0);
+        })
+        .unwrap();
+    let dim = app.theme().style(crate::tui::theme::Role::Dim).fg;
+    let faint_bars = terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .filter(|c| c.fg == dim.unwrap_or(Color::Reset) && "▁▂▃▄▅▆▇█".contains(c.symbol()))
+        .count();
+    assert!(faint_bars > 0, "the old histogram shows behind the new one");
+}
