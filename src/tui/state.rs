@@ -154,6 +154,37 @@ pub enum Overlay {
     Help,
     Warnings,
     Export(ExportDialog),
+    /// Enter on the samples pane: one record, whole.
+    Record(RecordView),
+}
+
+/// One sample record pretty-printed, scrollable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordView {
+    /// Which sample (0-based) of how many.
+    pub index: usize,
+    pub of: usize,
+    pub lines: Vec<String>,
+    /// The first line shown.
+    pub scroll: usize,
+}
+
+impl RecordView {
+    /// Sample `index` of `samples` (compact JSON), pretty-printed with its keys in
+    /// their order; a sample that is not JSON shows as it is.
+    pub fn new(samples: &[String], index: usize) -> Option<RecordView> {
+        let sample = samples.get(index)?;
+        let text = serde_json::from_str::<serde_json::Value>(sample)
+            .ok()
+            .and_then(|v| serde_json::to_string_pretty(&v).ok())
+            .unwrap_or_else(|| sample.clone());
+        Some(RecordView {
+            index,
+            of: samples.len(),
+            lines: text.lines().map(str::to_owned).collect(),
+            scroll: 0,
+        })
+    }
 }
 
 /// The `/` filter on field paths.
@@ -209,6 +240,8 @@ pub struct ScreenLayout {
     /// How far the detail pane can scroll.
     pub detail_max_scroll: usize,
     pub samples: Rect,
+    /// Rows of the record view's text, when it is open.
+    pub record_rows: u16,
 }
 
 impl App {

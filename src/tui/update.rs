@@ -12,15 +12,19 @@ use ratatui::crossterm::event::{
 use ratatui::layout::{Position, Rect};
 
 use super::export::{DialogField, ExportDialog, ExportJob, ExportPhase, ExportProgress, FORMATS};
-use super::state::{App, Changes, Overlay, Pane, Reload, SAMPLE_SIZES, Snapshot};
+use super::state::{App, Changes, Overlay, Pane, RecordView, Reload, SAMPLE_SIZES, Snapshot};
 use super::worker::{Job, Outcome, WorkerEvent};
 
 /// Every key the tuner knows, as the help overlay lists them.
-pub const KEYS: [(&str, &str); 20] = [
+pub const KEYS: [(&str, &str); 21] = [
     ("↑ ↓  j k", "move in the focused pane"),
     ("PgUp PgDn", "a page up / down"),
     ("Home End  g G", "first / last"),
     ("Enter", "detail of the field, full screen (again: back)"),
+    (
+        "Enter on a sample",
+        "the whole record, pretty-printed (Esc: back)",
+    ),
     ("Tab  Shift-Tab", "next / previous pane"),
     ("/", "filter fields by path (Enter keeps, Esc clears)"),
     ("s", "sort: schema order, path, null %, distinct, slowest"),
@@ -173,6 +177,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     }
     match &app.overlay {
         Some(Overlay::Export(_)) => return on_export_key(app, key),
+        Some(Overlay::Record(_)) => {
+            on_record_key(app, key);
+            return Vec::new();
+        }
         Some(Overlay::Help | Overlay::Warnings) => {
             if matches!(
                 key.code,
@@ -204,6 +212,14 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         KeyCode::PageUp => move_in_pane(app, -page(app)),
         KeyCode::Home | KeyCode::Char('g') => move_in_pane(app, isize::MIN / 2),
         KeyCode::End | KeyCode::Char('G') => move_in_pane(app, isize::MAX / 2),
+        KeyCode::Enter if app.focus == Pane::Samples && !app.zoom => {
+            let table = app.table();
+            let record = (table.shown.as_ref())
+                .and_then(|s| RecordView::new(&s.samples, table.samples_scroll));
+            if let Some(record) = record {
+                app.overlay = Some(Overlay::Record(record));
+            }
+        }
         KeyCode::Enter => {
             app.zoom = !app.zoom;
             if app.zoom {
@@ -244,6 +260,32 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// The record view scrolls; Esc, Enter or q closes it.
+fn on_record_key(app: &mut App, key: KeyEvent) {
+    let rows = usize::from(app.layout.record_rows);
+    let page = rows.max(2).cast_signed() - 1;
+    let Some(Overlay::Record(record)) = &mut app.overlay else {
+        return;
+    };
+    let delta = match key.code {
+        KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => {
+            app.overlay = None;
+            return;
+        }
+        KeyCode::Down | KeyCode::Char('j') => 1,
+        KeyCode::Up | KeyCode::Char('k') => -1,
+        KeyCode::PageDown | KeyCode::Char(' ') => page,
+        KeyCode::PageUp => -page,
+        KeyCode::Home | KeyCode::Char('g') => isize::MIN / 2,
+        KeyCode::End | KeyCode::Char('G') => isize::MAX / 2,
+        _ => return,
+    };
+    record.scroll = record
+        .scroll
+        .saturating_add_signed(delta)
+        .min(record.lines.len().saturating_sub(rows));
 }
 
 fn on_filter_key(app: &mut App, key: KeyEvent) {
@@ -633,6 +675,41 @@ mod tests {
         assert!(!app.zoom);
         press(&mut app, &[KeyCode::Enter, KeyCode::Enter]);
         assert!(!app.zoom);
+    }
+
+    #[test]
+    fn enter_on_a_sample_opens_the_whole_record() {
+        let mut app = app();
+        press(&mut app, &[KeyCode::Tab, KeyCode::Tab, KeyCode::Down]);
+        assert_eq!(app.focus, Pane::Samples);
+        press(&mut app, &[KeyCode::Enter]);
+        let Some(Overlay::Record(record)) = &app.overlay else {
+            panic!("no record view: {:?}", app.overlay)
+        };
+        assert_eq!((record.index, record.of), (1, 5));
+        assert!(!app.zoom, "Enter on a sample does not zoom the detail");
+        let lines = record.lines.len();
+        app.layout.record_rows = 10;
+        press(
+            &mut app,
+            &[KeyCode::Down, KeyCode::Down, KeyCode::Char('j')],
+        );
+        let scroll = |app: &App| match &app.overlay {
+            Some(Overlay::Record(r)) => r.scroll,
+            _ => usize::MAX,
+        };
+        assert_eq!(scroll(&app), 3);
+        press(&mut app, &[KeyCode::End]);
+        assert_eq!(scroll(&app), lines - 10, "the last page");
+        press(&mut app, &[KeyCode::PageUp, KeyCode::Home]);
+        assert_eq!(scroll(&app), 0);
+        press(&mut app, &[KeyCode::Char('q')]);
+        assert!(
+            app.overlay.is_none() && !app.quit,
+            "q closes the record first"
+        );
+        press(&mut app, &[KeyCode::Enter, KeyCode::Esc]);
+        assert!(app.overlay.is_none());
     }
 
     #[test]

@@ -100,6 +100,9 @@ pub fn draw(frame: &mut Frame, app: &App, now: Instant) -> ScreenLayout {
         Some(Overlay::Help) => overlay::help(frame, theme, area),
         Some(Overlay::Warnings) => overlay::warnings(frame, theme, area, &app.warnings()),
         Some(Overlay::Export(dialog)) => overlay::export(frame, theme, area, dialog, now),
+        Some(Overlay::Record(record)) => {
+            layout.record_rows = overlay::record(frame, theme, area, record);
+        }
         None => {}
     }
     layout
@@ -186,10 +189,20 @@ fn draw_samples(frame: &mut Frame, app: &App, area: Rect) {
     let samples: &[String] = table.shown.as_ref().map_or(&[], |s| &s.samples);
     let title = format!(" Sample records ({}) ", samples.len());
     let block = pane_block(theme, title, app.focus == Pane::Samples);
+    let focused = app.focus == Pane::Samples;
     let lines: Vec<Line> = samples
         .iter()
         .skip(table.samples_scroll)
-        .map(|s| Line::from(s.as_str()))
+        .enumerate()
+        .map(|(i, s)| {
+            let line = Line::from(s.as_str());
+            // The top record is the one Enter opens.
+            if focused && i == 0 {
+                line.style(theme.style(Role::Selected))
+            } else {
+                line
+            }
+        })
         .collect();
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

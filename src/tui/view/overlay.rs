@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Clear, Gauge, Paragraph, Wrap};
 
 use crate::stats::display;
 use crate::tui::export::{DialogField, ExportDialog, ExportPhase, FORMATS};
+use crate::tui::state::RecordView;
 use crate::tui::theme::{Role, Theme};
 use crate::tui::update::KEYS;
 
@@ -176,4 +177,30 @@ pub fn export(frame: &mut Frame, theme: &Theme, area: Rect, dialog: &ExportDialo
         .style(theme.style(role))
         .wrap(Wrap { trim: false });
     frame.render_widget(paragraph, message_area);
+}
+
+/// One sample record, pretty-printed, over most of the screen; returns the rows its
+/// text has (for paging).
+pub fn record(frame: &mut Frame, theme: &Theme, area: Rect, record: &RecordView) -> u16 {
+    let rect = centred(
+        area,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2),
+    );
+    frame.render_widget(Clear, rect);
+    let title = format!(" Record {} of {} ", record.index + 1, record.of);
+    let block = popup(theme, &title);
+    let rows = block.inner(rect).height;
+    let scroll = record
+        .scroll
+        .min(record.lines.len().saturating_sub(usize::from(rows)));
+    let lines: Vec<Line> = record
+        .lines
+        .iter()
+        .skip(scroll)
+        .take(usize::from(rows))
+        .map(|l| Line::from(l.as_str()))
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    rows
 }

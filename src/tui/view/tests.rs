@@ -9,7 +9,7 @@ use ratatui::style::Color;
 use super::draw;
 use crate::tui::export::ExportDialog;
 use crate::tui::fixture;
-use crate::tui::state::{App, Overlay, Pane};
+use crate::tui::state::{App, Overlay, Pane, RecordView};
 
 /// Draws `app` at `width` × `height`, four seconds after its reload.
 fn screen(app: &mut App, t0: Instant, width: u16, height: u16) -> String {
@@ -233,4 +233,88 @@ fn an_unchanged_field_says_so_and_the_old_histogram_is_dim() {
         .filter(|c| c.fg == dim.unwrap_or(Color::Reset) && "▁▂▃▄▅▆▇█".contains(c.symbol()))
         .count();
     assert!(faint_bars > 0, "the old histogram shows behind the new one");
+}
+
+/// Enter on the samples pane: the top record, pretty-printed, scrolled a little.
+#[test]
+fn record_view() {
+    let t0 = Instant::now();
+    let mut app = fixture::app(t0);
+    app.focus = Pane::Samples;
+    app.lower = Pane::Samples;
+    app.table_mut().samples_scroll = 1;
+    let samples = app.table().shown.as_ref().unwrap().samples.clone();
+    let mut record = RecordView::new(&samples, 1).unwrap();
+    assert_eq!(record.lines[0], "{");
+    assert!(
+        record.lines[1].starts_with("  \"order_id\": "),
+        "{:?}",
+        record.lines
+    );
+    record.scroll = 2;
+    let lines = record.lines.len();
+    app.overlay = Some(Overlay::Record(record));
+    for (w, h) in SIZES {
+        let text = screen(&mut app, t0, w, h);
+        assert!(text.contains("Record 2 of 5"), "{text}");
+        assert!(text.contains("\"placed_at\": "), "{text}");
+        // Scrolled where the record is longer than the view; from the top where it fits.
+        let scrolled = !text.contains("\"order_id\": ");
+        assert_eq!(scrolled, usize::from(h) - 4 < lines, "{text}");
+        insta::assert_snapshot!(format!("record_view_{w}x{h}"), text);
+    }
+    assert!(app.layout.record_rows > 0);
+}
+
+/// At every width from 80 to 300 columns the null, absent, generator and values/s
+/// columns are there, and a path that does not fit is cut in its middle (its end
+/// shows), never padded away.
+#[test]
+fn the_field_list_keeps_its_columns_at_every_width() {
+    let (mut app, t0) = app_selecting("order_id");
+    for width in 80..=300 {
+        let text = screen(&mut app, t0, width, 30);
+        let header = text
+            .lines()
+            .find(|l| l.contains(" path "))
+            .unwrap_or_else(|| panic!("no header at {width}:\n{text}"));
+        for column in ["null", "absent", "generator", "values/s"] {
+            assert!(header.contains(column), "{column} at {width}: {header}");
+        }
+        let price = text
+            .lines()
+            .find(|l| l.contains("lognormal"))
+            .unwrap_or_else(|| panic!("no price row at {width}:\n{text}"));
+        assert!(
+            price.contains("items[].unit_price ") || price.contains("…"),
+            "{width}: {price}"
+        );
+        assert!(
+            price.contains("price "),
+            "the end of the path stays at {width}: {price}"
+        );
+    }
+}
+
+/// Below the kept columns' width (under 80 columns) columns drop from the end instead.
+#[test]
+fn very_narrow_field_lists_drop_columns_instead_of_overflowing() {
+    use super::field_list::{Column, choose_columns};
+    let summary = fixture::summary();
+    let fields: Vec<_> = summary.fields.iter().collect();
+    for width in [0, 10, 30, 49, 50, 64, 78, 200] {
+        let columns = choose_columns(&fields, width);
+        let used: u16 = columns.iter().map(|&(_, w)| w + 1).sum::<u16>() - 1;
+        assert!(used <= width.max(14), "{width}: {columns:?}");
+        assert!(columns.iter().any(|&(c, _)| c == Column::Path));
+    }
+    let wide = choose_columns(&fields, 78);
+    for kept in [
+        Column::Null,
+        Column::Absent,
+        Column::Generator,
+        Column::ValuesPerSecond,
+    ] {
+        assert!(wide.iter().any(|&(c, _)| c == kept), "{kept:?}");
+    }
 }
