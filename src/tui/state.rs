@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use ratatui::layout::Rect;
 
-use super::export::ExportDialog;
+use super::export::{ExportChoices, ExportDialog};
 use super::theme::Theme;
 use crate::stats::{FieldSummary, Summary};
 
@@ -50,6 +50,8 @@ pub struct App {
     pub layout: ScreenLayout,
     /// The last generation number handed out; every request gets a larger one.
     pub generation: u64,
+    /// What the export dialog held when it last closed (it reopens with it).
+    pub last_export: Option<ExportChoices>,
     pub quit: bool,
 }
 
@@ -268,6 +270,7 @@ impl App {
             theme_problems: Vec::new(),
             layout: ScreenLayout::default(),
             generation: 0,
+            last_export: None,
             quit: false,
         }
     }

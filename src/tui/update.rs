@@ -42,7 +42,7 @@ pub const KEYS: [(&str, &str); 21] = [
     ("export: Tab ↑ ↓", "next / previous input"),
     (
         "export: ← → Space",
-        "change the format; Enter starts, Esc cancels",
+        "change the format, toggle overwrite; Enter starts",
     ),
 ];
 
@@ -255,7 +255,8 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('w') => app.overlay = Some(Overlay::Warnings),
         KeyCode::Char('e') => {
             let names: Vec<String> = app.tables.iter().map(|t| t.label()).collect();
-            app.overlay = Some(Overlay::Export(ExportDialog::new(&names)));
+            let dialog = ExportDialog::new(&names, app.seed, app.last_export.as_ref());
+            app.overlay = Some(Overlay::Export(dialog));
         }
         _ => {}
     }
@@ -307,9 +308,7 @@ fn on_filter_key(app: &mut App, key: KeyEvent) {
 }
 
 fn on_export_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let single_table = app.tables.len() == 1;
     let schemas: Vec<_> = app.tables.iter().map(|t| t.path.clone()).collect();
-    let seed = app.seed;
     let Some(Overlay::Export(dialog)) = &mut app.overlay else {
         return Vec::new();
     };
@@ -328,51 +327,70 @@ fn on_export_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         }
         ExportPhase::Editing => {}
     }
-    let fields = [DialogField::Rows, DialogField::Format, DialogField::Output];
+    let fields = DialogField::ALL;
     let at = fields.iter().position(|f| *f == dialog.field).unwrap_or(0);
+    let choices = &mut dialog.choices;
     match (key.code, dialog.field) {
-        (KeyCode::Esc, _) => app.overlay = None,
+        (KeyCode::Esc, _) => {
+            app.last_export = Some(dialog.choices.clone());
+            app.overlay = None;
+        }
         (KeyCode::Tab | KeyCode::Down, _) => dialog.field = fields[(at + 1) % fields.len()],
         (KeyCode::BackTab | KeyCode::Up, _) => {
             dialog.field = fields[(at + fields.len() - 1) % fields.len()]
         }
-        (KeyCode::Left, DialogField::Format) => dialog.cycle_format(false, single_table),
-        (KeyCode::Right | KeyCode::Char(' '), DialogField::Format) => {
-            dialog.cycle_format(true, single_table)
+        (KeyCode::Left, DialogField::Format) => dialog.cycle_format(false),
+        (KeyCode::Right | KeyCode::Char(' '), DialogField::Format) => dialog.cycle_format(true),
+        (KeyCode::Left | KeyCode::Right | KeyCode::Char(' '), DialogField::Overwrite) => {
+            choices.overwrite = !choices.overwrite;
         }
         (KeyCode::Char(c), DialogField::Rows) if c.is_ascii_digit() || c == ',' || c == '_' => {
-            dialog.rows.push(c)
+            choices.rows.push(c)
         }
         (KeyCode::Backspace, DialogField::Rows) => {
-            dialog.rows.pop();
+            choices.rows.pop();
+        }
+        (KeyCode::Char(c), DialogField::Seed) if c.is_ascii_digit() => {
+            choices.seed.push(c);
+            choices.seed_edited = true;
+        }
+        (KeyCode::Backspace, DialogField::Seed) => {
+            choices.seed.pop();
+            choices.seed_edited = true;
         }
         (KeyCode::Char(c), DialogField::Output) => {
-            dialog.output.push(c);
-            dialog.output_edited = true;
+            choices.output.push(c);
+            dialog.output_edited();
         }
         (KeyCode::Backspace, DialogField::Output) => {
-            dialog.output.pop();
-            dialog.output_edited = true;
+            choices.output.pop();
+            dialog.output_edited();
         }
         (KeyCode::Enter, _) => {
-            let rows = match dialog.parsed_rows() {
-                Ok(rows) => rows,
+            let checked = dialog.parsed_rows().and_then(|rows| {
+                let seed = dialog.parsed_seed()?;
+                if dialog.choices.output.trim().is_empty() {
+                    return Err("output: give a file or folder".into());
+                }
+                Ok((rows, seed))
+            });
+            let (rows, seed) = match checked {
+                Ok(values) => values,
                 Err(problem) => {
                     dialog.problem = Some(problem);
                     return Vec::new();
                 }
             };
-            if dialog.output.trim().is_empty() {
-                dialog.problem = Some("output: give a file or folder".into());
-                return Vec::new();
-            }
+            let choices = &dialog.choices;
             let job = ExportJob {
                 schemas,
                 seed,
                 rows,
-                format: FORMATS[dialog.format],
-                output: dialog.output.trim().into(),
+                format: FORMATS[choices.format],
+                output: choices.output.trim().into(),
+                force: choices.overwrite,
             };
+            app.last_export = Some(choices.clone());
             let progress = Arc::new(ExportProgress::default());
             dialog.problem = None;
             dialog.phase = ExportPhase::Running {
@@ -1059,8 +1077,8 @@ mod tests {
         let Some(Overlay::Export(dialog)) = &app.overlay else {
             panic!("no dialog")
         };
-        assert_eq!(dialog.rows, "1,000", "letters are not counts");
-        assert_eq!(dialog.output, "order.out");
+        assert_eq!(dialog.choices.rows, "1,000", "letters are not counts");
+        assert_eq!(dialog.choices.output, "order.out");
         let effects = press(&mut app, &[KeyCode::Enter]);
         let [Effect::Export { job, progress }] = effects.as_slice() else {
             panic!("{effects:?}")
@@ -1069,6 +1087,7 @@ mod tests {
         assert_eq!(job.format, "csv");
         assert_eq!(job.output, PathBuf::from("order.out"));
         assert_eq!(job.seed, 42);
+        assert!(!job.force);
         assert_eq!(job.schemas, [PathBuf::from("schemas/order.json")]);
         // Esc while running asks the export to stop; the dialog stays until it does.
         press(&mut app, &[KeyCode::Esc]);
@@ -1085,6 +1104,65 @@ mod tests {
         assert!(matches!(&dialog.phase, ExportPhase::Finished(Err(e)) if e == "cancelled"));
         press(&mut app, &[KeyCode::Enter]);
         assert!(app.overlay.is_none());
+    }
+
+    /// The seed and overwrite inputs reach the job; the output's extension picks the
+    /// format; the dialog reopens with what it held.
+    #[test]
+    fn the_export_dialog_takes_a_seed_an_overwrite_and_remembers() {
+        let mut app = app();
+        press(&mut app, &[KeyCode::Char('e'), KeyCode::Tab, KeyCode::Tab]);
+        let mut keys = vec![KeyCode::Backspace; "order.ndjson".len()];
+        keys.extend(chars("orders.parquet"));
+        keys.push(KeyCode::Tab);
+        keys.extend([KeyCode::Backspace, KeyCode::Backspace]);
+        keys.extend(chars("7x"));
+        keys.extend([KeyCode::Tab, KeyCode::Char(' ')]);
+        press(&mut app, &keys);
+        let Some(Overlay::Export(dialog)) = &app.overlay else {
+            panic!("no dialog")
+        };
+        assert_eq!(
+            FORMATS[dialog.choices.format], "parquet",
+            "from the extension"
+        );
+        assert_eq!(dialog.choices.seed, "7", "digits only");
+        assert!(dialog.choices.overwrite);
+        // Closed and reopened (after a reseed): the same values, the edited seed kept.
+        press(
+            &mut app,
+            &[KeyCode::Esc, KeyCode::Char('r'), KeyCode::Char('e')],
+        );
+        let effects = press(&mut app, &[KeyCode::Enter]);
+        let [Effect::Export { job, .. }] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
+        assert_eq!((job.format, job.seed, job.force), ("parquet", 7, true));
+        assert_eq!(job.output, PathBuf::from("orders.parquet"));
+        // An emptied seed is refused at its input.
+        app.overlay = None;
+        press(&mut app, &[KeyCode::Char('e')]);
+        press(
+            &mut app,
+            &[
+                KeyCode::Tab,
+                KeyCode::Tab,
+                KeyCode::Tab,
+                KeyCode::Backspace,
+                KeyCode::Enter,
+            ],
+        );
+        let Some(Overlay::Export(dialog)) = &app.overlay else {
+            panic!("no dialog")
+        };
+        assert!(
+            dialog
+                .problem
+                .as_deref()
+                .is_some_and(|p| p.starts_with("seed:")),
+            "{:?}",
+            dialog.problem
+        );
     }
 
     #[test]

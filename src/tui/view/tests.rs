@@ -101,7 +101,11 @@ fn smaller_than_80x24() {
 #[test]
 fn export_dialog() {
     let (mut app, t0) = app_selecting("order_id");
-    app.overlay = Some(Overlay::Export(ExportDialog::new(&["Order".into()])));
+    app.overlay = Some(Overlay::Export(ExportDialog::new(
+        &["Order".into()],
+        42,
+        None,
+    )));
     insta::assert_snapshot!(screen(&mut app, t0, 80, 24));
 }
 
