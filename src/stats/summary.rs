@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::distribution::Distribution;
+use super::fit::Expected;
 use super::temporal::TemporalKind;
 
 /// Statistics of one table's sample.
@@ -70,6 +71,9 @@ pub struct FieldSummary {
     pub cost: Option<Cost>,
     /// For a foreign key: how its values spread over the parent rows.
     pub children_per_parent: Option<ChildrenPerParent>,
+    /// The configured law beside the observed one (the tuner's; not in `stats --json`).
+    #[serde(skip)]
+    pub expected: Option<Expected>,
 }
 
 /// How the sampled children of a foreign key spread over the parent's rows.

@@ -33,6 +33,7 @@ fn info(
         absent_rate,
         pointer: format!("/properties/{}", path.replace('.', "/properties/")),
         references: None,
+        configured: None,
     }
 }
 
