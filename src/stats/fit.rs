@@ -14,8 +14,10 @@ use crate::table::Configured;
 /// The configuration beside the observation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Expected {
-    /// Each configured value (enum, boolean) or type (union), in configuration order.
-    Shares(Vec<Share>),
+    /// Each configured value (enum, boolean), in configuration order.
+    Values(Vec<Share>),
+    /// Each configured type (union), in configuration order.
+    Types(Vec<Share>),
     /// A numeric distribution's expected counts and the fit of the observed ones.
     Density(Density),
 }
@@ -62,7 +64,7 @@ pub const MIN_EXPECTED: f64 = 5.0;
 pub fn value_shares(configured: &[(serde_json::Value, f64)], values: &ValueCounter) -> Expected {
     let counts: Vec<u64> = configured.iter().map(|(v, _)| values.count_of(v)).collect();
     let present: u64 = values.counts().sum();
-    Expected::Shares(
+    Expected::Values(
         configured
             .iter()
             .zip(counts)
@@ -89,7 +91,7 @@ pub fn type_shares(configured: &[(&'static str, f64)], types: &TypeCounts) -> Ex
     };
     let present =
         types.boolean + types.integer + types.number + types.string + types.array + types.object;
-    Expected::Shares(
+    Expected::Types(
         configured
             .iter()
             .map(|&(name, asked)| {
@@ -224,7 +226,7 @@ mod tests {
         .unwrap();
         let summary = summarize(&table, &SampleOptions::new(7, 10_000)).unwrap();
         let shares = |path: &str| match &summary.field(path).unwrap().expected {
-            Some(Expected::Shares(shares)) => shares.clone(),
+            Some(Expected::Values(shares) | Expected::Types(shares)) => shares.clone(),
             other => panic!("{path}: {other:?}"),
         };
         let status = shares("status");

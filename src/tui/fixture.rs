@@ -11,10 +11,12 @@ use serde_json::{Value, json};
 
 use super::state::{App, Changes, Reload, Snapshot};
 use super::theme::load_themes;
+use crate::generate::distribution::DistributionSpec;
+use crate::generate::number::{FloatDivision, NumberGen, NumberSpace};
 use crate::rng::rng_for;
 use crate::sink::Sink;
 use crate::stats::{Collector, Summary};
-use crate::table::FieldInfo;
+use crate::table::{Configured, FieldInfo};
 
 pub const ROWS: u64 = 2_000;
 
@@ -38,6 +40,45 @@ fn info(
 }
 
 pub fn fields() -> Vec<FieldInfo> {
+    fields_of(false)
+}
+
+/// The status values and their weights.
+const STATUSES: [(&str, f64); 5] = [
+    ("new", 0.05),
+    ("paid", 0.10),
+    ("shipped", 0.15),
+    ("delivered", 0.65),
+    ("returned", 0.05),
+];
+
+/// The unit price's generator: lognormal(3.2, 0.9) on a cent grid, or, after the save,
+/// lognormal(3.6, 0.9).
+fn price_generator(edited: bool) -> NumberGen {
+    let mu = if edited { 3.6 } else { 3.2 };
+    let spec = DistributionSpec::LogNormal { mu, sigma: 0.9 };
+    NumberGen {
+        space: NumberSpace::Grid {
+            k_lo: 1,
+            k_hi: 500_000,
+            mantissa: 1,
+            decimals: 2,
+            denominator: 100.0,
+        },
+        division: FloatDivision::default(),
+        money: false,
+        sampler: Some(spec.bind_float(0.0, 5000.0).expect("a valid law")),
+        label: format!("lognormal({mu}, 0.9) (0, 5000] × 0.01"),
+    }
+}
+
+fn express_share(edited: bool) -> f64 {
+    if edited { 0.35 } else { 0.2 }
+}
+
+fn fields_of(edited: bool) -> Vec<FieldInfo> {
+    let price = price_generator(edited);
+    let express = express_share(edited);
     vec![
         info("order_id", "string", "uuid", None, None),
         FieldInfo {
@@ -61,7 +102,12 @@ pub fn fields() -> Vec<FieldInfo> {
             None,
             None,
         ),
-        info("status", "string", "enum weights 5/10/15/65/5", None, None),
+        FieldInfo {
+            configured: Some(Configured::Values(
+                STATUSES.iter().map(|&(s, w)| (json!(s), w)).collect(),
+            )),
+            ..info("status", "string", "enum weights 5/10/15/65/5", None, None)
+        },
         info("items", "array", "poisson(2.5) [1, 20]", None, None),
         info(
             "items[].sku",
@@ -77,13 +123,10 @@ pub fn fields() -> Vec<FieldInfo> {
             None,
             None,
         ),
-        info(
-            "items[].unit_price",
-            "number",
-            "lognormal(3.2, 0.9) (0, 5000] × 0.01",
-            None,
-            None,
-        ),
+        FieldInfo {
+            configured: Some(Configured::Numbers(price.law())),
+            ..info("items[].unit_price", "number", &price.label, None, None)
+        },
         info(
             "coupon",
             "string|null",
@@ -98,13 +141,30 @@ pub fn fields() -> Vec<FieldInfo> {
             Some(0.05),
             Some(0.9),
         ),
-        info("express", "boolean", "weights 80/20", None, None),
+        FieldInfo {
+            configured: Some(Configured::Values(vec![
+                (json!(true), express),
+                (json!(false), 1.0 - express),
+            ])),
+            ..info(
+                "express",
+                "boolean",
+                &format!("boolean ({:.0}% true)", express * 100.0),
+                None,
+                None,
+            )
+        },
     ]
 }
 
-/// Row `row` of the sample; `edited` is the sample after a save that made prices 50 %
-/// higher and express delivery likelier (the same draws, so no other field moves).
+/// Row `row` of the sample; `edited` is the sample after a save that made prices
+/// higher (mu 3.2 → 3.6) and express delivery likelier (the same draws, so no other
+/// field moves).
 fn record(row: u64, edited: bool) -> Value {
+    let price = price_generator(edited);
+    let Some(price_law) = &price.sampler else {
+        unreachable!("the price has a distribution")
+    };
     let mut rng = rng_for(row);
     let letters = |rng: &mut crate::rng::SynthRng, n: usize| -> String {
         (0..n)
@@ -113,9 +173,9 @@ fn record(row: u64, edited: bool) -> Value {
     };
     let items: Vec<Value> = (0..rng.random_range(1..5))
         .map(|_| {
-            let scale = if edited { 600.0 } else { 400.0 };
-            let price: f64 =
-                (rng.random_range(0.0f64..1.0).powi(3) * scale * 100.0).round() / 100.0 + 0.5;
+            // The generator's grid rounding, without its (here never needed) redraws.
+            let cents = (price_law.sample(&mut rng) * 100.0).round().max(1.0);
+            let price = cents / 100.0;
             json!({
                 "sku": format!("SKU-{}", letters(&mut rng, 6)),
                 "quantity": 1 + rng.random_range(0..4u32).pow(2),
@@ -123,15 +183,15 @@ fn record(row: u64, edited: bool) -> Value {
             })
         })
         .collect();
-    let status = [
-        "new",
-        "paid",
-        "shipped",
-        "delivered",
-        "delivered",
-        "delivered",
-        "returned",
-    ][rng.random_range(0..7)];
+    let u: f64 = rng.random();
+    let mut below = 0.0;
+    let status = STATUSES
+        .iter()
+        .find(|&&(_, w)| {
+            below += w;
+            u < below
+        })
+        .map_or("returned", |&(s, _)| s);
     let day = rng.random_range(0..912u64);
     let mut record = json!({
         "order_id": format!("{:08x}-0000-4000-8000-{:012x}", rng.random::<u32>(), row),
@@ -140,7 +200,7 @@ fn record(row: u64, edited: bool) -> Value {
         "status": status,
         "items": items,
         "coupon": if rng.random_bool(0.85) { Value::Null } else { json!(format!("{}-{:04}", letters(&mut rng, 4), rng.random_range(0..10_000))) },
-        "express": rng.random_bool(if edited { 0.35 } else { 0.2 }),
+        "express": rng.random_bool(express_share(edited)),
     });
     if rng.random_bool(0.1) {
         record["gift_note"] = if rng.random_bool(0.3) {
@@ -158,7 +218,7 @@ pub fn summary() -> Summary {
 }
 
 fn summary_of(edited: bool) -> Summary {
-    let fields = fields();
+    let fields = fields_of(edited);
     let mut collector = Collector::new(&fields);
     for row in 0..ROWS {
         collector.value(&record(row, edited));

@@ -42,6 +42,7 @@ pub struct App {
     pub overlay: Option<Overlay>,
     pub filter: Filter,
     pub sort: SortKey,
+    pub log_scale: LogScale,
     pub themes: Vec<Theme>,
     pub theme: usize,
     /// Problems met while loading theme files (shown with the warnings).
@@ -230,6 +231,36 @@ impl SortKey {
     }
 }
 
+/// How histograms are scaled (`l` cycles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogScale {
+    /// log10 bins for skewed positive values, linear bins otherwise.
+    Auto,
+    /// log10 bins wherever the values allow (positive, a decade or more).
+    Log,
+    Linear,
+}
+
+impl LogScale {
+    pub fn next(self) -> LogScale {
+        match self {
+            LogScale::Auto => LogScale::Log,
+            LogScale::Log => LogScale::Linear,
+            LogScale::Linear => LogScale::Auto,
+        }
+    }
+
+    /// Whether a histogram of `d` is drawn on log10 bins.
+    pub fn applies_to(self, d: &crate::stats::Distribution) -> bool {
+        d.log_histogram.is_some()
+            && match self {
+                LogScale::Auto => d.skewed(),
+                LogScale::Log => true,
+                LogScale::Linear => false,
+            }
+    }
+}
+
 /// Screen areas of the last frame, for mouse hit-testing and paging.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScreenLayout {
@@ -265,6 +296,7 @@ impl App {
             overlay: None,
             filter: Filter::default(),
             sort: SortKey::Schema,
+            log_scale: LogScale::Auto,
             themes,
             theme,
             theme_problems: Vec::new(),

@@ -16,7 +16,7 @@ use super::state::{App, Changes, Overlay, Pane, RecordView, Reload, SAMPLE_SIZES
 use super::worker::{Job, Outcome, WorkerEvent};
 
 /// Every key the tuner knows, as the help overlay lists them.
-pub const KEYS: [(&str, &str); 21] = [
+pub const KEYS: [(&str, &str); 22] = [
     ("↑ ↓  j k", "move in the focused pane"),
     ("PgUp PgDn", "a page up / down"),
     ("Home End  g G", "first / last"),
@@ -28,6 +28,7 @@ pub const KEYS: [(&str, &str); 21] = [
     ("Tab  Shift-Tab", "next / previous pane"),
     ("/", "filter fields by path (Enter keeps, Esc clears)"),
     ("s", "sort: schema order, path, null %, distinct, slowest"),
+    ("l", "histograms: auto (log10 when skewed), log10, linear"),
     ("r", "reseed (seed + 1) and regenerate"),
     ("+  -", "larger / smaller sample"),
     ("← →  [ ]  1-9", "previous / next / n-th table"),
@@ -251,6 +252,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             }
         }
         KeyCode::Char('t') => app.theme = (app.theme + 1) % app.themes.len().max(1),
+        KeyCode::Char('l') => app.log_scale = app.log_scale.next(),
         KeyCode::Char('?') => app.overlay = Some(Overlay::Help),
         KeyCode::Char('w') => app.overlay = Some(Overlay::Warnings),
         KeyCode::Char('e') => {

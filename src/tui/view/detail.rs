@@ -7,14 +7,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::chart::{self, HORIZONTAL};
 use super::{deviates, pane_block};
-use crate::stats::{Distribution, FieldSummary, Measure, display};
-use crate::tui::state::{App, Change, Pane};
+use crate::stats::{Density, Distribution, Expected, FieldSummary, Measure, display};
+use crate::tui::state::{App, Change, LogScale, Pane};
 use crate::tui::theme::{Role, Theme};
-
-/// Eighth blocks, for bar heights and widths finer than a cell.
-const VERTICAL: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-const HORIZONTAL: [char; 9] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
 
 /// Draws the pane; returns how far its content can scroll.
 pub fn draw(
@@ -60,21 +57,35 @@ pub fn draw(
         .saturating_sub(lines.len() + 1)
         .max(4);
     lines.push(Line::default());
-    if field.prefers_top_values() {
-        lines.extend(top_values(field, theme, inner.width, chart_height));
-    } else if let Some((distribution, measure)) = field.headline() {
-        let previous = before
-            .and_then(FieldSummary::headline)
-            .filter(|(_, m)| *m == measure)
-            .map(|(d, _)| d);
-        lines.extend(histogram(
-            distribution,
-            previous,
-            measure,
-            theme,
-            inner.width,
-            chart_height,
-        ));
+    let headline = field.headline();
+    match &field.expected {
+        Some(Expected::Values(shares)) if !shares.is_empty() => {
+            let present = field.count - field.nulls;
+            lines.extend(chart::shares(
+                shares,
+                present,
+                theme,
+                inner.width,
+                chart_height,
+            ));
+        }
+        _ if field.prefers_top_values() => {
+            lines.extend(top_values(field, theme, inner.width, chart_height));
+        }
+        _ => {
+            if let Some((d, measure)) = headline {
+                lines.extend(histogram(
+                    field,
+                    d,
+                    measure,
+                    before,
+                    app.log_scale,
+                    theme,
+                    inner.width,
+                    chart_height,
+                ));
+            }
+        }
     }
     let max_scroll = lines.len().saturating_sub(usize::from(inner.height));
     let scroll = app.table().detail_scroll.min(max_scroll);
@@ -162,6 +173,31 @@ fn facts(f: &FieldSummary, theme: &Theme, width: u16) -> Vec<Line<'static>> {
             .collect();
         lines.extend(labelled_values("", &quantiles, dim, width));
     }
+    match &f.expected {
+        Some(Expected::Density(density)) => lines.push(fit_line(density, theme)),
+        Some(Expected::Types(shares)) => {
+            let present = f.count - f.nulls;
+            let mut spans = vec![Span::styled("types ", dim)];
+            for share in shares {
+                let style = if deviates(Some(share.asked), share.seen, present) {
+                    theme.style(Role::Mismatch)
+                } else {
+                    Style::default()
+                };
+                spans.push(Span::raw(format!("{} ", share.label)));
+                spans.push(Span::styled(
+                    format!(
+                        "set {} seen {}  ",
+                        display::percent(share.asked),
+                        display::maybe_percent(share.seen)
+                    ),
+                    style,
+                ));
+            }
+            lines.push(Line::from(spans));
+        }
+        _ => {}
+    }
     let cost = match f.cost {
         Some(c) => format!(
             "{} ns per value ({})",
@@ -193,6 +229,50 @@ fn facts(f: &FieldSummary, theme: &Theme, width: u16) -> Vec<Line<'static>> {
         ));
     }
     lines
+}
+
+/// The legend of the expected counts and how well the sample fits them.
+fn fit_line(density: &Density, theme: &Theme) -> Line<'static> {
+    let dim = theme.style(Role::Dim);
+    let mut spans = vec![Span::styled("fit ", dim)];
+    match density.fit {
+        Some(fit) => {
+            let style = if fit.p_value < REJECTED_BELOW {
+                theme.style(Role::Mismatch)
+            } else {
+                Style::default()
+            };
+            spans.push(Span::styled(
+                format!(
+                    "χ² p {} ({} df)",
+                    p_value(fit.p_value),
+                    fit.degrees_of_freedom
+                ),
+                style,
+            ));
+        }
+        None => spans.push(Span::styled("too few values to test", dim)),
+    }
+    spans.push(Span::styled(" · ", dim));
+    spans.push(Span::styled("─", theme.style(Role::Expected)));
+    spans.push(Span::styled(" expected from the configured law", dim));
+    Line::from(spans)
+}
+
+/// Below this p-value the sample is marked as not following the configured law: a
+/// correct generator is marked once in a thousand samples.
+const REJECTED_BELOW: f64 = 0.001;
+
+/// A p-value in a few characters: `0.43`, `0.002`, `3e-7`.
+fn p_value(p: f64) -> String {
+    if p >= 0.001 {
+        let text = format!("{p:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else if p > 0.0 {
+        format!("{p:.0e}")
+    } else {
+        "0".into()
+    }
 }
 
 /// What the last reload did to the field: before → after of its headline figures, or
@@ -292,14 +372,16 @@ fn labelled_values(
     lines
 }
 
-/// A column chart of the histogram, `height` rows including the axis labels. The
-/// previous results' histogram, if given, is drawn faintly where it rises above the new
-/// one (re-binned onto the new bins and scaled to the same number of values, so that
-/// only the shape is compared).
+/// The headline distribution as a column chart: log10 bins where `scale` says, the
+/// results before the last reload behind it, the configured law's expected counts
+/// over it.
+#[allow(clippy::too_many_arguments)]
 fn histogram(
+    field: &FieldSummary,
     d: &Distribution,
-    previous: Option<&Distribution>,
     measure: Measure,
+    before: Option<&FieldSummary>,
+    scale: LogScale,
     theme: &Theme,
     width: u16,
     height: usize,
@@ -311,122 +393,46 @@ fn histogram(
             theme.style(Role::Dim),
         ))];
     }
-    let width = usize::from(width).max(1);
-    let h = &d.histogram;
-    let counts = &h.counts;
-    // Merge neighbouring bins when there are more bins than columns.
-    let merge = counts.len().div_ceil(width).max(1);
-    let seen: Vec<f64> = counts
-        .chunks(merge)
-        .map(|c| c.iter().sum::<u64>() as f64)
-        .collect();
-    let edges: Vec<f64> = (0..=seen.len())
-        .map(|j| h.edge((j * merge).min(counts.len())))
-        .collect();
-    let before = previous.map(|p| {
-        let total: u64 = counts.iter().sum();
-        rebin(&p.histogram, &edges, total as f64)
-    });
-    let bar_width = (width / seen.len().max(1)).clamp(1, 4);
-    let peak = seen
-        .iter()
-        .chain(before.iter().flatten())
-        .copied()
-        .fold(0.0, f64::max)
-        .max(1.0);
-    let rows = height.saturating_sub(1).max(1);
-    let eighths = |count: f64| (count / peak * (rows * 8) as f64).round() as usize;
-    let styles = [theme.style(Role::Bar), theme.style(Role::Dim)];
-    let faint = styles[1].fg.unwrap_or(ratatui::style::Color::Reset);
-    let mut lines = Vec::with_capacity(height);
-    for row in (0..rows).rev() {
-        let mut cells = Cells::default();
-        for (j, &count) in seen.iter().enumerate() {
-            let level = eighths(count).saturating_sub(row * 8).min(8);
-            // A non-empty bin always shows at least a sliver.
-            let level = if row == 0 && count > 0.0 {
-                level.max(1)
+    let log = scale.applies_to(d);
+    let previous = before
+        .and_then(FieldSummary::headline)
+        .filter(|(_, m)| *m == measure)
+        .and_then(|(p, _)| {
+            if log {
+                p.log_histogram.as_ref()
             } else {
-                level
-            };
-            let old = before
-                .as_ref()
-                .map_or(0, |b| eighths(b[j]).saturating_sub(row * 8).min(8));
-            let (glyph, style) = match (level, old) {
-                (0, 1..) => (VERTICAL[old], styles[1]),
-                // The new bar ends in this cell below the old one: the old one shows
-                // as the background above the new bar's top.
-                (1..8, _) if old > level => (VERTICAL[level], styles[0].bg(faint)),
-                _ => (VERTICAL[level], styles[0]),
-            };
-            cells.push(glyph, bar_width, style);
+                Some(&p.histogram)
+            }
+        });
+    let density = match &field.expected {
+        Some(Expected::Density(density)) if measure == Measure::Value => Some(density),
+        _ => None,
+    };
+    let expected = density.and_then(|x| {
+        if log {
+            x.log_expected.as_deref()
+        } else {
+            Some(x.expected.as_slice())
         }
-        lines.push(cells.into_line());
-    }
-    let drawn = seen.len() * bar_width;
-    // Whole numbers label the last bin by its last value, not by its open upper edge.
+    });
+    let h = &d.histogram;
     let whole = measure_axis(measure) == Measure::Value
         && [h.start, h.width, d.min, d.max]
             .iter()
             .all(|v| v.fract() == 0.0);
-    let upper = if whole {
-        h.edge(counts.len()) - 1.0
-    } else {
-        h.edge(counts.len())
+    let histogram = match (&d.log_histogram, log) {
+        (Some(log_histogram), true) => log_histogram,
+        _ => h,
     };
-    let low = display::measure_short(h.edge(0), measure_axis(measure));
-    let high = display::measure_short(upper, measure_axis(measure));
-    let gap = drawn
-        .saturating_sub(low.chars().count() + high.chars().count())
-        .max(1);
-    let axis = format!("{low}{}{high}", " ".repeat(gap));
-    lines.push(Line::from(Span::styled(axis, theme.style(Role::Axis))));
-    lines
-}
-
-/// `histogram`'s counts spread over the bars between `edges` (each bin's count shared
-/// out by overlap, as if spread evenly within the bin), scaled to sum to `total` over
-/// the whole histogram.
-fn rebin(histogram: &crate::stats::Histogram, edges: &[f64], total: f64) -> Vec<f64> {
-    let own: u64 = histogram.counts.iter().sum();
-    let scale = if own == 0 { 0.0 } else { total / own as f64 };
-    let mut bars = vec![0.0; edges.len().saturating_sub(1)];
-    for (i, &count) in histogram.counts.iter().enumerate() {
-        let (low, high) = (histogram.edge(i), histogram.edge(i + 1));
-        for (bar, pair) in bars.iter_mut().zip(edges.windows(2)) {
-            let overlap = high.min(pair[1]) - low.max(pair[0]);
-            if overlap > 0.0 {
-                *bar += count as f64 * scale * overlap / (high - low);
-            }
-        }
-    }
-    bars
-}
-
-/// A line of chart cells, consecutive cells of one style in one span.
-#[derive(Default)]
-struct Cells {
-    spans: Vec<Span<'static>>,
-    text: String,
-    style: Style,
-}
-
-impl Cells {
-    fn push(&mut self, glyph: char, repeat: usize, style: Style) {
-        if style != self.style && !self.text.is_empty() {
-            let text = std::mem::take(&mut self.text);
-            self.spans.push(Span::styled(text, self.style));
-        }
-        self.style = style;
-        self.text.extend(std::iter::repeat_n(glyph, repeat));
-    }
-
-    fn into_line(mut self) -> Line<'static> {
-        if !self.text.is_empty() {
-            self.spans.push(Span::styled(self.text, self.style));
-        }
-        Line::from(self.spans)
-    }
+    let columns = chart::Columns {
+        histogram,
+        log,
+        previous,
+        expected,
+        whole,
+        measure: measure_axis(measure),
+    };
+    chart::columns(&columns, theme, width, height)
 }
 
 /// Axis labels name plain numbers for lengths (the pane already says "length").

@@ -2,6 +2,7 @@
 //! things landed ([`ScreenLayout`]) for mouse hit-testing. No state changes here; the
 //! current time is a parameter so that frames are reproducible.
 
+mod chart;
 mod detail;
 mod field_list;
 mod overlay;

@@ -9,7 +9,7 @@ use ratatui::style::Color;
 use super::draw;
 use crate::tui::export::ExportDialog;
 use crate::tui::fixture;
-use crate::tui::state::{App, Overlay, Pane, RecordView};
+use crate::tui::state::{App, LogScale, Overlay, Pane, RecordView};
 
 /// Draws `app` at `width` × `height`, four seconds after its reload.
 fn screen(app: &mut App, t0: Instant, width: u16, height: u16) -> String {
@@ -321,4 +321,66 @@ fn very_narrow_field_lists_drop_columns_instead_of_overflowing() {
     ] {
         assert!(wide.iter().any(|&(c, _)| c == kept), "{kept:?}");
     }
+}
+
+/// A numeric field with a configured law: its expected counts over the histogram and
+/// the chi-square fit, on linear bins (`l` twice from auto).
+#[test]
+fn density_overlay() {
+    let (mut app, t0) = app_selecting("items[].unit_price");
+    app.log_scale = LogScale::Linear;
+    for (w, h) in SIZES {
+        app.zoom = w == 80;
+        let text = screen(&mut app, t0, w, h);
+        assert!(text.contains("fit χ² p "), "{text}");
+        assert!(text.contains('━') || text.contains('─'), "{text}");
+        assert!(!text.contains("log scale"), "{text}");
+        insta::assert_snapshot!(format!("density_overlay_{w}x{h}"), text);
+    }
+}
+
+/// The lognormal price on log10 bins, which auto picks for its long upper tail: a bell,
+/// not one spike.
+#[test]
+fn log_scale_histogram() {
+    let (mut app, t0) = app_selecting("items[].unit_price");
+    assert_eq!(app.log_scale, LogScale::Auto);
+    for (w, h) in SIZES {
+        // 80×24 leaves the chart a few rows under the field list: full screen there.
+        app.zoom = w == 80;
+        let text = screen(&mut app, t0, w, h);
+        assert!(text.contains("log scale"), "{text}");
+        insta::assert_snapshot!(format!("log_scale_histogram_{w}x{h}"), text);
+    }
+    // On linear bins most of the mass is in the first few columns; on log bins the
+    // tallest column is in the middle of the chart.
+    let summary = fixture::summary();
+    let d = summary
+        .field("items[].unit_price")
+        .unwrap()
+        .numbers
+        .clone()
+        .unwrap();
+    let log = d.log_histogram.as_ref().unwrap();
+    let tallest = |counts: &[u64]| (0..counts.len()).max_by_key(|&i| counts[i]).unwrap();
+    assert!(tallest(&d.histogram.counts) <= 2);
+    let at = tallest(&log.counts) as f64 / log.counts.len() as f64;
+    assert!((0.3..0.7).contains(&at), "{at}");
+}
+
+/// Enum weights as asked vs seen, bar by bar.
+#[test]
+fn configured_shares_beside_the_seen_ones() {
+    let (mut app, t0) = app_selecting("status");
+    let text = screen(&mut app, t0, 120, 40);
+    let delivered = text
+        .lines()
+        .find(|l| l.contains("delivered ") && l.contains("asked"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(delivered.contains("asked  65.0%"), "{delivered}");
+    assert!(
+        delivered.contains('│'),
+        "the asked share is marked: {delivered}"
+    );
+    insta::assert_snapshot!(text);
 }
