@@ -277,6 +277,51 @@ fn tuner_shows_a_row_without_a_valid_value() {
     assert_eq!(session.exit_status(), 0);
 }
 
+/// The first schema with new weights for `status`: only that field's values move.
+const SCHEMA_V1_REWEIGHTED: &str = r#"{
+  "title": "Order",
+  "type": "object",
+  "properties": {
+    "order_id": {"type": "integer", "minimum": 1, "maximum": 1000},
+    "status": {"enum": ["new", "paid"], "x-synth": {"weights": [90, 10]}}
+  },
+  "required": ["order_id", "status"]
+}"#;
+
+/// A save that reweights one field: the field list marks it (and only it) as changed,
+/// and its detail shows before → after.
+#[test]
+fn tuner_marks_what_a_save_changed() {
+    if !tmux_available() {
+        eprintln!("tmux not installed: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("schema.json");
+    std::fs::write(&schema, SCHEMA_V1).unwrap();
+    let session = Session::start(dir.path(), &child_command(&schema, 2000), 120, 30);
+    session.wait_for("the first table", |s| {
+        s.contains("Order ·") && s.contains("status") && s.contains("reloaded")
+    });
+    save_atomically(&schema, SCHEMA_V1_REWEIGHTED);
+    let screen = session.wait_for("the change marked", |s| s.contains("1 changed"));
+    let row = |name: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(&format!(" {name} ")) && l.contains('%'))
+            .unwrap_or_else(|| panic!("no {name} row:\n{screen}"))
+            .to_owned()
+    };
+    assert!(row("status").contains("• status"), "{screen}");
+    assert!(!row("order_id").contains('•'), "{screen}");
+    // The detail of the changed field: asked 90 %, before → after.
+    session.keys("j");
+    let screen = session.wait_for("the detail of status", |s| s.contains("before → after"));
+    assert!(screen.contains("asked  90.0%"), "{screen}");
+    session.keys("q");
+    assert_eq!(session.exit_status(), 0);
+}
+
 #[test]
 fn binary_tuner_end_to_end() {
     let binary = assert_cmd::cargo::cargo_bin("synthtune");
