@@ -16,14 +16,13 @@ use super::state::{App, Changes, Overlay, Pane, RecordView, Reload, SAMPLE_SIZES
 use super::worker::{Job, Outcome, WorkerEvent};
 
 /// Every key the tuner knows, as the help overlay lists them.
-pub const KEYS: [(&str, &str); 22] = [
+pub const KEYS: [(&str, &str); 19] = [
     ("↑ ↓  j k", "move in the focused pane"),
     ("PgUp PgDn", "a page up / down"),
     ("Home End  g G", "first / last"),
-    ("Enter", "detail of the field, full screen (again: back)"),
     (
-        "Enter on a sample",
-        "the whole record, pretty-printed (Esc: back)",
+        "Enter",
+        "detail full screen (again: back); on a sample: the record",
     ),
     ("Tab  Shift-Tab", "next / previous pane"),
     ("/", "filter fields by path (Enter keeps, Esc clears)"),
@@ -32,18 +31,19 @@ pub const KEYS: [(&str, &str); 22] = [
     ("r", "reseed (seed + 1) and regenerate"),
     ("+  -", "larger / smaller sample"),
     ("← →  [ ]  1-9", "previous / next / n-th table"),
-    ("e", "export every table (count, format, path)"),
-    ("w", "warnings of the schema"),
+    (
+        "e",
+        "export every table: rows, format, path, seed, overwrite",
+    ),
+    ("w  ?", "warnings of the schema; this help"),
     ("t", "next theme"),
-    ("?", "this help"),
     ("Esc", "close, leave full screen, clear the filter"),
     ("q  Ctrl-C", "quit"),
     ("mouse click", "select a field, a pane or a table"),
     ("mouse wheel", "scroll the pane under the pointer"),
-    ("export: Tab ↑ ↓", "next / previous input"),
     (
-        "export: ← → Space",
-        "change the format, toggle overwrite; Enter starts",
+        "export dialog",
+        "Tab ↑ ↓ input, ← → Space change, Enter start, Esc cancel",
     ),
 ];
 

@@ -384,3 +384,17 @@ fn configured_shares_beside_the_seen_ones() {
     );
     insta::assert_snapshot!(text);
 }
+
+/// Every key of the help fits on an 80×24 screen.
+#[test]
+fn the_help_shows_every_key_at_80x24() {
+    let (mut app, t0) = app_selecting("order_id");
+    app.overlay = Some(Overlay::Help);
+    let text = screen(&mut app, t0, 80, 24);
+    for (keys, what) in crate::tui::update::KEYS {
+        assert!(
+            text.contains(keys) && text.contains(what),
+            "{keys}: {what}\n{text}"
+        );
+    }
+}
