@@ -123,6 +123,36 @@ fn tiny_terminals_do_not_panic() {
     }
 }
 
+/// The new views at every tiny size: the record view, the export dialog, the shares,
+/// both histogram scales, after a save.
+#[test]
+fn tiny_terminals_do_not_panic_in_the_new_views() {
+    let t0 = Instant::now();
+    let mut app = fixture::app_after_a_save(t0);
+    let samples = app.table().shown.as_ref().unwrap().samples.clone();
+    for (w, h) in [(1, 1), (10, 3), (20, 5), (30, 8), (45, 10), (79, 23)] {
+        for path in ["items[].unit_price", "status", "express", "order_id"] {
+            app.table_mut().selected = Some(path.into());
+            for scale in [LogScale::Auto, LogScale::Log, LogScale::Linear] {
+                app.log_scale = scale;
+                for zoom in [false, true] {
+                    app.zoom = zoom;
+                    screen(&mut app, t0, w, h);
+                }
+            }
+        }
+        app.overlay = Some(Overlay::Record(RecordView::new(&samples, 0).unwrap()));
+        screen(&mut app, t0, w, h);
+        app.overlay = Some(Overlay::Export(ExportDialog::new(
+            &["Order".into()],
+            1,
+            None,
+        )));
+        screen(&mut app, t0, w, h);
+        app.overlay = None;
+    }
+}
+
 #[test]
 fn a_resize_redraws_the_whole_screen() {
     let (mut app, t0) = app_selecting("status");
