@@ -45,6 +45,22 @@ pub struct FieldInfo {
     pub pointer: String,
     /// For a linked foreign key: the parent's table, field and row count.
     pub references: Option<ParentRows>,
+    /// What the generator was asked to produce, where that can be set beside what a
+    /// sample shows.
+    pub configured: Option<Configured>,
+}
+
+/// A field's configured law, as the compiled generator holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Configured {
+    /// Each value's share among the non-null values: an enum's weights, a boolean's
+    /// chance of `true`.
+    Values(Vec<(Value, f64)>),
+    /// Each JSON type's share among the non-null values: a union whose branches have one
+    /// type each.
+    Types(Vec<(&'static str, f64)>),
+    /// A numeric distribution over the field's bounds.
+    Numbers(crate::generate::number::NumberLaw),
 }
 
 /// The rows a foreign key draws from.

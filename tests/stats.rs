@@ -19,6 +19,7 @@ fn field(path: &str, null_rate: Option<f64>, absent_rate: Option<f64>) -> FieldI
         absent_rate,
         pointer: format!("/properties/{path}"),
         references: None,
+        configured: None,
     }
 }
 

@@ -233,6 +233,26 @@ fn tuner_child() {
     synthtune::tui::run(vec![PathBuf::from(schema)], 42, rows, None).expect("the tuner runs");
 }
 
+/// The tuner (this binary, see `tuner_child`) on a fresh schema holding `text`, on
+/// `rows` rows in a `width` × `height` terminal; `None` (the test passes, with a note)
+/// without tmux. The folder lives as long as the first element.
+fn tuner_on(
+    text: &str,
+    rows: u64,
+    width: u16,
+    height: u16,
+) -> Option<(tempfile::TempDir, PathBuf, Session)> {
+    if !tmux_available() {
+        eprintln!("tmux not installed: skipped");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("schema.json");
+    std::fs::write(&schema, text).unwrap();
+    let session = Session::start(dir.path(), &child_command(&schema, rows), width, height);
+    Some((dir, schema, session))
+}
+
 #[test]
 fn tuner_follows_saves_errors_and_recovery() {
     drive(|schema| child_command(schema, 500));
@@ -242,14 +262,9 @@ fn tuner_follows_saves_errors_and_recovery() {
 /// above the last good results, which stay, and the status line says so; a fix recovers.
 #[test]
 fn tuner_shows_a_row_without_a_valid_value() {
-    if !tmux_available() {
-        eprintln!("tmux not installed: skipped");
+    let Some((_dir, schema, session)) = tuner_on(SCHEMA_V1, 500, 160, 30) else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let schema = dir.path().join("schema.json");
-    std::fs::write(&schema, SCHEMA_V1).unwrap();
-    let session = Session::start(dir.path(), &child_command(&schema, 500), 160, 30);
+    };
     session.wait_for("the first table", |s| {
         s.contains("Order ·") && s.contains("order_id")
     });
@@ -273,6 +288,46 @@ fn tuner_shows_a_row_without_a_valid_value() {
     session.wait_for("recovery", |s| {
         s.contains("OrderThree ·") && !s.contains("no valid value")
     });
+    session.keys("q");
+    assert_eq!(session.exit_status(), 0);
+}
+
+/// The first schema with new weights for `status`: only that field's values move.
+const SCHEMA_V1_REWEIGHTED: &str = r#"{
+  "title": "Order",
+  "type": "object",
+  "properties": {
+    "order_id": {"type": "integer", "minimum": 1, "maximum": 1000},
+    "status": {"enum": ["new", "paid"], "x-synth": {"weights": [90, 10]}}
+  },
+  "required": ["order_id", "status"]
+}"#;
+
+/// A save that reweights one field: the field list marks it (and only it) as changed,
+/// and its detail shows before → after.
+#[test]
+fn tuner_marks_what_a_save_changed() {
+    let Some((_dir, schema, session)) = tuner_on(SCHEMA_V1, 2000, 120, 30) else {
+        return;
+    };
+    session.wait_for("the first table", |s| {
+        s.contains("Order ·") && s.contains("status") && s.contains("reloaded")
+    });
+    save_atomically(&schema, SCHEMA_V1_REWEIGHTED);
+    let screen = session.wait_for("the change marked", |s| s.contains("1 changed"));
+    let row = |name: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(&format!(" {name} ")) && l.contains('%'))
+            .unwrap_or_else(|| panic!("no {name} row:\n{screen}"))
+            .to_owned()
+    };
+    assert!(row("status").contains("• status"), "{screen}");
+    assert!(!row("order_id").contains('•'), "{screen}");
+    // The detail of the changed field: asked 90 %, before → after.
+    session.keys("j");
+    let screen = session.wait_for("the detail of status", |s| s.contains("before → after"));
+    assert!(screen.contains("asked  90.0%"), "{screen}");
     session.keys("q");
     assert_eq!(session.exit_status(), 0);
 }

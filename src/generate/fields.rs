@@ -3,7 +3,7 @@
 //! the tuner.
 
 use super::{Node, Plan};
-use crate::table::FieldInfo;
+use crate::table::{Configured, FieldInfo};
 
 /// Every field of the plan, in schema order.
 pub fn collect(plan: &Plan, root: &Node, out: &mut Vec<FieldInfo>) {
@@ -50,6 +50,7 @@ fn record<'p>(
                 absent_rate,
                 pointer: pointer.to_owned(),
                 references: references(plan, node),
+                configured: configured(plan, node),
             },
             node,
         ));
@@ -75,6 +76,55 @@ fn describe(plan: &Plan, node: &Node) -> String {
     match node {
         Node::Reference(g) => plan.references[g.slot].describe(&g.own),
         _ => node.describe(),
+    }
+}
+
+/// The law a field's generator was configured with: of its non-null values, for a
+/// nullable one. A checked generator's values are filtered by validation, so its law
+/// is not the configured one and none is given.
+fn configured(plan: &Plan, node: &Node) -> Option<Configured> {
+    match node {
+        Node::Enum(g) => Some(Configured::Values(
+            g.values().iter().cloned().zip(g.shares()).collect(),
+        )),
+        Node::Bool(g) => Some(Configured::Values(vec![
+            (true.into(), g.p_true),
+            (false.into(), 1.0 - g.p_true),
+        ])),
+        Node::Integer(g) => g.law().map(Configured::Numbers),
+        Node::Number(g) => Some(Configured::Numbers(g.law())),
+        Node::Union(u) => {
+            let shares = u.shares();
+            let null = u.null_rate().unwrap_or(0.0);
+            let others: Vec<(&Node, f64)> = u
+                .branches()
+                .iter()
+                .zip(shares)
+                .filter(|(b, _)| !matches!(b, Node::Null))
+                .collect();
+            if let [(only, _)] = others.as_slice() {
+                return configured(plan, only);
+            }
+            if null >= 1.0 {
+                return None;
+            }
+            let mut types: Vec<(&'static str, f64)> = Vec::new();
+            for (branch, share) in others {
+                let mut names = Vec::new();
+                branch.type_names(&mut names);
+                let [name] = names.as_slice() else {
+                    return None;
+                };
+                let share = share / (1.0 - null);
+                match types.iter_mut().find(|(t, _)| t == name) {
+                    Some((_, total)) => *total += share,
+                    None => types.push((name, share)),
+                }
+            }
+            (types.len() > 1).then_some(Configured::Types(types))
+        }
+        Node::Reference(g) if plan.references[g.slot].link.is_none() => configured(plan, &g.own),
+        _ => None,
     }
 }
 

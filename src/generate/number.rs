@@ -371,6 +371,143 @@ impl NumberGen {
     }
 }
 
+/// The law of the values a number generator writes, for the statistics to set beside
+/// what they saw: [`NumberLaw::below`] gives the share of values under any point.
+///
+/// Exact for the draws themselves; it leaves out the rare redraws of a grid point
+/// rounded outside the bounds and the nudges of [`FloatDivision`], both confined to a
+/// grid step or two.
+#[derive(Debug, Clone)]
+pub struct NumberLaw {
+    /// The generator's description (bounds and parameters), which also decides equality.
+    label: String,
+    kind: LawKind,
+}
+
+#[derive(Debug, Clone)]
+enum LawKind {
+    /// `k · step` for whole `k` in `[k_lo, k_hi]`, every `k` equally likely.
+    UniformMultiples {
+        k_lo: i64,
+        k_hi: i64,
+        step: f64,
+    },
+    /// `round(v / step) · step` for an integer draw `v`.
+    RoundedInts {
+        sampler: IntSampler,
+        step: i64,
+    },
+    /// `round(x / step) · step` for a real draw `x` (a decimal grid).
+    RoundedReals {
+        sampler: FloatSampler,
+        step: f64,
+    },
+    /// Any real in `[lo, hi]`, evenly.
+    Uniform {
+        lo: f64,
+        hi: f64,
+    },
+    Reals(FloatSampler),
+}
+
+impl PartialEq for NumberLaw {
+    fn eq(&self, other: &NumberLaw) -> bool {
+        self.label == other.label
+    }
+}
+
+impl NumberLaw {
+    /// P(X < x): the share of the values written below `x`.
+    pub fn below(&self, x: f64) -> f64 {
+        // The last multiple k of `step` with k · step < x (x on the grid excluded,
+        // allowing for x / step landing an ulp off a whole number).
+        let last_multiple_below = |step: f64| (x / step - 1e-9).ceil() - 1.0;
+        let share = match &self.kind {
+            LawKind::UniformMultiples { k_lo, k_hi, step } => {
+                let k = last_multiple_below(*step);
+                (k - *k_lo as f64 + 1.0) / ((*k_hi - *k_lo) as f64 + 1.0)
+            }
+            LawKind::RoundedInts { sampler, step } => {
+                // round(v / step) <= k  <=>  v < (k + ½) · step
+                let k = last_multiple_below(*step as f64);
+                let limit = ((k + 0.5) * *step as f64).ceil() - 1.0;
+                sampler.cdf(limit.clamp(i64::MIN as f64, i64::MAX as f64) as i64)
+            }
+            LawKind::RoundedReals { sampler, step } => {
+                let k = last_multiple_below(*step);
+                sampler.cdf((k + 0.5) * step)
+            }
+            LawKind::Uniform { lo, hi } if hi > lo => (x - lo) / (hi - lo),
+            LawKind::Uniform { lo, .. } => f64::from(u8::from(x > *lo)),
+            LawKind::Reals(sampler) => sampler.cdf(x),
+        };
+        share.clamp(0.0, 1.0)
+    }
+}
+
+impl IntegerGen {
+    /// The law of the values; `None` for a sequence (no randomness to compare).
+    pub fn law(&self) -> Option<NumberLaw> {
+        if self.sequence.is_some() {
+            return None;
+        }
+        let kind = match &self.sampler {
+            Some(sampler) => LawKind::RoundedInts {
+                sampler: sampler.clone(),
+                step: self.step,
+            },
+            None => LawKind::UniformMultiples {
+                k_lo: self.lo / self.step,
+                k_hi: self.hi / self.step,
+                step: self.step as f64,
+            },
+        };
+        Some(NumberLaw {
+            label: self.label.clone(),
+            kind,
+        })
+    }
+}
+
+impl NumberGen {
+    /// The law of the values.
+    pub fn law(&self) -> NumberLaw {
+        let kind = match (&self.space, &self.sampler) {
+            (
+                NumberSpace::Grid {
+                    mantissa,
+                    denominator,
+                    ..
+                },
+                Some(sampler),
+            ) => LawKind::RoundedReals {
+                sampler: sampler.clone(),
+                step: *mantissa as f64 / denominator,
+            },
+            (
+                NumberSpace::Grid {
+                    k_lo,
+                    k_hi,
+                    mantissa,
+                    denominator,
+                    ..
+                },
+                None,
+            ) => LawKind::UniformMultiples {
+                k_lo: *k_lo,
+                k_hi: *k_hi,
+                step: *mantissa as f64 / denominator,
+            },
+            (NumberSpace::Interval { .. }, Some(sampler)) => LawKind::Reals(sampler.clone()),
+            (NumberSpace::Interval { lo, hi, .. }, None) => LawKind::Uniform { lo: *lo, hi: *hi },
+        };
+        NumberLaw {
+            label: self.label.clone(),
+            kind,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,6 +32,11 @@ impl EnumGen {
         &self.values
     }
 
+    /// Each value's configured share, index-aligned with [`EnumGen::values`].
+    pub fn shares(&self) -> Vec<f64> {
+        self.choice.shares()
+    }
+
     #[inline]
     pub fn generate<S: Sink>(&self, key: u64, out: &mut S) {
         let i = self.choice.pick(unit(key));

@@ -337,6 +337,14 @@ impl Collector {
             summary.pointer = field.pointer.clone();
             summary.null_rate.configured = field.null_rate;
             summary.absent_rate.configured = field.absent_rate;
+            if let (Some(configured), Some(node)) = (&field.configured, node) {
+                summary.expected = super::fit::expected(
+                    configured,
+                    &self.nodes[*node].stats.values,
+                    &summary.types,
+                    summary.numbers.as_ref(),
+                );
+            }
             summaries.push(summary);
         }
         let listed: HashSet<usize> = listed_nodes.into_iter().flatten().collect();
@@ -421,6 +429,7 @@ impl Collector {
                 .collect(),
             cost: None,
             children_per_parent: None,
+            expected: None,
         }
     }
 }
@@ -482,6 +491,7 @@ fn unobserved(path: &str) -> FieldSummary {
         top: Vec::new(),
         cost: None,
         children_per_parent: None,
+        expected: None,
     }
 }
 
@@ -686,6 +696,7 @@ mod tests {
             absent_rate: Some(0.1),
             pointer: "/p".into(),
             references: None,
+            configured: None,
         };
         let listed = [info("m.k99")];
         let fields = collect(&[row], &listed);
@@ -707,6 +718,7 @@ mod tests {
             absent_rate: None,
             pointer: String::new(),
             references: None,
+            configured: None,
         };
         let listed = [info("labels"), info("meta"), info("meta.owner")];
         let rows = [
@@ -732,6 +744,7 @@ mod tests {
             absent_rate: None,
             pointer: "/properties/gone".into(),
             references: None,
+            configured: None,
         };
         let fields = collect(&[json!({})], &[info]);
         assert_eq!(

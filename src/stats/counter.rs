@@ -92,6 +92,46 @@ impl ValueCounter {
         self.entries.insert(hash, Entry { value, count: 1 });
     }
 
+    /// How often `v` was seen (0 for values the counter does not count: null, arrays,
+    /// objects).
+    pub fn count_of(&self, v: &Value) -> u64 {
+        let (mut hash, value, text) = match v {
+            Value::Bool(b) => (
+                splitmix(TAG_BOOL ^ u64::from(*b) << 8),
+                Scalar::Bool(*b),
+                "",
+            ),
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => (splitmix(TAG_NUMBER ^ i as u64), Scalar::Int(i), ""),
+                None => {
+                    let f = n.as_f64().unwrap_or(f64::NAN);
+                    if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                        let i = f as i64;
+                        (splitmix(TAG_NUMBER ^ i as u64), Scalar::Int(i), "")
+                    } else {
+                        (splitmix(TAG_NUMBER ^ f.to_bits()), Scalar::Float(f), "")
+                    }
+                }
+            },
+            Value::String(s) => (
+                hash_bytes(s.as_bytes()) ^ TAG_STR,
+                Scalar::Str {
+                    start: 0,
+                    len: s.len(),
+                },
+                s.as_str(),
+            ),
+            _ => return 0,
+        };
+        loop {
+            match self.entries.get(&hash) {
+                Some(entry) if same(&self.arena, &entry.value, &value, text) => return entry.count,
+                Some(_) => hash = hash.wrapping_add(1),
+                None => return 0,
+            }
+        }
+    }
+
     /// How often each distinct value was seen, in no particular order.
     pub fn counts(&self) -> impl Iterator<Item = u64> + '_ {
         self.entries.values().map(|e| e.count)
@@ -225,6 +265,14 @@ mod tests {
             c.top(3),
             vec![(json!("b"), 3), (json!(3), 2), (json!("a"), 2)]
         );
+        let counts: Vec<u64> = [json!("b"), json!(3), json!(3.0), json!(2.5), json!(true)]
+            .iter()
+            .map(|v| c.count_of(v))
+            .collect();
+        assert_eq!(counts, [3, 2, 2, 1, 1]);
+        for unseen in [json!("z"), json!(false), json!(4), json!(null), json!([1])] {
+            assert_eq!(c.count_of(&unseen), 0, "{unseen}");
+        }
     }
 
     #[test]

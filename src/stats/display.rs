@@ -81,6 +81,26 @@ pub fn fit(text: &str, width: usize) -> String {
     cut
 }
 
+/// `text` shortened to `width` characters by cutting its middle (`items[].unit_price` →
+/// `item…price`): the start and the end of a path say the most. Keeps one more character
+/// of the end than of the start.
+pub fn fit_middle(text: &str, width: usize) -> String {
+    let len = text.chars().count();
+    if len <= width {
+        return text.to_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let keep = width - 1;
+    let tail = keep.div_ceil(2);
+    let head = keep - tail;
+    let mut out: String = text.chars().take(head).collect();
+    out.push('…');
+    out.extend(text.chars().skip(len - tail));
+    out
+}
+
 /// A value of a distribution, written as what it measures (a date for seconds).
 pub fn measure(v: f64, measure: Measure) -> String {
     match measure {
@@ -201,6 +221,10 @@ mod tests {
         assert_eq!(number(100.10), "100.1");
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(fit("abc", 4), "abc");
+        assert_eq!(fit_middle("items[].unit_price", 10), "item…price");
+        assert_eq!(fit_middle("abc", 3), "abc");
+        assert_eq!(fit_middle("abcd", 1), "…");
+        assert_eq!(fit_middle("abcd", 0), "");
         assert_eq!(number(1234.56), "1234.6");
         assert_eq!(number(1.5e12), "1.50e12");
         assert_eq!(per_second(12_345_678.0), "12.3M/s");

@@ -14,6 +14,20 @@ pub struct Distribution {
     pub stddev: f64,
     pub quantiles: Quantiles,
     pub histogram: Histogram,
+    /// For positive values spanning a decade or more: bins of equal width in
+    /// `log10(value)` (its `start` and `width` are in log10 units), which show a
+    /// lognormal as a bell rather than one spike. Not in the `stats --json` document.
+    #[serde(skip)]
+    pub log_histogram: Option<Histogram>,
+}
+
+impl Distribution {
+    /// Whether the upper tail (p50 to p99) is more than three times as long as the lower
+    /// (p1 to p50) and a log histogram exists: then the tuner draws that one.
+    pub fn skewed(&self) -> bool {
+        let q = &self.quantiles;
+        self.log_histogram.is_some() && q.p99 - q.p50 > 3.0 * (q.p50 - q.p1)
+    }
 }
 
 /// Quantiles by linear interpolation between the closest ranks (numpy's default).
@@ -69,6 +83,9 @@ pub enum Scale {
     /// Seconds of a date, date-time or time: seconds, minutes, hours, days, weeks, ...
     Seconds,
 }
+
+/// In bin widths: how close below an edge a value counts as on it.
+pub const EDGE_TOLERANCE: f64 = 1e-9;
 
 /// Aim for at most this many bins; round widths give between about 16 and 42.
 const TARGET_BINS: f64 = 40.0;
@@ -137,6 +154,36 @@ pub fn describe(values: &mut [f64], scale: Scale) -> Option<Distribution> {
             p99: q(0.99),
         },
         histogram: histogram(values, scale),
+        log_histogram: log_histogram(values, scale),
+    })
+}
+
+/// Bins sorted values equally in `log10`, when they are all positive and the largest is
+/// at least ten times the smallest (not for seconds, whose zero is arbitrary). Whole
+/// numbers get bins at least one unit wide at the low end, so that no bin falls between
+/// two integers.
+fn log_histogram(sorted: &[f64], scale: Scale) -> Option<Histogram> {
+    let (min, max) = (sorted[0], sorted[sorted.len() - 1]);
+    if scale == Scale::Seconds || !(min > 0.0 && max >= 10.0 * min && max.is_finite()) {
+        return None;
+    }
+    let (start, end) = (min.log10(), max.log10());
+    let mut bins = TARGET_BINS;
+    if scale == Scale::Whole {
+        let narrowest = (1.0 + 1.0 / min).log10();
+        bins = bins.min(((end - start) / narrowest).floor()).max(1.0);
+    }
+    let width = (end - start) / bins;
+    let bins = bins as usize;
+    let mut counts = vec![0u64; bins];
+    for v in sorted {
+        let bin = (((v.log10() - start) / width).floor() as usize).min(bins - 1);
+        counts[bin] += 1;
+    }
+    Some(Histogram {
+        start,
+        width,
+        counts,
     })
 }
 
@@ -157,7 +204,9 @@ fn histogram(sorted: &[f64], scale: Scale) -> Histogram {
     let bins = (((max - start) / width).floor() as usize + 1).max(1);
     let mut counts = vec![0u64; bins];
     for v in sorted {
-        let bin = (((v - start) / width).floor() as usize).min(bins - 1);
+        // A value on an edge belongs to the bin above it, also when the division lands
+        // an ulp short (0.15 / 0.025 = 5.999999999999999): grid values sit on edges.
+        let bin = (((v - start) / width + EDGE_TOLERANCE).floor() as usize).min(bins - 1);
         counts[bin] += 1;
     }
     Histogram {
@@ -242,6 +291,46 @@ mod tests {
         assert_eq!(h.width, 1.0);
         assert!(h.start <= d.min && h.edge(h.counts.len()) > d.max);
         assert_eq!(h.counts.iter().sum::<u64>(), 1000);
+    }
+
+    #[test]
+    fn wide_positive_values_get_a_log_histogram() {
+        // 1, 10, 100, 1000 repeated: equal counts per decade.
+        let mut values: Vec<f64> = (0..400).map(|i| 10f64.powi(i % 4) * 1.5).collect();
+        let d = describe(&mut values, Scale::Real).unwrap();
+        let h = d.log_histogram.as_ref().unwrap();
+        assert_eq!(h.counts.len(), 40);
+        assert_eq!(h.counts.iter().sum::<u64>(), 400);
+        assert!((h.start - 1.5f64.log10()).abs() < 1e-12 && (h.width - 3.0 / 40.0).abs() < 1e-12);
+        assert_eq!((h.counts[0], h.counts[10], h.counts[39]), (100, 0, 100));
+        // Whole numbers from 1: bins at least one unit wide at the start.
+        let mut values: Vec<f64> = (1..=50).map(f64::from).collect();
+        let d = describe(&mut values, Scale::Whole).unwrap();
+        let h = d.log_histogram.unwrap();
+        assert_eq!(h.counts.len(), 5, "log10(50) / log10(2) = 5.6");
+        assert_eq!(h.counts.iter().sum::<u64>(), 50);
+        // Less than a decade, zero or negative values, seconds: none.
+        for (mut values, scale) in [
+            (vec![1.0, 9.0], Scale::Real),
+            (vec![0.0, 100.0], Scale::Real),
+            (vec![-5.0, 100.0], Scale::Real),
+            (vec![1.0, 1e9], Scale::Seconds),
+        ] {
+            assert!(
+                describe(&mut values, scale)
+                    .unwrap()
+                    .log_histogram
+                    .is_none()
+            );
+        }
+    }
+
+    #[test]
+    fn skew_is_a_long_upper_tail() {
+        let mut exponential: Vec<f64> = (1..1000).map(|i| -(f64::from(i) / 1000.0).ln()).collect();
+        assert!(describe(&mut exponential, Scale::Real).unwrap().skewed());
+        let mut even: Vec<f64> = (1..1000).map(f64::from).collect();
+        assert!(!describe(&mut even, Scale::Real).unwrap().skewed());
     }
 
     #[test]

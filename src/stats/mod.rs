@@ -14,6 +14,7 @@ mod collect;
 mod counter;
 pub mod display;
 mod distribution;
+mod fit;
 mod report;
 mod summary;
 mod tape;
@@ -21,6 +22,7 @@ pub mod temporal;
 
 pub use collect::{Collector, MAX_UNLISTED_KEYS, TOP_K};
 pub use distribution::{Distribution, Histogram, Quantiles};
+pub use fit::{ChiSquare, Density, Expected, MIN_EXPECTED, Share};
 pub use report::{render_text, to_json};
 pub use summary::{
     ChildrenPerParent, Cost, FieldSummary, Measure, Rate, Summary, TopValue, TypeCounts, ValueKind,

@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::distribution::Distribution;
+use super::fit::Expected;
 use super::temporal::TemporalKind;
 
 /// Statistics of one table's sample.
@@ -70,6 +71,9 @@ pub struct FieldSummary {
     pub cost: Option<Cost>,
     /// For a foreign key: how its values spread over the parent rows.
     pub children_per_parent: Option<ChildrenPerParent>,
+    /// The configured law beside the observed one (the tuner's; not in `stats --json`).
+    #[serde(skip)]
+    pub expected: Option<Expected>,
 }
 
 /// How the sampled children of a foreign key spread over the parent's rows.
@@ -255,6 +259,25 @@ impl FieldSummary {
             ValueKind::Array => arrays.or(numbers).or(strings),
             _ => strings.or(numbers).or(arrays),
         }
+    }
+
+    /// Whether `other` shows the same statistics: every count, rate, distribution and
+    /// top value equal (exactly). What the field is called and how it is described
+    /// (generator, pointer) and the timed cost are left out: a save that only renames a
+    /// generator's label or a rerun that times differently changed no value.
+    pub fn same_statistics(&self, other: &FieldSummary) -> bool {
+        self.kind == other.kind
+            && self.count == other.count
+            && self.nulls == other.nulls
+            && self.absent == other.absent
+            && self.types == other.types
+            && self.distinct == other.distinct
+            && self.numbers == other.numbers
+            && self.temporal == other.temporal
+            && self.string_lengths == other.string_lengths
+            && self.array_lengths == other.array_lengths
+            && self.top == other.top
+            && self.children_per_parent == other.children_per_parent
     }
 
     /// An object that is never null nor absent: its row in a table says nothing its

@@ -1,13 +1,14 @@
 //! Everything the tuner shows, as plain data. [`super::update`] changes it in answer to
 //! events; [`super::view`] draws it and never changes it.
 
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ratatui::layout::Rect;
 
-use super::export::ExportDialog;
+use super::export::{ExportChoices, ExportDialog};
 use super::theme::Theme;
 use crate::stats::{FieldSummary, Summary};
 
@@ -41,6 +42,7 @@ pub struct App {
     pub overlay: Option<Overlay>,
     pub filter: Filter,
     pub sort: SortKey,
+    pub log_scale: LogScale,
     pub themes: Vec<Theme>,
     pub theme: usize,
     /// Problems met while loading theme files (shown with the warnings).
@@ -49,6 +51,8 @@ pub struct App {
     pub layout: ScreenLayout,
     /// The last generation number handed out; every request gets a larger one.
     pub generation: u64,
+    /// What the export dialog held when it last closed (it reopens with it).
+    pub last_export: Option<ExportChoices>,
     pub quit: bool,
 }
 
@@ -58,6 +62,10 @@ pub struct TableView {
     pub path: PathBuf,
     /// The last good result, kept on screen while the file is broken.
     pub shown: Option<Arc<Snapshot>>,
+    /// The good result shown before `shown`: what the last reload is compared with.
+    pub previous: Option<Arc<Snapshot>>,
+    /// What the last good reload changed, by field path.
+    pub changes: Changes,
     /// The generation of the last result applied (good or bad).
     pub applied: u64,
     /// The generation of the newest request.
@@ -71,6 +79,63 @@ pub struct TableView {
     pub scroll: usize,
     pub detail_scroll: usize,
     pub samples_scroll: usize,
+}
+
+/// How the fields of a reload's results differ from the results before it. A field
+/// whose generator did not change draws the same values (every value is a pure function
+/// of seed, table, row and path), so equal statistics mean an untouched field, and a
+/// field tied to an edited one (a reference, a rule) shows up as changed by itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Paths whose statistics differ from before.
+    pub changed: HashSet<String>,
+    /// Paths the results before did not have.
+    pub added: HashSet<String>,
+    /// How many fields of the results before are gone.
+    pub removed: usize,
+}
+
+/// What the last reload did to one field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Unchanged,
+    Changed,
+    Added,
+}
+
+impl Changes {
+    /// Compares every field of `after` with the same path in `before`.
+    pub fn between(before: &Summary, after: &Summary) -> Changes {
+        let old: HashMap<&str, &FieldSummary> =
+            before.fields.iter().map(|f| (f.path.as_str(), f)).collect();
+        let mut changes = Changes::default();
+        let mut kept = 0;
+        for field in &after.fields {
+            match old.get(field.path.as_str()) {
+                None => {
+                    changes.added.insert(field.path.clone());
+                }
+                Some(previous) => {
+                    kept += 1;
+                    if !previous.same_statistics(field) {
+                        changes.changed.insert(field.path.clone());
+                    }
+                }
+            }
+        }
+        changes.removed = old.len() - kept;
+        changes
+    }
+
+    pub fn of(&self, path: &str) -> Change {
+        if self.added.contains(path) {
+            Change::Added
+        } else if self.changed.contains(path) {
+            Change::Changed
+        } else {
+            Change::Unchanged
+        }
+    }
 }
 
 /// When the last result arrived and how long producing it took.
@@ -92,6 +157,37 @@ pub enum Overlay {
     Help,
     Warnings,
     Export(ExportDialog),
+    /// Enter on the samples pane: one record, whole.
+    Record(RecordView),
+}
+
+/// One sample record pretty-printed, scrollable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordView {
+    /// Which sample (0-based) of how many.
+    pub index: usize,
+    pub of: usize,
+    pub lines: Vec<String>,
+    /// The first line shown.
+    pub scroll: usize,
+}
+
+impl RecordView {
+    /// Sample `index` of `samples` (compact JSON), pretty-printed with its keys in
+    /// their order; a sample that is not JSON shows as it is.
+    pub fn new(samples: &[String], index: usize) -> Option<RecordView> {
+        let sample = samples.get(index)?;
+        let text = serde_json::from_str::<serde_json::Value>(sample)
+            .ok()
+            .and_then(|v| serde_json::to_string_pretty(&v).ok())
+            .unwrap_or_else(|| sample.clone());
+        Some(RecordView {
+            index,
+            of: samples.len(),
+            lines: text.lines().map(str::to_owned).collect(),
+            scroll: 0,
+        })
+    }
 }
 
 /// The `/` filter on field paths.
@@ -135,6 +231,36 @@ impl SortKey {
     }
 }
 
+/// How histograms are scaled (`l` cycles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogScale {
+    /// log10 bins for skewed positive values, linear bins otherwise.
+    Auto,
+    /// log10 bins wherever the values allow (positive, a decade or more).
+    Log,
+    Linear,
+}
+
+impl LogScale {
+    pub fn next(self) -> LogScale {
+        match self {
+            LogScale::Auto => LogScale::Log,
+            LogScale::Log => LogScale::Linear,
+            LogScale::Linear => LogScale::Auto,
+        }
+    }
+
+    /// Whether a histogram of `d` is drawn on log10 bins.
+    pub fn applies_to(self, d: &crate::stats::Distribution) -> bool {
+        d.log_histogram.is_some()
+            && match self {
+                LogScale::Auto => d.skewed(),
+                LogScale::Log => true,
+                LogScale::Linear => false,
+            }
+    }
+}
+
 /// Screen areas of the last frame, for mouse hit-testing and paging.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScreenLayout {
@@ -147,6 +273,8 @@ pub struct ScreenLayout {
     /// How far the detail pane can scroll.
     pub detail_max_scroll: usize,
     pub samples: Rect,
+    /// Rows of the record view's text, when it is open.
+    pub record_rows: u16,
 }
 
 impl App {
@@ -168,11 +296,13 @@ impl App {
             overlay: None,
             filter: Filter::default(),
             sort: SortKey::Schema,
+            log_scale: LogScale::Auto,
             themes,
             theme,
             theme_problems: Vec::new(),
             layout: ScreenLayout::default(),
             generation: 0,
+            last_export: None,
             quit: false,
         }
     }
@@ -248,6 +378,8 @@ impl TableView {
         TableView {
             path,
             shown: None,
+            previous: None,
+            changes: Changes::default(),
             applied: 0,
             requested: 0,
             error: None,

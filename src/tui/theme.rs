@@ -43,10 +43,14 @@ pub enum Role {
     Tab,
     TabActive,
     Popup,
+    /// A field the last reload changed (its mark, its before → after).
+    Changed,
+    /// What the configuration expects, drawn over what was seen (the density line).
+    Expected,
 }
 
 impl Role {
-    pub const ALL: [Role; 18] = [
+    pub const ALL: [Role; 20] = [
         Role::Text,
         Role::Dim,
         Role::Title,
@@ -65,6 +69,8 @@ impl Role {
         Role::Tab,
         Role::TabActive,
         Role::Popup,
+        Role::Changed,
+        Role::Expected,
     ];
 
     /// The role's key in a theme file.
@@ -88,6 +94,8 @@ impl Role {
             Role::Tab => "tab",
             Role::TabActive => "tab_active",
             Role::Popup => "popup",
+            Role::Changed => "changed",
+            Role::Expected => "expected",
         }
     }
 }

@@ -26,7 +26,7 @@
 
 mod sampler;
 mod spec;
-mod special;
+pub(crate) mod special;
 #[cfg(test)]
 mod tests;
 

@@ -160,15 +160,17 @@ impl DistributionSpec {
                     ));
                 }
                 let peak = (mode / 2.0 - frame.lo / 2.0) / (frame.hi / 2.0 - frame.lo / 2.0);
+                let peak = peak.clamp(0.0, 1.0);
                 Shape::Triangular {
-                    unit: Triangular::new(0.0, 1.0, peak.clamp(0.0, 1.0))
-                        .map_err(|e| e.to_string())?,
+                    unit: Triangular::new(0.0, 1.0, peak).map_err(|e| e.to_string())?,
+                    peak,
                     lo: frame.lo,
                     hi: frame.hi,
                 }
             }
             Self::Beta { alpha, beta } => Shape::Beta {
                 unit: Beta::new(*alpha, *beta).map_err(|e| e.to_string())?,
+                shape: (*alpha, *beta),
                 lo: frame.lo,
                 hi: frame.hi,
             },
@@ -242,6 +244,25 @@ impl IntSampler {
         // count rounded above 2^53); never a real out-of-range draw, which is redrawn.
         value.clamp(self.lo, self.hi)
     }
+
+    /// P(X ≤ k): the share of the values drawn that are at most `k`.
+    pub fn cdf(&self, k: i64) -> f64 {
+        if k < self.lo {
+            return 0.0;
+        }
+        if k >= self.hi {
+            return 1.0;
+        }
+        let below = (i128::from(k) - i128::from(self.lo) + 1) as f64;
+        match &self.shape {
+            IntShape::Uniform => below / ((i128::from(self.hi) - i128::from(self.lo) + 1) as f64),
+            // k takes the draws in [k − ½, k + ½).
+            IntShape::Nearest(shape) => shape.cdf(k as f64 + 0.5),
+            // k takes the draws in [k, k + 1).
+            IntShape::Floor(shape) => shape.cdf(k as f64 + 1.0),
+            IntShape::Zipf(ranks) => ranks.cdf(below),
+        }
+    }
 }
 
 /// Draws reals in a closed range.
@@ -257,6 +278,17 @@ impl FloatSampler {
         // The clamp guards float rounding only (lo + (hi − lo) may exceed hi by an ulp).
         self.shape.sample(rng).clamp(self.lo, self.hi)
     }
+
+    /// P(X ≤ x): the share of the values drawn that are at most `x`.
+    pub fn cdf(&self, x: f64) -> f64 {
+        if x < self.lo {
+            0.0
+        } else if x >= self.hi {
+            1.0
+        } else {
+            self.shape.cdf(x)
+        }
+    }
 }
 
 /// A continuous (or, for poisson and zipf, integer-valued) law prepared for sampling.
@@ -269,12 +301,16 @@ pub(super) enum Shape {
     /// The unit triangle stretched over [lo, hi].
     Triangular {
         unit: Triangular<f64>,
+        /// The unit triangle's mode (for the CDF).
+        peak: f64,
         lo: f64,
         hi: f64,
     },
     /// Beta on [0, 1] stretched over [lo, hi].
     Beta {
         unit: Beta<f64>,
+        /// (alpha, beta), for the CDF.
+        shape: (f64, f64),
         lo: f64,
         hi: f64,
     },
@@ -295,14 +331,53 @@ impl Shape {
     fn sample(&self, rng: &mut SynthRng) -> f64 {
         match self {
             Shape::Uniform { lo, hi } => lerp(*lo, *hi, rng.random()),
-            Shape::Triangular { unit, lo, hi } => lerp(*lo, *hi, unit.sample(rng)),
-            Shape::Beta { unit, lo, hi } => lerp(*lo, *hi, unit.sample(rng)),
+            Shape::Triangular { unit, lo, hi, .. } => lerp(*lo, *hi, unit.sample(rng)),
+            Shape::Beta { unit, lo, hi, .. } => lerp(*lo, *hi, unit.sample(rng)),
             Shape::LogUniform { ln_lo, ln_hi } => {
                 (ln_lo + rng.random::<f64>() * (ln_hi - ln_lo)).exp()
             }
             Shape::Histogram(histogram) => histogram.sample(rng),
             Shape::Truncated(truncated) => truncated.sample(rng),
             Shape::Zipf { ranks, lo } => lo + (ranks.rank(rng) - 1.0),
+        }
+    }
+}
+
+impl Shape {
+    /// P(draw ≤ x), the draw conditioned on the frame as sampling does.
+    fn cdf(&self, x: f64) -> f64 {
+        let unit = |lo: f64, hi: f64| {
+            if hi > lo {
+                ((x / 2.0 - lo / 2.0) / (hi / 2.0 - lo / 2.0)).clamp(0.0, 1.0)
+            } else {
+                f64::from(u8::from(x >= lo))
+            }
+        };
+        match self {
+            Shape::Uniform { lo, hi } => unit(*lo, *hi),
+            Shape::Triangular { peak, lo, hi, .. } => {
+                let (t, c) = (unit(*lo, *hi), *peak);
+                if t <= c && c > 0.0 {
+                    t * t / c
+                } else if c < 1.0 {
+                    1.0 - (1.0 - t) * (1.0 - t) / (1.0 - c)
+                } else {
+                    t * t
+                }
+            }
+            Shape::Beta {
+                shape: (a, b),
+                lo,
+                hi,
+                ..
+            } => special::beta_inc(*a, *b, unit(*lo, *hi)),
+            Shape::LogUniform { ln_lo, ln_hi } if x > 0.0 => {
+                ((x.ln() - ln_lo) / (ln_hi - ln_lo)).clamp(0.0, 1.0)
+            }
+            Shape::LogUniform { .. } => 0.0,
+            Shape::Histogram(histogram) => histogram.cdf(x),
+            Shape::Truncated(truncated) => truncated.cdf(x),
+            Shape::Zipf { ranks, lo } => ranks.cdf((x - lo).floor() + 1.0),
         }
     }
 }
@@ -476,6 +551,24 @@ impl Truncated {
         self.origin + self.invert(rng.random())
     }
 
+    /// P(origin + draw ≤ x) for the draw conditioned on [a, b].
+    fn cdf(&self, x: f64) -> f64 {
+        let x = x - self.origin;
+        if x < self.a {
+            return 0.0;
+        }
+        if x >= self.b {
+            return 1.0;
+        }
+        let (cdf, sf) = self.law.cdf_sf(x);
+        let share = if self.upper {
+            (self.p_a - sf) / (self.p_a - self.p_b)
+        } else {
+            (cdf - self.p_a) / (self.p_b - self.p_a)
+        };
+        share.clamp(0.0, 1.0)
+    }
+
     /// The draw at share t ∈ [0, 1) of the mass inside [a, b].
     fn invert(&self, t: f64) -> f64 {
         let p = self.p_a + t * (self.p_b - self.p_a);
@@ -601,6 +694,27 @@ impl ZipfRanks {
             },
         };
         Ok(ZipfRanks { method })
+    }
+
+    /// P(rank ≤ r).
+    fn cdf(&self, r: f64) -> f64 {
+        let r = r.floor();
+        if r < 1.0 {
+            return 0.0;
+        }
+        match &self.method {
+            ZipfMethod::Table(cumulative) => {
+                let last = cumulative.shares.len() as f64;
+                cumulative.shares[(r.min(last) - 1.0) as usize]
+            }
+            ZipfMethod::HeadAndTail { head, tail } => {
+                if r <= ZIPF_TABLE_RANKS {
+                    return head.shares[r as usize - 1];
+                }
+                let part = ZipfTail::new(tail.s, tail.lo, r.min(tail.n)).mass() / tail.mass();
+                (head.last() + (1.0 - head.last()) * part).min(1.0)
+            }
+        }
     }
 
     #[inline]
@@ -755,6 +869,20 @@ impl Histogram {
         let mass = kept / total;
         check_mass_inside(label, mass, bounds, "move the bins into the bounds")?;
         Ok(Histogram { bins, cumulative })
+    }
+
+    /// P(draw ≤ x): each bin's weight times the share of the bin at most `x`.
+    fn cdf(&self, x: f64) -> f64 {
+        let total = self.cumulative[self.cumulative.len() - 1];
+        let mut below = 0.0;
+        let mut previous = 0.0;
+        for (bin, &running) in self.bins.iter().zip(&self.cumulative) {
+            let weight = running - previous;
+            previous = running;
+            let share = ((x / 2.0 - bin.lo / 2.0) / (bin.hi / 2.0 - bin.lo / 2.0)).clamp(0.0, 1.0);
+            below += weight * share;
+        }
+        (below / total).clamp(0.0, 1.0)
     }
 
     #[inline]

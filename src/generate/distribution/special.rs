@@ -29,7 +29,7 @@ pub(super) fn ln_gamma(x: f64) -> f64 {
 /// The regularised incomplete gamma functions (P(a, x), Q(a, x)) for a > 0: the
 /// smaller of the two is computed directly (series for P below x = a + 1, continued
 /// fraction for Q above), so both tails keep relative precision.
-pub(super) fn gamma_pq(a: f64, x: f64) -> (f64, f64) {
+pub(crate) fn gamma_pq(a: f64, x: f64) -> (f64, f64) {
     if x.is_nan() || x <= 0.0 {
         return (0.0, 1.0);
     }
@@ -150,4 +150,47 @@ fn normal_quantile_lower(p: f64) -> f64 {
         (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
             / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
     }
+}
+
+/// The regularised incomplete beta function I_x(a, b) for a, b > 0: the continued
+/// fraction (modified Lentz) on whichever side of the mean converges fast, with
+/// I_x(a, b) = 1 − I_{1−x}(b, a) on the other.
+pub(super) fn beta_inc(a: f64, b: f64, x: f64) -> f64 {
+    if x.is_nan() || x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let ln_front = ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (-x).ln_1p();
+    if x < (a + 1.0) / (a + b + 2.0) {
+        (ln_front.exp() * beta_fraction(a, b, x) / a).clamp(0.0, 1.0)
+    } else {
+        (1.0 - ln_front.exp() * beta_fraction(b, a, 1.0 - x) / b).clamp(0.0, 1.0)
+    }
+}
+
+/// The continued fraction of I_x(a, b) (Numerical Recipes' `betacf`).
+fn beta_fraction(a: f64, b: f64, x: f64) -> f64 {
+    let tiny = |v: f64| if v.abs() < TINY { TINY } else { v };
+    let mut c = 1.0;
+    let mut d = 1.0 / tiny(1.0 - (a + b) * x / (a + 1.0));
+    let mut h = d;
+    for m in 1..=10_000 {
+        let m = f64::from(m);
+        let m2 = 2.0 * m;
+        let even = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
+        d = 1.0 / tiny(1.0 + even * d);
+        c = tiny(1.0 + even / c);
+        h *= d * c;
+        let odd = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0));
+        d = 1.0 / tiny(1.0 + odd * d);
+        c = tiny(1.0 + odd / c);
+        let step = d * c;
+        h *= step;
+        if (step - 1.0).abs() < EPSILON {
+            break;
+        }
+    }
+    h
 }

@@ -1127,3 +1127,68 @@ fn measure_nanoseconds_per_draw() {
         println!("{name:<26} float {float_ns:6.1} ns/draw   int {int_ns:6.1} ns/draw");
     }
 }
+
+/// Every sampler's `cdf` is the law of its own draws: the KS distance of a sample to it
+/// stays below the α = 0.001 limit, for reals and, on every integer, for integers.
+#[test]
+fn cdfs_describe_the_samplers_own_draws() {
+    let n = 20_000;
+    let floats_specs = [
+        (json!("uniform"), 0.0, 10.0),
+        (json!({"normal": {"mean": 3, "stddev": 2}}), 0.0, 10.0),
+        (json!({"lognormal": {"mu": 3.2, "sigma": 0.9}}), 0.0, 5000.0),
+        (json!({"exponential": {"rate": 0.5}}), 1.0, 4.0),
+        (json!({"triangular": {"mode": 2}}), 0.0, 10.0),
+        (json!({"beta": {"alpha": 2, "beta": 5}}), -1.0, 1.0),
+        (json!({"gamma": {"shape": 2, "scale": 3}}), 0.0, 50.0),
+        (json!("benford"), 1.0, 1e6),
+        (json!({"histogram": [[0, 10, 3], [10, 100, 1]]}), 0.0, 50.0),
+    ];
+    for (seed, (knob, lo, hi)) in floats_specs.into_iter().enumerate() {
+        let sampler = spec(knob.clone()).bind_float(lo, hi).unwrap();
+        assert_eq!(
+            (sampler.cdf(lo - 1.0), sampler.cdf(hi)),
+            (0.0, 1.0),
+            "{knob}"
+        );
+        assert_ks(floats(&sampler, n, seed as u64), |x| sampler.cdf(x));
+    }
+    let int_specs = [
+        (json!("uniform"), 1, 6),
+        (json!({"normal": {"mean": 40, "stddev": 12}}), 18, 99),
+        (json!({"poisson": {"lambda": 2.5}}), 1, 20),
+        (json!({"zipf": {"s": 1.6}}), 1, 50),
+        (json!({"zipf": {"s": 1.1}}), 1, 100_000),
+        (json!({"lognormal": {"mu": 1, "sigma": 1}}), 0, 1000),
+        (json!({"histogram": [[1, 5, 1], [5, 9, 3]]}), 1, 8),
+    ];
+    for (seed, (knob, lo, hi)) in int_specs.into_iter().enumerate() {
+        let sampler = spec(knob.clone()).bind_int(lo, hi).unwrap();
+        let mut draws = ints(&sampler, n, 100 + seed as u64);
+        draws.sort_unstable();
+        let mut worst: f64 = 0.0;
+        let mut at = 0;
+        for k in [lo - 1].into_iter().chain(draws.iter().copied()) {
+            while at < draws.len() && draws[at] <= k {
+                at += 1;
+            }
+            worst = worst.max((at as f64 / n as f64 - sampler.cdf(k)).abs());
+        }
+        assert!(worst < 1.95 / (n as f64).sqrt(), "{knob}: distance {worst}");
+        assert_eq!(sampler.cdf(hi), 1.0);
+    }
+}
+
+#[test]
+fn incomplete_beta_matches_closed_forms() {
+    use super::special::beta_inc;
+    for x in [0.0, 0.1, 0.37, 0.5, 0.9, 1.0] {
+        // I_x(1, 1) = x; I_x(2, 1) = x²; I_x(1, 3) = 1 − (1 − x)³.
+        assert!((beta_inc(1.0, 1.0, x) - x).abs() < 1e-12, "{x}");
+        assert!((beta_inc(2.0, 1.0, x) - x * x).abs() < 1e-12, "{x}");
+        assert!((beta_inc(1.0, 3.0, x) - (1.0 - (1.0 - x).powi(3))).abs() < 1e-12);
+    }
+    // Symmetry: I_x(a, b) = 1 − I_{1−x}(b, a).
+    let (a, b, x) = (2.5, 7.0, 0.3);
+    assert!((beta_inc(a, b, x) + beta_inc(b, a, 1.0 - x) - 1.0).abs() < 1e-12);
+}

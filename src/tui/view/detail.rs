@@ -7,14 +7,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::chart::{self, HORIZONTAL};
 use super::{deviates, pane_block};
-use crate::stats::{Distribution, FieldSummary, Measure, display};
-use crate::tui::state::{App, Pane};
+use crate::stats::{Density, Distribution, Expected, FieldSummary, Measure, display};
+use crate::tui::state::{App, Change, LogScale, Pane};
 use crate::tui::theme::{Role, Theme};
-
-/// Eighth blocks, for bar heights and widths finer than a cell.
-const VERTICAL: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-const HORIZONTAL: [char; 9] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
 
 /// Draws the pane; returns how far its content can scroll.
 pub fn draw(
@@ -41,22 +38,54 @@ pub fn draw(
         );
         return 0;
     };
+    let table = app.table();
+    let change = table.changes.of(&field.path);
+    // The field as the results before the last reload showed it, if it changed.
+    let before = match change {
+        Change::Changed => table
+            .previous
+            .as_ref()
+            .and_then(|p| p.summary.field(&field.path)),
+        _ => None,
+    };
     let mut lines = facts(field, theme, inner.width);
+    if table.previous.is_some() {
+        lines.extend(last_reload(field, change, before, theme, inner.width));
+    }
     // The chart takes the rest of the pane, at least a few rows.
     let chart_height = usize::from(inner.height)
         .saturating_sub(lines.len() + 1)
         .max(4);
     lines.push(Line::default());
-    if field.prefers_top_values() {
-        lines.extend(top_values(field, theme, inner.width, chart_height));
-    } else if let Some((distribution, measure)) = field.headline() {
-        lines.extend(histogram(
-            distribution,
-            measure,
-            theme,
-            inner.width,
-            chart_height,
-        ));
+    let headline = field.headline();
+    match &field.expected {
+        Some(Expected::Values(shares)) if !shares.is_empty() => {
+            let present = field.count - field.nulls;
+            lines.extend(chart::shares(
+                shares,
+                present,
+                theme,
+                inner.width,
+                chart_height,
+            ));
+        }
+        _ if field.prefers_top_values() => {
+            lines.extend(top_values(field, theme, inner.width, chart_height));
+        }
+        _ => {
+            if let Some((d, measure)) = headline {
+                lines.extend(histogram(
+                    field,
+                    d,
+                    measure,
+                    before,
+                    app.log_scale,
+                    theme,
+                    inner.width,
+                    chart_height,
+                ));
+            }
+        }
     }
     let max_scroll = lines.len().saturating_sub(usize::from(inner.height));
     let scroll = app.table().detail_scroll.min(max_scroll);
@@ -144,6 +173,31 @@ fn facts(f: &FieldSummary, theme: &Theme, width: u16) -> Vec<Line<'static>> {
             .collect();
         lines.extend(labelled_values("", &quantiles, dim, width));
     }
+    match &f.expected {
+        Some(Expected::Density(density)) => lines.push(fit_line(density, theme)),
+        Some(Expected::Types(shares)) => {
+            let present = f.count - f.nulls;
+            let mut spans = vec![Span::styled("types ", dim)];
+            for share in shares {
+                let style = if deviates(Some(share.asked), share.seen, present) {
+                    theme.style(Role::Mismatch)
+                } else {
+                    Style::default()
+                };
+                spans.push(Span::raw(format!("{} ", share.label)));
+                spans.push(Span::styled(
+                    format!(
+                        "set {} seen {}  ",
+                        display::percent(share.asked),
+                        display::maybe_percent(share.seen)
+                    ),
+                    style,
+                ));
+            }
+            lines.push(Line::from(spans));
+        }
+        _ => {}
+    }
     let cost = match f.cost {
         Some(c) => format!(
             "{} ns per value ({})",
@@ -177,6 +231,117 @@ fn facts(f: &FieldSummary, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     lines
 }
 
+/// The legend of the expected counts and how well the sample fits them.
+fn fit_line(density: &Density, theme: &Theme) -> Line<'static> {
+    let dim = theme.style(Role::Dim);
+    let mut spans = vec![Span::styled("fit ", dim)];
+    match density.fit {
+        Some(fit) => {
+            let style = if fit.p_value < REJECTED_BELOW {
+                theme.style(Role::Mismatch)
+            } else {
+                Style::default()
+            };
+            spans.push(Span::styled(
+                format!(
+                    "χ² p {} ({} df)",
+                    p_value(fit.p_value),
+                    fit.degrees_of_freedom
+                ),
+                style,
+            ));
+        }
+        None => spans.push(Span::styled("too few values to test", dim)),
+    }
+    spans.push(Span::styled(" · ", dim));
+    spans.push(Span::styled("─", theme.style(Role::Expected)));
+    spans.push(Span::styled(" expected from the configured law", dim));
+    Line::from(spans)
+}
+
+/// Below this p-value the sample is marked as not following the configured law: a
+/// correct generator is marked once in a thousand samples.
+const REJECTED_BELOW: f64 = 0.001;
+
+/// A p-value in a few characters: `0.43`, `0.002`, `3e-7`.
+fn p_value(p: f64) -> String {
+    if p >= 0.001 {
+        let text = format!("{p:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else if p > 0.0 {
+        format!("{p:.0e}")
+    } else {
+        "0".into()
+    }
+}
+
+/// What the last reload did to the field: before → after of its headline figures, or
+/// that it is new, or untouched.
+fn last_reload(
+    after: &FieldSummary,
+    change: Change,
+    before: Option<&FieldSummary>,
+    theme: &Theme,
+    width: u16,
+) -> Vec<Line<'static>> {
+    let changed = theme.style(Role::Changed);
+    let before = match (change, before) {
+        (Change::Unchanged, _) => {
+            return vec![Line::from(Span::styled(
+                "unchanged by the last reload",
+                theme.style(Role::Dim),
+            ))];
+        }
+        (Change::Added, _) | (Change::Changed, None) => {
+            return vec![Line::from(Span::styled(
+                "• new in the last reload",
+                changed,
+            ))];
+        }
+        (Change::Changed, Some(before)) => before,
+    };
+    let arrow = |a: String, b: String| {
+        if a == b { a } else { format!("{a} → {b}") }
+    };
+    let mut pairs = vec![
+        (
+            "null",
+            arrow(
+                display::maybe_percent(before.null_rate.observed),
+                display::maybe_percent(after.null_rate.observed),
+            ),
+        ),
+        (
+            "absent",
+            arrow(
+                display::maybe_percent(before.absent_rate.observed),
+                display::maybe_percent(after.absent_rate.observed),
+            ),
+        ),
+    ];
+    let count = |d: Option<u64>| d.map_or_else(|| "-".into(), display::count);
+    pairs.push((
+        "distinct",
+        arrow(count(before.distinct), count(after.distinct)),
+    ));
+    if let (Some((b, measure)), Some((a, _))) = (
+        before.headline(),
+        after
+            .headline()
+            .filter(|(_, m)| Some(*m) == before.headline().map(|h| h.1)),
+    ) {
+        let short = |v: f64| display::measure_short(v, measure);
+        pairs.push(("p50", arrow(short(b.quantiles.p50), short(a.quantiles.p50))));
+        pairs.push(("mean", arrow(short(b.mean), short(a.mean))));
+    }
+    let mut lines = vec![Line::from(Span::styled(
+        "• changed by the last reload (before → after)",
+        changed,
+    ))];
+    lines.extend(labelled_values("", &pairs, theme.style(Role::Dim), width));
+    lines
+}
+
 /// `label value` pairs, flowed onto as many lines as `width` needs.
 fn labelled_values(
     prefix: &'static str,
@@ -207,10 +372,16 @@ fn labelled_values(
     lines
 }
 
-/// A column chart of the histogram, `height` rows including the axis labels.
+/// The headline distribution as a column chart: log10 bins where `scale` says, the
+/// results before the last reload behind it, the configured law's expected counts
+/// over it.
+#[allow(clippy::too_many_arguments)]
 fn histogram(
+    field: &FieldSummary,
     d: &Distribution,
     measure: Measure,
+    before: Option<&FieldSummary>,
+    scale: LogScale,
     theme: &Theme,
     width: u16,
     height: usize,
@@ -222,51 +393,46 @@ fn histogram(
             theme.style(Role::Dim),
         ))];
     }
-    let width = usize::from(width).max(1);
-    let counts = &d.histogram.counts;
-    // Merge neighbouring bins when there are more bins than columns.
-    let merge = counts.len().div_ceil(width).max(1);
-    let bars: Vec<u64> = counts.chunks(merge).map(|c| c.iter().sum()).collect();
-    let bar_width = (width / bars.len().max(1)).clamp(1, 4);
-    let peak = bars.iter().copied().max().unwrap_or(0).max(1);
-    let rows = height.saturating_sub(1).max(1);
-    let bar_style = theme.style(Role::Bar);
-    let mut lines = Vec::with_capacity(height);
-    for row in (0..rows).rev() {
-        let mut text = String::with_capacity(bars.len() * bar_width);
-        for &count in &bars {
-            let eighths = (count as f64 / peak as f64 * (rows * 8) as f64).round() as usize;
-            let level = eighths.saturating_sub(row * 8).min(8);
-            // A non-empty bin always shows at least a sliver.
-            let level = if row == 0 && count > 0 {
-                level.max(1)
+    let log = scale.applies_to(d);
+    let previous = before
+        .and_then(FieldSummary::headline)
+        .filter(|(_, m)| *m == measure)
+        .and_then(|(p, _)| {
+            if log {
+                p.log_histogram.as_ref()
             } else {
-                level
-            };
-            text.extend(std::iter::repeat_n(VERTICAL[level], bar_width));
+                Some(&p.histogram)
+            }
+        });
+    let density = match &field.expected {
+        Some(Expected::Density(density)) if measure == Measure::Value => Some(density),
+        _ => None,
+    };
+    let expected = density.and_then(|x| {
+        if log {
+            x.log_expected.as_deref()
+        } else {
+            Some(x.expected.as_slice())
         }
-        lines.push(Line::from(Span::styled(text, bar_style)));
-    }
-    let drawn = bars.len() * bar_width;
-    // Whole numbers label the last bin by its last value, not by its open upper edge.
+    });
     let h = &d.histogram;
     let whole = measure_axis(measure) == Measure::Value
         && [h.start, h.width, d.min, d.max]
             .iter()
             .all(|v| v.fract() == 0.0);
-    let upper = if whole {
-        h.edge(counts.len()) - 1.0
-    } else {
-        h.edge(counts.len())
+    let histogram = match (&d.log_histogram, log) {
+        (Some(log_histogram), true) => log_histogram,
+        _ => h,
     };
-    let low = display::measure_short(h.edge(0), measure_axis(measure));
-    let high = display::measure_short(upper, measure_axis(measure));
-    let gap = drawn
-        .saturating_sub(low.chars().count() + high.chars().count())
-        .max(1);
-    let axis = format!("{low}{}{high}", " ".repeat(gap));
-    lines.push(Line::from(Span::styled(axis, theme.style(Role::Axis))));
-    lines
+    let columns = chart::Columns {
+        histogram,
+        log,
+        previous,
+        expected,
+        whole,
+        measure: measure_axis(measure),
+    };
+    chart::columns(&columns, theme, width, height)
 }
 
 /// Axis labels name plain numbers for lengths (the pane already says "length").

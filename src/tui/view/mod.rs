@@ -2,7 +2,9 @@
 //! things landed ([`ScreenLayout`]) for mouse hit-testing. No state changes here; the
 //! current time is a parameter so that frames are reproducible.
 
+mod chart;
 mod detail;
+mod field_list;
 mod overlay;
 
 use std::time::Instant;
@@ -10,11 +12,11 @@ use std::time::Instant;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 use super::state::{App, Overlay, Pane, ScreenLayout, TableView};
 use super::theme::{Role, Theme};
-use crate::stats::{FieldSummary, display};
+use crate::stats::display;
 
 /// Below this width the detail (or samples) pane goes under the field table.
 const SIDE_BY_SIDE_MIN_WIDTH: u16 = 110;
@@ -73,7 +75,7 @@ pub fn draw(frame: &mut Frame, app: &App, now: Instant) -> ScreenLayout {
             Layout::vertical([Constraint::Min(0), Constraint::Length(samples_height)]).areas(main);
         let [fields, detail] =
             Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(top);
-        draw_fields(frame, app, &visible, selected_index, fields, &mut layout);
+        field_list::draw(frame, app, &visible, selected_index, fields, &mut layout);
         layout.detail = detail;
         layout.detail_max_scroll = detail::draw(frame, app, selected, detail, false);
         if samples_height > 0 {
@@ -84,7 +86,7 @@ pub fn draw(frame: &mut Frame, app: &App, now: Instant) -> ScreenLayout {
         let fields_height = (main.height * 45 / 100).max(5).min(main.height);
         let [fields, lower] =
             Layout::vertical([Constraint::Length(fields_height), Constraint::Min(0)]).areas(main);
-        draw_fields(frame, app, &visible, selected_index, fields, &mut layout);
+        field_list::draw(frame, app, &visible, selected_index, fields, &mut layout);
         if app.lower == Pane::Samples {
             layout.samples = lower;
             draw_samples(frame, app, lower);
@@ -99,6 +101,9 @@ pub fn draw(frame: &mut Frame, app: &App, now: Instant) -> ScreenLayout {
         Some(Overlay::Help) => overlay::help(frame, theme, area),
         Some(Overlay::Warnings) => overlay::warnings(frame, theme, area, &app.warnings()),
         Some(Overlay::Export(dialog)) => overlay::export(frame, theme, area, dialog, now),
+        Some(Overlay::Record(record)) => {
+            layout.record_rows = overlay::record(frame, theme, area, record);
+        }
         None => {}
     }
     layout
@@ -166,253 +171,6 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect, layout: &mut ScreenLayout
     frame.render_widget(Line::from(spans), area);
 }
 
-/// One column of the field table.
-struct Column {
-    title: &'static str,
-    width: u16,
-    right: bool,
-}
-
-/// Columns in the order they are dropped last-to-first when space runs out.
-const PRIORITY: [usize; 8] = [0, 3, 6, 5, 1, 4, 7, 2];
-
-fn draw_fields(
-    frame: &mut Frame,
-    app: &App,
-    visible: &[&FieldSummary],
-    selected: usize,
-    area: Rect,
-    layout: &mut ScreenLayout,
-) {
-    let theme = app.theme();
-    let table = app.table();
-    let total = table.shown.as_ref().map_or(0, |s| {
-        s.summary
-            .fields
-            .iter()
-            .filter(|f| !f.is_plain_object())
-            .count()
-    });
-    let name = table
-        .shown
-        .as_ref()
-        .map_or_else(|| table.file_name(), |s| s.summary.table.clone());
-    let mut title = vec![Span::raw(format!(" {name} · "))];
-    if visible.len() == total {
-        title.push(Span::raw(format!("{total} fields")));
-    } else {
-        title.push(Span::raw(format!("{}/{total} fields", visible.len())));
-    }
-    title.push(Span::raw(format!(" · {} ", app.sort.label())));
-    if app.filter.editing {
-        title.push(Span::styled(
-            format!("/{}█ ", app.filter.text),
-            theme.style(Role::Key),
-        ));
-    } else if !app.filter.text.is_empty() {
-        title.push(Span::styled(
-            format!("/{} ", app.filter.text),
-            theme.style(Role::Key),
-        ));
-    }
-    let block = pane_block(
-        theme,
-        Line::from(title),
-        app.focus == Pane::Fields && !app.zoom,
-    );
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-
-    if visible.is_empty() {
-        let message = match (&table.shown, &table.error) {
-            (None, Some(_)) => "No results yet: fix the schema and save.",
-            (None, None) => "Generating…",
-            (Some(_), _) if !app.filter.text.is_empty() => "No field matches the filter.",
-            (Some(_), _) => "The sample has no fields.",
-        };
-        frame.render_widget(Paragraph::new(message).style(theme.style(Role::Dim)), inner);
-        return;
-    }
-
-    let columns = choose_columns(visible, inner.width);
-    let rows_area = Rect {
-        y: inner.y + 1,
-        height: inner.height.saturating_sub(1),
-        ..inner
-    };
-    let page = usize::from(rows_area.height.max(1));
-    let offset = table
-        .scroll
-        .min(selected)
-        .max((selected + 1).saturating_sub(page));
-    layout.field_rows = rows_area;
-    layout.fields_offset = offset;
-
-    let header = Row::new(
-        columns
-            .iter()
-            .map(|&c| aligned(COLUMNS[c].title, COLUMNS[c].right)),
-    )
-    .style(theme.style(Role::Header));
-    let widths: Vec<u16> = columns.iter().map(|&c| column_width(visible, c)).collect();
-    let path_width = inner
-        .width
-        .saturating_sub(widths[1..].iter().map(|w| w + 1).sum::<u16>());
-    let rows = visible
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(page)
-        .map(|(i, field)| {
-            let cells = columns
-                .iter()
-                .zip(&widths)
-                .map(|(&c, &w)| field_cell(field, c, if c == 0 { path_width } else { w }, theme));
-            let row = Row::new(cells);
-            if i == selected {
-                row.style(theme.style(Role::Selected))
-            } else {
-                row
-            }
-        });
-    let constraints: Vec<Constraint> = columns
-        .iter()
-        .zip(&widths)
-        .map(|(&c, &w)| {
-            if c == 0 {
-                Constraint::Fill(1)
-            } else {
-                Constraint::Length(w)
-            }
-        })
-        .collect();
-    frame.render_widget(
-        Table::new(rows, constraints)
-            .header(header)
-            .column_spacing(1),
-        inner,
-    );
-}
-
-const COLUMNS: [Column; 8] = [
-    Column {
-        title: "path",
-        width: 12,
-        right: false,
-    },
-    Column {
-        title: "type",
-        width: 6,
-        right: false,
-    },
-    Column {
-        title: "generator",
-        width: 12,
-        right: false,
-    },
-    Column {
-        title: "null",
-        width: 6,
-        right: true,
-    },
-    Column {
-        title: "absent",
-        width: 6,
-        right: true,
-    },
-    Column {
-        title: "distinct",
-        width: 8,
-        right: true,
-    },
-    Column {
-        title: "p50",
-        width: 5,
-        right: true,
-    },
-    Column {
-        title: "values/s",
-        width: 8,
-        right: true,
-    },
-];
-
-/// The widest cell of column `c` (within bounds), or its minimum.
-fn column_width(fields: &[&FieldSummary], c: usize) -> u16 {
-    let max = match c {
-        0 => 30,
-        1 => 14,
-        2 => 28,
-        6 => 12,
-        _ => COLUMNS[c].width,
-    };
-    let widest = fields
-        .iter()
-        .map(|f| column_text(f, c).chars().count())
-        .max()
-        .unwrap_or(0);
-    u16::try_from(widest)
-        .unwrap_or(u16::MAX)
-        .clamp(COLUMNS[c].width, max)
-}
-
-/// The columns that fit in `width`, in display order; the path takes what is left.
-fn choose_columns(fields: &[&FieldSummary], width: u16) -> Vec<usize> {
-    let path_width = column_width(fields, 0).max(16);
-    let mut used = path_width;
-    let mut chosen = vec![0];
-    for &c in &PRIORITY[1..] {
-        let need = column_width(fields, c) + 1;
-        if used + need <= width {
-            used += need;
-            chosen.push(c);
-        }
-    }
-    chosen.sort_unstable();
-    chosen
-}
-
-fn column_text(f: &FieldSummary, c: usize) -> String {
-    match c {
-        0 => display::path_label(&f.path).to_owned(),
-        1 => f.type_name.clone(),
-        2 => f.generator.clone(),
-        3 => display::maybe_percent(f.null_rate.observed),
-        4 => display::maybe_percent(f.absent_rate.observed),
-        5 => f.distinct.map_or_else(|| "-".into(), display::count),
-        6 => display::typical(f),
-        _ => f
-            .cost
-            .map_or_else(|| "-".into(), |c| display::per_second(c.values_per_second)),
-    }
-}
-
-fn field_cell<'a>(f: &FieldSummary, c: usize, width: u16, theme: &Theme) -> Cell<'a> {
-    let text = aligned(
-        &display::fit(&column_text(f, c), usize::from(width)),
-        COLUMNS[c].right,
-    );
-    let off_target = match c {
-        3 => deviates(f.null_rate.configured, f.null_rate.observed, f.count),
-        4 => deviates(
-            f.absent_rate.configured,
-            f.absent_rate.observed,
-            f.count + f.absent,
-        ),
-        _ => false,
-    };
-    if off_target {
-        Cell::from(text).style(theme.style(Role::Mismatch))
-    } else {
-        Cell::from(text)
-    }
-}
-
-fn aligned(text: &str, right: bool) -> Line<'static> {
-    let line = Line::from(text.to_owned());
-    if right { line.right_aligned() } else { line }
-}
-
 /// Whether an observed share is further from the configured one than sampling noise
 /// explains (four standard errors, plus a point of slack).
 pub(crate) fn deviates(configured: Option<f64>, observed: Option<f64>, n: u64) -> bool {
@@ -432,10 +190,20 @@ fn draw_samples(frame: &mut Frame, app: &App, area: Rect) {
     let samples: &[String] = table.shown.as_ref().map_or(&[], |s| &s.samples);
     let title = format!(" Sample records ({}) ", samples.len());
     let block = pane_block(theme, title, app.focus == Pane::Samples);
+    let focused = app.focus == Pane::Samples;
     let lines: Vec<Line> = samples
         .iter()
         .skip(table.samples_scroll)
-        .map(|s| Line::from(s.as_str()))
+        .enumerate()
+        .map(|(i, s)| {
+            let line = Line::from(s.as_str());
+            // The top record is the one Enter opens.
+            if focused && i == 0 {
+                line.style(theme.style(Role::Selected))
+            } else {
+                line
+            }
+        })
         .collect();
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

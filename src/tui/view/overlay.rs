@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Clear, Gauge, Paragraph, Wrap};
 
 use crate::stats::display;
 use crate::tui::export::{DialogField, ExportDialog, ExportPhase, FORMATS};
+use crate::tui::state::RecordView;
 use crate::tui::theme::{Role, Theme};
 use crate::tui::update::KEYS;
 
@@ -78,61 +79,67 @@ pub fn warnings(frame: &mut Frame, theme: &Theme, area: Rect, warnings: &[&str])
 }
 
 pub fn export(frame: &mut Frame, theme: &Theme, area: Rect, dialog: &ExportDialog, now: Instant) {
-    let rect = centred(area, 64, 11);
+    let rect = centred(area, 64, 13);
     frame.render_widget(Clear, rect);
     let block = popup(theme, " Export every table ");
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let [form, progress_area, message_area] = Layout::vertical([
-        Constraint::Length(4),
+        Constraint::Length(6),
         Constraint::Length(1),
         Constraint::Min(0),
     ])
     .areas(inner);
 
     let editing = matches!(dialog.phase, ExportPhase::Editing);
+    let active = |field: DialogField| editing && dialog.field == field;
     let input = |field: DialogField, label: &'static str, value: String| {
-        let active = editing && dialog.field == field;
-        let style = if active {
+        let style = if active(field) {
             theme.style(Role::Selected)
         } else {
             theme.style(Role::Text)
         };
         Line::from(vec![
-            Span::styled(format!(" {label:<7}"), theme.style(Role::Dim)),
+            Span::styled(format!(" {label:<10}"), theme.style(Role::Dim)),
             Span::styled(value, style),
         ])
     };
-    let rows = if dialog.rows.is_empty() && !(editing && dialog.field == DialogField::Rows) {
-        "schema's x-synth.rows".to_owned()
-    } else {
-        format!(
-            "{}{}",
-            dialog.rows,
-            if editing && dialog.field == DialogField::Rows {
-                "█"
-            } else {
-                ""
-            }
-        )
+    let typed = |field: DialogField, text: &str| {
+        let cursor = if active(field) { "█" } else { "" };
+        format!(" {text}{cursor} ")
     };
-    let output_cursor = if editing && dialog.field == DialogField::Output {
-        "█"
+    let choices = &dialog.choices;
+    let rows = if choices.rows.is_empty() && !active(DialogField::Rows) {
+        " schema's x-synth.rows ".to_owned()
     } else {
-        ""
+        typed(DialogField::Rows, &choices.rows)
+    };
+    let format = match dialog.extension_disagrees() {
+        Some(named) => format!(
+            " ‹ {} › (the extension says {named}) ",
+            FORMATS[choices.format]
+        ),
+        None => format!(" ‹ {} › ", FORMATS[choices.format]),
+    };
+    let overwrite = if choices.overwrite {
+        " [x] replace files that exist "
+    } else {
+        " [ ] keep files that exist (refuse) "
     };
     let lines = vec![
-        input(DialogField::Rows, "rows", format!(" {rows} ")),
-        input(
-            DialogField::Format,
-            "format",
-            format!(" ‹ {} › ", FORMATS[dialog.format]),
-        ),
+        input(DialogField::Rows, "rows", rows),
+        input(DialogField::Format, "format", format),
         input(
             DialogField::Output,
             "output",
-            format!(" {}{output_cursor} ", dialog.output),
+            typed(DialogField::Output, &choices.output),
         ),
+        input(
+            DialogField::Seed,
+            "seed",
+            typed(DialogField::Seed, &choices.seed),
+        ),
+        input(DialogField::Overwrite, "overwrite", overwrite.to_owned()),
     ];
     frame.render_widget(Paragraph::new(lines), form);
 
@@ -141,8 +148,12 @@ pub fn export(frame: &mut Frame, theme: &Theme, area: Rect, dialog: &ExportDialo
             dialog.problem.clone().unwrap_or_else(|| {
                 let hint = match dialog.field {
                     DialogField::Rows => "rows per table; empty: each schema's x-synth.rows",
-                    DialogField::Format => "←/→ or Space: change the format",
+                    DialogField::Format => {
+                        "←/→ or Space: change it; else the output's extension decides"
+                    }
                     DialogField::Output => "a file for one table, a folder for several",
+                    DialogField::Seed => "the same seed exports the same data",
+                    DialogField::Overwrite => "←/→ or Space: replace existing files or not",
                 };
                 format!("{hint}\n Tab: next input · Enter: start")
             }),
@@ -176,4 +187,30 @@ pub fn export(frame: &mut Frame, theme: &Theme, area: Rect, dialog: &ExportDialo
         .style(theme.style(role))
         .wrap(Wrap { trim: false });
     frame.render_widget(paragraph, message_area);
+}
+
+/// One sample record, pretty-printed, over most of the screen; returns the rows its
+/// text has (for paging).
+pub fn record(frame: &mut Frame, theme: &Theme, area: Rect, record: &RecordView) -> u16 {
+    let rect = centred(
+        area,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2),
+    );
+    frame.render_widget(Clear, rect);
+    let title = format!(" Record {} of {} ", record.index + 1, record.of);
+    let block = popup(theme, &title);
+    let rows = block.inner(rect).height;
+    let scroll = record
+        .scroll
+        .min(record.lines.len().saturating_sub(usize::from(rows)));
+    let lines: Vec<Line> = record
+        .lines
+        .iter()
+        .skip(scroll)
+        .take(usize::from(rows))
+        .map(|l| Line::from(l.as_str()))
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    rows
 }
