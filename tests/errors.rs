@@ -445,6 +445,24 @@ fn not_required_on_a_string_leaves_no_value() {
     );
 }
 
+/// A `not` over one size bound keeps only that bound's type, below (or above) it: on an
+/// integer it leaves nothing, and `not: {minLength: 0}` forbids everything.
+#[test]
+fn not_over_a_size_bound_leaves_no_value() {
+    assert_refused(
+        "integer_not_min_length",
+        r#"{"type": "integer", "not": {"minLength": 1}}"#,
+        "/not/minLength",
+        &["type"],
+    );
+    assert_refused(
+        "not_min_length_zero",
+        r#"{"type": "string", "not": {"minLength": 0}}"#,
+        "/not",
+        &["forbids every value"],
+    );
+}
+
 #[test]
 fn two_disjoint_patterns() {
     assert_refused(
@@ -537,7 +555,7 @@ fn else_cannot_hold_where_the_if_never_does() {
 }
 
 /// `uniqueItems` over items with fewer distinct values than `minItems`: enums, booleans,
-/// constants and narrow integer ranges are counted.
+/// constants, narrow integer ranges and patterns of one fixed shape are counted.
 
 #[test]
 fn unique_items_over_too_few_values() {
@@ -551,6 +569,16 @@ fn unique_items_over_too_few_values() {
             6,
         ),
         ("unique_nullable_enum", r#"{"enum": ["x", "y", null]}"#, 4),
+        (
+            "unique_tiny_pattern",
+            r#"{"type": "string", "pattern": "^[a-c]$"}"#,
+            4,
+        ),
+        (
+            "unique_two_digit_pattern",
+            r#"{"type": "string", "pattern": "^x[0-9]{2}$"}"#,
+            101,
+        ),
     ] {
         assert_refused(
             name,

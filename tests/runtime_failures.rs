@@ -151,12 +151,13 @@ fn the_rows_shared_budget_running_out_is_reported() {
 }
 
 /// `uniqueItems` over a pattern with three values cannot give four items: exit 1, not a
-/// short array.
+/// short array. (A pattern of one shape, `^[a-c]$`, is counted and refused up front:
+/// tests/errors.rs. Alternatives are not counted.)
 #[test]
 fn too_few_distinct_items_stop_with_exit_1() {
     let file = common::schema_file(
         "schema",
-        r#"{"title": "Tags", "type": "array", "items": {"type": "string", "pattern": "^[a-c]$"}, "minItems": 4, "uniqueItems": true}"#,
+        r#"{"title": "Tags", "type": "array", "items": {"type": "string", "pattern": "^(a|bb|c)$"}, "minItems": 4, "uniqueItems": true}"#,
     );
     let output = run(&["sample", "-n", "1"], &file.path);
     let context = describe_output(&output);
@@ -213,6 +214,10 @@ fn near_refusals_generate_valid_rows() {
         json!({"oneOf": [{"type": "string"}, {"type": "string"}, {"type": "integer"}]}),
         json!({"type": ["string", "integer"], "if": {"type": "string"}, "then": false}),
         json!({"type": "integer", "if": {"minimum": 10}, "then": false, "minimum": 0, "maximum": 20}),
+        // `else` under `not: {minLength: 1}` is the empty string, by construction.
+        json!({"type": "string", "if": {"minLength": 1}, "then": false}),
+        json!({"not": {"maxItems": 2}, "items": {"type": "integer"}}),
+        json!({"type": "number", "not": {"exclusiveMinimum": 1.5}, "minimum": -2}),
         json!({"type": "array", "items": {"enum": ["a", "b", "c"]}, "minItems": 3, "uniqueItems": true}),
         json!({"type": "array", "items": {"type": ["boolean", "null"]}, "minItems": 3, "maxItems": 3, "uniqueItems": true}),
     ];

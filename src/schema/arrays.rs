@@ -6,6 +6,7 @@ use super::compile::Compiler;
 use super::facts::Facts;
 use crate::error::{Problem, ProblemKind};
 use crate::generate::array::json_equal;
+use crate::generate::string::StringGen;
 use crate::generate::{ArrayGen, Node};
 
 /// Elements added beyond the minimum at most (fewer if `maxItems` says so), unless a
@@ -166,8 +167,8 @@ fn distinct_elements(
 }
 
 /// How many distinct values `node` can produce, for the countable ones: constants,
-/// enums, booleans, null, integer ranges, and unions or checked forms of those (an
-/// upper bound: a check only removes values).
+/// enums, booleans, null, integer ranges, patterns of one fixed shape, and unions or
+/// checked forms of those (an upper bound: a check only removes values).
 fn distinct_values(node: &Node) -> Option<u64> {
     match node {
         Node::Const(_) | Node::Null => Some(1),
@@ -187,6 +188,7 @@ fn distinct_values(node: &Node) -> Option<u64> {
             .iter()
             .try_fold(0u64, |sum, b| sum.checked_add(distinct_values(b)?)),
         Node::Checked(c) => distinct_values(c.inner()),
+        Node::String(StringGen::Pattern(p)) => p.reachable(),
         _ => None,
     }
 }

@@ -381,13 +381,13 @@ impl Compiler {
     }
 }
 
-fn merge_max(slot: &mut Option<At<u64>>, new: At<u64>) {
+pub(super) fn merge_max(slot: &mut Option<At<u64>>, new: At<u64>) {
     if slot.as_ref().is_none_or(|s| new.value > s.value) {
         *slot = Some(new);
     }
 }
 
-fn merge_min(slot: &mut Option<At<u64>>, new: At<u64>) {
+pub(super) fn merge_min(slot: &mut Option<At<u64>>, new: At<u64>) {
     if slot.as_ref().is_none_or(|s| new.value < s.value) {
         *slot = Some(new);
     }

@@ -122,7 +122,12 @@ impl Compiler {
 
     /// [`Compiler::note`], copying the text only when the note is new.
     fn note_once(&mut self, severity: Severity, pointer: &str, message: &str) {
-        let kind = message.split(": ").next().unwrap_or_default();
+        // What comes before the first ": " (found by its colon: this runs for every
+        // note on every path to a shared definition).
+        let kind = message
+            .match_indices(':')
+            .find(|(i, _)| message.as_bytes().get(i + 1) == Some(&b' '))
+            .map_or(message, |(i, _)| &message[..i]);
         let noted = match self.noted.get_mut(pointer) {
             Some(noted) => noted,
             None => self.noted.entry(pointer.to_owned()).or_default(),
@@ -297,6 +302,11 @@ impl Compiler {
                         pointer: not.pointer.clone(),
                     });
                 }
+                Ok(false)
+            }
+            Value::Object(m) if lone_bound(m).is_some() => {
+                let (key, value) = lone_bound(m).expect("checked above");
+                negate_bound(f, key, value, &not.pointer)?;
                 Ok(false)
             }
             // Strings then avoid the pattern by construction where the pattern module can
@@ -478,6 +488,105 @@ impl Compiler {
         };
         Ok(Node::Bool(BoolGen { p_true }))
     }
+}
+
+/// The size and range keywords a `not` negates exactly.
+const NEGATED_BOUNDS: &[&str] = &[
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+];
+
+/// The one size or range keyword of a `not` schema (annotations aside).
+fn lone_bound(schema: &serde_json::Map<String, Value>) -> Option<(&str, &Value)> {
+    let mut asserting = schema
+        .iter()
+        .filter(|(k, _)| !super::facts::ANNOTATIONS.contains(&k.as_str()));
+    let (key, value) = asserting.next()?;
+    (asserting.next().is_none() && NEGATED_BOUNDS.contains(&key.as_str()) && value.is_number())
+        .then_some((key.as_str(), value))
+}
+
+/// Narrows `f` by `not: {key: value}`: a bound holds of every value of another type, so
+/// its negation keeps the bound's own type, on the far side of the bound
+/// (`not: {minLength: 1}` is the empty string). `at` is the `not`'s pointer.
+fn negate_bound(f: &mut Facts, key: &str, value: &Value, at: &str) -> Result<(), Problem> {
+    use super::collect::{merge_max, merge_min};
+    use super::facts::Bound;
+    let pointer = format!("{at}/{key}");
+    let size = || {
+        value
+            .as_f64()
+            .filter(|x| *x >= 0.0 && x.fract() == 0.0)
+            .map(|x| x as u64)
+    };
+    let forbids_all = || {
+        Problem::new(
+            at,
+            format!("`not: {{\"{key}\": {value}}}` forbids every value"),
+        )
+        .hint("remove the `not`, or give it a bound some values break")
+    };
+    let family = match key {
+        "minLength" | "maxLength" => Types::STRING,
+        "minItems" | "maxItems" => Types::ARRAY,
+        "minProperties" | "maxProperties" => Types::OBJECT,
+        _ => Types::INTEGER | Types::FRACTION,
+    };
+    f.intersect_types(family, pointer.clone());
+    let at_most = |n: u64| At {
+        value: n,
+        pointer: pointer.clone(),
+    };
+    match key {
+        "minLength" | "minItems" | "minProperties" => {
+            // Fewer than n: at most n - 1 (and none at all below 0).
+            let n = size().ok_or_else(|| Problem::invalid(&pointer, format!("{key} must be a whole number ≥ 0")))?;
+            let below = n.checked_sub(1).ok_or_else(forbids_all)?;
+            let slot = match key {
+                "minLength" => &mut f.max_length,
+                "minItems" => &mut f.max_items,
+                _ => &mut f.max_properties,
+            };
+            merge_min(slot, at_most(below));
+        }
+        "maxLength" | "maxItems" | "maxProperties" => {
+            let n = size().ok_or_else(|| Problem::invalid(&pointer, format!("{key} must be a whole number ≥ 0")))?;
+            let slot = match key {
+                "maxLength" => &mut f.min_length,
+                "maxItems" => &mut f.min_items,
+                _ => &mut f.min_properties,
+            };
+            merge_max(slot, at_most(n.saturating_add(1)));
+        }
+        _ => {
+            let x = value.as_f64().unwrap_or_default();
+            let (above, exclusive) = match key {
+                "minimum" => (false, true),
+                "exclusiveMinimum" => (false, false),
+                "maximum" => (true, true),
+                _ => (true, false),
+            };
+            let bound = Bound {
+                value: x,
+                exclusive,
+                pointer,
+            };
+            if above {
+                f.raise_minimum(bound);
+            } else {
+                f.lower_maximum(bound);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Why neither branch of an `if` can hold, blaming the one the `if` forces: the `else`

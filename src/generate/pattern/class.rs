@@ -91,6 +91,12 @@ impl CharClass {
         u64::from(self.enumerated().size)
     }
 
+    /// How many characters [`CharClass::sample`] draws from: every member, but for a
+    /// huge class cut to its readable part.
+    pub(super) fn reachable(&self) -> u64 {
+        u64::from(self.preferred.size) + u64::from(self.other.size)
+    }
+
     /// The `k`-th enumerated character (`k < count`).
     pub(super) fn nth(&self, k: u64) -> char {
         self.enumerated().nth(k as u32)

@@ -70,11 +70,20 @@ pub(super) fn write(pieces: &[Piece], rng: &mut SynthRng, out: &mut String) {
 /// How many distinct strings the pieces can enumerate ([`write_nth`]), if that fits 64
 /// bits.
 pub(super) fn count(pieces: &[Piece]) -> Option<u64> {
+    product(pieces, CharClass::count)
+}
+
+/// How many distinct strings [`write`] can draw, if that fits 64 bits.
+pub(super) fn reachable(pieces: &[Piece]) -> Option<u64> {
+    product(pieces, CharClass::reachable)
+}
+
+fn product(pieces: &[Piece], size: impl Fn(&CharClass) -> u64) -> Option<u64> {
     pieces.iter().try_fold(1u64, |total, piece| match piece {
         Piece::Literal(_) => Some(total),
-        Piece::One(class) => total.checked_mul(class.count()),
+        Piece::One(class) => total.checked_mul(size(class)),
         Piece::Run(class, len) => {
-            total.checked_mul(class.count().checked_pow(u32::try_from(*len).ok()?)?)
+            total.checked_mul(size(class).checked_pow(u32::try_from(*len).ok()?)?)
         }
     })
 }

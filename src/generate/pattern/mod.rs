@@ -337,6 +337,16 @@ impl PatternGen {
         }
     }
 
+    /// How many distinct strings generation can write at most, for a pattern of one
+    /// fixed shape without look-arounds (`^[ab]$`: 2); `None` when there is no such
+    /// count, or it passes 64 bits.
+    pub fn reachable(&self) -> Option<u64> {
+        match (&self.fixed, &self.special) {
+            (Some(pieces), None) => fixed::reachable(pieces),
+            _ => None,
+        }
+    }
+
     /// Appends the `index`-th of the [`PatternGen::distinct`] strings (`index` below it):
     /// different indices, different strings.
     pub fn write_nth(&self, index: u64, out: &mut String) {
