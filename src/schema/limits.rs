@@ -374,18 +374,24 @@ pub fn on_compile_stack<T: Send>(compile: impl FnOnce() -> T + Send) -> T {
     })
 }
 
-/// A repetition count from which a pattern may compile past the regex engine's size
-/// limit; below it, no pattern of a sane length does, and none is compiled here.
-const LARGE_REPETITION: u32 = 1_000;
+/// The sum of a pattern's repetition counts from which it may compile past the regex
+/// engine's size limit (nested counts multiply); below it, no pattern is compiled here.
+const LARGE_REPETITION: u64 = 300;
 
 /// Refuses a pattern that is a valid regular expression but too big for the engine that
 /// checks it (`^a{1000000}$`: the `jsonschema` crate would call it "not a regex").
 fn check_pattern_size(pattern: &str, at: &str) -> Result<(), Problem> {
-    let large = pattern.split('{').skip(1).any(|after| {
-        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
-        digits.len() > 9 || digits.parse::<u32>().is_ok_and(|n| n >= LARGE_REPETITION)
-    });
-    if !large {
+    let counts: u64 = pattern
+        .split('{')
+        .skip(1)
+        .map(|after| {
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            after[..digits]
+                .parse::<u64>()
+                .unwrap_or(if digits > 0 { u64::MAX } else { 0 })
+        })
+        .fold(0, u64::saturating_add);
+    if counts < LARGE_REPETITION {
         return Ok(());
     }
     match regex::Regex::new(pattern) {

@@ -8,8 +8,8 @@
 use super::compile::Compiler;
 use super::knobs::Knobs;
 use crate::error::Severity;
-use crate::generate::Node;
 use crate::generate::unique::UniqueKind;
+use crate::generate::{Node, StringGen};
 
 impl Compiler {
     /// Notes every knob of `knobs` that has no effect on `node`, the field they are
@@ -19,6 +19,8 @@ impl Compiler {
             && knobs.weights.is_none()
             && knobs.domain.is_none()
             && knobs.locale.is_none()
+            && knobs.distribution.is_none()
+            && knobs.sequence.is_none()
         {
             return;
         }
@@ -61,6 +63,33 @@ impl Compiler {
                 at.clone(),
                 format!(
                     "domain {name:?} has no effect on {}: domains generate strings",
+                    a_value_of(&types)
+                ),
+            );
+        }
+        if let Some((_, at)) = &knobs.distribution
+            && matches!(
+                kind,
+                Node::Bool(_) | Node::Object(_) | Node::Array(_) | Node::Null | Node::Const(_)
+            ) | matches!(kind, Node::String(s) if !matches!(s, StringGen::Temporal(_)))
+        {
+            self.note(
+                Severity::Ignored,
+                at.clone(),
+                format!(
+                    "distribution has no effect on {}: distributions shape integers, numbers and dates (use length for the length of strings and arrays)",
+                    a_value_of(&types)
+                ),
+            );
+        }
+        if let Some((_, at)) = &knobs.sequence
+            && !types.iter().all(|t| matches!(*t, "integer" | "null"))
+        {
+            self.note(
+                Severity::Ignored,
+                at.clone(),
+                format!(
+                    "sequence has no effect on {}: a sequence numbers integers (use unique for distinct strings)",
                     a_value_of(&types)
                 ),
             );
