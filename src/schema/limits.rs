@@ -362,11 +362,16 @@ pub const COMPILE_STACK_BYTES: usize = 256 << 20;
 /// Runs a compilation on a thread with [`COMPILE_STACK_BYTES`] of stack, passing on a
 /// panic as it was.
 pub fn on_compile_stack<T: Send>(compile: impl FnOnce() -> T + Send) -> T {
+    // The tuner's worker records its panics instead of printing them over the screen.
+    let records_panics = crate::tui::worker::records_panics();
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("synthtune-compile".into())
             .stack_size(COMPILE_STACK_BYTES)
-            .spawn_scoped(scope, compile)
+            .spawn_scoped(scope, || {
+                crate::tui::worker::record_panics_here(records_panics);
+                compile()
+            })
             // Only when the system is out of threads or address space, whatever the input.
             .expect("start the compiler's thread")
             .join()
