@@ -361,6 +361,35 @@ mod tests {
         assert!(message.contains("bad.json:2:"), "{message}");
     }
 
+    /// A knob without effect is a warning of the tuner's, as it is a note of `check`'s.
+    #[test]
+    fn a_knob_without_effect_is_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.json");
+        std::fs::write(
+            &path,
+            r#"{"title": "W", "type": "object", "required": ["n"], "properties": {"n": {"type": "integer", "x-synth": {"null_rate": 0.2, "absent_rate": 0.1}}}}"#,
+        )
+        .unwrap();
+        let job = Job {
+            table: 0,
+            generation: 1,
+            path,
+            others: Vec::new(),
+            seed: 1,
+            rows: 10,
+        };
+        let (outcome, _) = regenerate(&job, &Options::default());
+        let warnings = outcome.result.unwrap().summary.warnings.clone();
+        assert_eq!(
+            warnings,
+            vec![
+                "ignored: /properties/n/x-synth/null_rate: null_rate has no effect: this field is never null (allow null to use it: \"type\": [..., \"null\"], or an anyOf branch {\"type\": \"null\"})",
+                "ignored: /properties/n/x-synth/absent_rate: absent_rate has no effect: \"n\" is required, so every record has it (drop it from `required` to use the rate)",
+            ]
+        );
+    }
+
     #[derive(Debug)]
     struct Panics;
 
