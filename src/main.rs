@@ -36,7 +36,7 @@ struct Cli {
 #[derive(Args, Clone)]
 struct Common {
     /// Seed for generation: the same seed gives the same data.
-    #[arg(long, global = true, default_value_t = synthtune::DEFAULT_SEED)]
+    #[arg(long, global = true, default_value_t = synthtune::DEFAULT_SEED, allow_hyphen_values = true, value_parser = seed)]
     seed: u64,
     /// Share of nulls for nullable fields that set no null_rate.
     #[arg(long, global = true, value_parser = probability)]
@@ -54,6 +54,13 @@ fn row_count(s: &str) -> Result<u64, String> {
     s.trim()
         .parse::<u64>()
         .map_err(|_| format!("{s} is not a row count: give a whole number, 0 or more (-n 1000)"))
+}
+
+/// `--seed`: a negative seed is read as a value (not a flag) and refused as one.
+fn seed(s: &str) -> Result<u64, String> {
+    s.trim().parse::<u64>().map_err(|_| {
+        format!("{s} is not a seed: give a whole number from 0 to 2^64 - 1 (--seed 42)")
+    })
 }
 
 fn table_rows(s: &str) -> Result<(String, u64), String> {

@@ -198,26 +198,40 @@ fn strip(node: &Node) -> &Node {
     }
 }
 
-/// Calls `f` on every node of the tree below `node` (not following recursion).
+/// Calls `f` on every node of the tree below `node` (not following recursion), each
+/// shared node once: a definition reused at many levels is a graph whose expansion can
+/// be exponentially larger than the plan.
 pub fn visit(node: &Node, f: &mut dyn FnMut(&Node)) {
+    visit_once(node, f, &mut std::collections::HashSet::new());
+}
+
+fn visit_once(
+    node: &Node,
+    f: &mut dyn FnMut(&Node),
+    seen: &mut std::collections::HashSet<*const ()>,
+) {
+    if node.shared_address().is_some_and(|at| !seen.insert(at)) {
+        return;
+    }
     f(node);
+    let mut next = |n: &Node| visit_once(n, f, seen);
     match node {
-        Node::Object(o) => o.properties().iter().for_each(|p| visit(&p.node, f)),
+        Node::Object(o) => o.properties().iter().for_each(|p| next(&p.node)),
         Node::Array(a) => {
-            a.prefix.iter().for_each(|n| visit(n, f));
+            a.prefix.iter().for_each(&mut next);
             if let Some(items) = a.items.as_deref() {
-                visit(items, f);
+                next(items);
             }
             if let Some((n, _)) = &a.contains {
-                visit(n, f);
+                next(n);
             }
         }
-        Node::Union(u) => u.branches().iter().for_each(|b| visit(b, f)),
-        Node::Checked(c) => visit(c.inner(), f),
-        Node::Noisy(n) => visit(&n.inner, f),
+        Node::Union(u) => u.branches().iter().for_each(next),
+        Node::Checked(c) => next(c.inner()),
+        Node::Noisy(n) => next(&n.inner),
         Node::Unique(u) => {
             if let super::unique::UniqueKind::Natural(n) = &u.kind {
-                visit(n, f);
+                next(n);
             }
         }
         _ => {}

@@ -15,6 +15,13 @@ use crate::error::Problem;
 impl Compiler {
     /// Merges what the schema at `loc` says into `f`.
     pub fn collect(&mut self, loc: &Loc, f: &mut Facts) -> Result<(), Problem> {
+        self.deeper(|| loc.pointer.clone())?;
+        let collected = self.collect_here(loc, f);
+        self.depth -= 1;
+        collected
+    }
+
+    fn collect_here(&mut self, loc: &Loc, f: &mut Facts) -> Result<(), Problem> {
         let loc = self.docs.enter(loc.clone());
         // The document is shared, not copied: collecting is linear in the schema's size.
         let doc = self.docs.value(loc.doc);
@@ -82,6 +89,7 @@ impl Compiler {
                 .ok_or_else(|| bad("a whole number ≥ 0"))
         };
         let sub = |token: &str| loc.child(&[token]);
+        super::limits::check_keyword(key, value, &at)?;
         match key {
             "$ref" | "$dynamicRef" | "$recursiveRef" => {
                 let reference = value.as_str().ok_or_else(|| bad("a string"))?;

@@ -59,6 +59,8 @@ pub struct Compiler {
     /// Global rates from the command line, overriding schema defaults.
     pub defaults: RateDefaults,
     pub synthesizers: crate::synthesizer::Synthesizers,
+    /// How many schemas the compilation is inside of (compile and collect nest).
+    pub(super) depth: usize,
 }
 
 /// Rates used where the schema sets none.
@@ -96,6 +98,7 @@ impl Compiler {
             dynamic_lookups: 0,
             defaults: RateDefaults::default(),
             synthesizers: Default::default(),
+            depth: 0,
         }
     }
 
@@ -143,6 +146,16 @@ impl Compiler {
         });
     }
 
+    /// Enters one more level of nested schemas, or refuses the schema past
+    /// [`MAX_SCHEMA_DEPTH`](super::limits::MAX_SCHEMA_DEPTH) (the stack is finite).
+    pub(super) fn deeper(&mut self, pointer: impl FnOnce() -> String) -> Result<(), Problem> {
+        if self.depth >= super::limits::MAX_SCHEMA_DEPTH {
+            return Err(super::limits::too_deep(&pointer()));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
     /// Compiles the merge of `locs` (all must hold), once per distinct `locs`: how a
     /// location was reached matters only to dynamic references (a recursive reference
     /// met on another path compiles to the same recursion slot, or to its expansion,
@@ -178,6 +191,7 @@ impl Compiler {
         let fanout = facts.knobs.fanout.clone();
         let field_locs = facts.locs.clone();
         let mut compiled = self.compile_facts(facts)?;
+        self.note_knobs_without_effect(&compiled.knobs, &compiled.node);
         if let Some(reference) = reference {
             compiled.node = self.reference(compiled.node, reference, fanout, &field_locs)?;
         }
@@ -185,6 +199,13 @@ impl Compiler {
     }
 
     pub fn compile_facts(&mut self, facts: Facts) -> Result<Compiled, Problem> {
+        self.deeper(|| facts.pointer())?;
+        let compiled = self.compile_facts_here(facts);
+        self.depth -= 1;
+        compiled
+    }
+
+    fn compile_facts_here(&mut self, facts: Facts) -> Result<Compiled, Problem> {
         self.note_ignored(&facts);
         let knobs = facts.knobs.clone();
         Ok(Compiled {

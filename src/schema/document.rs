@@ -153,6 +153,9 @@ pub struct Documents {
     dir: Option<PathBuf>,
     /// The files of `dir` by their root `$id`, read on the first URL that needs them.
     beside: Option<HashMap<String, PathBuf>>,
+    /// Files that `$ref`s name but that could not be read (not JSON, too large, a
+    /// device), by resource URI: why, for the refusal at the `$ref`.
+    unreadable: HashMap<String, String>,
 }
 
 /// The URI an in-memory schema is known by.
@@ -217,7 +220,16 @@ impl Documents {
     fn locate(&mut self, resource: &str) -> Option<usize> {
         if let Some(path) = resource.strip_prefix("file://") {
             let path = PathBuf::from(percent_decode_str(path).decode_utf8_lossy().into_owned());
-            let value = read_json(&path).ok()?;
+            let value = match read_json(&path) {
+                Ok(value) => value,
+                Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                    return None;
+                }
+                Err(e) => {
+                    self.unreadable.insert(resource.to_owned(), e.to_string());
+                    return None;
+                }
+            };
             return Some(self.add(resource.to_owned(), Some(path), value));
         }
         if let Some(value) = super::bundled::metaschema(resource) {
@@ -377,6 +389,13 @@ impl Documents {
             })?
             .into_owned();
         if !self.resources.contains_key(&resource) && self.locate(&resource).is_none() {
+            if let Some(why) = self.unreadable.get(&resource) {
+                return Err(Problem::invalid(
+                    &ref_pointer,
+                    format!("$ref {reference:?} names a file that cannot be used: {why}"),
+                )
+                .hint("point the $ref at a JSON schema file within the limits (see the README's \"Limits\")"));
+            }
             return Err(unavailable(&ref_pointer, reference, &resource));
         }
         let unresolved = || {
@@ -656,7 +675,7 @@ impl Index<'_> {
 }
 
 fn read_json(path: &Path) -> Result<Value, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+    let text = super::limits::read_text(path).map_err(|source| Error::Io {
         path: path.to_owned(),
         source,
     })?;
@@ -666,8 +685,21 @@ fn read_json(path: &Path) -> Result<Value, Error> {
         path: path.to_owned(),
         line: e.line(),
         column: e.column(),
-        message: strip_position(&e.to_string()),
+        message: json_message(&e),
     })
+}
+
+/// serde_json's message, without the position (the error carries it) and with the
+/// nesting limit spelled out.
+fn json_message(e: &serde_json::Error) -> String {
+    let message = strip_position(&e.to_string());
+    if message == "recursion limit exceeded" {
+        return format!(
+            "nested deeper than {} levels of arrays and objects, synthtune's limit (fix: move the nested parts into $defs and refer to them with $ref)",
+            super::limits::MAX_JSON_DEPTH
+        );
+    }
+    message
 }
 
 /// serde_json appends " at line L column C"; the error already carries both.

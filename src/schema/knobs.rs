@@ -61,6 +61,11 @@ pub struct Knobs {
     pub length: Option<(DistributionSpec, String)>,
     pub domain: Option<(String, String)>,
     pub locale: Option<String>,
+    /// Where `null_rate`, `absent_rate` and `locale` were written, for the notes and
+    /// refusals about them.
+    pub null_rate_at: Option<String>,
+    pub absent_rate_at: Option<String>,
+    pub locale_at: Option<String>,
     pub values: Option<(Vec<Value>, String)>,
     pub values_from: Option<(Value, String)>,
     pub unique: Option<String>,
@@ -192,8 +197,18 @@ impl Knobs {
                     self.fanout = Some((parse_fanout(value, at)?, at_owned));
                 }
             }
-            "null_rate" => set_once(&mut self.null_rate, probability(value, at)?),
-            "absent_rate" => set_once(&mut self.absent_rate, probability(value, at)?),
+            "null_rate" => {
+                if self.null_rate.is_none() {
+                    self.null_rate = Some(probability(value, at)?);
+                    self.null_rate_at = Some(at_owned);
+                }
+            }
+            "absent_rate" => {
+                if self.absent_rate.is_none() {
+                    self.absent_rate = Some(probability(value, at)?);
+                    self.absent_rate_at = Some(at_owned);
+                }
+            }
             "noise" => {
                 if self.noise.is_none() {
                     self.noise = Some((probability(value, at)?, at_owned));
@@ -249,7 +264,10 @@ impl Knobs {
                         "locale must be a name such as \"en\" or \"fr_FR\"",
                     ));
                 };
-                set_once(&mut self.locale, s.to_owned());
+                if self.locale.is_none() {
+                    self.locale = Some(s.to_owned());
+                    self.locale_at = Some(at_owned);
+                }
             }
             "values" => {
                 let Some(items) = value.as_array().filter(|a| !a.is_empty()) else {

@@ -9,7 +9,9 @@ pub mod document;
 pub mod facts;
 mod keys;
 pub mod knobs;
+pub mod limits;
 mod listed;
+mod no_effect;
 mod noise;
 mod numbers;
 mod objects;
@@ -43,6 +45,10 @@ pub struct Options {
 
 /// Loads and compiles a schema file.
 pub fn compile_file(path: &Path, options: &Options) -> Result<Table, Error> {
+    limits::on_compile_stack(|| compile_file_here(path, options))
+}
+
+fn compile_file_here(path: &Path, options: &Options) -> Result<Table, Error> {
     let docs = Documents::from_file(path)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
     let mut table = compile_documents(docs, stem, options).map_err(|problem| Error::Schema {
@@ -55,6 +61,14 @@ pub fn compile_file(path: &Path, options: &Options) -> Result<Table, Error> {
 
 /// Compiles an in-memory schema.
 pub fn compile_value(
+    document: Value,
+    base_dir: Option<&Path>,
+    options: &Options,
+) -> Result<Table, Error> {
+    limits::on_compile_stack(|| compile_value_here(document, base_dir, options))
+}
+
+fn compile_value_here(
     document: Value,
     base_dir: Option<&Path>,
     options: &Options,
@@ -93,6 +107,7 @@ fn compile_documents(
         references: std::mem::take(&mut compiler.references),
     };
     finish_recursion(&plan, &pointers)?;
+    limits::check_plan(&plan)?;
     let name = compiler.docs.docs[0]
         .value
         .get("title")

@@ -172,6 +172,13 @@ impl Compiler {
                 Err(p) => return Err(p),
             };
             let absent_rate = if required {
+                if let Some(at) = &compiled.knobs.absent_rate_at {
+                    self.note(
+                        crate::error::Severity::Ignored,
+                        at.clone(),
+                        format!("absent_rate has no effect: {name:?} is required, so every record has it (drop it from `required` to use the rate)"),
+                    );
+                }
                 0.0
             } else {
                 compiled

@@ -326,8 +326,17 @@ impl Compiler {
             );
         };
         let locale = match &f.knobs.locale {
-            Some(l) => Locale::parse(l)
-                .ok_or_else(|| Problem::invalid(at.clone(), format!("unknown locale {l:?}")))?,
+            Some(l) => Locale::parse(l).ok_or_else(|| {
+                let at = f.knobs.locale_at.clone().unwrap_or_else(|| at.clone());
+                Problem::invalid(at, format!("unknown locale {l:?}")).hint(format!(
+                    "use one of {}",
+                    Locale::all()
+                        .iter()
+                        .map(Locale::name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?,
             None => Locale::default(),
         };
         let (shortest, longest) = domain.length_range(locale);

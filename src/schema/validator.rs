@@ -190,8 +190,12 @@ impl Compiler {
             .should_validate_formats(true)
             .build(&schema)
             .map_err(|e| {
-                let at = locs.first().map(|l| l.pointer.clone()).unwrap_or_default();
-                Problem::new(at, format!("not a valid schema: {e}"))
+                // The metaschema's complaint points into the schema: at its keyword.
+                let at = locs.first().map(|l| l.pointer.as_str()).unwrap_or_default();
+                Problem::new(
+                    format!("{at}{}", e.instance_path()),
+                    format!("not a valid schema: {e}"),
+                )
             })?;
         self.validators.insert(key, validator.clone());
         Ok(validator)
@@ -421,7 +425,12 @@ pub fn root_validator(docs: &Documents) -> Result<jsonschema::Validator, Problem
         .with_base_uri(root.uri.clone())
         .should_validate_formats(true)
         .build(&root.value)
-        .map_err(|e| Problem::new("", format!("not a valid schema: {e}")))
+        .map_err(|e| {
+            Problem::new(
+                e.instance_path().to_string(),
+                format!("not a valid schema: {e}"),
+            )
+        })
 }
 
 /// Every document of `docs` (under its URI), prepared for validators,

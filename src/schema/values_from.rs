@@ -34,7 +34,7 @@ pub fn read(docs: &Documents, f: &Facts, source: &Value, at: &str) -> Result<Vec
         .and_then(|p| p.parent().map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from("."));
     let path = dir.join(file);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
+    let text = super::limits::read_text(&path).map_err(|e| {
         Problem::invalid(at, format!("cannot read {}: {e}", path.display()))
             .hint("the path is relative to the schema file")
     })?;
@@ -72,6 +72,18 @@ pub fn read(docs: &Documents, f: &Facts, source: &Value, at: &str) -> Result<Vec
             out
         }
     };
+    if raw.len() > super::limits::MAX_ENUM_VALUES {
+        return Err(Problem::invalid(
+            at,
+            format!(
+                "{} holds {} values, above synthtune's limit of {}",
+                path.display(),
+                raw.len(),
+                super::limits::MAX_ENUM_VALUES
+            ),
+        )
+        .hint("keep a representative sample of the values (weights can make some commoner)"));
+    }
     if raw.is_empty() {
         return Err(Problem::invalid(
             at,

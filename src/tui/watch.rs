@@ -6,7 +6,9 @@
 //! watched (notify-debouncer-full) and events are matched by file name. The debouncer
 //! merges the events of one save; a [`Coalescer`] then waits for a short quiet spell (and,
 //! when the file is momentarily missing, for it to come back) so that each save, and each
-//! burst of saves, gives exactly one change notice.
+//! burst of saves, gives exactly one change notice. A schema that is a symbolic link is
+//! watched at its target as well (in whatever folder that is), and followed again when
+//! the link itself changes.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+use crossbeam_channel::{Receiver, RecvTimeoutError};
 use notify_debouncer_full::notify::event::{
     AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind,
 };
@@ -54,50 +56,54 @@ pub enum WatchError {
 
 /// Watches schema files until dropped, calling back with the index of a changed one.
 pub struct SchemaWatcher {
-    _debouncers: Vec<Debouncer<RecommendedWatcher, RecommendedCache>>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
+type FolderWatcher = Debouncer<RecommendedWatcher, RecommendedCache>;
+
 impl SchemaWatcher {
     /// Starts watching `schemas`; `on_change(i)` is called (from a background thread)
-    /// once per save of `schemas[i]`.
+    /// once per save of `schemas[i]`. A schema that is a symbolic link is watched at
+    /// its target too (an editor saves the target), and the link is resolved again
+    /// whenever it changes.
     pub fn start(
         schemas: &[PathBuf],
         on_change: impl Fn(usize) + Send + 'static,
     ) -> Result<SchemaWatcher, WatchError> {
-        let targets: Vec<PathBuf> = schemas
+        let targets: Vec<Watched> = schemas
             .iter()
-            .map(|p| watch_target(p))
+            .map(|p| watch_target(p).map(Watched::new))
             .collect::<Result<_, _>>()?;
         let (events_tx, events_rx) = crossbeam_channel::unbounded();
-        let mut debouncers = Vec::new();
-        let mut folders: Vec<&Path> = targets.iter().filter_map(|t| t.parent()).collect();
-        folders.sort();
-        folders.dedup();
-        for folder in folders {
-            let tx: Sender<DebounceEventResult> = events_tx.clone();
-            let notify_error = |source| WatchError::Notify {
-                folder: folder.to_owned(),
-                source,
-            };
-            let mut debouncer = new_debouncer(DEBOUNCE, Some(DEBOUNCE_TICK), move |result| {
-                let _ = tx.send(result);
+        let mut folders = Folders {
+            watcher: new_debouncer(DEBOUNCE, Some(DEBOUNCE_TICK), move |result| {
+                let _ = events_tx.send(result);
             })
-            .map_err(notify_error)?;
-            debouncer
-                .watch(folder, RecursiveMode::NonRecursive)
-                .map_err(notify_error)?;
-            debouncers.push(debouncer);
+            .map_err(|source| WatchError::Notify {
+                folder: targets
+                    .first()
+                    .and_then(|t| t.path.parent())
+                    .map(Path::to_owned)
+                    .unwrap_or_default(),
+                source,
+            })?,
+            watched: Vec::new(),
+        };
+        for target in &targets {
+            for folder in target.folders() {
+                folders.watch(folder)?;
+            }
         }
         let stop = Arc::new(AtomicBool::new(false));
         let thread_stop = Arc::clone(&stop);
         let thread = std::thread::Builder::new()
             .name("synthtune-watch".into())
-            .spawn(move || coalesce_loop(&targets, &events_rx, &thread_stop, &on_change))
+            .spawn(move || {
+                coalesce_loop(targets, &mut folders, &events_rx, &thread_stop, &on_change)
+            })
             .map_err(WatchError::Thread)?;
         Ok(SchemaWatcher {
-            _debouncers: debouncers,
             stop,
             thread: Some(thread),
         })
@@ -111,6 +117,65 @@ impl Drop for SchemaWatcher {
             let _ = thread.join();
         }
     }
+}
+
+/// The folders being watched, all through one watcher.
+struct Folders {
+    watcher: FolderWatcher,
+    watched: Vec<PathBuf>,
+}
+
+impl Folders {
+    fn watch(&mut self, folder: &Path) -> Result<(), WatchError> {
+        if self.watched.iter().any(|w| w == folder) {
+            return Ok(());
+        }
+        self.watcher
+            .watch(folder, RecursiveMode::NonRecursive)
+            .map_err(|source| WatchError::Notify {
+                folder: folder.to_owned(),
+                source,
+            })?;
+        self.watched.push(folder.to_owned());
+        Ok(())
+    }
+}
+
+/// One schema as watched: the path given (its folder canonicalised) and, when that is a
+/// symbolic link, the file it leads to.
+#[derive(Debug, Clone, PartialEq)]
+struct Watched {
+    path: PathBuf,
+    target: Option<PathBuf>,
+}
+
+impl Watched {
+    fn new(path: PathBuf) -> Watched {
+        let target = link_target(&path);
+        Watched { path, target }
+    }
+
+    /// The folders whose events concern it.
+    fn folders(&self) -> impl Iterator<Item = &Path> {
+        std::iter::once(&self.path)
+            .chain(&self.target)
+            .filter_map(|p| p.parent())
+    }
+
+    /// Whether an event on `path` can change what the schema reads.
+    fn concerns(&self, path: &Path) -> bool {
+        path == self.path || self.target.as_deref() == Some(path)
+    }
+}
+
+/// Where a symbolic link finally leads (`None` for a plain file, or a link that leads
+/// nowhere: then only the link itself is watched until it changes).
+fn link_target(path: &Path) -> Option<PathBuf> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return None;
+    }
+    path.canonicalize().ok().filter(|t| t != path)
 }
 
 /// The absolute path events will name for `schema`: its folder, canonicalised (it must
@@ -138,7 +203,8 @@ fn may_change_content(kind: &EventKind) -> bool {
 }
 
 fn coalesce_loop(
-    targets: &[PathBuf],
+    mut targets: Vec<Watched>,
+    folders: &mut Folders,
     events: &Receiver<DebounceEventResult>,
     stop: &AtomicBool,
     on_change: &dyn Fn(usize),
@@ -155,9 +221,18 @@ fn coalesce_loop(
             Ok(Ok(batch)) => {
                 let now = Instant::now();
                 for event in batch.iter().filter(|e| may_change_content(&e.kind)) {
-                    for (table, target) in targets.iter().enumerate() {
-                        if event.paths.iter().any(|p| p == target) {
-                            coalescer.saw_event(table, event.time, now);
+                    for (table, target) in targets.iter_mut().enumerate() {
+                        if !event.paths.iter().any(|p| target.concerns(p)) {
+                            continue;
+                        }
+                        coalescer.saw_event(table, event.time, now);
+                        // The link may now lead elsewhere: follow it (a folder that
+                        // cannot be watched leaves the link itself watched).
+                        if event.paths.contains(&target.path) {
+                            *target = Watched::new(target.path.clone());
+                            for folder in target.folders() {
+                                let _ = folders.watch(folder);
+                            }
                         }
                     }
                 }
@@ -170,7 +245,8 @@ fn coalesce_loop(
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return,
         }
-        for table in coalescer.due(Instant::now(), |t| targets[t].exists()) {
+        // `exists` follows the link: a link whose target was deleted is missing.
+        for table in coalescer.due(Instant::now(), |t| targets[t].path.exists()) {
             on_change(table);
         }
     }
@@ -341,6 +417,59 @@ mod tests {
 
     fn write(path: &Path, text: &str) {
         std::fs::write(path, text).unwrap();
+    }
+
+    /// The notices for a schema that is a symbolic link into another folder while
+    /// `change` runs (given the link and its target).
+    fn notices_through_link(change: impl FnOnce(&Path, &Path)) -> Vec<usize> {
+        let here = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let target = elsewhere.path().join("real.json");
+        std::fs::write(&target, "{}").unwrap();
+        let link = here.path().join("order.json");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let watcher = SchemaWatcher::start(std::slice::from_ref(&link), move |table| {
+            let _ = tx.send(table);
+        })
+        .unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        change(&link, &target);
+        std::thread::sleep(Duration::from_millis(600));
+        drop(watcher);
+        rx.try_iter().collect()
+    }
+
+    #[test]
+    fn an_edit_of_a_link_target_in_another_folder_gives_one_notice() {
+        let notices = notices_through_link(|_, target| write(target, "{\"title\": \"A\"}"));
+        assert_eq!(notices, vec![0]);
+    }
+
+    #[test]
+    fn a_deleted_link_target_is_reported_after_the_grace_period() {
+        let notices = notices_through_link(|_, target| {
+            std::fs::remove_file(target).unwrap();
+            std::thread::sleep(MISSING_GRACE);
+        });
+        assert_eq!(notices, vec![0]);
+    }
+
+    /// The link re-pointed at a file in a third folder: one notice, and from then on
+    /// the new target's edits are noticed.
+    #[test]
+    fn a_link_that_changes_is_followed_to_its_new_target() {
+        let third = tempfile::tempdir().unwrap();
+        let new_target = third.path().join("new.json");
+        std::fs::write(&new_target, "{}").unwrap();
+        let notices = notices_through_link(|link, _| {
+            let tmp = link.with_file_name(".order.json.new");
+            std::os::unix::fs::symlink(&new_target, &tmp).unwrap();
+            std::fs::rename(&tmp, link).unwrap();
+            std::thread::sleep(Duration::from_millis(300));
+            write(&new_target, "{\"title\": \"B\"}");
+        });
+        assert_eq!(notices, vec![0, 0]);
     }
 
     #[test]

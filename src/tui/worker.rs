@@ -55,7 +55,8 @@ pub struct Outcome {
     pub result: Result<Arc<Snapshot>, String>,
     /// Load + sample + summarise.
     pub took: Duration,
-    /// The generator panicked (its report went to stderr: the screen needs repainting).
+    /// The generator panicked: a bug, reported in `result` (with where it panicked) and
+    /// never printed over the screen (see [`record_panics_here`]).
     pub panicked: bool,
 }
 
@@ -95,9 +96,13 @@ impl Worker {
             wake: Condvar::new(),
         });
         let thread_shared = Arc::clone(&shared);
+        install_recording_hook();
         let thread = std::thread::Builder::new()
             .name("synthtune-worker".into())
-            .spawn(move || work(&thread_shared, &options, &report))?;
+            .spawn(move || {
+                record_panics_here(true);
+                work(&thread_shared, &options, &report)
+            })?;
         Ok(Worker {
             shared,
             thread: Some(thread),
@@ -164,14 +169,66 @@ fn work(shared: &Shared, options: &Options, report: &dyn Fn(WorkerEvent)) {
     }
 }
 
-/// The outcome of a job whose generator panicked: a bug, shown like a schema error so
-/// that the tuner keeps running.
-fn crashed(job: &Job, payload: &(dyn Any + Send), took: Duration) -> Outcome {
-    let message = payload
+thread_local! {
+    /// Whether a panic on this thread is recorded for the status line rather than
+    /// printed.
+    static RECORDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The last panic recorded (its message and where it happened), for [`crashed`].
+static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+/// Makes a panic on the calling thread recorded instead of printed (or printed again,
+/// with `false`). The worker's thread records: the terminal is in raw mode under the
+/// tuner's screen, and a report printed there would land over it. A thread the
+/// worker starts (the compiler's, see `schema::limits::on_compile_stack`) inherits it.
+pub fn record_panics_here(on: bool) {
+    RECORDING.with(|r| r.set(on));
+}
+
+/// Whether the calling thread records its panics.
+pub fn records_panics() -> bool {
+    RECORDING.with(|r| r.get())
+}
+
+/// Once per process: a hook that records the panics of recording threads and passes
+/// every other panic to the hook before it (the terminal's, which restores the screen
+/// first, or the default report).
+fn install_recording_hook() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !records_panics() {
+                return previous(info);
+            }
+            let message = panic_message(info.payload());
+            let at = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            *LAST_PANIC.lock().unwrap_or_else(PoisonError::into_inner) =
+                Some(format!("{message}{at}"));
+        }));
+    });
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    payload
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())
         .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// The outcome of a job whose generator panicked: a bug, shown like a schema error so
+/// that the tuner keeps running.
+fn crashed(job: &Job, payload: &(dyn Any + Send), took: Duration) -> Outcome {
+    let message = LAST_PANIC
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take()
+        .unwrap_or_else(|| panic_message(payload));
     Outcome {
         table: job.table,
         generation: job.generation,
@@ -302,6 +359,98 @@ mod tests {
         assert_eq!(outcome.generation, 7);
         let message = outcome.result.unwrap_err();
         assert!(message.contains("bad.json:2:"), "{message}");
+    }
+
+    /// A knob without effect is a warning of the tuner's, as it is a note of `check`'s.
+    #[test]
+    fn a_knob_without_effect_is_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.json");
+        std::fs::write(
+            &path,
+            r#"{"title": "W", "type": "object", "required": ["n"], "properties": {"n": {"type": "integer", "x-synth": {"null_rate": 0.2, "absent_rate": 0.1}}}}"#,
+        )
+        .unwrap();
+        let job = Job {
+            table: 0,
+            generation: 1,
+            path,
+            others: Vec::new(),
+            seed: 1,
+            rows: 10,
+        };
+        let (outcome, _) = regenerate(&job, &Options::default());
+        let warnings = outcome.result.unwrap().summary.warnings.clone();
+        assert_eq!(
+            warnings,
+            vec![
+                "ignored: /properties/n/x-synth/null_rate: null_rate has no effect: this field is never null (allow null to use it: \"type\": [..., \"null\"], or an anyOf branch {\"type\": \"null\"})",
+                "ignored: /properties/n/x-synth/absent_rate: absent_rate has no effect: \"n\" is required, so every record has it (drop it from `required` to use the rate)",
+            ]
+        );
+    }
+
+    #[derive(Debug)]
+    struct Panics;
+
+    impl crate::synthesizer::Synthesizer for Panics {
+        fn generate(&self, _: &mut crate::rng::SynthRng, row: u64) -> serde_json::Value {
+            panic!("the synthesizer broke on row {row}")
+        }
+    }
+
+    /// A panic in a generator is reported as the job's error, with where it happened
+    /// (which only the recording hook knows: it ran instead of the printed report), and
+    /// the worker goes on with the next job.
+    #[test]
+    fn a_panic_in_the_worker_is_recorded_and_reported_not_printed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.json");
+        std::fs::write(
+            &path,
+            r#"{"title": "P", "type": "object", "required": ["x"], "properties": {"x": {"x-synth": {"synthesizer": "panics"}}}}"#,
+        )
+        .unwrap();
+        let good = dir.path().join("g.json");
+        std::fs::write(&good, r#"{"title": "G", "type": "integer"}"#).unwrap();
+        let mut options = Options::default();
+        options.synthesizers.register("panics", Arc::new(Panics));
+        let (tx, rx) = unbounded();
+        let worker = Worker::spawn(options, move |e| {
+            let _ = tx.send(e);
+        })
+        .unwrap();
+        let job = |table, path: &PathBuf| Job {
+            table,
+            generation: 1,
+            path: path.clone(),
+            others: Vec::new(),
+            seed: 1,
+            rows: 10,
+        };
+        worker.submit(job(0, &path));
+        let outcome = loop {
+            if let WorkerEvent::Regenerated(o) = rx.recv_timeout(Duration::from_secs(30)).unwrap() {
+                break o;
+            }
+        };
+        assert!(outcome.panicked);
+        let message = outcome.result.unwrap_err();
+        assert!(
+            message.contains("the synthesizer broke on row 0 at src/tui/worker.rs:"),
+            "{message}"
+        );
+        assert!(
+            !records_panics(),
+            "the test's own thread still prints its panics"
+        );
+        worker.submit(job(1, &good));
+        let next = loop {
+            if let WorkerEvent::Regenerated(o) = rx.recv_timeout(Duration::from_secs(30)).unwrap() {
+                break o;
+            }
+        };
+        assert!(next.result.is_ok() && !next.panicked, "{:?}", next.result);
     }
 
     /// A row whose value found by trial cannot be found is an error like a bad save's,

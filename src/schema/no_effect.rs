@@ -1,0 +1,138 @@
+//! Knobs written where they cannot act: each becomes a `check` note (and so a tuner
+//! warning), never silently dropped.
+//!
+//! Judged once per compiled location, on the node built there: a knob reaches the
+//! alternatives below it, so only the location that states it can tell whether it had
+//! an effect.
+
+use super::compile::Compiler;
+use super::knobs::Knobs;
+use crate::error::Severity;
+use crate::generate::unique::UniqueKind;
+use crate::generate::{Node, StringGen};
+
+impl Compiler {
+    /// Notes every knob of `knobs` that has no effect on `node`, the field they are
+    /// written on.
+    pub(super) fn note_knobs_without_effect(&mut self, knobs: &Knobs, node: &Node) {
+        if knobs.null_rate.is_none()
+            && knobs.weights.is_none()
+            && knobs.domain.is_none()
+            && knobs.locale.is_none()
+            && knobs.distribution.is_none()
+            && knobs.sequence.is_none()
+        {
+            return;
+        }
+        let mut types = Vec::new();
+        node.type_names(&mut types);
+        let kind = strip(node);
+        if let (Some(_), Some(at)) = (knobs.null_rate, &knobs.null_rate_at)
+            && !types.contains(&"null")
+        {
+            self.note(
+                Severity::Ignored,
+                at.clone(),
+                "null_rate has no effect: this field is never null (allow null to use it: \"type\": [..., \"null\"], or an anyOf branch {\"type\": \"null\"})",
+            );
+        }
+        if let Some((_, at)) = &knobs.weights
+            && matches!(
+                kind,
+                Node::Integer(_)
+                    | Node::Number(_)
+                    | Node::String(_)
+                    | Node::Object(_)
+                    | Node::Array(_)
+            )
+        {
+            self.note(
+                Severity::Ignored,
+                at.clone(),
+                format!(
+                    "weights has no effect on {}: weights choose among enum values, anyOf/oneOf branches and booleans (use distribution for numbers)",
+                    a_value_of(&types)
+                ),
+            );
+        }
+        if let Some((name, at)) = &knobs.domain
+            && !types.contains(&"string")
+        {
+            self.note(
+                Severity::Ignored,
+                at.clone(),
+                format!(
+                    "domain {name:?} has no effect on {}: domains generate strings",
+                    a_value_of(&types)
+                ),
+            );
+        }
+        if let Some((_, at)) = &knobs.distribution
+            && matches!(
+                kind,
+                Node::Bool(_) | Node::Object(_) | Node::Array(_) | Node::Null | Node::Const(_)
+            ) | matches!(kind, Node::String(s) if !matches!(s, StringGen::Temporal(_)))
+        {
+            self.note(
+                Severity::Ignored,
+                at.clone(),
+                format!(
+                    "distribution has no effect on {}: distributions shape integers, numbers and dates (use length for the length of strings and arrays)",
+                    a_value_of(&types)
+                ),
+            );
+        }
+        if let Some((_, at)) = &knobs.sequence
+            && !types.iter().all(|t| matches!(*t, "integer" | "null"))
+        {
+            self.note(
+                Severity::Ignored,
+                at.clone(),
+                format!(
+                    "sequence has no effect on {}: a sequence numbers integers (use unique for distinct strings)",
+                    a_value_of(&types)
+                ),
+            );
+        }
+        if let (Some(_), Some(at)) = (&knobs.locale, &knobs.locale_at) {
+            if matches!(kind, Node::Object(_) | Node::Array(_)) {
+                self.note(
+                    Severity::Ignored,
+                    at.clone(),
+                    "locale on an object or array has no effect yet: it is not passed down to the fields inside (set it beside each field's domain)",
+                );
+            } else if knobs.domain.is_none() {
+                self.note(
+                    Severity::Ignored,
+                    at.clone(),
+                    "locale has no effect without a domain: it picks the language of a domain's values (add \"domain\": \"name\", for instance)",
+                );
+            }
+        }
+    }
+}
+
+/// The generator that decides what a field's values are, wrappers removed.
+fn strip(node: &Node) -> &Node {
+    match node {
+        Node::Checked(c) => strip(c.inner()),
+        Node::Noisy(n) => strip(&n.inner),
+        Node::Reference(r) => strip(&r.own),
+        Node::Unique(u) => match &u.kind {
+            UniqueKind::Natural(n) => strip(n),
+            _ => node,
+        },
+        _ => node,
+    }
+}
+
+/// "an integer", "a string|null".
+fn a_value_of(types: &[&str]) -> String {
+    let names = types.join("|");
+    let article = if names.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {names}")
+}
