@@ -365,6 +365,11 @@ fn snake_names_need_no_quotes() {
     );
     let script = std::fs::read_to_string(&shop).unwrap();
     assert!(script.contains("CREATE TABLE \"order\" ("), "{script}");
+    // Its own schema says 1 to 1001, but the linked key writes Customer's ids: BIGINT.
+    assert!(
+        script.contains("  order_id UUID NOT NULL,\n  customer_id BIGINT NOT NULL,\n"),
+        "{script}"
+    );
     assert!(script.contains("FOREIGN KEY (customer_id) REFERENCES customer (customer_id)"));
     let db = rusqlite::Connection::open_in_memory().unwrap();
     db.execute_batch("PRAGMA foreign_keys = ON;").unwrap();

@@ -18,6 +18,9 @@
 //!   to stdout puts every table in one script, in the order given (the command line
 //!   gives parents first: `crate::dataset::Dataset::load_order`). Other formats refuse
 //!   several tables on stdout or in one file.
+//! - **Fitting the reader.** The command line takes the format from `-o`'s extension
+//!   ([`Format::for_output`]); sql and parquet type columns from the compiled plan
+//!   ([`shape`]); csv and sql name columns by dotted path or in snake_case ([`names`]).
 //! - **Safe output.** Files are written under a temporary name and renamed when
 //!   complete ([`output`]); an existing file is refused without `force`.
 

@@ -74,19 +74,15 @@ impl Format {
         explicit: Option<Format>,
         output: &Output,
     ) -> Result<Format, FormatChoiceError> {
-        let extension = match output {
-            Output::Path(path) if !names_a_directory(path) => {
-                path.extension().map(|e| e.to_string_lossy().into_owned())
-            }
-            _ => None,
+        let file = match output {
+            Output::Path(path) if !names_a_directory(path) => path,
+            _ => return Ok(explicit.unwrap_or(Format::Ndjson)),
         };
-        let Some(extension) = extension else {
+        let Some(extension) = file.extension() else {
             return Ok(explicit.unwrap_or(Format::Ndjson));
         };
-        let path = match output {
-            Output::Path(path) => path.clone(),
-            Output::Stdout => PathBuf::new(),
-        };
+        let extension = extension.to_string_lossy().into_owned();
+        let path = file.clone();
         match (explicit, Format::from_extension(&extension)) {
             (Some(asked), Some(named)) if asked != named => {
                 Err(FormatChoiceError::Conflict { asked, named, path })

@@ -759,6 +759,23 @@ mod tests {
     }
 
     #[test]
+    fn uuids_become_their_16_bytes() {
+        let bytes = parse_uuid("123e4567-E89B-12d3-a456-426614174000").unwrap();
+        assert_eq!(bytes[..3], [0x12, 0x3e, 0x45]);
+        assert_eq!(bytes[15], 0x00);
+        for bad in [
+            "",
+            "123e4567e89b12d3a456426614174000",
+            "123e4567-e89b-12d3-a456-42661417400g",
+            "123e4567-e89b-12d3-a456-4266141740000",
+            "123e4567-e89b-12d3-a456--26614174000",
+            "123e4567-e89b-12d3-a4é-426614174000",
+        ] {
+            assert_eq!(parse_uuid(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn date_times_become_utc_timestamps_and_dates_dates() {
         let times = Node {
             kind: Kind::Text(TextFormat::DateTime),
