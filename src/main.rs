@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use clap::{Args, Parser, Subcommand};
 use synthtune::export;
+use synthtune::generate::domain::{Domain, Locale};
+use synthtune::generate::samples;
 use synthtune::stats;
 use synthtune::tui::export::LibraryExporter;
 use synthtune::tui::{self, TunerOptions};
@@ -124,6 +126,15 @@ enum Command {
         #[arg(required = true)]
         schemas: Vec<PathBuf>,
     },
+    /// Every x-synth.domain and x-synth.locale, with three sample values each.
+    Domains {
+        /// Show the domains' values in this locale (default: en).
+        #[arg(long, value_name = "LOCALE")]
+        locale: Option<String>,
+        /// Show this domain in every locale.
+        #[arg(long, value_name = "DOMAIN", conflicts_with = "locale")]
+        domain: Option<String>,
+    },
 }
 
 /// The flags of `synthtune export`.
@@ -142,18 +153,31 @@ struct ExportArgs {
     /// the keys their rows hold, which this table's foreign keys reference.
     #[arg(long = "only", value_name = "TABLE")]
     only: Vec<String>,
-    /// ndjson, json, csv, sql or parquet.
-    #[arg(long, default_value = "ndjson")]
-    format: export::Format,
-    /// Output file (or directory, for several tables), or - for standard output.
+    /// ndjson, json, csv, sql or parquet (default: the one -o's extension names, else
+    /// ndjson).
+    #[arg(long)]
+    format: Option<export::Format>,
+    /// Output file (or directory, for several tables), or - for standard output; a file's
+    /// extension (.parquet, .csv, .sql, .json, .ndjson, .jsonl) picks the format.
     #[arg(short = 'o', long = "output", default_value = "-")]
     output: export::Output,
     /// Worker threads (default: one per core).
     #[arg(long, default_value_t = 0)]
     threads: usize,
     /// Write only shard K of N (e.g. 2/8): the N shard files concatenated equal the whole.
-    #[arg(long)]
-    shard: Option<export::Shard>,
+    /// auto/N takes K from JOB_COMPLETION_INDEX + 1 (a Kubernetes Indexed Job).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<export::ShardSpec>,
+    /// Column names of csv headers and sql, and sql's table names: dotted paths
+    /// ("address.city", quoted in sql), or snake_case (address_city) for queries
+    /// without quotes.
+    #[arg(
+        long,
+        visible_alias = "sql-names",
+        value_name = "STYLE",
+        default_value = "dotted"
+    )]
+    column_names: export::ColumnNames,
     /// Validate every record while exporting; stop at the first invalid one.
     #[arg(long)]
     validate: bool,
@@ -167,8 +191,18 @@ struct ExportArgs {
 
 impl ExportArgs {
     /// The schema paths, the row counts, and the library's export options for these
-    /// flags (whose `rows` the dataset decides).
-    fn options(self, seed: u64) -> (Vec<PathBuf>, RowCounts, Vec<String>, export::ExportOptions) {
+    /// flags (whose `rows` the dataset decides); refuses a format that contradicts the
+    /// output's extension, and `--shard auto/N` outside an Indexed Job.
+    fn options(self, seed: u64) -> Result<ExportPlan, Failure> {
+        let usage = |e: &dyn std::fmt::Display| Failure::Usage(e.to_string());
+        let format =
+            export::Format::for_output(self.format, &self.output).map_err(|e| usage(&e))?;
+        let index = std::env::var(export::JOB_COMPLETION_INDEX).ok();
+        let shard = self
+            .shard
+            .map(|spec| spec.resolve(index.as_deref()))
+            .transpose()
+            .map_err(|e| usage(&e))?;
         let counts = RowCounts {
             all: self.count,
             by_table: self.rows,
@@ -176,10 +210,11 @@ impl ExportArgs {
         let only = self.only;
         let options = export::ExportOptions {
             rows: None,
-            format: self.format,
+            format,
             output: self.output,
             threads: self.threads,
-            shard: self.shard,
+            shard,
+            column_names: self.column_names,
             validate: self.validate,
             quiet: self.quiet,
             force: self.force,
@@ -187,9 +222,12 @@ impl ExportArgs {
             cancel: None,
             rows_done: None,
         };
-        (self.schemas, counts, only, options)
+        Ok((self.schemas, counts, only, options))
     }
 }
+
+/// The schema paths, row counts, `--only` tables and export options of an export.
+type ExportPlan = (Vec<PathBuf>, RowCounts, Vec<String>, export::ExportOptions);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -198,10 +236,13 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Sample { schemas, count }) => sample(&schemas, count, seed, &options),
         Some(Command::Export(args)) => {
-            let (schemas, counts, only, export_options) = args.options(seed);
-            run_export(&schemas, &counts, &only, export_options, &options)
+            args.options(seed)
+                .and_then(|(schemas, counts, only, export_options)| {
+                    run_export(&schemas, &counts, &only, export_options, &options)
+                })
         }
         Some(Command::Check { schemas }) => check(&schemas, &options),
+        Some(Command::Domains { locale, domain }) => domains(locale, domain, seed),
         Some(Command::Stats {
             schemas,
             count,
@@ -371,7 +412,9 @@ fn run_export(
             e @ (export::ExportError::Exists { .. }
             | export::ExportError::IsDirectory { .. }
             | export::ExportError::NeedsDirectory { .. }
-            | export::ExportError::DuplicateTable { .. }),
+            | export::ExportError::DuplicateTable { .. }
+            | export::ExportError::ColumnNameClash { .. }
+            | export::ExportError::TableNameClash { .. }),
         ) => Err(Failure::Usage(e.to_string())),
         Err(e) => Err(Failure::Run(e.to_string())),
     }
@@ -413,6 +456,34 @@ fn print_stats(
         }
         Ok(())
     }
+}
+
+/// `synthtune domains`: the listing of [`samples::render`].
+fn domains(locale: Option<String>, domain: Option<String>, seed: u64) -> Result<(), Failure> {
+    let listing = match (domain, locale) {
+        (Some(name), _) => samples::Listing::Domain(Domain::parse(&name).ok_or_else(|| {
+            let known: Vec<&str> = Domain::all().iter().map(|d| d.name()).collect();
+            Failure::Usage(format!(
+                "--domain {name}: no such domain (domains: {})",
+                known.join(", ")
+            ))
+        })?),
+        (None, Some(name)) => samples::Listing::All {
+            locale: Locale::parse(&name).ok_or_else(|| {
+                let known: Vec<&str> = Locale::all().iter().map(|l| l.name()).collect();
+                Failure::Usage(format!(
+                    "--locale {name}: no such locale (locales: {})",
+                    known.join(", ")
+                ))
+            })?,
+        },
+        (None, None) => samples::Listing::All {
+            locale: Locale::default(),
+        },
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    write!(out, "{}", samples::render(listing, seed)).map_err(write_failure)
 }
 
 /// The field table of `check`: what each field is generated by, and its rates.

@@ -146,10 +146,12 @@ fn sql_types_money_numeric_and_sqlite_loads_it() {
     let sql = std::fs::read_to_string(export_to(Format::Sql, 1_234, dir.path())).unwrap();
     let ddl = &sql[..sql.find(");").unwrap()];
     for column in [
-        "\"amount\" NUMERIC NOT NULL",
-        "\"discount\" NUMERIC NOT NULL",
-        "\"fee\" NUMERIC NOT NULL",
-        "\"tip\" NUMERIC,",
+        // The digits of each grid: cents over [0, 1000], [0, 100]; 0.05 below 50.
+        "\"amount\" NUMERIC(6,2) NOT NULL",
+        "\"discount\" NUMERIC(5,2) NOT NULL",
+        "\"fee\" NUMERIC(4,2) NOT NULL",
+        "\"tip\" NUMERIC(6,2),",
+        // Too narrow for cents: any double, no grid.
         "\"rate\" NUMERIC NOT NULL",
     ] {
         assert!(ddl.contains(column), "{column} in\n{ddl}");

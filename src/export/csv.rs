@@ -1,9 +1,10 @@
-//! CSV: a header of dotted column names, one line per record, RFC 4180 quoting (a field
+//! CSV: a header of dotted column names (or snake_case ones: [`super::names`]), one line per record, RFC 4180 quoting (a field
 //! with a comma, quote, CR or LF is quoted, quotes doubled). Lines end with LF. Null and
 //! absent values are empty fields; an empty string is `""`, so that the two differ
 //! (PostgreSQL's `COPY ... CSV` reads them as NULL and '' respectively).
 
 use super::flat::{CellFormat, FlatLayout, FlatSink, push_doubling};
+use super::names::ColumnNames;
 
 pub(crate) struct Csv;
 
@@ -32,13 +33,13 @@ pub(crate) fn write_field(out: &mut Vec<u8>, s: &str) {
 }
 
 /// The header line.
-pub(crate) fn header(layout: &FlatLayout) -> Vec<u8> {
+pub(crate) fn header(layout: &FlatLayout, names: ColumnNames) -> Vec<u8> {
     let mut out = Vec::new();
     for (i, column) in layout.columns.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        write_field(&mut out, &column.name);
+        write_field(&mut out, &names.name(&column.name));
     }
     out.push(b'\n');
     out

@@ -38,6 +38,25 @@ pub enum ExportError {
     #[error("two tables are named `{name}`; give each schema a distinct title")]
     DuplicateTable { name: String },
 
+    #[error(
+        "{table}: the fields `{first}` and `{second}` would both be the column `{name}` with --column-names snake; rename one of them, or keep the dotted names (--column-names dotted)"
+    )]
+    ColumnNameClash {
+        table: String,
+        name: String,
+        first: String,
+        second: String,
+    },
+
+    #[error(
+        "the tables `{first}` and `{second}` would both be the table `{name}` with --column-names snake; give one schema another title, or keep the names (--column-names dotted)"
+    )]
+    TableNameClash {
+        name: String,
+        first: String,
+        second: String,
+    },
+
     #[error("{table}, row {row}: {message}")]
     Row {
         table: String,

@@ -4,7 +4,7 @@
 //! generator streams a record, without building a `serde_json::Value`.
 
 use super::detour::{Closed, Detour};
-use super::shape::{KeyRole, Kind, Node, TextFormat};
+use super::shape::{DecimalDigits, IntegerRange, KeyRole, Kind, Node, TextFormat};
 use crate::sink::{JsonWriter, Sink};
 
 /// The column name used when records are not objects.
@@ -29,10 +29,10 @@ pub(crate) struct Column {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ColumnKind {
-    Integer,
+    Integer(IntegerRange),
     Number,
-    /// A money field's number.
-    Decimal,
+    /// A decimal number (a money field, a `multipleOf` grid): its digits where known.
+    Decimal(Option<DecimalDigits>),
     Boolean,
     Text(TextFormat),
     /// JSON text: arrays, maps, mixed unions, recursion.
@@ -102,9 +102,9 @@ fn flatten(
 
 fn column_kind(node: &Node) -> ColumnKind {
     match node.kind {
-        Kind::Integer => ColumnKind::Integer,
+        Kind::Integer(range) => ColumnKind::Integer(range),
         Kind::Number => ColumnKind::Number,
-        Kind::Decimal(_) => ColumnKind::Decimal,
+        Kind::Decimal(digits) => ColumnKind::Decimal(digits),
         Kind::Boolean => ColumnKind::Boolean,
         Kind::Text(format) => ColumnKind::Text(format),
         Kind::Json | Kind::Object(_) | Kind::Array(_) => ColumnKind::Json,
@@ -226,7 +226,7 @@ impl<'l, F: CellFormat> FlatSink<'l, F> {
     }
 
     fn is_json(&self, column: usize) -> bool {
-        self.layout.columns[column].kind == ColumnKind::Json
+        matches!(self.layout.columns[column].kind, ColumnKind::Json)
     }
 
     /// A scalar arrives. `as_json` writes it as JSON; `as_cell` renders it as a cell.

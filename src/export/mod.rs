@@ -18,6 +18,9 @@
 //!   to stdout puts every table in one script, in the order given (the command line
 //!   gives parents first: `crate::dataset::Dataset::load_order`). Other formats refuse
 //!   several tables on stdout or in one file.
+//! - **Fitting the reader.** The command line takes the format from `-o`'s extension
+//!   ([`Format::for_output`]); sql and parquet type columns from the compiled plan
+//!   ([`shape`]); csv and sql name columns by dotted path or in snake_case ([`names`]).
 //! - **Safe output.** Files are written under a temporary name and renamed when
 //!   complete ([`output`]); an existing file is refused without `force`.
 
@@ -26,6 +29,7 @@ mod detour;
 mod engine;
 mod error;
 mod flat;
+mod names;
 mod options;
 mod output;
 #[cfg(feature = "parquet")]
@@ -40,11 +44,14 @@ mod text;
 
 use std::collections::HashSet;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 pub use error::ExportError;
-pub use options::{DEFAULT_ROWS, ExportOptions, Format, FormatError, Output, Shard, ShardError};
+pub use options::{
+    ColumnNames, DEFAULT_ROWS, ExportOptions, Format, FormatChoiceError, FormatError,
+    JOB_COMPLETION_INDEX, Output, Shard, ShardError, ShardSpec,
+};
 pub use progress::{ExportSummary, TableSummary};
 pub use source::{RowError, RowSource, TableRows};
 
@@ -76,6 +83,7 @@ pub fn export_sources<R: RowSource>(
     check_available(opts.format)?;
     let names: Vec<&str> = sources.iter().map(|s| s.name()).collect();
     let targets = plan_targets(&names, opts)?;
+    check_column_names(sources, opts)?;
     // Build every validator before writing anything: a bad schema fails fast.
     let rows = sources
         .iter()
@@ -119,6 +127,7 @@ pub fn export_to_writer<R: RowSource>(
     out: &mut (dyn Write + Send),
 ) -> Result<TableSummary, ExportError> {
     check_available(opts.format)?;
+    check_column_names(std::slice::from_ref(source), opts)?;
     let rows = Rows::new(source, opts.validate)?;
     let mut out = Destination::writer(out);
     let constraints = sql::constraints(&[source.table()]);
@@ -173,6 +182,7 @@ fn export_table<R: RowSource>(
                 first: shard.is_first(),
                 last: shard.is_last(),
                 constraints,
+                names: opts.column_names,
             };
             job.write(&pipeline, out, &progress)?;
         }
@@ -184,6 +194,34 @@ fn export_table<R: RowSource>(
 fn check_available(format: Format) -> Result<(), ExportError> {
     if format == Format::Parquet && !cfg!(feature = "parquet") {
         return Err(ExportError::ParquetUnavailable);
+    }
+    Ok(())
+}
+
+/// Refuses, before any file is touched, snake_case names that two columns of a table
+/// (or, in one sql script, two tables) would share.
+fn check_column_names<R: RowSource>(
+    sources: &[R],
+    opts: &ExportOptions,
+) -> Result<(), ExportError> {
+    if opts.column_names == ColumnNames::Dotted || !matches!(opts.format, Format::Csv | Format::Sql)
+    {
+        return Ok(());
+    }
+    let mut tables = std::collections::HashMap::new();
+    for source in sources {
+        let layout = flat::FlatLayout::new(&shape::derive(source.table()));
+        opts.column_names.check(source.name(), &layout)?;
+        let name = opts.column_names.name(source.name()).into_owned();
+        if opts.format == Format::Sql
+            && let Some(first) = tables.insert(name.clone(), source.name())
+        {
+            return Err(ExportError::TableNameClash {
+                name,
+                first: first.to_owned(),
+                second: source.name().to_owned(),
+            });
+        }
     }
     Ok(())
 }
@@ -229,7 +267,7 @@ fn plan_targets(names: &[&str], opts: &ExportOptions) -> Result<Vec<Target>, Exp
                 format: opts.format,
             });
         }
-        Output::Path(path) if is_directory(path) || !shares_a_file => {
+        Output::Path(path) if options::names_a_directory(path) || !shares_a_file => {
             std::fs::create_dir_all(path).map_err(|source| ExportError::Create {
                 path: path.clone(),
                 source,
@@ -252,14 +290,6 @@ fn plan_targets(names: &[&str], opts: &ExportOptions) -> Result<Vec<Target>, Exp
         output::check_target(path, opts.force)?;
     }
     Ok(targets)
-}
-
-/// An existing directory, or a path spelled as one (`out/`).
-fn is_directory(path: &Path) -> bool {
-    path.is_dir()
-        || path
-            .to_string_lossy()
-            .ends_with(['/', std::path::MAIN_SEPARATOR])
 }
 
 /// `<Table>.<ext>`, or `<Table>.<K>-of-<N>.<ext>` for a shard (K zero-padded so that

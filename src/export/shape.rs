@@ -7,23 +7,30 @@
 //! Rules, per generator: a union drops its `null` branch (making the value nullable)
 //! and merges the rest: objects into one object with every branch's properties
 //! (optional unless every branch requires them), integer with number into number,
-//! texts of different formats into plain text, anything else into JSON text. A money
-//! field (pydantic's `Decimal`, [`NumberGen::money`]) is a decimal, with the digits of
-//! its grid. `enum` and
-//! `const` take the shape of their values' JSON types. Objects with keys beyond the
-//! declared ones (maps, `minProperties` fillers) or with none declared are JSON text, as
-//! are recursive references and custom synthesizers. Date and date-time strings are
-//! text of their own format. Deliberate noise does not change a field's shape: a wrong
-//! value is written as it is, and the database (or parquet) judges it.
+//! texts of different formats into plain text, anything else into JSON text. An integer
+//! carries the range its values lie in (its bounds, a key's permutation, its `enum`), so
+//! that sql can say `INTEGER` where 32 bits hold them. A money field (pydantic's
+//! `Decimal`, [`NumberGen::money`]) and a number on the decimal grid of its own
+//! `multipleOf` ([`NumberGen::stepped`]) are decimals, with the digits of their grid.
+//! `enum` and `const` take the shape of their values' JSON types. Objects with keys
+//! beyond the declared ones (maps, `minProperties` fillers) or with none declared are
+//! JSON text, as are recursive references and custom synthesizers. Date, date-time and
+//! uuid strings are text of their own format. A linked foreign key takes the shape of
+//! the parent's key (whose values it writes), so that both columns have one type.
+//! Deliberate noise does not change a field's kind: a wrong value is written as it is,
+//! and the database (or parquet) judges it; only an integer's range and a decimal's
+//! precision widen to hold its bad numbers, which are still integers and decimals.
 
 use serde_json::Value;
 
 use crate::Table;
+use crate::generate::noise::NoiseGen;
 use crate::generate::number::{NumberGen, NumberSpace};
 use crate::generate::object::ObjectGen;
+use crate::generate::reference::{ReferenceGen, ReferenceSlot};
 use crate::generate::string::StringGen;
 use crate::generate::temporal::TemporalKind;
-use crate::generate::unique::UniqueKind;
+use crate::generate::unique::{UniqueGen, UniqueKind};
 use crate::generate::{ArrayGen, Node as Gen, UnionGen};
 
 /// One position in a record.
@@ -36,7 +43,8 @@ pub(crate) struct Node {
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Kind {
-    Integer,
+    /// Whole numbers within a range.
+    Integer(IntegerRange),
     Number,
     /// A money field's number: decimal digits where its values lie on a decimal grid,
     /// `None` where they are any double of an interval.
@@ -57,6 +65,49 @@ pub(crate) enum TextFormat {
     Plain,
     DateTime,
     Date,
+    /// `format: uuid`: `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, hex digits.
+    Uuid,
+}
+
+/// The least and greatest value an integer position can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct IntegerRange {
+    pub lo: i64,
+    pub hi: i64,
+}
+
+impl IntegerRange {
+    /// Nothing is known: any 64-bit integer.
+    pub const ANY: IntegerRange = IntegerRange {
+        lo: i64::MIN,
+        hi: i64::MAX,
+    };
+
+    /// Every value fits a 32-bit integer (SQL's `INTEGER`).
+    pub fn fits_32_bits(self) -> bool {
+        i32::try_from(self.lo).is_ok() && i32::try_from(self.hi).is_ok()
+    }
+
+    fn holding(self, value: i64) -> IntegerRange {
+        IntegerRange {
+            lo: self.lo.min(value),
+            hi: self.hi.max(value),
+        }
+    }
+
+    fn union(self, other: IntegerRange) -> IntegerRange {
+        self.holding(other.lo).holding(other.hi)
+    }
+
+    /// `lo + i * step` for `i` in `[0, count)`, ends clamped to 64 bits.
+    fn of_steps(lo: i64, step: i64, count: u64) -> IntegerRange {
+        let last = i128::from(lo) + i128::from(step) * i128::from(count.saturating_sub(1));
+        let last = last.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+        IntegerRange {
+            lo: lo.min(last),
+            hi: lo.max(last),
+        }
+    }
 }
 
 /// The digits of a decimal column: `precision` in all, `scale` after the point.
@@ -81,11 +132,33 @@ impl DecimalDigits {
         else {
             return None;
         };
-        let largest = k_lo.unsigned_abs().max(k_hi.unsigned_abs()) * mantissa.unsigned_abs();
+        // At most (2^63)^2 < 10^38: 128 bits hold it, and Decimal128 its digits.
+        let largest = u128::from(k_lo.unsigned_abs().max(k_hi.unsigned_abs()))
+            * u128::from(mantissa.unsigned_abs());
+        Some(DecimalDigits::holding(largest, decimals))
+    }
+
+    /// Digits for `units · 10^-scale` with `|units|` up to `largest`.
+    fn holding(largest: u128, scale: u32) -> DecimalDigits {
         let digits = largest.checked_ilog10().map_or(1, |d| d + 1);
+        DecimalDigits {
+            precision: digits.max(scale).clamp(1, 38) as u8,
+            scale: scale as u8,
+        }
+    }
+
+    /// These digits widened to hold `value` too, or `None` when `value` is not on the
+    /// grid of the scale (or needs more than 38 digits).
+    fn holding_value(self, value: f64) -> Option<DecimalDigits> {
+        let unit = 10f64.powi(i32::from(self.scale));
+        let units = (value * unit).round();
+        if !value.is_finite() || units / unit != value || units.abs() >= 1e38 {
+            return None;
+        }
+        let wider = DecimalDigits::holding(units.abs() as u128, u32::from(self.scale));
         Some(DecimalDigits {
-            precision: digits.max(decimals).max(1) as u8,
-            scale: decimals as u8,
+            precision: self.precision.max(wider.precision),
+            scale: self.scale,
         })
     }
 }
@@ -119,93 +192,163 @@ impl Node {
 
 /// The shape of `table`'s records.
 pub(crate) fn derive(table: &Table) -> Node {
-    shape_of(&table.plan().root)
+    let plan = table.plan();
+    Shaper {
+        references: &plan.references,
+    }
+    .shape_of(&plan.root)
 }
 
-fn shape_of(node: &Gen) -> Node {
-    let kind = match node {
-        Gen::Const(value) => return node_of_values(std::slice::from_ref(value)),
-        Gen::Enum(choices) => return node_of_values(choices.values()),
-        Gen::Null => return Node::json(),
-        Gen::Bool(_) => Kind::Boolean,
-        Gen::Integer(_) => Kind::Integer,
-        Gen::Number(number) if number.money => Kind::Decimal(DecimalDigits::of(number)),
-        Gen::Number(_) => Kind::Number,
-        Gen::String(string) => Kind::Text(text_format(string)),
-        Gen::Object(object) => return object_shape(object),
-        Gen::Array(array) => return array_shape(array),
-        Gen::Union(union) => return union_shape(union),
-        Gen::Checked(checked) => return shape_of(checked.inner()),
-        Gen::Noisy(noisy) => return shape_of(&noisy.inner),
-        Gen::Unique(unique) => match &unique.kind {
-            UniqueKind::Integer { .. } => Kind::Integer,
+/// Walks one table's generator tree; `references` are its plan's foreign-key slots.
+struct Shaper<'p> {
+    references: &'p [ReferenceSlot],
+}
+
+impl Shaper<'_> {
+    fn shape_of(&self, node: &Gen) -> Node {
+        let kind = match node {
+            Gen::Const(value) => return node_of_values(std::slice::from_ref(value)),
+            Gen::Enum(choices) => return node_of_values(choices.values()),
+            Gen::Null => return Node::json(),
+            Gen::Bool(_) => Kind::Boolean,
+            Gen::Integer(integer) => Kind::Integer(IntegerRange {
+                lo: integer.lo,
+                hi: integer.hi,
+            }),
+            Gen::Number(number) if number.money || number.stepped => {
+                Kind::Decimal(DecimalDigits::of(number))
+            }
+            Gen::Number(_) => Kind::Number,
+            Gen::String(string) => Kind::Text(text_format(string)),
+            Gen::Object(object) => return self.object_shape(object),
+            Gen::Array(array) => return self.array_shape(array),
+            Gen::Union(union) => return self.union_shape(union),
+            Gen::Checked(checked) => return self.shape_of(checked.inner()),
+            Gen::Noisy(noisy) => return self.noisy_shape(noisy),
+            Gen::Unique(unique) => return self.unique_shape(unique),
+            // What a user's synthesizer returns is not known before it runs; a recursive
+            // reference has no fixed depth.
+            Gen::Custom(custom) => return node_of_types(&custom.types),
+            Gen::Recurse(_) => return Node::json(),
+            Gen::Reference(reference) => return self.reference_shape(reference),
+        };
+        Node::new(kind, false)
+    }
+
+    fn unique_shape(&self, unique: &UniqueGen) -> Node {
+        let kind = match &unique.kind {
+            UniqueKind::Integer { lo, step } => {
+                Kind::Integer(IntegerRange::of_steps(*lo, *step, unique.capacity))
+            }
             UniqueKind::Listed(values) => return node_of_values(values),
-            UniqueKind::Tagged { inner, .. } => Kind::Text(text_format(inner)),
-            UniqueKind::Natural(inner) => return shape_of(inner),
-            UniqueKind::Pattern(_) => Kind::Text(TextFormat::Plain),
-        },
-        // What a user's synthesizer returns is not known before it runs; a recursive
-        // reference has no fixed depth.
-        Gen::Custom(custom) => return node_of_types(&custom.types),
-        Gen::Recurse(_) => return Node::json(),
-        // The parent's values satisfy the field's own schema: they take its shape.
-        Gen::Reference(reference) => return shape_of(&reference.own),
-    };
-    Node::new(kind, false)
-}
+            // The row's token is woven into the text: no longer a uuid, a date.
+            UniqueKind::Tagged { .. } | UniqueKind::Pattern(_) => Kind::Text(TextFormat::Plain),
+            UniqueKind::Natural(inner) => return self.shape_of(inner),
+        };
+        Node::new(kind, false)
+    }
 
-fn union_shape(union: &UnionGen) -> Node {
-    let mut nullable = false;
-    let mut nodes = Vec::new();
-    for branch in union.branches() {
-        if matches!(branch, Gen::Null) {
-            nullable = true;
-        } else {
-            nodes.push(shape_of(branch));
+    /// A linked foreign key writes the parent's key values: it takes the shape of the
+    /// parent's key (a key column and its references then have one type), nullable where
+    /// its own schema is. Unlinked, its own schema's values, whose shape that is.
+    fn reference_shape(&self, reference: &ReferenceGen) -> Node {
+        let own = self.shape_of(&reference.own);
+        let Some(link) = self
+            .references
+            .get(reference.slot)
+            .and_then(|slot| slot.link.as_ref())
+        else {
+            return own;
+        };
+        // The parent's key generator belongs to the parent's plan, whose slots these
+        // are not.
+        let mut node = Shaper { references: &[] }.shape_of(link.key_node());
+        node.nullable |= own.nullable || reference.null_rate > 0.0;
+        node
+    }
+
+    /// The inner generator's shape, with an integer's range and a decimal's precision
+    /// widened to hold the bad numbers (other bad values are left to the database).
+    fn noisy_shape(&self, noisy: &NoiseGen) -> Node {
+        let mut node = self.shape_of(&noisy.inner);
+        for bad in &noisy.bad {
+            node.kind = match (node.kind, bad) {
+                // Bad numbers are written as they are (`1001.0`); a whole one counts.
+                (Kind::Integer(range), Value::Number(n)) => match whole_number(n) {
+                    Some(v) => Kind::Integer(range.holding(v)),
+                    None => Kind::Integer(range),
+                },
+                (Kind::Decimal(Some(digits)), Value::Number(n)) => {
+                    Kind::Decimal(n.as_f64().and_then(|v| digits.holding_value(v)))
+                }
+                (kind, _) => kind,
+            };
         }
+        node
     }
-    let mut node = merge_all(nodes).unwrap_or_else(Node::json);
-    node.nullable |= nullable;
-    node
+
+    fn union_shape(&self, union: &UnionGen) -> Node {
+        let mut nullable = false;
+        let mut nodes = Vec::new();
+        for branch in union.branches() {
+            if matches!(branch, Gen::Null) {
+                nullable = true;
+            } else {
+                nodes.push(self.shape_of(branch));
+            }
+        }
+        let mut node = merge_all(nodes).unwrap_or_else(Node::json);
+        node.nullable |= nullable;
+        node
+    }
+
+    fn object_shape(&self, object: &ObjectGen) -> Node {
+        if object.properties().is_empty() || object.extra.is_some() {
+            // A map, an empty object, or declared keys plus invented ones: no fixed columns.
+            return Node::new(Kind::Json, false);
+        }
+        let properties = object
+            .properties()
+            .iter()
+            .map(|p| Property {
+                name: p.name.clone(),
+                node: self.shape_of(&p.node),
+                required: p.required,
+                key: key_role(&p.node),
+            })
+            .collect();
+        Node::new(Kind::Object(properties), false)
+    }
+
+    /// A list of the merged shapes of every element the array can hold: tuple elements,
+    /// then `contains` elements, then the rest, each only if the length reaches it.
+    fn array_shape(&self, array: &ArrayGen) -> Node {
+        let after_prefix = array.max.saturating_sub(array.prefix.len());
+        let contained = array.contains.as_ref().map_or(0, |(_, count)| *count);
+        let contains = array
+            .contains
+            .as_ref()
+            .filter(|_| after_prefix > 0)
+            .map(|(node, _)| &**node);
+        let items = array.items.as_deref().filter(|_| after_prefix > contained);
+        let elements = array
+            .prefix
+            .iter()
+            .chain(contains)
+            .chain(items)
+            .map(|element| self.shape_of(element));
+        let element = merge_all(elements).unwrap_or_else(Node::json);
+        Node::new(Kind::Array(Box::new(element)), false)
+    }
 }
 
-fn object_shape(object: &ObjectGen) -> Node {
-    if object.properties().is_empty() || object.extra.is_some() {
-        // A map, an empty object, or declared keys plus invented ones: no fixed columns.
-        return Node::new(Kind::Json, false);
-    }
-    let properties = object
-        .properties()
-        .iter()
-        .map(|p| Property {
-            name: p.name.clone(),
-            node: shape_of(&p.node),
-            required: p.required,
-            key: key_role(&p.node),
-        })
-        .collect();
-    Node::new(Kind::Object(properties), false)
-}
-
-/// A list of the merged shapes of every element the array can hold: tuple elements,
-/// then `contains` elements, then the rest, each only if the length reaches it.
-fn array_shape(array: &ArrayGen) -> Node {
-    let after_prefix = array.max.saturating_sub(array.prefix.len());
-    let contained = array.contains.as_ref().map_or(0, |(_, count)| *count);
-    let contains = array
-        .contains
-        .as_ref()
-        .filter(|_| after_prefix > 0)
-        .map(|(node, _)| &**node);
-    let items = array.items.as_deref().filter(|_| after_prefix > contained);
-    let elements = array
-        .prefix
-        .iter()
-        .chain(contains)
-        .chain(items)
-        .map(shape_of);
-    let element = merge_all(elements).unwrap_or_else(Node::json);
-    Node::new(Kind::Array(Box::new(element)), false)
+/// `n` as a 64-bit integer, if it is a whole number in range (`7`, `7.0`).
+fn whole_number(n: &serde_json::Number) -> Option<i64> {
+    n.as_i64().or_else(|| {
+        let v = n.as_f64()?;
+        // 2^63 as a double is the first value beyond i64.
+        (v.fract() == 0.0 && v >= -(2f64.powi(63)) && v < 2f64.powi(63)).then_some(v as i64)
+    })
 }
 
 /// Whether `node` is a key marked `key: "primary"` (below checks and noise).
@@ -220,10 +363,11 @@ fn key_role(node: &Gen) -> Option<KeyRole> {
     }
 }
 
-/// Dates and date-times have column types of their own; a time is plain text.
+/// Dates, date-times and uuids have column types of their own; a time is plain text.
 fn text_format(string: &StringGen) -> TextFormat {
     let kind = match string {
         StringGen::Temporal(temporal) => Some(temporal.kind()),
+        StringGen::Format(format) if format.is_uuid() => return TextFormat::Uuid,
         StringGen::Format(format) => format.temporal_kind(),
         StringGen::Text(_) | StringGen::Pattern(_) | StringGen::Domain { .. } => None,
     };
@@ -245,8 +389,10 @@ fn node_of_values(values: &[Value]) -> Node {
                 continue;
             }
             Value::Bool(_) => Kind::Boolean,
-            Value::Number(n) if n.is_i64() => Kind::Integer,
-            Value::Number(_) => Kind::Number,
+            Value::Number(n) => match n.as_i64() {
+                Some(v) => Kind::Integer(IntegerRange { lo: v, hi: v }),
+                None => Kind::Number,
+            },
             Value::String(_) => Kind::Text(TextFormat::Plain),
             Value::Array(_) | Value::Object(_) => Kind::Json,
         };
@@ -263,7 +409,7 @@ fn node_of_types(types: &[&str]) -> Node {
     let nodes = types.iter().filter(|&&t| t != "null").map(|&t| {
         let kind = match t {
             "boolean" => Kind::Boolean,
-            "integer" => Kind::Integer,
+            "integer" => Kind::Integer(IntegerRange::ANY),
             "number" => Kind::Number,
             "string" => Kind::Text(TextFormat::Plain),
             _ => Kind::Json,
@@ -282,10 +428,11 @@ fn merge_all(nodes: impl IntoIterator<Item = Node>) -> Option<Node> {
 /// One shape that holds the values of either.
 fn merge(a: Node, b: Node) -> Node {
     let kind = match (a.kind, b.kind) {
-        (Kind::Integer, Kind::Number) | (Kind::Number, Kind::Integer) => Kind::Number,
+        (Kind::Integer(x), Kind::Integer(y)) => Kind::Integer(x.union(y)),
+        (Kind::Integer(_), Kind::Number) | (Kind::Number, Kind::Integer(_)) => Kind::Number,
         (Kind::Decimal(x), Kind::Decimal(y)) => Kind::Decimal(if x == y { x } else { None }),
-        (Kind::Decimal(_), Kind::Integer | Kind::Number)
-        | (Kind::Integer | Kind::Number, Kind::Decimal(_)) => Kind::Number,
+        (Kind::Decimal(_), Kind::Integer(_) | Kind::Number)
+        | (Kind::Integer(_) | Kind::Number, Kind::Decimal(_)) => Kind::Number,
         (Kind::Text(x), Kind::Text(y)) => Kind::Text(if x == y { x } else { TextFormat::Plain }),
         (Kind::Object(x), Kind::Object(y)) => Kind::Object(merge_properties(x, y)),
         (Kind::Array(x), Kind::Array(y)) => Kind::Array(Box::new(merge(*x, *y))),
@@ -341,7 +488,8 @@ mod tests {
     fn outline(node: &Node) -> Vec<String> {
         fn walk(node: &Node, path: &str, flags: &str, out: &mut Vec<String>) {
             let kind = match &node.kind {
-                Kind::Integer => "integer",
+                Kind::Integer(IntegerRange::ANY) => "integer",
+                Kind::Integer(r) => &format!("integer [{}, {}]", r.lo, r.hi),
                 Kind::Number => "number",
                 Kind::Decimal(Some(d)) => &format!("decimal({}, {})", d.precision, d.scale),
                 Kind::Decimal(None) => "decimal",
@@ -349,6 +497,7 @@ mod tests {
                 Kind::Text(TextFormat::Plain) => "text",
                 Kind::Text(TextFormat::Date) => "date",
                 Kind::Text(TextFormat::DateTime) => "date-time",
+                Kind::Text(TextFormat::Uuid) => "uuid",
                 Kind::Json => "json",
                 Kind::Object(_) => "object",
                 Kind::Array(_) => "array",
@@ -423,7 +572,10 @@ mod tests {
         assert_eq!(find("at").node.kind, Kind::Text(TextFormat::DateTime));
         assert!(find("phone").node.nullable && !find("phone").required);
         assert_eq!(object(&find("address").node)[0].name, "city");
-        assert_eq!(find("level").node.kind, Kind::Integer);
+        assert_eq!(
+            find("level").node.kind,
+            Kind::Integer(IntegerRange { lo: 10, hi: 20 })
+        );
         let trace = &find("trace").node;
         assert!(trace.nullable);
         let children = &object(trace)[1].node;
@@ -450,8 +602,9 @@ mod tests {
         assert_eq!(find("mixed").node, Node::new(Kind::Json, true));
     }
 
-    /// A money field (pydantic's `Decimal`) is a decimal with the digits of its grid;
-    /// merged with another number it is a number.
+    /// A money field (pydantic's `Decimal`) and a number on its own `multipleOf` grid are
+    /// decimals with the digits of their grid; merged with another number, a number.
+    /// Noise widens a range to hold its bad numbers.
     #[test]
     fn money_fields_are_decimals() {
         let money = |number: Value| json!({"anyOf": [number, {"type": "string"}]});
@@ -463,9 +616,12 @@ mod tests {
                 "narrow": money(json!({"type": "number", "minimum": 0, "maximum": 0.5})),
                 "optional": {"anyOf": [{"type": "number"}, {"type": "string"}, {"type": "null"}]},
                 "plain": {"type": "number"},
-                "mixed": {"anyOf": [{"type": "integer"}, money(json!({"type": "number"}))]}
+                "mixed": {"anyOf": [{"type": "integer"}, money(json!({"type": "number"}))]},
+                "stepped": {"type": "number", "minimum": 0, "maximum": 99.99, "multipleOf": 0.01},
+                "noisy": {"type": "number", "minimum": 0, "maximum": 99.99, "multipleOf": 0.01, "x-synth": {"noise": 0.1}},
+                "counter": {"type": "integer", "minimum": 0, "maximum": 2147483647, "x-synth": {"noise": 0.1}}
             },
-            "required": ["amount", "fee", "narrow", "optional", "plain", "mixed"]
+            "required": ["amount", "fee", "narrow", "optional", "plain", "mixed", "stepped", "noisy", "counter"]
         });
         assert_eq!(
             outline(&derive(&compile(schema))),
@@ -477,6 +633,10 @@ mod tests {
                 ".optional: decimal(6, 2) nullable",
                 ".plain: number",
                 ".mixed: number",
+                ".stepped: decimal(4, 2)",
+                // Noise writes 100.99 (maximum + 1) and -1: one more digit.
+                ".noisy: decimal(5, 2)",
+                ".counter: integer [-1, 2147483648]",
             ]
         );
     }
@@ -546,9 +706,9 @@ mod tests {
                 ".at: date",
                 ".clock: text",
                 ".counts: object",
-                ".counts.total: integer",
+                ".counts.total: integer [0, 1000]",
                 ".padded: json",
-                ".noisy: integer",
+                ".noisy: integer [0, 1000]",
                 ".custom: integer",
                 ".custom_untyped: json nullable",
             ]
@@ -564,10 +724,10 @@ mod tests {
             example("customer"),
             [
                 ": object",
-                ".customer_id: integer pk",
+                ".customer_id: integer [1, 1000000000001] pk",
                 ".name: text",
                 ".email: text unique",
-                ".age: integer",
+                ".age: integer [18, 99]",
                 ".tier: text",
                 ".signup: date-time",
                 ".lifetime_value: number",
@@ -588,8 +748,8 @@ mod tests {
             example("order"),
             [
                 ": object",
-                ".order_id: text",
-                ".customer_id: integer",
+                ".order_id: uuid",
+                ".customer_id: integer [1, 1001]",
                 ".placed_at: date-time",
                 ".status: text",
                 ".payment: object",
@@ -600,8 +760,8 @@ mod tests {
                 ".items: array",
                 ".items[]: object",
                 ".items[].sku: text",
-                ".items[].quantity: integer",
-                ".items[].unit_price: number",
+                ".items[].quantity: integer [1, 50]",
+                ".items[].unit_price: decimal(6, 2)",
                 ".coupon: text nullable optional",
                 ".gift_note: text nullable optional",
             ]
@@ -614,13 +774,13 @@ mod tests {
             example("event"),
             [
                 ": object",
-                ".id: text",
+                ".id: uuid",
                 ".at: date-time",
                 ".host: text",
-                ".level: integer",
+                ".level: integer [10, 40]",
                 ".message: text",
                 ".user: text nullable optional",
-                ".retries: integer optional",
+                ".retries: integer [0, 5] optional",
                 ".position: array",
                 ".position[]: number",
                 ".labels: json optional",
@@ -641,19 +801,19 @@ mod tests {
             example("employees_datasynthtool_employee"),
             [
                 ": object",
-                ".id: integer pk",
+                ".id: integer [0, 1000000000000] pk",
                 ".name: text",
                 ".hire_date: date-time",
                 ".velocity: number",
-                ".manager: integer",
+                ".manager: integer [0, 1000]",
             ]
         );
         assert_eq!(
             example("employees_datasynthtool_manager"),
             [
                 ": object",
-                ".id: integer pk",
-                ".employee_id: integer",
+                ".id: integer [0, 1000000000000] pk",
+                ".employee_id: integer [0, 1000]",
                 ".department_id: text",
             ]
         );

@@ -1,20 +1,25 @@
-//! SQL for PostgreSQL and SQLite: one `CREATE TABLE`, then multi-row `INSERT`s of
-//! [`BATCH_ROWS`] rows. Columns are flattened like csv (`"address.city"`); identifiers
-//! are double-quoted, strings single-quoted with `''`.
+//! SQL for PostgreSQL and SQLite (one script for both): one `CREATE TABLE`, then
+//! multi-row `INSERT`s of [`BATCH_ROWS`] rows. Columns are flattened like csv
+//! (`"address.city"`; snake_case with `--column-names snake`: [`super::names`]);
+//! identifiers are double-quoted, strings single-quoted with `''`.
 //!
-//! Types: integer `BIGINT`, number `DOUBLE PRECISION`, a money field (pydantic's `Decimal`,
-//! a number or a string) `NUMERIC`, boolean `BOOLEAN`, string `TEXT`,
-//! `format: date-time` `TIMESTAMP WITH TIME ZONE`, `format: date` `DATE`, JSON text
-//! (arrays, maps, mixed unions) `JSONB`. SQLite accepts every one of these names (they
-//! give INTEGER, REAL and NUMERIC affinity; a timestamp, a date or a JSON text is not a
-//! number, so it stays TEXT there) and PostgreSQL stores them as real types you can
-//! index and query. `NOT NULL` where a column is required and not nullable all the way
+//! Types: integer `INTEGER` where its range fits 32 bits, else `BIGINT`; number `DOUBLE
+//! PRECISION`; a decimal (a money field, pydantic's `Decimal`; a number on its own
+//! `multipleOf` grid) `NUMERIC(p,s)` with the grid's digits (`NUMERIC` where it has no
+//! grid); boolean `BOOLEAN`, string `TEXT`, `format: date-time` `TIMESTAMP WITH TIME
+//! ZONE`, `format: date` `DATE`, `format: uuid` `UUID`, JSON text (arrays, maps, mixed
+//! unions) `JSONB`. SQLite accepts every one of these names (they give INTEGER, REAL and
+//! NUMERIC affinity; a timestamp, a date, a uuid or a JSON text is not a number, so it
+//! stays TEXT there) and PostgreSQL stores them as real types you can index and query. `NOT NULL` where a column is required and not nullable all the way
 //! from the root; `PRIMARY KEY` on the columns marked `x-synth.key = "primary"`, `UNIQUE`
 //! on `unique` ones; `FOREIGN KEY ... REFERENCES` for each linked `references` to a table
 //! created before (tables are written parents first), and for a cycle's remaining keys
 //! `ALTER TABLE ... ADD CONSTRAINT` after the parent's rows.
 
+use std::borrow::Cow;
+
 use super::flat::{CellFormat, ColumnKind, FlatLayout, FlatSink, push_doubling};
+use super::names::ColumnNames;
 use super::shape::{KeyRole, TextFormat};
 use crate::Table;
 use crate::dataset::{ForeignKey, foreign_keys};
@@ -45,23 +50,25 @@ fn write_literal(out: &mut Vec<u8>, s: &str) {
     out.push(b'\'');
 }
 
-/// `"name"` with quotes doubled.
-pub(crate) fn quote_identifier(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
-fn column_type(kind: ColumnKind) -> &'static str {
-    match kind {
-        ColumnKind::Integer => "BIGINT",
+/// The column type of `kind`: integers that 32 bits hold `INTEGER` (by their range),
+/// decimals `NUMERIC(p,s)` where their grid is known.
+fn column_type(kind: ColumnKind) -> Cow<'static, str> {
+    Cow::Borrowed(match kind {
+        ColumnKind::Integer(range) if range.fits_32_bits() => "INTEGER",
+        ColumnKind::Integer(_) => "BIGINT",
         ColumnKind::Number => "DOUBLE PRECISION",
-        // Unconstrained: the values are exact decimals, and the schema bounds them.
-        ColumnKind::Decimal => "NUMERIC",
+        ColumnKind::Decimal(Some(digits)) => {
+            return format!("NUMERIC({},{})", digits.precision, digits.scale).into();
+        }
+        // Any double of an interval: exact decimals, bounded by the schema.
+        ColumnKind::Decimal(None) => "NUMERIC",
         ColumnKind::Boolean => "BOOLEAN",
         ColumnKind::Text(TextFormat::Plain) => "TEXT",
         ColumnKind::Text(TextFormat::DateTime) => "TIMESTAMP WITH TIME ZONE",
         ColumnKind::Text(TextFormat::Date) => "DATE",
+        ColumnKind::Text(TextFormat::Uuid) => "UUID",
         ColumnKind::Json => "JSONB",
-    }
+    })
 }
 
 /// The foreign keys of one table, as its script declares them.
@@ -91,40 +98,45 @@ pub(crate) fn constraints(tables: &[&Table]) -> Vec<Constraints> {
     out
 }
 
-fn references_clause(key: &ForeignKey) -> String {
-    let list = |names: &[String]| {
-        names
+fn references_clause(key: &ForeignKey, names: ColumnNames) -> String {
+    let list = |columns: &[String]| {
+        columns
             .iter()
-            .map(|n| quote_identifier(n))
+            .map(|n| names.sql_identifier(n))
             .collect::<Vec<_>>()
             .join(", ")
     };
     format!(
         "FOREIGN KEY ({}) REFERENCES {} ({})",
         list(&key.columns),
-        quote_identifier(&key.parent),
+        names.sql_identifier(&key.parent),
         list(&key.parent_columns)
     )
 }
 
 /// `ALTER TABLE ... ADD CONSTRAINT` for the foreign keys that wait for this table's rows
 /// (PostgreSQL and most databases; SQLite cannot add a constraint to a table).
-pub(crate) fn add_constraints(after: &[(String, ForeignKey)]) -> Vec<u8> {
+pub(crate) fn add_constraints(after: &[(String, ForeignKey)], names: ColumnNames) -> Vec<u8> {
     let mut out = String::new();
     for (child, key) in after {
         let name = format!("{child}_{}_fkey", key.columns.join("_"));
         out.push_str(&format!(
             "ALTER TABLE {} ADD CONSTRAINT {} {};\n",
-            quote_identifier(child),
-            quote_identifier(&name),
-            references_clause(key)
+            names.sql_identifier(child),
+            names.sql_identifier(&name),
+            references_clause(key, names)
         ));
     }
     out.into_bytes()
 }
 
 /// The `CREATE TABLE` statement, with the foreign keys to tables created before it.
-pub(crate) fn create_table(table: &str, layout: &FlatLayout, foreign: &[ForeignKey]) -> Vec<u8> {
+pub(crate) fn create_table(
+    table: &str,
+    layout: &FlatLayout,
+    foreign: &[ForeignKey],
+    names: ColumnNames,
+) -> Vec<u8> {
     let mut lines: Vec<String> = layout
         .columns
         .iter()
@@ -136,7 +148,7 @@ pub(crate) fn create_table(table: &str, layout: &FlatLayout, foreign: &[ForeignK
             };
             format!(
                 "  {} {}{not_null}",
-                quote_identifier(&c.name),
+                names.sql_identifier(&c.name),
                 column_type(c.kind)
             )
         })
@@ -145,7 +157,7 @@ pub(crate) fn create_table(table: &str, layout: &FlatLayout, foreign: &[ForeignK
         .columns
         .iter()
         .filter(|c| c.key == Some(KeyRole::Primary))
-        .map(|c| quote_identifier(&c.name))
+        .map(|c| names.sql_identifier(&c.name))
         .collect();
     if !keys.is_empty() {
         lines.push(format!("  PRIMARY KEY ({})", keys.join(", ")));
@@ -155,30 +167,30 @@ pub(crate) fn create_table(table: &str, layout: &FlatLayout, foreign: &[ForeignK
         .iter()
         .filter(|c| c.key == Some(KeyRole::Unique))
     {
-        lines.push(format!("  UNIQUE ({})", quote_identifier(&column.name)));
+        lines.push(format!("  UNIQUE ({})", names.sql_identifier(&column.name)));
     }
     let has_column = |name: &String| layout.columns.iter().any(|c| c.name == *name);
     for key in foreign.iter().filter(|k| k.columns.iter().all(has_column)) {
-        lines.push(format!("  {}", references_clause(key)));
+        lines.push(format!("  {}", references_clause(key, names)));
     }
     format!(
         "CREATE TABLE {} (\n{}\n);\n",
-        quote_identifier(table),
+        names.sql_identifier(table),
         lines.join(",\n")
     )
     .into_bytes()
 }
 
 /// `INSERT INTO "table" ("a", "b") VALUES` and a newline: the start of every batch.
-pub(crate) fn insert_prefix(table: &str, layout: &FlatLayout) -> Vec<u8> {
+pub(crate) fn insert_prefix(table: &str, layout: &FlatLayout, names: ColumnNames) -> Vec<u8> {
     let columns: Vec<String> = layout
         .columns
         .iter()
-        .map(|c| quote_identifier(&c.name))
+        .map(|c| names.sql_identifier(&c.name))
         .collect();
     format!(
         "INSERT INTO {} ({}) VALUES\n",
-        quote_identifier(table),
+        names.sql_identifier(table),
         columns.join(", ")
     )
     .into_bytes()
@@ -205,6 +217,5 @@ mod tests {
         let mut out = Vec::new();
         write_literal(&mut out, "it's a \\ \"test\"");
         assert_eq!(String::from_utf8(out).unwrap(), "'it''s a \\ \"test\"'");
-        assert_eq!(quote_identifier("odd\"name"), "\"odd\"\"name\"");
     }
 }

@@ -8,6 +8,7 @@ use std::ops::Range;
 use super::csv::{self, Csv};
 use super::engine::{ChunkEncoder, Pipeline};
 use super::flat::{CellFormat, FlatLayout, FlatSink};
+use super::names::ColumnNames;
 use super::output::Destination;
 use super::progress::Progress;
 use super::source::{RowSource, Rows};
@@ -33,6 +34,8 @@ pub(crate) struct TextJob<'a, R> {
     pub last: bool,
     /// The sql script's foreign keys.
     pub constraints: &'a sql::Constraints,
+    /// How csv headers and sql name the columns and tables.
+    pub names: ColumnNames,
 }
 
 impl<R: RowSource> TextJob<'_, R> {
@@ -77,7 +80,7 @@ impl<R: RowSource> TextJob<'_, R> {
             }
             Format::Csv => {
                 if self.first {
-                    out.write_bytes(&csv::header(&layout))?;
+                    out.write_bytes(&csv::header(&layout, self.names))?;
                 }
                 let records = CsvRecords;
                 let encoder = FlatEncoder {
@@ -89,9 +92,14 @@ impl<R: RowSource> TextJob<'_, R> {
             }
             Format::Sql => {
                 if self.first {
-                    out.write_bytes(&sql::create_table(table, &layout, &self.constraints.inline))?;
+                    out.write_bytes(&sql::create_table(
+                        table,
+                        &layout,
+                        &self.constraints.inline,
+                        self.names,
+                    ))?;
                 }
-                let insert = sql::insert_prefix(table, &layout);
+                let insert = sql::insert_prefix(table, &layout, self.names);
                 let records = SqlRecords {
                     insert,
                     total: self.total,
@@ -103,7 +111,7 @@ impl<R: RowSource> TextJob<'_, R> {
                 };
                 pump(pipeline, &encoder, range, out, progress)?;
                 if self.last {
-                    out.write_bytes(&sql::add_constraints(&self.constraints.after))?;
+                    out.write_bytes(&sql::add_constraints(&self.constraints.after, self.names))?;
                 }
                 Ok(())
             }

@@ -192,7 +192,8 @@ impl Format {
             )
     }
 
-    fn is_uuid(&self) -> bool {
+    /// `uuid` and its versions: hyphenated hex, as PostgreSQL's `UUID` reads it.
+    pub fn is_uuid(&self) -> bool {
         matches!(
             self,
             Self::Uuid

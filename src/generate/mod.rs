@@ -17,6 +17,7 @@ pub mod pattern;
 pub mod permutation;
 pub mod presence;
 pub mod reference;
+pub mod samples;
 pub mod scalar;
 pub mod string;
 pub mod temporal;

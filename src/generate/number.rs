@@ -227,6 +227,9 @@ pub struct NumberGen {
     /// The number branch of a money field (pydantic's `Decimal`: a number or a string):
     /// export types its column as a decimal.
     pub money: bool,
+    /// The grid is the schema's own `multipleOf` (not the default of cents): export
+    /// types the column as a decimal of the grid's digits.
+    pub stepped: bool,
     /// Draws in value space; `None` means uniform.
     pub sampler: Option<FloatSampler>,
     pub label: String,
@@ -602,6 +605,7 @@ mod tests {
             },
             division: FloatDivision::default(),
             money: false,
+            stepped: false,
             sampler: None,
             label: String::new(),
         };

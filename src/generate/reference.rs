@@ -198,6 +198,11 @@ impl ParentLink {
         }
     }
 
+    /// The parent's key generator (export types the child's column after it).
+    pub fn key_node(&self) -> &Node {
+        &self.key
+    }
+
     /// The parent row a child row draws with `key`; `None` for a self-reference's first
     /// row, which has no row before it.
     #[inline]

@@ -182,6 +182,7 @@ impl Compiler {
             space,
             division,
             money: false,
+            stepped: !f.multiple_of.is_empty(),
             sampler,
             label,
         }))

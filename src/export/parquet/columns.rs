@@ -11,15 +11,15 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use arrow_array::builder::{
-    ArrayBuilder, BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder, Int64Builder,
-    NullBufferBuilder, StringBuilder, TimestampMicrosecondBuilder,
+    ArrayBuilder, BooleanBuilder, Date32Builder, Decimal128Builder, FixedSizeBinaryBuilder,
+    Float64Builder, Int64Builder, NullBufferBuilder, StringBuilder, TimestampMicrosecondBuilder,
 };
 use arrow_array::cast::AsArray;
 use arrow_array::{ArrayRef, ListArray, StructArray};
 use arrow_buffer::{OffsetBuffer, ScalarBuffer};
 use arrow_schema::{ArrowError, FieldRef, Fields};
 
-use super::{UTC, is_nullable, list_item, struct_fields};
+use super::{UTC, UUID_BYTES, is_nullable, list_item, struct_fields};
 use crate::export::detour::{Closed, Detour};
 use crate::export::rfc3339::{parse_date, parse_date_time};
 use crate::export::shape::{DecimalDigits, Kind, Node, TextFormat};
@@ -81,7 +81,7 @@ impl ColumnSink {
         let mut nodes = Vec::new();
         while let Some((shape, nullable, path)) = queue.get(nodes.len()).cloned() {
             let values = match &shape.kind {
-                Kind::Integer => Values::Integer(Int64Builder::new()),
+                Kind::Integer(_) => Values::Integer(Int64Builder::new()),
                 Kind::Number | Kind::Decimal(None) => Values::Number(Float64Builder::new()),
                 Kind::Decimal(Some(digits)) => Values::Decimal(DecimalColumn::new(*digits)),
                 Kind::Boolean => Values::Boolean(BooleanBuilder::new()),
@@ -90,6 +90,9 @@ impl ColumnSink {
                     Values::DateTime(TimestampMicrosecondBuilder::new().with_timezone(UTC))
                 }
                 Kind::Text(TextFormat::Date) => Values::Date(Date32Builder::new()),
+                Kind::Text(TextFormat::Uuid) => {
+                    Values::Uuid(FixedSizeBinaryBuilder::new(UUID_BYTES))
+                }
                 Kind::Json => Values::Json(StringBuilder::new()),
                 Kind::Object(properties) => {
                     let first = queue.len();
@@ -495,6 +498,8 @@ enum Values {
     Text(StringBuilder),
     DateTime(TimestampMicrosecondBuilder),
     Date(Date32Builder),
+    /// The 16 bytes of each uuid.
+    Uuid(FixedSizeBinaryBuilder),
     /// Anything, as JSON text.
     Json(StringBuilder),
     /// `children` are the builders of the fields, in schema order.
@@ -532,6 +537,11 @@ impl Builder {
                 Some(days) => b.append_value(days),
                 None => return false,
             },
+            (Values::Uuid(b), Scalar::Str(v)) => match parse_uuid(v) {
+                // Always 16 bytes: the builder's width.
+                Some(bytes) => return b.append_value(bytes).is_ok(),
+                None => return false,
+            },
             (Values::Json(b), value) => {
                 json.buf.clear();
                 value.write_json(json);
@@ -552,6 +562,7 @@ impl Builder {
             Values::Text(b) | Values::Json(b) => b.len(),
             Values::DateTime(b) => b.len(),
             Values::Date(b) => b.len(),
+            Values::Uuid(b) => b.len(),
             Values::Struct { validity, .. } | Values::List { validity, .. } => validity.len(),
         }
     }
@@ -570,6 +581,7 @@ impl Builder {
             Values::Text(b) | Values::Json(b) => Arc::new(b.finish()),
             Values::DateTime(b) => Arc::new(b.finish()),
             Values::Date(b) => Arc::new(b.finish()),
+            Values::Uuid(b) => Arc::new(b.finish()),
             Values::Struct {
                 fields,
                 children,
@@ -617,6 +629,7 @@ impl Values {
             Values::Text(_) => "a string",
             Values::DateTime(_) => "an RFC 3339 date-time",
             Values::Date(_) => "an RFC 3339 date",
+            Values::Uuid(_) => "a uuid (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
             Values::Json(_) => "any value",
             Values::Struct { .. } => "an object",
             Values::List { .. } => "an array",
@@ -633,6 +646,7 @@ impl Values {
             Values::Text(b) | Values::Json(b) => b.append_null(),
             Values::DateTime(b) => b.append_null(),
             Values::Date(b) => b.append_null(),
+            Values::Uuid(b) => b.append_null(),
             Values::Struct { validity, .. } => validity.append_null(),
             Values::List {
                 offsets, validity, ..
@@ -684,6 +698,23 @@ impl DecimalColumn {
     }
 }
 
+/// The 16 bytes of a hyphenated uuid (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, either
+/// case), as PostgreSQL's `UUID` reads it; `None` for anything else.
+fn parse_uuid(text: &str) -> Option<[u8; 16]> {
+    let text = text.as_bytes();
+    if text.len() != 36 || [8, 13, 18, 23].iter().any(|&i| text[i] != b'-') {
+        return None;
+    }
+    let mut digits = text.iter().filter(|&&b| b != b'-');
+    let mut bytes = [0u8; 16];
+    for byte in &mut bytes {
+        let high = char::from(*digits.next()?).to_digit(16)?;
+        let low = char::from(*digits.next()?).to_digit(16)?;
+        *byte = (high << 4 | low) as u8;
+    }
+    Some(bytes)
+}
+
 /// List offsets are `i32`; a row group's list items stay far below 2³¹.
 fn offset(len: usize) -> i32 {
     i32::try_from(len).unwrap_or(i32::MAX)
@@ -725,6 +756,23 @@ mod tests {
 
     fn ints(array: &ArrayRef) -> Vec<Option<i64>> {
         array.as_primitive::<Int64Type>().iter().collect()
+    }
+
+    #[test]
+    fn uuids_become_their_16_bytes() {
+        let bytes = parse_uuid("123e4567-E89B-12d3-a456-426614174000").unwrap();
+        assert_eq!(bytes[..3], [0x12, 0x3e, 0x45]);
+        assert_eq!(bytes[15], 0x00);
+        for bad in [
+            "",
+            "123e4567e89b12d3a456426614174000",
+            "123e4567-e89b-12d3-a456-42661417400g",
+            "123e4567-e89b-12d3-a456-4266141740000",
+            "123e4567-e89b-12d3-a456--26614174000",
+            "123e4567-e89b-12d3-a4é-426614174000",
+        ] {
+            assert_eq!(parse_uuid(bad), None, "{bad}");
+        }
     }
 
     #[test]

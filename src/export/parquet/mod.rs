@@ -1,7 +1,9 @@
 //! Parquet: an Arrow schema derived from the table's shape (objects as structs, arrays as
-//! lists, `date-time` as UTC microsecond timestamps, `date` as dates, JSON text for maps
-//! and mixed unions; a field is nullable unless required and not nullable), one row
-//! group per chunk of [`ROW_GROUP_ROWS`] rows, Snappy-compressed.
+//! lists, `date-time` as UTC microsecond timestamps, `date` as dates, decimals as
+//! `Decimal128`, `uuid` as the 16 bytes of Parquet's UUID logical type (Arrow's
+//! `arrow.uuid`), JSON text for maps and mixed unions; a field is nullable unless
+//! required and not nullable), one row group per chunk of [`ROW_GROUP_ROWS`] rows,
+//! Snappy-compressed.
 //!
 //! Workers build the Arrow arrays of a row group *and* encode its column chunks, so
 //! encoding and compression run on every core; the writer only appends finished
@@ -15,6 +17,7 @@ mod columns;
 use std::ops::Range;
 use std::sync::Arc;
 
+use arrow_schema::extension::Uuid;
 use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_writer::{ArrowColumnChunk, ArrowRowGroupWriterFactory, compute_leaves};
@@ -36,6 +39,9 @@ pub(crate) const ROW_GROUP_ROWS: u64 = 32 * 1024;
 
 /// The time zone of timestamps: an offset, which arrow parses without a zone database.
 const UTC: &str = "+00:00";
+
+/// The bytes of a uuid.
+const UUID_BYTES: i32 = 16;
 
 /// The column name used when records are not objects.
 const VALUE_COLUMN: &str = "value";
@@ -100,17 +106,23 @@ fn write_file<R: RowSource>(
 fn schema(root: &Node) -> Schema {
     match data_type(root) {
         DataType::Struct(fields) => Schema::new(fields),
-        data_type => Schema::new(vec![Field::new(VALUE_COLUMN, data_type, root.nullable)]),
+        _ => Schema::new(vec![field(VALUE_COLUMN, root, root.nullable)]),
     }
 }
 
+/// A uuid column is marked `arrow.uuid`, which the writer stores as Parquet's UUID
+/// logical type (and readers read back as uuids).
 fn field(name: &str, node: &Node, nullable: bool) -> Field {
-    Field::new(name, data_type(node), nullable)
+    let field = Field::new(name, data_type(node), nullable);
+    match node.kind {
+        Kind::Text(TextFormat::Uuid) => field.with_extension_type(Uuid),
+        _ => field,
+    }
 }
 
 fn data_type(node: &Node) -> DataType {
     match &node.kind {
-        Kind::Integer => DataType::Int64,
+        Kind::Integer(_) => DataType::Int64,
         Kind::Number | Kind::Decimal(None) => DataType::Float64,
         Kind::Decimal(Some(d)) => DataType::Decimal128(d.precision, d.scale as i8),
         Kind::Boolean => DataType::Boolean,
@@ -118,6 +130,7 @@ fn data_type(node: &Node) -> DataType {
             DataType::Timestamp(TimeUnit::Microsecond, Some(UTC.into()))
         }
         Kind::Text(TextFormat::Date) => DataType::Date32,
+        Kind::Text(TextFormat::Uuid) => DataType::FixedSizeBinary(UUID_BYTES),
         Kind::Text(TextFormat::Plain) | Kind::Json => DataType::Utf8,
         Kind::Object(properties) => DataType::Struct(struct_fields(properties)),
         Kind::Array(item) => DataType::List(Arc::new(list_item(item))),

@@ -47,6 +47,10 @@ pub fn help(frame: &mut Frame, theme: &Theme, area: Rect) {
         .unwrap_or(0);
     let lines: Vec<Line> = KEYS
         .iter()
+        .chain([&(
+            "synthtune domains",
+            "every x-synth domain and locale, with samples",
+        )])
         .map(|(keys, what)| {
             Line::from(vec![
                 Span::styled(format!(" {keys:<key_width$}  "), theme.style(Role::Key)),
