@@ -147,6 +147,30 @@ fn an_unavailable_document_leaves_out_only_what_needs_it() {
     }
 }
 
+/// A `$ref` to an anchor of a missing document (`other.json#node`) is left out the same
+/// way, and validators still build: the stand-in document declares the anchor.
+#[test]
+fn an_unavailable_anchor_leaves_out_only_what_needs_it() {
+    let schema = json!({"type": "object", "required": ["id"], "properties": {
+        "id": {"type": "integer", "minimum": 1},
+        "node": {"anyOf": [
+            {"$ref": "https://example.com/other.json#node"},
+            {"type": "string", "minLength": 3}
+        ]},
+        "meta": {"$ref": "https://example.com/other.json#meta"}
+    }});
+    let table = Table::from_value(schema, None).expect("compiles");
+    let validator = table.validator().expect("a validator without the network");
+    for row in 0..ROWS {
+        let v = table.row_value(3, row);
+        assert!(v.get("meta").is_none(), "{v}");
+        if let Some(node) = v.get("node") {
+            assert!(node.as_str().is_some_and(|s| s.chars().count() >= 3), "{v}");
+        }
+        assert!(validator.is_valid(&v), "{v}");
+    }
+}
+
 #[test]
 fn a_required_unavailable_document_is_refused_naming_the_ref() {
     let schema = json!({"type": "object", "required": ["metadata"], "properties": {

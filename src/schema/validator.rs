@@ -371,19 +371,38 @@ impl Conjunction {
     }
 }
 
-/// Makes the JSON Pointer `pointer` lead to `false` inside a stand-in document.
-fn stand_in(doc: &mut Value, pointer: &str) {
-    let mut at = doc;
-    for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        let Value::Object(map) = at else { return };
-        at = map
-            .entry(token)
-            .or_insert_with(|| Value::Object(Map::new()));
+/// Makes `fragment` (a JSON Pointer, or an anchor's name) lead to a schema that holds
+/// of nothing inside a stand-in document. `{"not": {}}`, not `false`, so that the same
+/// place can still hold what other references lead below it.
+fn stand_in(doc: &mut Value, fragment: &str) {
+    let never = || json!({"not": {}});
+    let as_object = |at: &mut Value| {
+        if !at.is_object() {
+            *at = Value::Object(Map::new());
+        }
+    };
+    if !fragment.is_empty() && !fragment.starts_with('/') {
+        // An anchor: any subschema that declares it will do.
+        as_object(doc);
+        let Value::Object(map) = doc else { return };
+        let defs = map.entry("$defs").or_insert_with(|| json!({}));
+        if let Value::Object(defs) = defs {
+            let mut schema = never();
+            schema["$anchor"] = Value::String(fragment.to_owned());
+            defs.insert(format!("synthtune-stand-in-{fragment}"), schema);
+        }
+        return;
     }
-    // Only what nothing else was put under (a pointer below it) becomes `false`.
-    if matches!(at, Value::Object(m) if m.is_empty()) {
-        *at = Value::Bool(false);
+    let mut at = doc;
+    for token in fragment.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        as_object(at);
+        let Value::Object(map) = at else { return };
+        at = map.entry(token).or_insert_with(|| Value::Object(Map::new()));
+    }
+    as_object(at);
+    if let Value::Object(map) = at {
+        map.insert("not".into(), json!({}));
     }
 }
 
