@@ -56,6 +56,11 @@ impl Compiler {
         };
         let contains_nothing = f.min_contains.as_ref().is_some_and(|m| m.value == 0);
         let contains = if f.contains.is_empty() || contains_nothing {
+            // With minContains 0 nothing has to match, but maxContains still caps how
+            // many elements may: only a check can tell.
+            if !f.contains.is_empty() && f.max_contains.is_some() {
+                *check = true;
+            }
             None
         } else {
             let count = f.min_contains.as_ref().map_or(1, |m| m.value as usize);
