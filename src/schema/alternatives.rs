@@ -129,7 +129,10 @@ impl Compiler {
         } else {
             Node::Union(Arc::new(UnionGen::new(nodes, &weights)))
         };
-        if exclusive_ok && f.needs_check.is_empty() {
+        if !exclusive_ok {
+            // The branch's own check, if it has one, does not see the other branches.
+            self.checked_again(node, &f.locs)
+        } else if f.needs_check.is_empty() {
             Ok(node)
         } else {
             self.checked(node, &f.locs)
