@@ -198,3 +198,24 @@ fn additional_properties_bind_keys_declared_beside_them() {
         );
     }
 }
+
+/// An object whose extra keys are named by a pattern with one string (`"a"` is read as
+/// the name `a`) cannot reach minProperties: it came out short, `{"a": 873}` for
+/// `minProperties: 3` (found by the property test). Now the row fails and says why.
+#[test]
+fn too_few_key_names_fail_the_row() {
+    let schema = json!({"type": "object", "minProperties": 3, "patternProperties": {"^a$": {}}});
+    let table = Table::from_value(schema.clone(), None).unwrap();
+    let error = table.try_row_value(7, 0).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("only 1 distinct key names found but the object needs 3 keys"),
+        "{error}"
+    );
+    // With names enough, the same object is whole.
+    assert_rows_valid(
+        json!({"type": "object", "minProperties": 3, "patternProperties": {"^[a-z]{2}$": {}}}),
+        100,
+    );
+}

@@ -315,6 +315,7 @@ impl Compiler {
             max,
             names,
             value: Box::new(value),
+            pointer: f.pointer(),
         }))
     }
 }
