@@ -209,7 +209,7 @@ impl Builder {
     /// [`MAX_DEPTH`].
     fn node(&self, u: &mut Unstructured, depth: u32) -> Result<Value> {
         if depth >= MAX_DEPTH {
-            return Ok(self.leaf(u)?);
+            return self.leaf(u);
         }
         match u.int_in_range(0..=15u8)? {
             14 => Ok(Value::Bool(true)),
