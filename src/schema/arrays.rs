@@ -62,6 +62,18 @@ impl Compiler {
                 *check = true;
             }
             None
+        } else if items.is_none() {
+            // No element may follow the prefix (`items: false`): the matches must be
+            // among the prefix's elements, which only a check can tell.
+            if prefix.is_empty() {
+                let at = f.no_more_items.clone().unwrap_or_else(|| f.pointer());
+                return Err(Problem::new(
+                    at,
+                    "contains asks for a matching item, but no items are allowed",
+                ));
+            }
+            *check = true;
+            None
         } else {
             let count = f.min_contains.as_ref().map_or(1, |m| m.value as usize);
             if let Some(mc) = &f.max_contains {
