@@ -135,6 +135,9 @@ pub enum Trial {
         min: usize,
         tries: u32,
     },
+    /// Only `found` distinct names turned up for the keys an object needs, below `min`
+    /// (`minProperties`).
+    DistinctKeys { found: usize, min: usize },
 }
 
 impl fmt::Display for Exhausted {
@@ -172,6 +175,10 @@ impl fmt::Display for Exhausted {
             Trial::Distinct { found, min, tries } => write!(
                 f,
                 "at {pointer}: uniqueItems: only {found} distinct items found ({tries} draws each) but minItems is {min} (fix: lower minItems, or widen the items' schema)"
+            ),
+            Trial::DistinctKeys { found, min } => write!(
+                f,
+                "at {pointer}: only {found} distinct key names found but the object needs {min} keys (fix: lower minProperties, or widen the names patternProperties and propertyNames allow)"
             ),
         }
     }

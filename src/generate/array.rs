@@ -86,6 +86,7 @@ impl ArrayGen {
         if (0..len).all(|i| string_gen(self.element(i)).is_some()) {
             return self.generate_unique_strings(ctx, len, key, out);
         }
+        let fixed = self.fixed_positions();
         let mut values: Vec<serde_json::Value> = Vec::with_capacity(len);
         for i in 0..len + SHORT_DRAWS {
             if i >= len && values.len() >= self.min {
@@ -106,7 +107,9 @@ impl ArrayGen {
             });
             match fresh {
                 Some(v) => values.push(v),
-                None if values.len() >= self.min => break,
+                // A prefix or `contains` element cannot be skipped: the next would
+                // land in its place.
+                None if values.len() >= self.min || i < fixed => break,
                 None => continue,
             }
         }
@@ -123,6 +126,7 @@ impl ArrayGen {
     /// element. Each draw is written after the values kept so far, in one buffer, and
     /// cut off again when it repeats one.
     fn generate_unique_strings<S: Sink>(&self, ctx: &mut Ctx, len: usize, key: u64, out: &mut S) {
+        let fixed = self.fixed_positions();
         let mut text = String::with_capacity(16 * len);
         let mut ends: SmallVec<[usize; 16]> = SmallVec::new();
         for i in 0..len {
@@ -145,7 +149,7 @@ impl ArrayGen {
                 ends.push(text.len());
             } else {
                 text.truncate(kept);
-                if ends.len() >= self.min {
+                if ends.len() >= self.min || i < fixed {
                     break;
                 }
             }
@@ -160,6 +164,12 @@ impl ArrayGen {
             start = end;
         }
         out.end_array();
+    }
+
+    /// How many leading elements have a place of their own: the prefix, then the
+    /// `contains` elements.
+    fn fixed_positions(&self) -> usize {
+        self.prefix.len() + self.contains.as_ref().map_or(0, |(_, count)| *count)
     }
 
     /// Fewer distinct elements than `minItems` turned up: the array is invalid.

@@ -8,6 +8,7 @@ use super::choice::unit;
 use super::presence::PresenceRules;
 use super::string::StringGen;
 use super::{Ctx, Node};
+use crate::error::Trial;
 use crate::rng::{hash_str, mix, mix_prepared, prepare_salt, rng_for};
 use crate::sink::Sink;
 
@@ -96,6 +97,8 @@ pub struct ExtraKeys {
     pub names: KeyNames,
     /// The value generator for extra keys; a pattern-keyed map has one per pattern.
     pub value: Box<Node>,
+    /// The JSON Pointer of the object's schema, for too few distinct names.
+    pub pointer: String,
 }
 
 #[derive(Debug, Clone)]
@@ -198,6 +201,15 @@ impl ObjectGen {
             out.key(&name);
             extra.value.generate(ctx, mix(key, hash), out);
             used.push(hash);
+        }
+        if used.len() < need {
+            // The names ran out (a pattern with few strings): the object is short of
+            // minProperties.
+            let trial = Trial::DistinctKeys {
+                found: declared + used.len(),
+                min: declared + need,
+            };
+            ctx.fail(&extra.pointer, trial);
         }
     }
 }

@@ -24,6 +24,9 @@ impl Compiler {
         let mut kept = Vec::new();
         let mut signatures = Vec::new();
         let mut first_error = None;
+        // A branch left out for want of a value synthtune can make (a knob's values,
+        // say) may still match the values of the others.
+        let mut dropped = false;
         let twins = self.identical_branches(&group);
         for (i, branch) in group.branches.iter().enumerate() {
             if let Some(twin) = twins[i] {
@@ -77,6 +80,7 @@ impl Compiler {
                         format!("branch never generated: {}", p.message),
                     );
                     first_error.get_or_insert(p);
+                    dropped = true;
                 }
             }
         }
@@ -123,15 +127,21 @@ impl Compiler {
                 }
             }
         }
-        // The branches left must not match a dropped twin either: only a check says so.
+        // The branches left must not match a dropped twin or other branch either: only
+        // a check says so.
         let exclusive_ok = !group.exclusive
-            || (Signature::pairwise_disjoint(&signatures) && twins.iter().all(Option::is_none));
+            || (Signature::pairwise_disjoint(&signatures)
+                && twins.iter().all(Option::is_none)
+                && !dropped);
         let node = if nodes.len() == 1 {
             nodes.pop().expect("one node")
         } else {
             Node::Union(Arc::new(UnionGen::new(nodes, &weights)))
         };
-        if exclusive_ok && f.needs_check.is_empty() {
+        if !exclusive_ok {
+            // The branch's own check, if it has one, does not see the other branches.
+            self.checked_again(node, &f.locs)
+        } else if f.needs_check.is_empty() {
             Ok(node)
         } else {
             self.checked(node, &f.locs)

@@ -57,6 +57,23 @@ impl Compiler {
         };
         let contains_nothing = f.min_contains.as_ref().is_some_and(|m| m.value == 0);
         let contains = if f.contains.is_empty() || contains_nothing {
+            // With minContains 0 nothing has to match, but maxContains still caps how
+            // many elements may: only a check can tell.
+            if !f.contains.is_empty() && f.max_contains.is_some() {
+                *check = true;
+            }
+            None
+        } else if items.is_none() {
+            // No element may follow the prefix (`items: false`): the matches must be
+            // among the prefix's elements, which only a check can tell.
+            if prefix.is_empty() {
+                let at = f.no_more_items.clone().unwrap_or_else(|| f.pointer());
+                return Err(Problem::new(
+                    at,
+                    "contains asks for a matching item, but no items are allowed",
+                ));
+            }
+            *check = true;
             None
         } else {
             let count = f.min_contains.as_ref().map_or(1, |m| m.value as usize);

@@ -226,12 +226,15 @@ impl Compiler {
                         .push((pattern.clone(), loc.child(&["patternProperties", pattern])));
                 }
             }
-            "additionalProperties" => match value {
-                Value::Bool(false) => {
-                    f.no_more_properties.get_or_insert(at);
+            "additionalProperties" => {
+                f.additional_scopes.push(loc.clone());
+                match value {
+                    Value::Bool(false) => {
+                        f.no_more_properties.get_or_insert(at);
+                    }
+                    _ => f.additional.push(sub("additionalProperties")),
                 }
-                _ => f.additional.push(sub("additionalProperties")),
-            },
+            }
             "unevaluatedProperties" => {
                 f.needs_check.push("unevaluatedProperties".into());
                 if value == &Value::Bool(false) && f.additional.is_empty() {

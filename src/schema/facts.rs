@@ -165,6 +165,9 @@ pub struct Facts {
     pub properties: Vec<(String, Vec<Loc>)>,
     pub pattern_properties: Vec<(String, Loc)>,
     pub additional: Vec<Loc>,
+    /// The schema objects that carry `additionalProperties`: it binds the keys each
+    /// does not declare itself, which may be keys another merged schema declares.
+    pub additional_scopes: Vec<Loc>,
     pub no_more_properties: Option<String>,
     pub required: Vec<At<String>>,
     pub min_properties: Option<At<u64>>,

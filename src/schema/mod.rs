@@ -27,6 +27,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::error::{Error, Problem};
+use crate::generate::object::KeyNames;
 use crate::generate::{Node, Plan};
 use crate::synthesizer::Synthesizers;
 use crate::table::Table;
@@ -177,6 +178,7 @@ impl<'h> Heights<'h> {
         let Some(at) = node.shared_address() else {
             return match node {
                 Node::Recurse(i) => self.targets[*i].saturating_add(1).min(INF),
+                Node::Noisy(n) => self.of(&n.inner),
                 _ => 0,
             };
         };
@@ -184,13 +186,30 @@ impl<'h> Heights<'h> {
             return h;
         }
         let h = match node {
-            Node::Object(o) => o
-                .properties
-                .iter()
-                .filter(|p| p.required)
-                .map(|p| self.of(&p.node))
-                .max()
-                .unwrap_or(0),
+            Node::Object(o) => {
+                let required = o
+                    .properties
+                    .iter()
+                    .filter(|p| p.required)
+                    .map(|p| self.of(&p.node))
+                    .max()
+                    .unwrap_or(0);
+                // Past the bound an object still brings its keys up to minProperties
+                // with extra keys, each named by `propertyNames` (a schema may name
+                // its own keys by recursion).
+                let declared = o.properties.iter().filter(|p| p.required).count();
+                let extra = match &o.extra {
+                    Some(extra) if o.min_properties.saturating_sub(declared).max(extra.min) > 0 => {
+                        let names = match &extra.names {
+                            KeyNames::Schema(node) => self.of(node),
+                            KeyNames::Text(_) => 0,
+                        };
+                        names.max(self.of(&extra.value))
+                    }
+                    _ => 0,
+                };
+                required.max(extra)
+            }
             Node::Array(a) => {
                 let needed = a
                     .prefix
@@ -199,7 +218,15 @@ impl<'h> Heights<'h> {
                     .map(|n| self.of(n))
                     .max()
                     .unwrap_or(0);
-                let rest = if a.min > a.prefix.len() {
+                // After the prefix come the `contains` elements (compilation makes
+                // `min` hold them all), then `items`.
+                let after = a.min.saturating_sub(a.prefix.len());
+                let contained = match &a.contains {
+                    Some((n, count)) if after > 0 && *count > 0 => self.of(n),
+                    _ => 0,
+                };
+                let counted = a.contains.as_ref().map_or(0, |(_, count)| *count);
+                let rest = if after > counted {
                     a.items
                         .as_deref()
                         .or(a.contains.as_ref().map(|(n, _)| &**n))
@@ -207,7 +234,7 @@ impl<'h> Heights<'h> {
                 } else {
                     0
                 };
-                needed.max(rest)
+                needed.max(contained).max(rest)
             }
             Node::Union(u) => u.branches().iter().map(|b| self.of(b)).min().unwrap_or(0),
             Node::Checked(c) => self.of(c.inner()),
@@ -236,16 +263,27 @@ fn set_shallow_branches(node: &Node, heights: &mut Heights, done: &mut HashSet<*
                 .iter()
                 .for_each(|b| set_shallow_branches(b, heights, done));
         }
-        Node::Object(o) => o
-            .properties
-            .iter()
-            .for_each(|p| set_shallow_branches(&p.node, heights, done)),
+        Node::Object(o) => {
+            o.properties
+                .iter()
+                .for_each(|p| set_shallow_branches(&p.node, heights, done));
+            if let Some(extra) = &o.extra {
+                if let KeyNames::Schema(node) = &extra.names {
+                    set_shallow_branches(node, heights, done);
+                }
+                set_shallow_branches(&extra.value, heights, done);
+            }
+        }
+        Node::Noisy(n) => set_shallow_branches(&n.inner, heights, done),
         Node::Array(a) => {
             a.prefix
                 .iter()
                 .for_each(|n| set_shallow_branches(n, heights, done));
             if let Some(items) = a.items.as_deref() {
                 set_shallow_branches(items, heights, done);
+            }
+            if let Some((contains, _)) = &a.contains {
+                set_shallow_branches(contains, heights, done);
             }
         }
         Node::Checked(c) => set_shallow_branches(c.inner(), heights, done),

@@ -19,6 +19,12 @@ const DEFAULT_EXTRA_KEYS: usize = 3;
 impl Compiler {
     pub(super) fn build_object(&mut self, f: &Facts, check: &mut bool) -> Result<Node, Problem> {
         let patterns = self.pattern_matchers(f)?;
+        // The properties are generated from the merged schemas, additionalProperties as
+        // if it saw them all: a key declared by a schema beside its own (an allOf
+        // member, a `$ref`'s target) is bound by it too, which only a check sees.
+        if declared_elsewhere(f, &patterns) {
+            *check = true;
+        }
         if let (Some(min), Some(max)) = (&f.min_properties, &f.max_properties)
             && min.value > max.value
         {
@@ -316,6 +322,28 @@ impl Compiler {
             max,
             names,
             value: Box::new(value),
+            pointer: f.pointer(),
         }))
     }
+}
+
+/// Whether a declared property is neither declared nor matched by a pattern in one of
+/// the schema objects whose `additionalProperties` then applies to it.
+fn declared_elsewhere(f: &Facts, patterns: &[(KeyPattern, Loc)]) -> bool {
+    f.additional_scopes.iter().any(|scope| {
+        f.properties.iter().any(|(name, locs)| {
+            let own = scope.child(&["properties", name]);
+            let declared = locs
+                .iter()
+                .any(|l| l.doc == own.doc && l.pointer == own.pointer);
+            let matched = patterns.iter().any(|(re, l)| {
+                l.doc == scope.doc
+                    && l.pointer
+                        .strip_prefix(scope.pointer.as_str())
+                        .is_some_and(|rest| rest.starts_with("/patternProperties/"))
+                    && re.is_match(name)
+            });
+            !declared && !matched
+        })
+    })
 }

@@ -59,6 +59,12 @@ impl Compiler {
         if let Node::Checked(_) = node {
             return Ok(node);
         }
+        self.checked_again(node, locs)
+    }
+
+    /// [`Compiler::checked`], also for a node that is checked already, by validators
+    /// that may not hold all of `locs` (the one branch left of a `oneOf`).
+    pub fn checked_again(&mut self, node: Node, locs: &[Loc]) -> Result<Node, Problem> {
         // One validator per location's part, not one for their `allOf`: a part shared by
         // many nodes (a definition that `$ref`s a large root, merged with each of its
         // variants) is compiled once.

@@ -1,0 +1,237 @@
+//! What the fuzz targets (fuzz/) and the property tests (tests/proptest_schemas.rs)
+//! found, kept: every input under tests/fuzz_regressions/ (as the fuzzer saw it, or
+//! minimized) holds to the fuzz invariant (tests/random_schemas/invariant.rs), and each
+//! fix has a test of its own below, over more rows than the fuzzer generates.
+
+mod random_schemas;
+
+use std::path::Path;
+
+use random_schemas::invariant::check_file;
+use serde_json::{Value, json};
+use synthtune::Table;
+
+/// Every saved input, loaded as the byte target loads it: a file alone in its folder.
+#[test]
+fn saved_inputs_hold_to_the_invariant() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
+    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/fuzz_regressions exists")
+        .map(|entry| entry.expect("list tests/fuzz_regressions").path())
+        .collect();
+    inputs.sort();
+    assert!(!inputs.is_empty(), "no inputs in {}", dir.display());
+    for input in inputs {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let path = folder.path().join("schema.json");
+        std::fs::copy(&input, &path).expect("copy the input");
+        if let Err(violation) = check_file(&path) {
+            panic!("{}: {violation}", input.display());
+        }
+    }
+}
+
+/// `rows` records of `schema`: each is valid, or the row reports that it has no valid
+/// value; at least one is valid.
+fn assert_rows_valid(schema: Value, rows: u64) {
+    let table = Table::from_value(schema.clone(), None).unwrap_or_else(|e| panic!("{schema}: {e}"));
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("a valid schema");
+    let mut valid = 0;
+    for row in 0..rows {
+        if let Ok(record) = table.try_row_value(7, row) {
+            assert!(validator.is_valid(&record), "{schema}: row {row}: {record}");
+            valid += 1;
+        }
+    }
+    assert!(valid > 0, "{schema}: no row of {rows} has a value");
+}
+
+/// A `oneOf` branch without `type` accepts every value of the types its keywords do not
+/// constrain: `{"items": ...}` generates arrays but accepts strings, so the strings of a
+/// `{"type": "string"}` branch match both (found by schema_bytes in
+/// github-issue-config.json with `"type"` mutated in its array branch). Branches were
+/// told apart by the types they generate, on both sides.
+#[test]
+fn one_of_branches_are_disjoint_only_by_what_they_accept() {
+    for schema in [
+        json!({"oneOf": [{"type": "string"}, {"items": {"type": "string"}}]}),
+        json!({"oneOf": [{"type": "integer"}, {"minLength": 2}]}),
+        json!({"oneOf": [{"type": "integer"}, {"minimum": 5}]}),
+        // Constants of a required property tell objects apart, not the strings both
+        // branches accept.
+        json!({"oneOf": [
+            {"type": ["object", "string"], "properties": {"k": {"const": 1}}, "required": ["k"]},
+            {"type": ["object", "string"], "properties": {"k": {"const": 2}}, "required": ["k"]}
+        ]}),
+    ] {
+        assert_rows_valid(schema, 300);
+    }
+}
+
+/// The one branch left of a `oneOf` whose twins were left out was checked by its own
+/// validator only (`propertyNames` asks for one), not by the `oneOf`: numbers that match
+/// all three branches came out (found by the property test).
+#[test]
+fn one_of_checks_a_branch_checked_already() {
+    for schema in [
+        json!({"oneOf": [{}, {"propertyNames": {"maxLength": 3}, "multipleOf": 1.0}, {}]}),
+        json!({"oneOf": [{"type": "integer"}, {"propertyNames": {"maxLength": 3}}, {"type": "integer"}]}),
+    ] {
+        let table = Table::from_value(schema.clone(), None).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        for row in 0..100 {
+            if let Ok(record) = table.try_row_value(7, row) {
+                assert!(validator.is_valid(&record), "{schema}: row {row}: {record}");
+            }
+        }
+    }
+}
+
+/// A `oneOf` branch left out because synthtune cannot make its values (here its
+/// `x-synth.values` are of the wrong type) still accepts values: those of the branch
+/// left must not match it (`{"conse": 324}` matched both; found by the property test).
+#[test]
+fn one_of_checks_the_branches_it_left_out() {
+    assert_rows_valid(
+        json!({"oneOf": [
+            {"type": ["object", "integer"]},
+            {"not": {"type": "integer"}, "x-synth": {"values": ["x", "y"]}, "type": "object"}
+        ]}),
+        300,
+    );
+}
+
+/// A `contains` that refers back to the root: past the recursion bound its unions must
+/// take the branch that ends (here the number), and the recursion height must count the
+/// `contains` elements even when `items` is shallow. The unions under `contains` were
+/// never told their shallow branch, and generation overflowed the stack (found by the
+/// property test).
+#[test]
+fn recursion_through_contains_ends() {
+    for schema in [
+        json!({"multipleOf": 2.5, "contains": {"$ref": "#", "multipleOf": 1.0}}),
+        json!({"anyOf": [{"type": "array", "minItems": 1, "contains": {"$ref": "#"}}, {"type": "integer"}]}),
+        json!({"anyOf": [
+            {"type": "array", "items": {"type": ["array", "integer"]}, "minItems": 2, "contains": {"$ref": "#"}},
+            {"type": "integer"}
+        ]}),
+    ] {
+        assert_rows_valid(schema, 200);
+    }
+}
+
+/// An object whose `propertyNames` refer back to the root, with `minProperties` to
+/// reach: past the recursion bound the extra keys' names and values must head out of
+/// the recursion too (their unions were never told their shallow branch, and the
+/// recursion height did not count them: the stack overflowed; found by the property
+/// test).
+#[test]
+fn recursion_through_extra_keys_ends() {
+    for schema in [
+        json!({"minProperties": 3, "propertyNames": {"$ref": "#"}}),
+        json!({"anyOf": [
+            {"type": "object", "minProperties": 2, "additionalProperties": {"$ref": "#"}},
+            {"type": "string"}
+        ]}),
+    ] {
+        assert_rows_valid(schema, 200);
+    }
+}
+
+/// `minContains: 0` makes `contains` need no match, but `maxContains` still caps the
+/// matches: it was dropped with it, and arrays of any element came out (found by the
+/// property test).
+#[test]
+fn max_contains_holds_with_min_contains_zero() {
+    for schema in [
+        json!({"type": "array", "contains": true, "maxContains": 0, "minContains": 0}),
+        json!({"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 9}, "minItems": 2,
+               "contains": {"minimum": 5}, "minContains": 0, "maxContains": 1}),
+    ] {
+        assert_rows_valid(schema, 200);
+    }
+}
+
+/// A unique array whose prefix element repeats an earlier one: the element was skipped
+/// and the next one took its place (`[true, 884]` for `[boolean, const true]`). Now the
+/// array stops there, and the row fails when that leaves it short (found by the
+/// property test).
+#[test]
+fn unique_arrays_keep_their_prefix_in_place() {
+    for schema in [
+        json!({"type": "array", "prefixItems": [{"type": "boolean"}, {"const": true}], "uniqueItems": true, "minItems": 2}),
+        // Strings take a path of their own.
+        json!({"type": "array", "prefixItems": [{"type": "string", "pattern": "^a$"}, {"type": "string", "pattern": "^[ab]$"}],
+               "items": {"type": "string"}, "uniqueItems": true, "minItems": 2, "maxItems": 4}),
+        json!({"type": "array", "prefixItems": [{"enum": [1, 2]}], "contains": {"const": 1}, "items": {"type": "integer"},
+               "uniqueItems": true}),
+    ] {
+        assert_rows_valid(schema, 200);
+    }
+}
+
+/// `additionalProperties` binds the keys its own schema object does not declare, even
+/// when a schema merged with it (an `allOf` member) declares them: `{"a": 131}` came out
+/// for `allOf: [{properties: {a}}, {additionalProperties: false}]` (found by the
+/// property test). The object is now checked, and rows without a valid one fail.
+#[test]
+fn additional_properties_bind_keys_declared_beside_them() {
+    for schema in [
+        json!({"allOf": [{"properties": {"a": {"type": "integer"}}}, {"additionalProperties": false}]}),
+        json!({"type": "object", "allOf": [{"properties": {"a": {"type": "integer"}}}, {"properties": {"b": {}}, "additionalProperties": false}]}),
+        json!({"properties": {"a": {"type": ["integer", "string"]}}, "allOf": [{"additionalProperties": {"type": "string"}}], "required": ["a"]}),
+    ] {
+        assert_rows_valid(schema, 200);
+    }
+    // A key the same schema object declares, or matches by pattern, is not checked.
+    for schema in [
+        json!({"properties": {"a": {"type": "integer"}}, "additionalProperties": false}),
+        json!({"properties": {"a1": {"type": "integer"}}, "patternProperties": {"^a": {}}, "additionalProperties": false}),
+    ] {
+        let table = Table::from_value(schema.clone(), None).unwrap();
+        assert!(
+            !matches!(table.plan().root, synthtune::generate::Node::Checked(_)),
+            "{schema}: checked"
+        );
+    }
+}
+
+/// An object whose extra keys are named by a pattern with one string (`"a"` is read as
+/// the name `a`) cannot reach minProperties: it came out short, `{"a": 873}` for
+/// `minProperties: 3` (found by the property test). Now the row fails and says why.
+#[test]
+fn too_few_key_names_fail_the_row() {
+    let schema = json!({"type": "object", "minProperties": 3, "patternProperties": {"^a$": {}}});
+    let table = Table::from_value(schema.clone(), None).unwrap();
+    let error = table.try_row_value(7, 0).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("only 1 distinct key names found but the object needs 3 keys"),
+        "{error}"
+    );
+    // With names enough, the same object is whole.
+    assert_rows_valid(
+        json!({"type": "object", "minProperties": 3, "patternProperties": {"^[a-z]{2}$": {}}}),
+        100,
+    );
+}
+
+/// `items: false` leaves no place after the prefix for the elements `contains` asks
+/// for: `[false]` came out for `{"items": false, "contains": {}}` (found by the
+/// schema_structured long run). Without a prefix no array is valid; with one, the
+/// prefix must hold the match.
+#[test]
+fn contains_with_no_items_allowed() {
+    let schema = json!({"type": "array", "items": false, "contains": {}});
+    let error = Table::from_value(schema.clone(), None).unwrap_err();
+    assert_eq!(error.pointer(), Some("/items"), "{error}");
+    assert_rows_valid(json!({"items": false, "contains": {}}), 100);
+    assert_rows_valid(
+        json!({"type": "array", "prefixItems": [{"enum": [1, 2]}, {"enum": [1, 3]}], "items": false, "contains": {"const": 1}}),
+        100,
+    );
+}
