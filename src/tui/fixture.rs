@@ -67,6 +67,7 @@ fn price_generator(edited: bool) -> NumberGen {
         },
         division: FloatDivision::default(),
         money: false,
+        stepped: true,
         sampler: Some(spec.bind_float(0.0, 5000.0).expect("a valid law")),
         label: format!("lognormal({mu}, 0.9) (0, 5000] × 0.01"),
     }
