@@ -569,7 +569,9 @@ fn negate_bound(f: &mut Facts, key: &str, value: &Value, at: &str) -> Result<(),
     match key {
         "minLength" | "minItems" | "minProperties" => {
             // Fewer than n: at most n - 1 (and none at all below 0).
-            let n = size().ok_or_else(|| Problem::invalid(&pointer, format!("{key} must be a whole number ≥ 0")))?;
+            let n = size().ok_or_else(|| {
+                Problem::invalid(&pointer, format!("{key} must be a whole number ≥ 0"))
+            })?;
             let below = n.checked_sub(1).ok_or_else(forbids_all)?;
             let slot = match key {
                 "minLength" => &mut f.max_length,
@@ -579,7 +581,9 @@ fn negate_bound(f: &mut Facts, key: &str, value: &Value, at: &str) -> Result<(),
             merge_min(slot, at_most(below));
         }
         "maxLength" | "maxItems" | "maxProperties" => {
-            let n = size().ok_or_else(|| Problem::invalid(&pointer, format!("{key} must be a whole number ≥ 0")))?;
+            let n = size().ok_or_else(|| {
+                Problem::invalid(&pointer, format!("{key} must be a whole number ≥ 0"))
+            })?;
             let slot = match key {
                 "maxLength" => &mut f.min_length,
                 "maxItems" => &mut f.min_items,

@@ -863,6 +863,30 @@ fn normalize_dots(uri: &str) -> String {
     s
 }
 
+/// `pointer` with one more reference token, escaped as RFC 6901 says (`~` as `~0`,
+/// `/` as `~1`). Sized once: compiling a large schema builds one per keyword.
+pub fn child_pointer(pointer: &str, token: &str) -> String {
+    let mut out = String::with_capacity(pointer.len() + 1 + token.len());
+    out.push_str(pointer);
+    push_token(&mut out, token);
+    out
+}
+
+fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    if !token.contains(['~', '/']) {
+        pointer.push_str(token);
+        return;
+    }
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -986,29 +1010,5 @@ mod tests {
         assert_eq!(end(&mut docs, "asserting"), "/$defs/asserting");
         assert_eq!(end(&mut docs, "scoped"), "/$defs/scoped");
         assert_eq!(end(&mut docs, "loop"), "/$defs/loop");
-    }
-}
-
-/// `pointer` with one more reference token, escaped as RFC 6901 says (`~` as `~0`,
-/// `/` as `~1`). Sized once: compiling a large schema builds one per keyword.
-pub fn child_pointer(pointer: &str, token: &str) -> String {
-    let mut out = String::with_capacity(pointer.len() + 1 + token.len());
-    out.push_str(pointer);
-    push_token(&mut out, token);
-    out
-}
-
-fn push_token(pointer: &mut String, token: &str) {
-    pointer.push('/');
-    if !token.contains(['~', '/']) {
-        pointer.push_str(token);
-        return;
-    }
-    for c in token.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
-        }
     }
 }

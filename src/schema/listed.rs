@@ -46,15 +46,20 @@ impl Compiler {
         // Where the node says nothing but `type`, `enum` and `const` (most enums), the
         // type decides alone; a validator is built only for what it cannot judge, or to
         // explain a refusal.
-        let by_type = (f.recursion.is_empty()
-            && f.never.is_none()
-            && f.constraint_count == f.listing_count)
-            .then(|| {
-                let types = f.types.as_ref().map_or(super::facts::Types::ALL, |t| t.value);
-                before.iter().map(|v| types.admits(v)).collect::<Option<Vec<bool>>>()
-            })
-            .flatten()
-            .filter(|admitted| admitted.contains(&true));
+        let by_type =
+            (f.recursion.is_empty() && f.never.is_none() && f.constraint_count == f.listing_count)
+                .then(|| {
+                    let types = f
+                        .types
+                        .as_ref()
+                        .map_or(super::facts::Types::ALL, |t| t.value);
+                    before
+                        .iter()
+                        .map(|v| types.admits(v))
+                        .collect::<Option<Vec<bool>>>()
+                })
+                .flatten()
+                .filter(|admitted| admitted.contains(&true));
         if let Some(admitted) = by_type {
             let mut admitted = admitted.into_iter();
             candidates.retain(|_| admitted.next().unwrap_or(false));
@@ -139,19 +144,17 @@ impl Compiler {
         let mut first_reason = None;
         for value in values {
             let text = value.as_str()?;
-            let refusing = f
-                .patterns
-                .iter()
-                .find(|p| self.key_pattern(&p.value).is_some_and(|re| !re.is_match(text)))?;
-            first_reason.get_or_insert_with(|| {
-                format!("{value} does not match \"{}\"", refusing.value)
-            });
+            let refusing = f.patterns.iter().find(|p| {
+                self.key_pattern(&p.value)
+                    .is_some_and(|re| !re.is_match(text))
+            })?;
+            first_reason
+                .get_or_insert_with(|| format!("{value} does not match \"{}\"", refusing.value));
         }
         let refusal = none_satisfies(&own, at.clone(), &first_reason?);
         self.note_ignored(&own);
         Some(refusal)
     }
-
 }
 
 /// No listed value satisfies the other constraints at their node; `reason` is the

@@ -404,7 +404,9 @@ fn stand_in(doc: &mut Value, fragment: &str) {
         let token = token.replace("~1", "/").replace("~0", "~");
         as_object(at);
         let Value::Object(map) = at else { return };
-        at = map.entry(token).or_insert_with(|| Value::Object(Map::new()));
+        at = map
+            .entry(token)
+            .or_insert_with(|| Value::Object(Map::new()));
     }
     as_object(at);
     if let Value::Object(map) = at {
