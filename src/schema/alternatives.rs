@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use super::compile::Compiler;
+use super::document::Loc;
 use super::facts::{Alternatives, Facts};
 use super::knobs::resolve_weights;
 use super::signature::Signature;
@@ -37,21 +38,13 @@ impl Compiler {
                         group.branches[twin].pointer
                     ),
                 );
-                self.note(
-                    Severity::Note,
-                    branch.pointer.clone(),
-                    format!("branch never generated: {}", p.message),
-                );
-                first_error.get_or_insert(p);
+                self.never_generated(branch, p, &mut first_error);
                 continue;
             }
+            // Not `dropped`: no value under `f` can match such a branch (its values all
+            // break `f`'s patterns), so exclusivity needs no check for it.
             if let Some(p) = self.listed_branch_refused(&f, branch) {
-                self.note(
-                    Severity::Note,
-                    branch.pointer.clone(),
-                    format!("branch never generated: {}", p.message),
-                );
-                first_error.get_or_insert(p);
+                self.never_generated(branch, p, &mut first_error);
                 continue;
             }
             let mut bf = f.clone();
@@ -74,12 +67,7 @@ impl Compiler {
                 }
                 Err(p) if p.kind == ProblemKind::Invalid => return Err(p),
                 Err(p) => {
-                    self.note(
-                        Severity::Note,
-                        branch.pointer.clone(),
-                        format!("branch never generated: {}", p.message),
-                    );
-                    first_error.get_or_insert(p);
+                    self.never_generated(branch, p, &mut first_error);
                     dropped = true;
                 }
             }
@@ -146,6 +134,16 @@ impl Compiler {
         } else {
             self.checked(node, &f.locs)
         }
+    }
+
+    /// Notes a branch left out, and keeps the first reason for when none is left.
+    fn never_generated(&mut self, branch: &Loc, p: Problem, first_error: &mut Option<Problem>) {
+        self.note(
+            Severity::Note,
+            branch.pointer.clone(),
+            format!("branch never generated: {}", p.message),
+        );
+        first_error.get_or_insert(p);
     }
 
     /// The branches of a money field, as indices into `nodes`: a `number` branch (with

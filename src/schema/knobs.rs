@@ -97,7 +97,8 @@ impl Knobs {
         notes: &mut Vec<KnobNote>,
     ) -> Result<(), Problem> {
         // Most schema objects carry no knob: one pass over their few keys saves a
-        // hashed lookup per knob spelling on each of them.
+        // hashed lookup per knob spelling on each of them. These are the keys read below
+        // and by `absorb_datasynthtool`.
         const CARRIERS: &[&str] = &[
             "x-synth",
             "sql",
