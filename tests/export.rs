@@ -158,15 +158,6 @@ fn export_bytes(source: &People, opts: &ExportOptions) -> Vec<u8> {
     std::fs::read(path).unwrap()
 }
 
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn same_bytes_for_1_2_and_8_threads() {
     let dir = tempfile::tempdir().unwrap();
@@ -467,7 +458,7 @@ fn parquet_is_refused_without_the_feature() {
     let error = export_sources(&[people()], &opts).unwrap_err();
     assert!(matches!(error, ExportError::ParquetUnavailable));
     assert!(error.to_string().contains("--features parquet"));
-    assert!(files_in(dir.path()).is_empty());
+    assert!(common::files_in(dir.path()).is_empty());
 }
 
 #[test]
@@ -519,9 +510,9 @@ fn a_failure_midway_leaves_no_file() {
                 other => panic!("{format}: {other:?}"),
             }
             assert!(
-                files_in(dir.path()).is_empty(),
+                common::files_in(dir.path()).is_empty(),
                 "{format}: {:?}",
-                files_in(dir.path())
+                common::files_in(dir.path())
             );
         }
     }
@@ -552,7 +543,7 @@ fn validation_stops_at_the_first_invalid_record() {
             }
             other => panic!("{other:?}"),
         }
-        assert!(files_in(dir.path()).is_empty());
+        assert!(common::files_in(dir.path()).is_empty());
     }
     // Without the bad row, validation passes (formats asserted: the emails are emails).
     let mut opts = options(Format::Ndjson, 2_000, &dir.path().join("ok.ndjson"));
@@ -703,7 +694,7 @@ fn several_tables_go_one_file_each_into_a_directory() {
         ..people()
     };
     let summary = export_sources(&[people(), second], &options(Format::Csv, 25, &out)).unwrap();
-    assert_eq!(files_in(&out), ["Other.csv", "Person.csv"]);
+    assert_eq!(common::files_in(&out), ["Other.csv", "Person.csv"]);
     assert_eq!(summary.rows(), 50);
     assert_eq!(
         summary
@@ -848,7 +839,7 @@ fn examples_are_identical_for_any_thread_count() {
             let mut opts = options(format, 2_500, &out);
             opts.threads = threads;
             export(&tables, &opts).unwrap();
-            let bytes: Vec<Vec<u8>> = files_in(&out)
+            let bytes: Vec<Vec<u8>> = common::files_in(&out)
                 .iter()
                 .map(|f| std::fs::read(out.join(f)).unwrap())
                 .collect();

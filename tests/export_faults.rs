@@ -12,17 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{describe_output, schemas_dir, synthtune_bin};
-
-/// The files in `dir`, temporaries included.
-fn files(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
+use common::{describe_output, files_in, schemas_dir, start_long_export, synthtune_bin};
 
 fn export_to(target: &Path, rows: &str) -> Output {
     Command::new(synthtune_bin())
@@ -97,7 +87,7 @@ fn a_full_disk_fails_the_export_and_leaves_no_file() {
         "the message names the user's path, not the temporary: {stderr}"
     );
     assert_eq!(
-        files(disk.path()),
+        files_in(disk.path()),
         Vec::<String>::new(),
         "files left on the full disk"
     );
@@ -166,7 +156,7 @@ fn a_read_only_folder_is_refused_with_the_path() {
             && (stderr.contains("Read-only file system") || stderr.contains("Permission denied")),
         "{stderr}"
     );
-    assert_eq!(files(&dir), Vec::<String>::new());
+    assert_eq!(files_in(&dir), Vec::<String>::new());
 }
 
 /// `export ... | head -c 100`: the reader has what it wants; the export stops quietly
@@ -212,28 +202,10 @@ fn a_reader_that_stops_early_ends_the_export_quietly() {
 fn a_killed_export_leaves_only_its_temporary_which_the_next_run_removes() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("customers.ndjson");
-    let mut child = Command::new(synthtune_bin())
-        .args(["export", "-n", "100000000", "--quiet", "-o"])
-        .arg(&target)
-        .arg(schemas_dir().join("customer.json"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while !files(dir.path())
-        .iter()
-        .any(|f| f.contains("synthtune-tmp"))
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the export never started writing"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let mut child = start_long_export(&target, Stdio::null());
     child.kill().unwrap();
     child.wait().unwrap();
-    let left = files(dir.path());
+    let left = files_in(dir.path());
     assert_eq!(
         left,
         vec![format!(".customers.ndjson.synthtune-tmp-{}", child.id())],
@@ -241,7 +213,7 @@ fn a_killed_export_leaves_only_its_temporary_which_the_next_run_removes() {
     );
     let output = export_to(&target, "10");
     assert!(output.status.success(), "{}", describe_output(&output));
-    assert_eq!(files(dir.path()), vec!["customers.ndjson".to_owned()]);
+    assert_eq!(files_in(dir.path()), vec!["customers.ndjson".to_owned()]);
     let text = std::fs::read_to_string(&target).unwrap();
     assert_eq!(text.lines().count(), 10);
 }

@@ -4,45 +4,16 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-use common::{schemas_dir, synthtune_bin};
-
-/// The files in `dir`, temporaries included.
-fn files(dir: &Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect()
-}
+use common::{files_in, start_long_export};
 
 #[test]
 fn a_signal_stops_an_export_and_leaves_no_file() {
     for (signal, status) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("customers.ndjson");
-        let child = Command::new(synthtune_bin())
-            .args(["export", "-n", "100000000", "--quiet", "-o"])
-            .arg(&target)
-            .arg(schemas_dir().join("customer.json"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start synthtune");
-        // Wait until the export is writing its temporary file.
-        let started = Instant::now();
-        while !files(dir.path())
-            .iter()
-            .any(|f| f.contains("synthtune-tmp"))
-        {
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "the export never started writing"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let child = start_long_export(&target, Stdio::piped());
         let sent = Command::new("kill")
             .args([&format!("-{signal}"), &child.id().to_string()])
             .status()
@@ -60,7 +31,7 @@ fn a_signal_stops_an_export_and_leaves_no_file() {
             "SIG{signal}: {stderr}"
         );
         assert_eq!(
-            files(dir.path()),
+            files_in(dir.path()),
             Vec::<String>::new(),
             "SIG{signal} left files"
         );

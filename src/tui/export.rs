@@ -253,16 +253,12 @@ impl ExportDialog {
     }
 }
 
-/// The index in [`FORMATS`] of the format a file name's extension names: `.parquet`,
-/// `.csv`, `.sql`, `.json`, `.ndjson` and `.jsonl` (NDJSON), in any case.
+/// The index in [`FORMATS`] of the format a file name's extension names, as export's
+/// `-o` reads it ([`crate::export::Format::from_extension`]).
 pub fn format_for_path(path: &str) -> Option<usize> {
     let extension = std::path::Path::new(path.trim()).extension()?.to_str()?;
-    let name = if extension.eq_ignore_ascii_case("jsonl") {
-        "ndjson"
-    } else {
-        extension
-    };
-    FORMATS.iter().position(|f| f.eq_ignore_ascii_case(name))
+    let format = crate::export::Format::from_extension(extension)?;
+    FORMATS.iter().position(|f| *f == format.name())
 }
 
 /// A table name as a file name: lower case, runs of other characters as `_`.

@@ -594,3 +594,36 @@ pub fn load_linked(path: &Path, rows: u64) -> Result<Table, synthtune::Error> {
         .next()
         .expect("the table asked for"))
 }
+
+/// The names of the files in `dir`, temporaries included, sorted.
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Starts an export of 100,000,000 customers to `target` (far more than a test waits
+/// for) and returns once it is writing its temporary file beside `target`.
+pub fn start_long_export(target: &Path, stderr: std::process::Stdio) -> std::process::Child {
+    let child = std::process::Command::new(synthtune_bin())
+        .args(["export", "-n", "100000000", "--quiet", "-o"])
+        .arg(target)
+        .arg(schemas_dir().join("customer.json"))
+        .stdout(std::process::Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .expect("start synthtune");
+    let dir = target.parent().expect("a file in a folder");
+    let started = Instant::now();
+    while !files_in(dir).iter().any(|f| f.contains("synthtune-tmp")) {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the export never started writing"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child
+}
