@@ -61,7 +61,7 @@ impl TemporalKind {
     }
 
     /// Every value that can be written with a four-digit year, in this kind's unit.
-    fn representable_range(self) -> (i64, i64) {
+    pub fn representable_range(self) -> (i64, i64) {
         match self {
             Self::Date => (FIRST_DAY, LAST_DAY),
             Self::DateTime => (
@@ -139,6 +139,11 @@ enum Side {
 pub struct TemporalGen {
     kind: TemporalKind,
     sampler: IntSampler,
+    /// The bounds, in the kind's units.
+    lo: i64,
+    hi: i64,
+    /// Whether the schema or a knob gave a bound (else both are the default range's).
+    bounded: bool,
     /// For the tuner: `date-time normal [2024-01-01T00:00:00Z, 2026-06-30T23:59:59Z]`.
     label: String,
 }
@@ -187,6 +192,9 @@ impl TemporalGen {
         Ok(Self {
             kind,
             sampler,
+            lo,
+            hi,
+            bounded: min.is_some() || max.is_some(),
             label,
         })
     }
@@ -197,6 +205,11 @@ impl TemporalGen {
 
     pub fn kind(&self) -> TemporalKind {
         self.kind
+    }
+
+    /// The bounds, in the kind's units, and whether the schema or a knob set either.
+    pub fn bounds(&self) -> (i64, i64, bool) {
+        (self.lo, self.hi, self.bounded)
     }
 
     /// Appends one value to `out`.

@@ -61,6 +61,10 @@ pub struct Compiler {
     pub synthesizers: crate::synthesizer::Synthesizers,
     /// How many schemas the compilation is inside of (compile and collect nest).
     pub(super) depth: usize,
+    /// Every knob only a property acts on (`absent_rate`, `after`, `before`, `when`),
+    /// by where it is written, with its name and whether a property read it
+    /// (no_effect.rs notes the others); ordered, so that the notes are too.
+    pub(super) property_knobs: std::collections::BTreeMap<String, (&'static str, bool)>,
 }
 
 /// Rates used where the schema sets none.
@@ -99,6 +103,7 @@ impl Compiler {
             defaults: RateDefaults::default(),
             synthesizers: Default::default(),
             depth: 0,
+            property_knobs: Default::default(),
         }
     }
 
@@ -192,6 +197,7 @@ impl Compiler {
         let field_locs = facts.locs.clone();
         let mut compiled = self.compile_facts(facts)?;
         self.note_knobs_without_effect(&compiled.knobs, &compiled.node);
+        self.saw_property_knobs(&compiled.knobs);
         if let Some(reference) = reference {
             compiled.node = self.reference(compiled.node, reference, fanout, &field_locs)?;
         }

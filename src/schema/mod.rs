@@ -16,6 +16,7 @@ mod noise;
 mod numbers;
 mod objects;
 mod presence;
+pub mod rules;
 mod signature;
 mod strings;
 pub mod validator;
@@ -92,6 +93,7 @@ fn compile_documents(
     compiler.synthesizers = options.synthesizers.clone();
     let compiled = compiler.compile(std::slice::from_ref(&root))?;
     compiler.fill_recursive()?;
+    compiler.note_unread_property_knobs();
     let pointers: Vec<String> = compiler
         .recursive
         .iter()

@@ -1,0 +1,233 @@
+//! Cross-field rules inside one object (the `after`, `before` and `when` knobs): a
+//! field ordered after or before a sibling with a gap, and a field that has a value only
+//! when siblings hold given values.
+//!
+//! A rule reads its siblings the way tpchgen-rs's child tables read their parents: it
+//! generates them again from their keys, exactly as the object writes them. Nothing is
+//! stored per row, any row can still be made alone, and a field no rule reads from is
+//! the same whatever the rules say.
+
+use rand::RngExt;
+use serde_json::Value;
+
+use super::choice::unit;
+use super::distribution::FloatSampler;
+use super::object::ObjectGen;
+use super::temporal::{TemporalGen, TemporalKind};
+use super::{Ctx, Node};
+use crate::rng::{mix, rng_for};
+use crate::sink::Sink;
+
+/// Salts that keep a rule's draws apart from the value's own.
+const NULL: u64 = 0x5255_4c45_4e55_4c4c;
+const GAP: u64 = 0x5255_4c45_4741_5021;
+
+/// Draws of a gap's distribution that may fall outside a row's room before the gap is
+/// drawn uniformly over the room.
+const GAP_TRIES: usize = 64;
+
+/// A field under rules: its generator, and what its siblings decide of it.
+#[derive(Debug, Clone)]
+pub struct RuledGen {
+    /// The field's generator as compiled: what it writes where no object frames it (the
+    /// tuner's per-field timing).
+    pub own: Node,
+    /// The generator of its values other than null: what it writes when no ordering
+    /// applies (an ordering whose sibling has no value in the row).
+    pub value: Node,
+    /// The share of nulls where `when` does not decide.
+    pub null_rate: f64,
+    pub when: Option<Condition>,
+    pub order: Option<Ordering>,
+    /// For the tuner and `check`: `after created_at + [1, 400] days lognormal(...)`.
+    pub label: String,
+}
+
+/// `when`: the field has a value only in rows where every test holds.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    /// Each test: a sibling's index and the values it must have one of (`null` stands
+    /// for a sibling that is null or absent).
+    pub tests: Vec<(usize, Vec<Value>)>,
+    /// What the field is in the other rows.
+    pub otherwise: Otherwise,
+}
+
+/// What a conditional field is where its condition fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Otherwise {
+    Null,
+    Absent,
+}
+
+/// `after` / `before`: the field's value is a sibling's plus (or minus) a gap.
+#[derive(Debug, Clone)]
+pub struct Ordering {
+    pub source: usize,
+    pub direction: Direction,
+    pub scale: Scale,
+    /// The field's own bounds, in its units: every value stays inside them.
+    pub lo: i64,
+    pub hi: i64,
+    pub gap: Gap,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    After,
+    Before,
+}
+
+/// How a field's values are counted: dates in days, date-times in seconds (both since the
+/// Unix epoch), integers as themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    Temporal(TemporalKind),
+    Integer,
+}
+
+impl Scale {
+    /// Units of the field in one unit of its gap: a gap is given in days for dates and
+    /// date-times, in the field's own units for integers.
+    pub fn per_gap_unit(self) -> i64 {
+        match self {
+            Scale::Temporal(TemporalKind::DateTime) => 86_400,
+            _ => 1,
+        }
+    }
+
+    /// A sibling's value in this scale (a date read by a date-time field is its
+    /// midnight; a date-time read by a date field is its day).
+    fn read(self, value: &Value) -> Option<i64> {
+        match self {
+            Scale::Integer => value.as_i64(),
+            Scale::Temporal(kind) => {
+                let text = value.as_str()?;
+                let seconds = [TemporalKind::DateTime, TemporalKind::Date]
+                    .into_iter()
+                    .find_map(|k| TemporalGen::parse_seconds(k, text))?
+                    as i64;
+                Some(match kind {
+                    TemporalKind::Date => seconds.div_euclid(86_400),
+                    _ => seconds,
+                })
+            }
+        }
+    }
+
+    fn write<S: Sink>(self, value: i64, out: &mut S) {
+        match self {
+            Scale::Integer => out.int(value),
+            Scale::Temporal(kind) => out.plain_str_with(|buf| kind.push(value, buf)),
+        }
+    }
+}
+
+/// The gap between a field and the sibling it follows, in the field's units.
+#[derive(Debug, Clone)]
+pub struct Gap {
+    pub min: i64,
+    pub max: i64,
+    /// The gap's distribution over [min, max] in gap units (days for dates), or `None`
+    /// for uniform.
+    pub law: Option<FloatSampler>,
+}
+
+impl RuledGen {
+    /// Writes the field's value in the object of `object_key` (its own key is `key`).
+    pub fn write<S: Sink>(
+        &self,
+        object: &ObjectGen,
+        ctx: &mut Ctx,
+        object_key: u64,
+        key: u64,
+        out: &mut S,
+    ) {
+        match &self.when {
+            // An absent field is never written: its condition failed before.
+            Some(when) if !when.holds(object, ctx, object_key) => return out.null(),
+            Some(_) => {}
+            None if self.null_rate > 0.0 && unit(mix(key, NULL)) < self.null_rate => {
+                return out.null();
+            }
+            None => {}
+        }
+        if let Some(order) = &self.order
+            && let Some(base) = object
+                .sibling_value(ctx, object_key, order.source)
+                .and_then(|v| order.scale.read(&v))
+        {
+            return order.scale.write(order.value_after(base, key), out);
+        }
+        self.value.generate(ctx, key, out);
+    }
+
+    /// Whether the field is in the object at all (only a condition leaves it out).
+    pub fn is_present(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64) -> bool {
+        match &self.when {
+            Some(when) if when.otherwise == Otherwise::Absent => {
+                when.holds(object, ctx, object_key)
+            }
+            _ => true,
+        }
+    }
+
+    /// The siblings the rule reads, by index.
+    pub fn sources(&self) -> impl Iterator<Item = usize> + '_ {
+        let tests = self
+            .when
+            .iter()
+            .flat_map(|w| w.tests.iter().map(|(i, _)| *i));
+        tests.chain(self.order.iter().map(|o| o.source))
+    }
+}
+
+impl Condition {
+    fn holds(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64) -> bool {
+        self.tests.iter().all(|(index, values)| {
+            let value = object
+                .sibling_value(ctx, object_key, *index)
+                .unwrap_or(Value::Null);
+            values.contains(&value)
+        })
+    }
+}
+
+impl Ordering {
+    /// The field's value for a sibling at `base`: `base ± gap`, the gap drawn within the
+    /// room the field's bounds leave (which compilation proved is never empty).
+    fn value_after(&self, base: i64, key: u64) -> i64 {
+        let (lo, hi) = match self.direction {
+            Direction::After => (self.lo.saturating_sub(base), self.hi.saturating_sub(base)),
+            Direction::Before => (base.saturating_sub(self.hi), base.saturating_sub(self.lo)),
+        };
+        let (lo, hi) = (lo.max(self.gap.min), hi.min(self.gap.max));
+        let gap = if lo >= hi {
+            lo
+        } else {
+            self.gap
+                .draw(lo, hi, self.scale.per_gap_unit(), mix(key, GAP))
+        };
+        match self.direction {
+            Direction::After => base.saturating_add(gap),
+            Direction::Before => base.saturating_sub(gap),
+        }
+    }
+}
+
+impl Gap {
+    /// A gap in `[lo, hi]` (a part of `[min, max]`): from the law where it falls inside,
+    /// redrawn a few times, then uniform.
+    fn draw(&self, lo: i64, hi: i64, per_gap_unit: i64, key: u64) -> i64 {
+        let mut rng = rng_for(key);
+        if let Some(law) = &self.law {
+            for _ in 0..GAP_TRIES {
+                let gap = (law.sample(&mut rng) * per_gap_unit as f64).floor() as i64;
+                if (lo..=hi).contains(&gap) {
+                    return gap;
+                }
+            }
+        }
+        rng.random_range(lo..=hi)
+    }
+}
