@@ -257,3 +257,28 @@ fn forbidden_properties_are_no_extra_keys() {
         }
     }
 }
+
+/// `minContains` bounds the `contains` of its own schema object only: beside an `allOf`
+/// member's `contains: false` it was merged with it, read as "nothing has to match", and
+/// arrays came out although no array is valid (found by the schema_structured long run).
+/// A contains without minContains now counts as asking for one match when merged.
+#[test]
+fn min_contains_bounds_only_its_own_contains() {
+    let schema = json!({"minContains": 0, "allOf": [{"contains": false}, {}]});
+    assert_rows_valid(schema.clone(), 200);
+    let table = Table::from_value(schema, None).unwrap();
+    assert!(
+        table
+            .diagnostics
+            .iter()
+            .any(|d| d.pointer == "/minContains" && d.message.contains("no effect")),
+        "{:?}",
+        table.diagnostics
+    );
+    for schema in [
+        json!({"type": "array", "allOf": [{"contains": {"const": 1}}, {"contains": {"type": "integer"}, "minContains": 0}]}),
+        json!({"type": "array", "allOf": [{"contains": {"type": "integer"}, "maxContains": 2}, {"contains": {"minimum": 5}}]}),
+    ] {
+        assert_rows_valid(schema, 200);
+    }
+}

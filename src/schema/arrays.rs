@@ -55,6 +55,12 @@ impl Compiler {
         } else {
             Some(Box::new(self.compile(&f.items)?.node))
         };
+        // Contains of several schema objects are met by elements that match them all,
+        // counted by the largest minContains and the smallest maxContains: exact for
+        // the elements generated to match, but the others may match some of them too.
+        if f.contains.len() > 1 {
+            *check = true;
+        }
         let contains_nothing = f.min_contains.as_ref().is_some_and(|m| m.value == 0);
         let contains = if f.contains.is_empty() || contains_nothing {
             // With minContains 0 nothing has to match, but maxContains still caps how

@@ -10,6 +10,7 @@ use super::document::{Loc, child_pointer, resolve_pointer};
 use super::facts::{
     ANNOTATIONS, Alternatives, At, Bound, Conditional, Dependency, Facts, Types, count,
 };
+use super::knobs::KnobNote;
 use crate::error::Problem;
 
 impl Compiler {
@@ -206,7 +207,27 @@ impl Compiler {
             "minItems" => merge_max(&mut f.min_items, whole()?),
             "maxItems" => merge_min(&mut f.max_items, whole()?),
             "uniqueItems" => f.unique_items |= value.as_bool().ok_or_else(|| bad("a boolean"))?,
-            "contains" => f.contains.push(sub("contains")),
+            "contains" => {
+                f.contains.push(sub("contains"));
+                // A contains without minContains asks for one match: merged with the
+                // bounds of other schema objects' contains, it must count.
+                if !map.contains_key("minContains") {
+                    merge_max(
+                        &mut f.min_contains,
+                        At {
+                            value: 1,
+                            pointer: at.clone(),
+                        },
+                    );
+                }
+            }
+            // These bound the `contains` of their own schema object only.
+            "minContains" | "maxContains" if !map.contains_key("contains") => {
+                f.knob_notes.push(KnobNote {
+                    pointer: at.clone(),
+                    message: format!("{key} has no effect: it bounds the contains beside it, and this schema object has none"),
+                });
+            }
             "minContains" => merge_max(&mut f.min_contains, whole()?),
             "maxContains" => merge_min(&mut f.max_contains, whole()?),
             "properties" => {
