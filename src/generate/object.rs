@@ -6,6 +6,7 @@ use smallvec::SmallVec;
 
 use super::choice::unit;
 use super::presence::PresenceRules;
+use super::rule::{Peeked, RuledGen, peek_node};
 use super::string::StringGen;
 use super::{Ctx, Node};
 use crate::error::Trial;
@@ -125,13 +126,14 @@ impl ObjectGen {
     // cost of every leaf.
     #[inline(never)]
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
+        let shallow = ctx.shallow();
         out.begin_object();
         let count = match &self.presence {
             // The common case: each key's presence is its own draw, nothing to reconcile.
             None => {
                 let mut count = 0;
                 for prop in &self.properties {
-                    if self.is_present(prop, ctx, key) {
+                    if self.is_present(prop, shallow, ctx, key) {
                         self.write_property(prop, ctx, key, out);
                         count += 1;
                     }
@@ -142,7 +144,7 @@ impl ObjectGen {
                 let mut present: SmallVec<[bool; 32]> = self
                     .properties
                     .iter()
-                    .map(|p| self.is_present(p, ctx, key))
+                    .map(|p| self.is_present(p, shallow, ctx, key))
                     .collect();
                 rules.repair(&mut present, key);
                 let mut count = 0;
@@ -154,26 +156,33 @@ impl ObjectGen {
             }
         };
         if let Some(extra) = &self.extra {
-            self.generate_extra(extra, count, ctx.shallow(), ctx, key, out);
+            self.generate_extra(extra, count, shallow, ctx, key, out);
         }
         out.end_object();
     }
 
     /// Whether the object of `key` has `prop` before the presence constraints are
-    /// reconciled: required, or drawn under its absent rate, or kept by its rule.
-    #[inline]
-    fn is_present(&self, prop: &Property, ctx: &mut Ctx, key: u64) -> bool {
+    /// reconciled: required, or drawn under its absent rate (none past the recursion
+    /// bound, `shallow`), or kept by its rule.
+    #[inline(always)]
+    fn is_present(&self, prop: &Property, shallow: bool, ctx: &mut Ctx, key: u64) -> bool {
         if let Node::Ruled(rule) = &prop.node {
-            return rule.is_present(self, ctx, key);
+            return self.ruled_is_present(rule, ctx, key);
         }
         // An absent rate of 0 needs no draw (every draw would keep the key).
         prop.required
-            || (!ctx.shallow()
+            || (!shallow
                 && (prop.absent_rate <= 0.0
                     || unit(mix_prepared(key, prop.presence_salt)) >= prop.absent_rate))
     }
 
-    #[inline]
+    // Rules stay out of line: the loops over properties are every table's hot path.
+    #[inline(never)]
+    fn ruled_is_present(&self, rule: &RuledGen, ctx: &mut Ctx, key: u64) -> bool {
+        rule.is_present(self, ctx, key)
+    }
+
+    #[inline(always)]
     fn write_property<S: Sink>(&self, prop: &Property, ctx: &mut Ctx, key: u64, out: &mut S) {
         out.key_encoded(&prop.name, &prop.key_json);
         self.write_value(prop, ctx, key, out);
@@ -181,34 +190,43 @@ impl ObjectGen {
 
     /// Writes the value of `prop` in the object of `key`; a field under rules reads its
     /// siblings through this object.
-    #[inline]
+    #[inline(always)]
     fn write_value<S: Sink>(&self, prop: &Property, ctx: &mut Ctx, key: u64, out: &mut S) {
         let value_key = mix_prepared(key, prop.value_salt);
-        match &prop.node {
-            Node::Ruled(rule) => rule.write(self, ctx, key, value_key, out),
-            node => node.generate(ctx, value_key, out),
+        if let Node::Ruled(rule) = &prop.node {
+            return self.write_ruled(rule, ctx, key, value_key, out);
         }
+        prop.node.generate(ctx, value_key, out);
     }
 
-    /// The value property `index` has in the object of `key`, as [`generate`] writes it;
-    /// `None` when the object leaves it out. Rules read their siblings through this.
-    /// (Presence constraints, which reconcile all keys at once, are not consulted:
-    /// compilation keeps rules off objects that have them.)
-    ///
-    /// [`generate`]: ObjectGen::generate
-    pub fn sibling_value(
+    #[inline(never)]
+    fn write_ruled<S: Sink>(
         &self,
+        rule: &RuledGen,
         ctx: &mut Ctx,
         key: u64,
-        index: usize,
-    ) -> Option<serde_json::Value> {
+        value_key: u64,
+        out: &mut S,
+    ) {
+        rule.write(self, ctx, key, value_key, out);
+    }
+
+    /// The value property `index` has in the object of `key`, as [`generate`] writes it,
+    /// peeked for a rule. (Presence constraints, which reconcile all keys at once, are
+    /// not consulted: compilation keeps rules from leaving out keys of objects that have
+    /// them.)
+    ///
+    /// [`generate`]: ObjectGen::generate
+    pub fn peek(&self, ctx: &mut Ctx, key: u64, index: usize) -> Peeked<'_> {
         let prop = &self.properties[index];
-        if !self.is_present(prop, ctx, key) {
-            return None;
+        if !self.is_present(prop, ctx.shallow(), ctx, key) {
+            return Peeked::Absent;
         }
-        let mut sink = crate::sink::ValueSink::new();
-        self.write_value(prop, ctx, key, &mut sink);
-        Some(sink.finish())
+        let value_key = mix_prepared(key, prop.value_salt);
+        match &prop.node {
+            Node::Ruled(rule) => rule.peek(self, ctx, key, value_key),
+            node => peek_node(node, ctx, value_key),
+        }
     }
 
     fn generate_extra<S: Sink>(

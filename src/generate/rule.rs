@@ -13,10 +13,11 @@ use serde_json::Value;
 use super::choice::unit;
 use super::distribution::FloatSampler;
 use super::object::ObjectGen;
+use super::string::StringGen;
 use super::temporal::{TemporalGen, TemporalKind};
 use super::{Ctx, Node};
 use crate::rng::{mix, rng_for};
-use crate::sink::Sink;
+use crate::sink::{Sink, ValueSink};
 
 /// Salts that keep a rule's draws apart from the value's own.
 const NULL: u64 = 0x5255_4c45_4e55_4c4c;
@@ -143,23 +144,33 @@ impl RuledGen {
         key: u64,
         out: &mut S,
     ) {
-        match &self.when {
-            // An absent field is never written: its condition failed before.
-            Some(when) if !when.holds(object, ctx, object_key) => return out.null(),
-            Some(_) => {}
-            None if self.null_rate > 0.0 && unit(mix(key, NULL)) < self.null_rate => {
-                return out.null();
-            }
-            None => {}
+        if self.is_null(object, ctx, object_key, key) {
+            return out.null();
         }
-        if let Some(order) = &self.order
-            && let Some(base) = object
-                .sibling_value(ctx, object_key, order.source)
-                .and_then(|v| order.scale.read(&v))
-        {
-            return order.scale.write(order.value_after(base, key), out);
+        match (
+            &self.order,
+            self.ordered_value(object, ctx, object_key, key),
+        ) {
+            (Some(order), Some(value)) => order.scale.write(value, out),
+            _ => self.value.generate(ctx, key, out),
         }
-        self.value.generate(ctx, key, out);
+    }
+
+    /// The value [`write`](Self::write) writes, as a rule reading this field sees it.
+    pub fn peek(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64, key: u64) -> Peeked<'_> {
+        if self.is_null(object, ctx, object_key, key) {
+            return Peeked::Null;
+        }
+        match (
+            &self.order,
+            self.ordered_value(object, ctx, object_key, key),
+        ) {
+            (Some(order), Some(value)) => match order.scale {
+                Scale::Integer => Peeked::Int(value),
+                Scale::Temporal(kind) => Peeked::Temporal(value, kind),
+            },
+            _ => peek_node(&self.value, ctx, key),
+        }
     }
 
     /// Whether the field is in the object at all (only a condition leaves it out).
@@ -172,24 +183,107 @@ impl RuledGen {
         }
     }
 
-    /// The siblings the rule reads, by index.
-    pub fn sources(&self) -> impl Iterator<Item = usize> + '_ {
-        let tests = self
-            .when
-            .iter()
-            .flat_map(|w| w.tests.iter().map(|(i, _)| *i));
-        tests.chain(self.order.iter().map(|o| o.source))
+    /// Whether the field is null in the row: where its condition fails, or by its own
+    /// share of nulls when it has no condition.
+    fn is_null(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64, key: u64) -> bool {
+        match &self.when {
+            // An absent field is never written: its condition failed before.
+            Some(when) => !when.holds(object, ctx, object_key),
+            None => self.null_rate > 0.0 && unit(mix(key, NULL)) < self.null_rate,
+        }
+    }
+
+    /// The ordered value, where the field is ordered and its sibling has a value.
+    fn ordered_value(
+        &self,
+        object: &ObjectGen,
+        ctx: &mut Ctx,
+        object_key: u64,
+        key: u64,
+    ) -> Option<i64> {
+        let order = self.order.as_ref()?;
+        let base = object
+            .peek(ctx, object_key, order.source)
+            .units(order.scale)?;
+        Some(order.value_after(base, key))
     }
 }
 
 impl Condition {
     fn holds(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64) -> bool {
-        self.tests.iter().all(|(index, values)| {
-            let value = object
-                .sibling_value(ctx, object_key, *index)
-                .unwrap_or(Value::Null);
-            values.contains(&value)
-        })
+        self.tests
+            .iter()
+            .all(|(index, values)| object.peek(ctx, object_key, *index).is_one_of(values))
+    }
+}
+
+/// A sibling's value as a rule reads it: drawn, not written out, where its generator
+/// allows (dates, integers, enum values), so that reading a sibling costs about as much
+/// as drawing it.
+#[derive(Debug)]
+pub enum Peeked<'n> {
+    /// The object leaves the key out.
+    Absent,
+    Null,
+    Int(i64),
+    /// A date (days) or date-time (seconds) since the Unix epoch.
+    Temporal(i64, TemporalKind),
+    /// A value of the generator's own list (an enum's, a const).
+    Listed(&'n Value),
+    /// Any other value, as written.
+    Other(Value),
+}
+
+/// The value `node` generates for `key`, peeked.
+pub fn peek_node<'n>(node: &'n Node, ctx: &mut Ctx, key: u64) -> Peeked<'n> {
+    match node {
+        Node::String(StringGen::Temporal(t)) => Peeked::Temporal(t.draw(key), t.kind()),
+        Node::Integer(g) if g.sequence.is_none() => Peeked::Int(g.draw(key)),
+        Node::Enum(e) => Peeked::Listed(e.pick(key)),
+        Node::Const(v) => Peeked::Listed(v),
+        Node::Null => Peeked::Null,
+        Node::Bool(b) => Peeked::Other(Value::Bool(b.draw(key))),
+        Node::Union(u) => {
+            let (branch, key) = u.branch_for(ctx, key);
+            peek_node(branch, ctx, key)
+        }
+        other => {
+            let mut sink = ValueSink::new();
+            other.generate(ctx, key, &mut sink);
+            Peeked::Other(sink.finish())
+        }
+    }
+}
+
+impl Peeked<'_> {
+    /// The value in the units of `scale`, where it is one that scale counts.
+    fn units(&self, scale: Scale) -> Option<i64> {
+        match (self, scale) {
+            (Peeked::Int(v), Scale::Integer) => Some(*v),
+            (Peeked::Temporal(v, from), Scale::Temporal(to)) => Some(match (from, to) {
+                (TemporalKind::Date, TemporalKind::DateTime) => v * 86_400,
+                (TemporalKind::DateTime, TemporalKind::Date) => v.div_euclid(86_400),
+                _ => *v,
+            }),
+            (Peeked::Listed(v), _) => scale.read(v),
+            (Peeked::Other(v), _) => scale.read(v),
+            _ => None,
+        }
+    }
+
+    /// Whether the value is one of `values` (`null` stands for null and absent alike).
+    fn is_one_of(&self, values: &[Value]) -> bool {
+        match self {
+            Peeked::Absent | Peeked::Null => values.contains(&Value::Null),
+            Peeked::Listed(v) => values.contains(v),
+            Peeked::Other(v) => values.contains(v),
+            Peeked::Int(i) => values.iter().any(|v| v.as_i64() == Some(*i)),
+            Peeked::Temporal(v, kind) => {
+                let mut text = String::new();
+                kind.push(*v, &mut text);
+                values.iter().any(|v| v.as_str() == Some(text.as_str()))
+            }
+        }
     }
 }
 

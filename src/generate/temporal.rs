@@ -212,6 +212,14 @@ impl TemporalGen {
         (self.lo, self.hi, self.bounded)
     }
 
+    /// The value of `key`, in the kind's units: what a [`StringGen`] of this generator
+    /// writes for `key`.
+    ///
+    /// [`StringGen`]: super::string::StringGen
+    pub fn draw(&self, key: u64) -> i64 {
+        self.sampler.sample(&mut crate::rng::rng_for(key))
+    }
+
     /// Appends one value to `out`.
     pub fn generate(&self, rng: &mut SynthRng, out: &mut String) {
         self.kind.push(self.sampler.sample(rng), out);

@@ -20,6 +20,10 @@ use crate::generate::rule::{Condition, Direction, Gap, Ordering, Otherwise, Rule
 use crate::generate::string::StringGen;
 use crate::generate::temporal::TemporalKind;
 
+/// The most sibling reads one rule may make per row, counting what the rules it reads
+/// read in turn.
+const MAX_READS: u64 = 1000;
+
 /// An `after` or `before` knob: `"created_at"`, or `{"field": "created_at", "min": 1,
 /// "max": 400, "distribution": {...}}` with the gap in days (dates, date-times) or in
 /// the field's units (integers).
@@ -291,6 +295,7 @@ impl Compiler {
         // the field ordered after it reads.
         let mut pending: Vec<(RuleKnobs, (Option<usize>, Vec<(usize, Vec<Value>, String)>))> =
             rules.into_iter().zip(resolved).collect();
+        let mut reads = vec![1u64; properties.len()];
         while !pending.is_empty() {
             let ready = pending
                 .iter()
@@ -300,6 +305,21 @@ impl Compiler {
                 })
                 .expect("rules without a cycle have one whose sources are done");
             let (rule, (order, tests)) = pending.remove(ready);
+            // A rule reads its sources, and they read theirs: refuse a web of rules
+            // whose reads multiply (each row would pay for all of them).
+            let sources = order.iter().copied().chain(tests.iter().map(|t| t.0));
+            reads[rule.index] = 1 + sources.map(|i| reads[i]).sum::<u64>();
+            if reads[rule.index] > MAX_READS {
+                let at = rule.order.as_ref().map_or_else(
+                    || rule.when.as_ref().map_or("", |w| w.at.as_str()),
+                    |o| o.at.as_str(),
+                );
+                return Err(Problem::invalid(
+                    at,
+                    format!("this rule reads its siblings, and they theirs, {} times per row: more than synthtune's limit of {MAX_READS}", reads[rule.index]),
+                )
+                .hint("let fewer rules read the fields that rules read"));
+            }
             let own = properties[rule.index].node.clone();
             let ruled = self.ruled(&rule, &own, order, tests, properties, presence_constrained)?;
             properties[rule.index].node = Node::Ruled(Arc::new(ruled));
@@ -352,6 +372,15 @@ impl Compiler {
                 }
                 for (index, values, at) in &tests {
                     check_listed_values(&properties[*index], values, at)?;
+                    // A rule reads a key's presence as drawn, before the constraints
+                    // reconcile the keys.
+                    if presence_constrained && !properties[*index].required {
+                        return Err(Problem::invalid(
+                            at,
+                            format!("when cannot read the optional {:?} of an object whose keys are constrained together (dependentRequired, min/maxProperties, anyOf of required)", properties[*index].name),
+                        )
+                        .hint("make the field it reads required"));
+                    }
                 }
                 label.push(describe_when(&tests, properties, otherwise));
                 Some(Condition {
