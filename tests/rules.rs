@@ -383,6 +383,9 @@ fn an_independent_check_finds_no_broken_rule() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(output.status.success(), "{report}");
-    assert!(report.contains("100000 rows of SubscriptionLifecycle"), "{report}");
+    assert!(
+        report.contains("100000 rows of SubscriptionLifecycle"),
+        "{report}"
+    );
     assert!(!report.contains("broken:"), "{report}");
 }
