@@ -139,9 +139,6 @@ enum Side {
 pub struct TemporalGen {
     kind: TemporalKind,
     sampler: IntSampler,
-    /// The bounds, in the kind's units.
-    lo: i64,
-    hi: i64,
     /// Whether the schema or a knob gave a bound (else both are the default range's).
     bounded: bool,
     /// For the tuner: `date-time normal [2024-01-01T00:00:00Z, 2026-06-30T23:59:59Z]`.
@@ -192,8 +189,6 @@ impl TemporalGen {
         Ok(Self {
             kind,
             sampler,
-            lo,
-            hi,
             bounded: min.is_some() || max.is_some(),
             label,
         })
@@ -209,7 +204,8 @@ impl TemporalGen {
 
     /// The bounds, in the kind's units, and whether the schema or a knob set either.
     pub fn bounds(&self) -> (i64, i64, bool) {
-        (self.lo, self.hi, self.bounded)
+        let (lo, hi) = self.sampler.bounds();
+        (lo, hi, self.bounded)
     }
 
     /// The value of `key`, in the kind's units: what a [`StringGen`] of this generator

@@ -233,15 +233,17 @@ impl Compiler {
                 ),
             ));
         }
-        let extra = self.extra_keys(
+        let mut extra = self.extra_keys(
             f,
             &patterns,
-            reserved,
             properties.len(),
             min_properties,
             max_properties,
             check,
         )?;
+        if let Some(extra) = &mut extra {
+            extra.reserved = reserved;
+        }
         let keys: Vec<(&str, bool, f64)> = properties
             .iter()
             .map(|p| (p.name.as_str(), p.required, p.absent_rate))
@@ -274,7 +276,6 @@ impl Compiler {
         &mut self,
         f: &Facts,
         patterns: &[(KeyPattern, Loc)],
-        reserved: Box<[Box<str>]>,
         declared: usize,
         min_properties: usize,
         max_properties: Option<usize>,
@@ -343,7 +344,7 @@ impl Compiler {
             min: needed,
             max,
             names,
-            reserved,
+            reserved: Box::default(),
             value: Box::new(value),
             pointer: f.pointer(),
         }))

@@ -159,6 +159,10 @@ impl WhenSpec {
     }
 }
 
+/// A rule's sources by index: the sibling it is ordered against, and its `when` tests
+/// (sibling, values, pointer).
+type Resolved = (Option<usize>, Vec<(usize, Vec<Value>, String)>);
+
 /// A property's rule knobs, as build_object found them.
 pub(super) struct RuleKnobs {
     pub index: usize,
@@ -293,8 +297,7 @@ impl Compiler {
         check_cycles(&edges, &names)?;
         // Sources before the fields that read them: an ordered field's bounds are what
         // the field ordered after it reads.
-        let mut pending: Vec<(RuleKnobs, (Option<usize>, Vec<(usize, Vec<Value>, String)>))> =
-            rules.into_iter().zip(resolved).collect();
+        let mut pending: Vec<(RuleKnobs, Resolved)> = rules.into_iter().zip(resolved).collect();
         let mut reads = vec![1u64; properties.len()];
         while !pending.is_empty() {
             let ready = pending
