@@ -133,6 +133,9 @@ fn null_rate(node: &Node) -> Option<f64> {
         Node::Reference(g) => null_rate(&g.own),
         Node::Union(u) => u.null_rate(),
         Node::Checked(c) => null_rate(c.inner()),
+        // Null where its condition fails: no rate was asked for.
+        Node::Ruled(r) if r.when.is_some() => None,
+        Node::Ruled(r) => null_rate(&r.own),
         _ => None,
     }
 }
@@ -177,6 +180,7 @@ fn children<'p>(plan: &'p Plan, node: &'p Node, path: &str, out: &mut Pairs<'p>)
             .for_each(|b| children(plan, b, path, out)),
         Node::Checked(c) => children(plan, c.inner(), path, out),
         Node::Noisy(n) => children(plan, &n.inner, path, out),
+        Node::Ruled(r) => children(plan, &r.own, path, out),
         Node::Unique(u) => {
             if let super::unique::UniqueKind::Natural(n) = &u.kind {
                 children(plan, n, path, out);
@@ -189,6 +193,7 @@ fn children<'p>(plan: &'p Plan, node: &'p Node, path: &str, out: &mut Pairs<'p>)
 fn strip(node: &Node) -> &Node {
     match node {
         Node::Checked(c) => strip(c.inner()),
+        Node::Ruled(r) => strip(&r.own),
         Node::Union(u) if u.branches().len() == 2 && u.null_rate().is_some() => u
             .branches()
             .iter()
@@ -229,6 +234,10 @@ fn visit_once(
         Node::Union(u) => u.branches().iter().for_each(next),
         Node::Checked(c) => next(c.inner()),
         Node::Noisy(n) => next(&n.inner),
+        Node::Ruled(r) => {
+            next(&r.own);
+            next(&r.value);
+        }
         Node::Unique(u) => {
             if let super::unique::UniqueKind::Natural(n) = &u.kind {
                 next(n);

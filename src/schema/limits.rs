@@ -290,6 +290,7 @@ impl Sizes {
             Node::Checked(c) => size = self.of(c.inner()),
             Node::Noisy(n) => size = self.of(&n.inner),
             Node::Reference(r) => size = self.of(&r.own),
+            Node::Ruled(r) => size = self.of(&r.own),
             // Recursion is bounded where it is generated (two levels, then the shortest
             // way out); the recursive targets are measured on their own.
             Node::Recurse(_) => {}

@@ -181,6 +181,7 @@ impl<'h> Heights<'h> {
             return match node {
                 Node::Recurse(i) => self.targets[*i].saturating_add(1).min(INF),
                 Node::Noisy(n) => self.of(&n.inner),
+                Node::Ruled(r) => self.of(&r.own),
                 _ => 0,
             };
         };
@@ -289,6 +290,10 @@ fn set_shallow_branches(node: &Node, heights: &mut Heights, done: &mut HashSet<*
             }
         }
         Node::Checked(c) => set_shallow_branches(c.inner(), heights, done),
+        Node::Ruled(r) => {
+            set_shallow_branches(&r.own, heights, done);
+            set_shallow_branches(&r.value, heights, done);
+        }
         _ => {}
     }
 }

@@ -188,6 +188,7 @@ fn strip(node: &Node) -> &Node {
         Node::Checked(c) => strip(c.inner()),
         Node::Noisy(n) => strip(&n.inner),
         Node::Reference(r) => strip(&r.own),
+        Node::Ruled(r) => strip(&r.own),
         Node::Unique(u) => match &u.kind {
             UniqueKind::Natural(n) => strip(n),
             _ => node,
