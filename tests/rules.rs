@@ -389,3 +389,53 @@ fn an_independent_check_finds_no_broken_rule() {
     );
     assert!(!report.contains("broken:"), "{report}");
 }
+
+/// `stats` shows each rule with the share of the sample where it held (all of it), and
+/// a `when`'s share of objects with a value by the sibling's value.
+#[test]
+fn stats_show_each_rule_and_its_conditional_shares() {
+    let table = Table::from_value(subscription(lognormal_gap()), None).unwrap();
+    let summary =
+        synthtune::stats::summarize(&table, &synthtune::stats::SampleOptions::new(SEED, 3_000))
+            .unwrap();
+    let kinds: Vec<(&str, &str)> = summary
+        .rules
+        .iter()
+        .map(|r| (r.field.as_str(), r.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("canceled_at", "when"),
+            ("canceled_at", "after"),
+            ("renewed_on", "after"),
+            ("shipped_at", "after"),
+            ("delivered_at", "after"),
+            ("trial_start", "before"),
+            ("seats_max", "after"),
+            ("paused_reason", "when"),
+        ]
+    );
+    for rule in &summary.rules {
+        assert_eq!(rule.held, rule.objects, "{rule:?}");
+        assert!(rule.objects > 0, "{rule:?}");
+    }
+    let canceled = &summary.rules[0];
+    for share in &canceled.by_value {
+        let expected = if share.value == "\"canceled\"" {
+            share.objects
+        } else {
+            0
+        };
+        assert_eq!(share.with_value, expected, "{share:?}");
+    }
+    let text = synthtune::stats::render_text(&summary);
+    assert!(text.contains("Rules (held in this sample):"), "{text}");
+    assert!(
+        text.contains("100.000% canceled_at when (3,000 of 3,000 objects)"),
+        "{text}"
+    );
+    let json = synthtune::stats::to_json(&summary);
+    assert_eq!(json["rules"][0]["field"], "canceled_at");
+    assert_eq!(json["rules"][0]["held"], 3000);
+}

@@ -56,6 +56,7 @@ fn summary() -> Summary {
         noisy_rows: 0,
         warnings: vec!["ignored: /x: something".into()],
         fields: collector.finish(&fields),
+        rules: Vec::new(),
     }
 }
 

@@ -12,6 +12,13 @@ pub fn collect(plan: &Plan, root: &Node, out: &mut Vec<FieldInfo>) {
     out.extend(pairs.fields.into_iter().map(|(info, _)| info));
 }
 
+/// Every cross-field rule of the plan, in schema order.
+pub fn collect_rules(plan: &Plan, root: &Node, out: &mut Vec<super::rule::RuleInfo>) {
+    let mut pairs = Pairs::default();
+    children(plan, root, "", &mut pairs);
+    out.extend(pairs.rules);
+}
+
 /// The generator of each field, index-aligned with [`collect`].
 pub fn collect_nodes<'p>(plan: &'p Plan, root: &'p Node, out: &mut Vec<&'p Node>) {
     let mut pairs = Pairs::default();
@@ -28,6 +35,8 @@ struct Pairs<'p> {
     /// The shared nodes whose fields were listed under a path: met again there (a
     /// definition under every branch of a union), they add nothing new.
     listed: foldhash::HashSet<(*const (), String)>,
+    /// The rules met on the way, each where its object is.
+    rules: Vec<super::rule::RuleInfo>,
 }
 
 fn record<'p>(
@@ -156,6 +165,19 @@ fn children<'p>(plan: &'p Plan, node: &'p Node, path: &str, out: &mut Pairs<'p>)
                     [path, ".", &p.name].concat()
                 };
                 let absent = (!p.required).then_some(p.absent_rate);
+                if let Node::Ruled(rule) = &p.node
+                    && !out.paths.contains(&child)
+                {
+                    for check in rule.checks(obj) {
+                        out.rules.push(super::rule::RuleInfo {
+                            path: child.clone(),
+                            object: path.to_owned(),
+                            field: p.name.clone(),
+                            label: rule.label.clone(),
+                            check,
+                        });
+                    }
+                }
                 record(plan, &p.node, child, &p.pointer, absent, out);
             }
         }

@@ -338,6 +338,13 @@ impl Plan {
     }
 
     /// Every field path, in schema order (see [`crate::stats`] for the path syntax).
+    /// Every cross-field rule, with where it is (statistics check them on the sample).
+    pub fn rules(&self) -> Vec<rule::RuleInfo> {
+        let mut rules = Vec::new();
+        fields::collect_rules(self, &self.root, &mut rules);
+        rules
+    }
+
     pub fn fields(&self) -> Vec<FieldInfo> {
         let mut fields = Vec::new();
         fields::collect(self, &self.root, &mut fields);

@@ -99,7 +99,7 @@ impl Scale {
 
     /// A sibling's value in this scale (a date read by a date-time field is its
     /// midnight; a date-time read by a date field is its day).
-    fn read(self, value: &Value) -> Option<i64> {
+    pub fn read(self, value: &Value) -> Option<i64> {
         match self {
             Scale::Integer => value.as_i64(),
             Scale::Temporal(kind) => {
@@ -134,7 +134,53 @@ pub struct Gap {
     pub law: Option<FloatSampler>,
 }
 
+/// A rule as statistics check it on generated records: the field, its object's path,
+/// and what must hold there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleInfo {
+    /// The field's path (`canceled_at`, `items[].shipped_at`).
+    pub path: String,
+    /// The path of the object it is a property of (`""` for the record).
+    pub object: String,
+    /// The property's name, and the rule as `check` describes it.
+    pub field: String,
+    pub label: String,
+    pub check: RuleCheck,
+}
+
+/// What a rule asks of each object.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleCheck {
+    /// Where both have a value, `field − source` (or `source − field`) is within the gap,
+    /// in the field's units.
+    Order {
+        source: String,
+        direction: Direction,
+        scale: Scale,
+        gap_min: i64,
+        gap_max: i64,
+    },
+    /// The field has a value exactly where every sibling has one of its values.
+    When { tests: Vec<(String, Vec<Value>)> },
+}
+
 impl RuledGen {
+    /// The checks of this field's rules, its siblings named from `object`.
+    pub fn checks(&self, object: &ObjectGen) -> Vec<RuleCheck> {
+        let name = |i: usize| object.properties()[i].name.clone();
+        let when = self.when.iter().map(|w| RuleCheck::When {
+            tests: w.tests.iter().map(|(i, v)| (name(*i), v.clone())).collect(),
+        });
+        let order = self.order.iter().map(|o| RuleCheck::Order {
+            source: name(o.source),
+            direction: o.direction,
+            scale: o.scale,
+            gap_min: o.gap.min,
+            gap_max: o.gap.max,
+        });
+        when.chain(order).collect()
+    }
+
     /// Writes the field's value in the object of `object_key` (its own key is `key`).
     pub fn write<S: Sink>(
         &self,

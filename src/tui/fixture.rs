@@ -233,6 +233,7 @@ fn summary_of(edited: bool) -> Summary {
         noisy_rows: 0,
         warnings: vec!["ignored: /properties/order_id/x-origin: unknown keyword".into()],
         fields: collector.finish(&fields),
+        rules: Vec::new(),
     }
     .with_costs(&costs)
 }
