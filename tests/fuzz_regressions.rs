@@ -282,3 +282,47 @@ fn min_contains_bounds_only_its_own_contains() {
         assert_rows_valid(schema, 200);
     }
 }
+
+/// `items` in a schema object without `prefixItems` binds every element, also the
+/// positions another object's `prefixItems` declares: `[[[]]]` came out for a position
+/// `{"items": false, "$ref": "#"}` whose `$ref` brings prefixItems (found by the
+/// schema_structured long run).
+#[test]
+fn items_without_prefix_items_bind_every_position() {
+    for schema in [
+        json!({"prefixItems": [{"items": false, "minProperties": 3, "$ref": "#"}, false]}),
+        json!({"type": "array", "allOf": [{"prefixItems": [{"type": "integer"}, {"type": "string"}]}, {"items": {"type": "integer"}}]}),
+        json!({"type": "array", "allOf": [{"prefixItems": [{"type": "integer"}]}, {"items": false}]}),
+    ] {
+        assert_rows_valid(schema, 200);
+    }
+    let refused = json!({"type": "array", "minItems": 1, "allOf": [{"prefixItems": [{"type": "integer"}]}, {"items": false}]});
+    let error = Table::from_value(refused, None).unwrap_err();
+    assert_eq!(error.pointer(), Some("/allOf/1/items"), "{error}");
+}
+
+/// `prefixItems` is 2020-12's: in a draft 2019-09 schema it is no keyword, and `items:
+/// false` beside it forbids every element (a GeoJSON schema with its `$schema` mutated
+/// to 2019-09 gave positions of three numbers; found by schema_bytes).
+#[test]
+fn prefix_items_is_no_keyword_before_2020_12() {
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2019-09/schema",
+        "type": "object",
+        "properties": {"p": {"type": "array", "prefixItems": [{"type": "number"}], "items": false}},
+        "required": ["p"]
+    });
+    assert_rows_valid(schema.clone(), 100);
+    let table = Table::from_value(schema, None).unwrap();
+    assert!(
+        table
+            .diagnostics
+            .iter()
+            .any(|d| d.pointer == "/properties/p/prefixItems"),
+        "{:?}",
+        table.diagnostics
+    );
+    for row in 0..100 {
+        assert_eq!(table.try_row_value(7, row).unwrap()["p"], json!([]));
+    }
+}

@@ -69,6 +69,12 @@ impl Compiler {
     }
 
     #[allow(clippy::too_many_arguments)]
+    /// Whether `loc`'s document is in a dialect before 2020-12, where `prefixItems` does
+    /// not exist (a tuple is an `items` array) and validators pass it by.
+    fn tuples_by_items(&self, loc: &Loc) -> bool {
+        !super::validator::dialect(&self.docs, loc.doc).contains("/2020-12/")
+    }
+
     fn collect_keyword(
         &mut self,
         loc: &Loc,
@@ -180,14 +186,30 @@ impl Compiler {
             }),
             "formatMinimum" => f.format_minimum = value.as_str().map(str::to_owned),
             "formatMaximum" => f.format_maximum = value.as_str().map(str::to_owned),
+            "prefixItems" if self.tuples_by_items(loc) => f.knob_notes.push(KnobNote {
+                pointer: at.clone(),
+                message: "prefixItems has no effect in this schema's dialect (it is 2020-12's): write the tuple as an items array".into(),
+            }),
             "prefixItems" => self.collect_prefix(loc, "prefixItems", value, f, &at)?,
             "items" if draft7_items => self.collect_prefix(loc, "items", value, f, &at)?,
-            "items" => match value {
-                Value::Bool(false) => {
-                    f.no_more_items.get_or_insert(at);
+            "items" => {
+                let everywhere = self.tuples_by_items(loc) || !map.contains_key("prefixItems");
+                match value {
+                    Value::Bool(false) => {
+                        if everywhere {
+                            f.no_items.get_or_insert(at.clone());
+                        }
+                        f.no_more_items.get_or_insert(at);
+                    }
+                    _ => {
+                        let items = sub("items");
+                        if everywhere {
+                            f.every_item.push(items.clone());
+                        }
+                        f.items.push(items);
+                    }
                 }
-                _ => f.items.push(sub("items")),
-            },
+            }
             "additionalItems" => {
                 if draft7_items {
                     match value {
