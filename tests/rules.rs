@@ -439,3 +439,108 @@ fn stats_show_each_rule_and_its_conditional_shares() {
     assert_eq!(json["rules"][0]["field"], "canceled_at");
     assert_eq!(json["rules"][0]["held"], 3000);
 }
+
+/// `derive`: a field made from its siblings by a template, still valid for its own
+/// schema (where the text is not, the field's own value is written, and statistics
+/// count the rule broken in that row).
+#[test]
+fn a_derived_field_is_its_template_of_the_row() {
+    let schema = object(
+        json!({
+            "first_name": {"type": "string", "x-synth": {"domain": "first_name", "locale": "fr_FR"}},
+            "last_name": {"type": "string", "x-synth": {"domain": "last_name", "locale": "fr_FR"}},
+            "full_name": {"type": "string", "maxLength": 60, "x-synth": {"derive": {"template": "{first_name} {last_name}"}}},
+            "email": {"type": "string", "format": "email", "x-synth": {"derive": {"template": "{first_name|ascii|slug}.{last_name|ascii|slug}@example.com"}}},
+            "title": {"type": "string", "x-synth": {"domain": "sentence"}},
+            "slug": {"type": "string", "maxLength": 40, "x-synth": {"derive": {"template": "{title|slug}"}}}
+        }),
+        &[
+            "first_name",
+            "last_name",
+            "full_name",
+            "email",
+            "title",
+            "slug",
+        ],
+    );
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let slug_of = |title: &str| {
+        let words: Vec<String> = title
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        words.join("-")
+    };
+    let mut slugged = 0;
+    for (row, r) in rows(&schema, 2_000).iter().enumerate() {
+        assert!(validator.is_valid(r), "row {row}: {r}");
+        let (first, last) = (
+            r["first_name"].as_str().unwrap(),
+            r["last_name"].as_str().unwrap(),
+        );
+        assert_eq!(r["full_name"], format!("{first} {last}"), "row {row}");
+        let slug = slug_of(r["title"].as_str().unwrap());
+        if slug.chars().count() <= 40 {
+            assert_eq!(r["slug"], slug, "row {row}");
+            slugged += 1;
+        } else {
+            assert_ne!(r["slug"], slug, "row {row}");
+        }
+    }
+    // Some sentences slug to more than 40 characters: those rows keep the field's own
+    // value, and the statistics say so.
+    assert!((100..1_900).contains(&slugged), "{slugged}");
+    let table = Table::from_value(schema, None).unwrap();
+    let summary =
+        synthtune::stats::summarize(&table, &synthtune::stats::SampleOptions::new(SEED, 2_000))
+            .unwrap();
+    let held: Vec<(&str, u64, u64)> = summary
+        .rules
+        .iter()
+        .map(|r| (r.field.as_str(), r.held, r.objects))
+        .collect();
+    assert_eq!(held[0], ("full_name", 2_000, 2_000));
+    assert!(held[1].1 > 1_950, "{held:?}");
+    assert_eq!(held[2], ("slug", slugged, 2_000));
+}
+
+#[test]
+fn a_bad_derivation_is_refused_at_its_pointer() {
+    let text = json!({"type": "string"});
+    let cases = [
+        (
+            json!({"a": text, "b": {"type": "string", "x-synth": {"derive": {"template": "{c}"}}}}),
+            "/properties/b/x-synth/derive/template",
+            "names \"c\", which is not a property",
+        ),
+        (
+            json!({"a": text, "b": {"type": "string", "x-synth": {"derive": {"template": "{a|shout}"}}}}),
+            "/properties/b/x-synth/derive/template",
+            "unknown filter \"shout\"",
+        ),
+        (
+            json!({"a": text, "b": {"type": "integer", "x-synth": {"derive": {"template": "{a}"}}}}),
+            "/properties/b/x-synth/derive",
+            "derive writes text",
+        ),
+        (
+            json!({"a": text, "b": {"type": "string", "x-synth": {"derive": "{a}"}}}),
+            "/properties/b/x-synth/derive",
+            "derive must be",
+        ),
+        (
+            json!({"a": {"type": "string", "x-synth": {"derive": {"template": "{b}"}}}, "b": {"type": "string", "x-synth": {"derive": {"template": "{a}"}}}}),
+            "/properties/a/x-synth/derive",
+            "in a circle",
+        ),
+    ];
+    for (properties, pointer, message) in cases {
+        let (at, error) = refusal(object(properties.clone(), &["a", "b"]));
+        assert_eq!(at, pointer, "{properties}: {error}");
+        assert!(error.contains(message), "{properties}: {error}");
+    }
+}

@@ -21,6 +21,7 @@ pub mod rule;
 pub mod samples;
 pub mod scalar;
 pub mod string;
+pub mod template;
 pub mod temporal;
 #[cfg(test)]
 pub(crate) mod test_util;

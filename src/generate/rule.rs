@@ -14,6 +14,7 @@ use super::choice::unit;
 use super::distribution::FloatSampler;
 use super::object::ObjectGen;
 use super::string::StringGen;
+use super::template::{Template, text_of};
 use super::temporal::{TemporalGen, TemporalKind};
 use super::{Ctx, Node};
 use crate::rng::{mix, rng_for};
@@ -40,8 +41,33 @@ pub struct RuledGen {
     pub null_rate: f64,
     pub when: Option<Condition>,
     pub order: Option<Ordering>,
+    pub derive: Option<Derivation>,
     /// For the tuner and `check`: `after created_at + [1, 400] days lognormal(...)`.
     pub label: String,
+}
+
+/// `derive`: the field's text made from its siblings' by a template, where the result
+/// is valid for the field's schema (else the field's own value, so that the record
+/// stays valid; statistics then count the rule as broken in that row).
+#[derive(Debug, Clone)]
+pub struct Derivation {
+    pub template: Template,
+    /// The field's schema, one validator per location.
+    pub validators: Box<[jsonschema::Validator]>,
+}
+
+impl Derivation {
+    /// The derived text, where it fits the field's schema.
+    fn text(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64) -> Option<Value> {
+        let text = self
+            .template
+            .render(|index, _| object.peek(ctx, object_key, index).text());
+        let value = Value::String(text);
+        self.validators
+            .iter()
+            .all(|v| v.is_valid(&value))
+            .then_some(value)
+    }
 }
 
 /// `when`: the field has a value only in rows where every test holds.
@@ -162,6 +188,8 @@ pub enum RuleCheck {
     },
     /// The field has a value exactly where every sibling has one of its values.
     When { tests: Vec<(String, Vec<Value>)> },
+    /// Where the field has a value, it is the template's text of its siblings.
+    Derive { template: Template },
 }
 
 impl RuledGen {
@@ -178,7 +206,10 @@ impl RuledGen {
             gap_min: o.gap.min,
             gap_max: o.gap.max,
         });
-        when.chain(order).collect()
+        let derive = self.derive.iter().map(|d| RuleCheck::Derive {
+            template: d.template.clone(),
+        });
+        when.chain(order).chain(derive).collect()
     }
 
     /// Writes the field's value in the object of `object_key` (its own key is `key`).
@@ -192,6 +223,9 @@ impl RuledGen {
     ) {
         if self.is_null(object, ctx, object_key, key) {
             return out.null();
+        }
+        if let Some(text) = self.derived(object, ctx, object_key) {
+            return out.value(&text);
         }
         match (
             &self.order,
@@ -207,6 +241,9 @@ impl RuledGen {
         if self.is_null(object, ctx, object_key, key) {
             return Peeked::Null;
         }
+        if let Some(text) = self.derived(object, ctx, object_key) {
+            return Peeked::Other(text);
+        }
         match (
             &self.order,
             self.ordered_value(object, ctx, object_key, key),
@@ -217,6 +254,11 @@ impl RuledGen {
             },
             _ => peek_node(&self.value, ctx, key),
         }
+    }
+
+    /// The derived text, where the field is derived and the text fits its schema.
+    fn derived(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64) -> Option<Value> {
+        self.derive.as_ref()?.text(object, ctx, object_key)
     }
 
     /// Whether the field is in the object at all (only a condition leaves it out).
@@ -302,6 +344,22 @@ pub fn peek_node<'n>(node: &'n Node, ctx: &mut Ctx, key: u64) -> Peeked<'n> {
 }
 
 impl Peeked<'_> {
+    /// The value as template text: a string as it is, null or absent as nothing, other
+    /// values as their JSON text.
+    fn text(&self) -> String {
+        match self {
+            Peeked::Absent | Peeked::Null => String::new(),
+            Peeked::Int(i) => i.to_string(),
+            Peeked::Temporal(v, kind) => {
+                let mut text = String::new();
+                kind.push(*v, &mut text);
+                text
+            }
+            Peeked::Listed(v) => text_of(Some(v)),
+            Peeked::Other(v) => text_of(Some(v)),
+        }
+    }
+
     /// The value in the units of `scale`, where it is one that scale counts.
     fn units(&self, scale: Scale) -> Option<i64> {
         match (self, scale) {

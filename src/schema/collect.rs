@@ -68,13 +68,13 @@ impl Compiler {
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
     /// Whether `loc`'s document is in a dialect before 2020-12, where `prefixItems` does
     /// not exist (a tuple is an `items` array) and validators pass it by.
     fn tuples_by_items(&self, loc: &Loc) -> bool {
         !super::validator::dialect(&self.docs, loc.doc).contains("/2020-12/")
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn collect_keyword(
         &mut self,
         loc: &Loc,

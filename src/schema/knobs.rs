@@ -35,6 +35,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "after",
     "before",
     "when",
+    "derive",
 ];
 
 /// Relative weights, by declaration order or by name (enum value, branch title,
@@ -84,6 +85,7 @@ pub struct Knobs {
     /// `after` or `before` (rules.rs).
     pub order: Option<super::rules::OrderSpec>,
     pub when: Option<super::rules::WhenSpec>,
+    pub derive: Option<super::rules::DeriveSpec>,
 }
 
 /// A knob that was recognised but is not acted on yet, or an unknown key: reported by
@@ -233,6 +235,11 @@ impl Knobs {
                     }
                     Some(_) => {}
                     None => self.order = Some(super::rules::OrderSpec::parse(key, value, at)?),
+                }
+            }
+            "derive" => {
+                if self.derive.is_none() {
+                    self.derive = Some(super::rules::DeriveSpec::parse(value, at)?);
                 }
             }
             "when" => {

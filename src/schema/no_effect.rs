@@ -179,7 +179,8 @@ fn property_knobs(knobs: &Knobs) -> impl Iterator<Item = (&'static str, &str)> {
         (name, o.at.as_str())
     });
     let when = knobs.when.as_ref().map(|w| ("when", w.at.as_str()));
-    absent.into_iter().chain(order).chain(when)
+    let derive = knobs.derive.as_ref().map(|d| ("derive", d.at.as_str()));
+    absent.into_iter().chain(order).chain(when).chain(derive)
 }
 
 /// The generator that decides what a field's values are, wrappers removed.

@@ -184,11 +184,13 @@ impl Compiler {
             };
             self.read_property_knobs(&compiled.knobs);
             let knobs = &compiled.knobs;
-            if knobs.order.is_some() || knobs.when.is_some() {
+            if knobs.order.is_some() || knobs.when.is_some() || knobs.derive.is_some() {
                 rules.push(super::rules::RuleKnobs {
                     index: properties.len(),
                     order: knobs.order.clone(),
                     when: knobs.when.clone(),
+                    derive: knobs.derive.clone(),
+                    locs: locs.clone(),
                     rates_at: [&knobs.null_rate_at, &knobs.absent_rate_at]
                         .into_iter()
                         .flatten()

@@ -16,8 +16,11 @@ use crate::error::{Problem, Severity};
 use crate::generate::Node;
 use crate::generate::distribution::DistributionSpec;
 use crate::generate::object::Property;
-use crate::generate::rule::{Condition, Direction, Gap, Ordering, Otherwise, RuledGen, Scale};
+use crate::generate::rule::{
+    Condition, Derivation, Direction, Gap, Ordering, Otherwise, RuledGen, Scale,
+};
 use crate::generate::string::StringGen;
+use crate::generate::template::Template;
 use crate::generate::temporal::TemporalKind;
 
 /// The most sibling reads one rule may make per row, counting what the rules it reads
@@ -159,17 +162,84 @@ impl WhenSpec {
     }
 }
 
-/// A rule's sources by index: the sibling it is ordered against, and its `when` tests
-/// (sibling, values, pointer).
-type Resolved = (Option<usize>, Vec<(usize, Vec<Value>, String)>);
+/// A `derive` knob: `{"template": "{first_name} {last_name}"}` (generate/template.rs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeriveSpec {
+    pub template: String,
+    pub at: String,
+}
+
+impl DeriveSpec {
+    pub fn parse(value: &Value, at: &str) -> Result<DeriveSpec, Problem> {
+        let hint = "write \"derive\": {\"template\": \"{first_name} {last_name}\"}";
+        let Some(map) = value.as_object() else {
+            return Err(Problem::invalid(at, "derive must be {\"template\": \"...\"}").hint(hint));
+        };
+        let mut template = None;
+        for (k, v) in map {
+            match (k.as_str(), v.as_str()) {
+                ("template", Some(t)) => template = Some(t.to_owned()),
+                ("template", None) => {
+                    return Err(
+                        Problem::invalid(child_pointer(at, k), "a template is a string").hint(hint),
+                    );
+                }
+                _ => {
+                    return Err(Problem::invalid(
+                        child_pointer(at, k),
+                        format!("unknown derive key {k:?}"),
+                    )
+                    .hint(hint));
+                }
+            }
+        }
+        let template =
+            template.ok_or_else(|| Problem::invalid(at, "derive needs a template").hint(hint))?;
+        Ok(DeriveSpec {
+            template,
+            at: at.to_owned(),
+        })
+    }
+}
+
+/// A rule's sources by index: the sibling it is ordered against, its `when` tests
+/// (sibling, values, pointer), and its template's fields.
+struct Resolved {
+    order: Option<usize>,
+    tests: Vec<(usize, Vec<Value>, String)>,
+    template: Option<Template>,
+}
+
+impl Resolved {
+    fn sources(&self) -> impl Iterator<Item = usize> + '_ {
+        let tests = self.tests.iter().map(|t| t.0);
+        let template = self.template.iter().flat_map(Template::sources);
+        self.order.into_iter().chain(tests).chain(template)
+    }
+}
 
 /// A property's rule knobs, as build_object found them.
 pub(super) struct RuleKnobs {
     pub index: usize,
     pub order: Option<OrderSpec>,
     pub when: Option<WhenSpec>,
+    pub derive: Option<DeriveSpec>,
     /// Where `null_rate` and `absent_rate` were written, which `when` overrides.
     pub rates_at: Vec<String>,
+    /// The property's schema locations: a derived value is checked against them.
+    pub locs: Vec<super::document::Loc>,
+}
+
+impl RuleKnobs {
+    /// Where the rule is written (its first knob), for refusals about it as a whole.
+    fn at(&self) -> &str {
+        self.order
+            .as_ref()
+            .map(|o| o.at.as_str())
+            .or(self.when.as_ref().map(|w| w.at.as_str()))
+            .or(self.derive.as_ref().map(|d| d.at.as_str()))
+            .unwrap_or("")
+    }
 }
 
 /// A field's generator with its nullability taken apart: the values other than null,
@@ -276,23 +346,25 @@ impl Compiler {
                     ));
                 }
             }
-            resolved.push((order, tests));
+            let template = match &rule.derive {
+                Some(d) => Some(
+                    Template::parse(&d.template, |name| {
+                        sibling(name, &d.at, "derive", rule.index).map_err(|p| p.message)
+                    })
+                    .map_err(|e| Problem::invalid(child_pointer(&d.at, "template"), e))?,
+                ),
+                None => None,
+            };
+            resolved.push(Resolved {
+                order,
+                tests,
+                template,
+            });
         }
         let edges: Vec<(usize, Vec<usize>, &str)> = rules
             .iter()
             .zip(&resolved)
-            .map(|(rule, (order, tests))| {
-                let at = rule.order.as_ref().map_or_else(
-                    || rule.when.as_ref().map_or("", |w| w.at.as_str()),
-                    |o| o.at.as_str(),
-                );
-                let sources = order
-                    .iter()
-                    .copied()
-                    .chain(tests.iter().map(|t| t.0))
-                    .collect();
-                (rule.index, sources, at)
-            })
+            .map(|(rule, resolved)| (rule.index, resolved.sources().collect(), rule.at()))
             .collect();
         check_cycles(&edges, &names)?;
         // Sources before the fields that read them: an ordered field's bounds are what
@@ -302,29 +374,24 @@ impl Compiler {
         while !pending.is_empty() {
             let ready = pending
                 .iter()
-                .position(|(_, (order, tests))| {
+                .position(|(_, resolved)| {
                     let waits = |i: usize| pending.iter().any(|(r, _)| r.index == i);
-                    !order.is_some_and(waits) && !tests.iter().any(|t| waits(t.0))
+                    !resolved.sources().any(waits)
                 })
                 .expect("rules without a cycle have one whose sources are done");
-            let (rule, (order, tests)) = pending.remove(ready);
+            let (rule, resolved) = pending.remove(ready);
             // A rule reads its sources, and they read theirs: refuse a web of rules
             // whose reads multiply (each row would pay for all of them).
-            let sources = order.iter().copied().chain(tests.iter().map(|t| t.0));
-            reads[rule.index] = 1 + sources.map(|i| reads[i]).sum::<u64>();
+            reads[rule.index] = 1 + resolved.sources().map(|i| reads[i]).sum::<u64>();
             if reads[rule.index] > MAX_READS {
-                let at = rule.order.as_ref().map_or_else(
-                    || rule.when.as_ref().map_or("", |w| w.at.as_str()),
-                    |o| o.at.as_str(),
-                );
                 return Err(Problem::invalid(
-                    at,
+                    rule.at(),
                     format!("this rule reads its siblings, and they theirs, {} times per row: more than synthtune's limit of {MAX_READS}", reads[rule.index]),
                 )
                 .hint("let fewer rules read the fields that rules read"));
             }
             let own = properties[rule.index].node.clone();
-            let ruled = self.ruled(&rule, &own, order, tests, properties, presence_constrained)?;
+            let ruled = self.ruled(&rule, &own, resolved, properties, presence_constrained)?;
             properties[rule.index].node = Node::Ruled(Arc::new(ruled));
         }
         Ok(())
@@ -334,11 +401,15 @@ impl Compiler {
         &mut self,
         rule: &RuleKnobs,
         own: &Node,
-        order: Option<usize>,
-        tests: Vec<(usize, Vec<Value>, String)>,
+        resolved: Resolved,
         properties: &[Property],
         presence_constrained: bool,
     ) -> Result<RuledGen, Problem> {
+        let Resolved {
+            order,
+            tests,
+            template,
+        } = resolved;
         let prop = &properties[rule.index];
         let (value, null_rate) = split_nullable(own);
         let mut label = Vec::new();
@@ -392,7 +463,36 @@ impl Compiler {
                 })
             }
         };
+        let derive = match (&rule.derive, template) {
+            (Some(spec), Some(template)) => {
+                if rule.order.is_some() {
+                    return Err(Problem::invalid(
+                        &spec.at,
+                        "a field is derived or ordered, not both",
+                    ));
+                }
+                let mut types = Vec::new();
+                value.type_names(&mut types);
+                if !types.contains(&"string") {
+                    return Err(Problem::invalid(
+                        &spec.at,
+                        format!(
+                            "derive writes text: {:?} is {}",
+                            prop.name,
+                            value.describe()
+                        ),
+                    ));
+                }
+                label.push(format!("derived from {:?}", spec.template));
+                Some(Derivation {
+                    template,
+                    validators: self.validator(&rule.locs)?.into_parts().into_boxed_slice(),
+                })
+            }
+            _ => None,
+        };
         let order = match (&rule.order, order) {
+            _ if derive.is_some() => None,
             (Some(spec), Some(source)) => {
                 let ordering = self.ordering(spec, prop, &properties[source], source)?;
                 label.push(describe_order(spec, &ordering));
@@ -412,6 +512,7 @@ impl Compiler {
             null_rate: null_rate.unwrap_or(0.0),
             when,
             order,
+            derive,
             label: label.join(" "),
         })
     }

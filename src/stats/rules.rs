@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::generate::rule::{Direction, RuleCheck, RuleInfo};
+use crate::generate::template::text_of;
 use crate::{GenerationError, Table};
 
 /// One rule's tally over a sample.
@@ -16,7 +17,7 @@ pub struct RuleSummary {
     pub field: String,
     /// The rule, as `check` describes the field's generator.
     pub rule: String,
-    /// `"after"`, `"before"` or `"when"`.
+    /// `"after"`, `"before"`, `"when"` or `"derive"`.
     pub kind: &'static str,
     /// Objects the rule applied to: for an ordering, those where both fields have a
     /// value; for `when`, every object that holds the field's key or could.
@@ -83,6 +84,7 @@ fn start(rule: &RuleInfo) -> RuleSummary {
             ..
         } => "before",
         RuleCheck::When { .. } => "when",
+        RuleCheck::Derive { .. } => "derive",
     };
     RuleSummary {
         field: rule.path.clone(),
@@ -146,6 +148,12 @@ fn check(rule: &RuleInfo, object: &Map<String, Value>, tally: &mut RuleSummary) 
                 Direction::Before => base - value,
             };
             tally.held += u64::from((*gap_min..=*gap_max).contains(&gap));
+        }
+        RuleCheck::Derive { template } => {
+            let Some(value) = value else { return };
+            tally.objects += 1;
+            let expected = template.render(|_, name| text_of(object.get(name)));
+            tally.held += u64::from(value.as_str() == Some(expected.as_str()));
         }
         RuleCheck::When { tests } => {
             let holds = tests
