@@ -148,7 +148,8 @@ fn the_json_document_keeps_its_documented_names() {
             "rows",
             "noisy_rows",
             "warnings",
-            "fields"
+            "fields",
+            "rules"
         ]
     );
     let score = json["fields"]
