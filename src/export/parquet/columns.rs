@@ -136,8 +136,9 @@ impl ColumnSink {
         sink
     }
 
-    /// Adds the position of `shape` and those below it, depth first, below `levels`;
-    /// `optional`: it has a definition level of its own. Returns its index.
+    /// Adds the position of `shape` and those below it, depth first, under the levels
+    /// `above`; `optional`: it has a definition level of its own (a nullable field
+    /// does, the record's object does not). Returns its index.
     fn add(
         &mut self,
         shape: &Node,
