@@ -381,10 +381,27 @@ fn sql_loads_into_postgres() {
     assert_eq!(name, "O'Brien, Pat");
 }
 
+/// The parquet schema of a file, as the parquet crate prints it.
+#[cfg(feature = "parquet")]
+fn parquet_schema(reader: &impl parquet::file::reader::FileReader) -> String {
+    let mut text = Vec::new();
+    parquet::schema::printer::print_schema(&mut text, reader.metadata().file_metadata().schema());
+    String::from_utf8(text).unwrap()
+}
+
+#[cfg(feature = "parquet")]
+fn parquet_reader(
+    path: &Path,
+) -> parquet::file::serialized_reader::SerializedFileReader<std::fs::File> {
+    parquet::file::serialized_reader::SerializedFileReader::new(std::fs::File::open(path).unwrap())
+        .unwrap()
+}
+
 #[cfg(feature = "parquet")]
 #[test]
 fn parquet_reads_back_with_the_schema_and_rows() {
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use parquet::file::reader::FileReader;
+    use parquet::record::RowAccessor;
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.parquet");
@@ -392,46 +409,47 @@ fn parquet_reads_back_with_the_schema_and_rows() {
     let mut opts = options(Format::Parquet, 70_000, &path);
     opts.threads = 2;
     export_sources(std::slice::from_ref(&source), &opts).unwrap();
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&path).unwrap()).unwrap();
-    assert_eq!(builder.metadata().file_metadata().num_rows(), 70_000);
-    assert_eq!(builder.metadata().num_row_groups(), 3, "32768-row groups");
-    let schema = builder.schema().clone();
-    let described: Vec<String> = schema
-        .fields()
-        .iter()
-        .map(|f| format!("{}:{}:{}", f.name(), f.data_type(), f.is_nullable()))
-        .collect();
+    let reader = parquet_reader(&path);
+    assert_eq!(reader.metadata().file_metadata().num_rows(), 70_000);
+    assert_eq!(reader.metadata().num_row_groups(), 3, "32768-row groups");
     assert_eq!(
-        described,
-        [
-            "id:Int64:false",
-            "name:Utf8:false",
-            "email:Utf8:true",
-            "score:Float64:false",
-            "active:Boolean:false",
-            "born:Date32:false",
-            "seen:Timestamp(µs, \"+00:00\"):false",
-            "address:Struct(\"city\": non-null Utf8, \"zip\": Utf8):false",
-            "tags:List(non-null Utf8):false",
-            "labels:Utf8:true",
-            "note:Utf8:true",
-        ]
+        parquet_schema(&reader),
+        "message schema {
+  REQUIRED INT64 id;
+  REQUIRED BYTE_ARRAY name (STRING);
+  OPTIONAL BYTE_ARRAY email (STRING);
+  REQUIRED DOUBLE score;
+  REQUIRED BOOLEAN active;
+  REQUIRED INT32 born (DATE);
+  REQUIRED INT64 seen (TIMESTAMP(MICROS,true));
+  REQUIRED group address {
+    REQUIRED BYTE_ARRAY city (STRING);
+    OPTIONAL BYTE_ARRAY zip (STRING);
+  }
+  REQUIRED group tags (LIST) {
+    REPEATED group list {
+      REQUIRED BYTE_ARRAY item (STRING);
+    }
+  }
+  OPTIONAL BYTE_ARRAY labels (STRING);
+  OPTIONAL BYTE_ARRAY note (STRING);
+}
+"
     );
     let mut rows = 0;
-    for batch in builder.build().unwrap() {
-        let batch = batch.unwrap();
-        if rows == 0 {
-            let names = batch
-                .column(1)
-                .as_any()
-                .downcast_ref::<arrow_array::StringArray>()
-                .unwrap();
-            assert_eq!(names.value(3), "two\nlines");
-            let emails = batch.column(2);
-            assert!(emails.is_null(0) && !emails.is_null(1));
+    for row in reader.get_row_iter(None).unwrap() {
+        let row = row.unwrap();
+        if rows == 3 {
+            assert_eq!(row.get_string(1).unwrap(), "two\nlines");
         }
-        rows += batch.num_rows();
+        if rows == 0 {
+            let emails = row.get_column_iter().nth(2).unwrap().1;
+            assert_eq!(emails, &parquet::record::Field::Null);
+        }
+        if rows == 1 {
+            assert_eq!(row.get_string(2).unwrap(), "user1@example.com");
+        }
+        rows += 1;
     }
     assert_eq!(rows, 70_000);
 
@@ -442,10 +460,10 @@ fn parquet_reads_back_with_the_schema_and_rows() {
         let mut opts = options(Format::Parquet, 1_000, &shard_path);
         opts.shard = Some(Shard { index, count: 3 });
         export_sources(std::slice::from_ref(&source), &opts).unwrap();
-        let reader =
-            ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&shard_path).unwrap())
-                .unwrap();
-        total += reader.metadata().file_metadata().num_rows();
+        total += parquet_reader(&shard_path)
+            .metadata()
+            .file_metadata()
+            .num_rows();
     }
     assert_eq!(total, 1_000);
 }
@@ -1017,14 +1035,13 @@ fn example_sql_loads_into_postgres() {
 #[cfg(feature = "parquet")]
 #[test]
 fn example_parquet_reads_back() {
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use parquet::file::reader::FileReader;
 
     let dir = tempfile::tempdir().unwrap();
     let tables = examples();
     let summary = export(&tables, &table_options(Format::Parquet, 40_000, dir.path())).unwrap();
     for (table, written) in tables.iter().zip(&summary.tables) {
-        let file = std::fs::File::open(written.path.as_ref().unwrap()).unwrap();
-        let reader = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+        let reader = parquet_reader(written.path.as_ref().unwrap());
         assert_eq!(
             reader.metadata().file_metadata().num_rows(),
             40_000,
@@ -1032,10 +1049,12 @@ fn example_parquet_reads_back() {
             table.name
         );
         let columns: Vec<&str> = reader
+            .metadata()
+            .file_metadata()
             .schema()
-            .fields()
+            .get_fields()
             .iter()
-            .map(|f| f.name().as_str())
+            .map(|f| f.name())
             .collect();
         let properties: Vec<&str> = table.document()["properties"]
             .as_object()
@@ -1044,7 +1063,11 @@ fn example_parquet_reads_back() {
             .map(String::as_str)
             .collect();
         assert_eq!(columns, properties, "{}", table.name);
-        let rows: usize = reader.build().unwrap().map(|b| b.unwrap().num_rows()).sum();
+        let mut rows = 0;
+        for row in reader.get_row_iter(None).unwrap() {
+            row.unwrap();
+            rows += 1;
+        }
         assert_eq!(rows, 40_000);
     }
 }

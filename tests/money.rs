@@ -219,53 +219,49 @@ fn sql_money_loads_into_postgres() {
 
 #[cfg(feature = "parquet")]
 #[test]
-fn parquet_types_money_decimal128_with_the_grid_scale() {
-    use arrow_array::Array;
-    use arrow_array::cast::AsArray;
-    use arrow_array::types::Decimal128Type;
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+fn parquet_types_money_decimal_with_the_grid_scale() {
+    use parquet::data_type::Decimal;
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
 
     let dir = tempfile::tempdir().unwrap();
     let path = export_to(Format::Parquet, 5_000, dir.path());
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&path).unwrap()).unwrap();
-    let described: Vec<String> = builder
-        .schema()
-        .fields()
-        .iter()
-        .map(|f| format!("{}:{}:{}", f.name(), f.data_type(), f.is_nullable()))
-        .collect();
+    let reader = SerializedFileReader::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut schema = Vec::new();
+    parquet::schema::printer::print_schema(&mut schema, reader.metadata().file_metadata().schema());
     assert_eq!(
-        described,
-        [
-            "id:Int64:false",
-            // Cents up to 1000.00: six digits, two after the point.
-            "amount:Decimal128(6, 2):false",
-            "discount:Decimal128(5, 2):false",
-            // multipleOf 0.05 below 50: 49.95.
-            "fee:Decimal128(4, 2):false",
-            "tip:Decimal128(6, 2):true",
-            // Too narrow for cents by default: any double, so a float column.
-            "rate:Float64:false",
-        ]
+        String::from_utf8(schema).unwrap(),
+        // Cents up to 1000.00: six digits, two after the point; multipleOf 0.05 below
+        // 50: 49.95, four digits; `rate` is too narrow for cents by default: any
+        // double, so a float column. Up to 9 digits fit 32 bits (as Arrow writes
+        // its Decimal128).
+        "message schema {
+  REQUIRED INT64 id;
+  REQUIRED INT32 amount (DECIMAL(6,2));
+  REQUIRED INT32 discount (DECIMAL(5,2));
+  REQUIRED INT32 fee (DECIMAL(4,2));
+  OPTIONAL INT32 tip (DECIMAL(6,2));
+  REQUIRED DOUBLE rate;
+}
+"
     );
     let table = invoice();
     let seed = ExportOptions::default().seed;
     let mut row = 0u64;
-    for batch in builder.build().unwrap() {
-        let batch = batch.unwrap();
-        let fees = batch.column(3).as_primitive::<Decimal128Type>();
-        let tips = batch.column(4).as_primitive::<Decimal128Type>();
-        for i in 0..batch.num_rows() {
-            let record = table.row_value(seed, row);
-            let cents = |v: &Value| (v.as_f64().unwrap() * 100.0).round() as i128;
-            assert_eq!(fees.value(i), cents(&record["fee"]), "row {row}: {record}");
-            match &record["tip"] {
-                Value::Null => assert!(tips.is_null(i)),
-                tip => assert_eq!(tips.value(i), cents(tip), "row {row}"),
-            }
-            row += 1;
+    for parquet_row in reader.get_row_iter(None).unwrap() {
+        let parquet_row = parquet_row.unwrap();
+        let fields: Vec<&Field> = parquet_row.get_column_iter().map(|(_, f)| f).collect();
+        let record = table.row_value(seed, row);
+        let cents = |v: &Value, precision| {
+            let units = (v.as_f64().unwrap() * 100.0).round() as i32;
+            Field::Decimal(Decimal::from_i32(units, precision, 2))
+        };
+        assert_eq!(fields[3], &cents(&record["fee"], 4), "row {row}: {record}");
+        match &record["tip"] {
+            Value::Null => assert_eq!(fields[4], &Field::Null),
+            tip => assert_eq!(fields[4], &cents(tip, 6), "row {row}"),
         }
+        row += 1;
     }
     assert_eq!(row, 5_000);
 }

@@ -776,7 +776,8 @@ fn unlinkable_references_are_refused_with_the_knobs_pointer() {
 #[cfg(feature = "parquet")]
 #[test]
 fn parquet_per_table_keeps_the_keys() {
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
 
     let dir = tempfile::tempdir().unwrap();
     ok(&[
@@ -795,19 +796,18 @@ fn parquet_per_table_keeps_the_keys() {
     ]);
     let column = |table: &str, name: &str| -> Vec<i64> {
         let file = std::fs::File::open(dir.path().join(format!("{table}.parquet"))).unwrap();
-        let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-            .unwrap()
-            .build()
-            .unwrap();
+        let reader = SerializedFileReader::new(file).unwrap();
         let mut values = Vec::new();
-        for batch in reader {
-            let batch = batch.unwrap();
-            let array = batch.column_by_name(name).unwrap();
-            let ints = array
-                .as_any()
-                .downcast_ref::<arrow_array::Int64Array>()
-                .expect("an integer column");
-            values.extend(ints.iter().map(|v| v.unwrap()));
+        for row in reader.get_row_iter(None).unwrap() {
+            let row = row.unwrap();
+            let (_, field) = row
+                .get_column_iter()
+                .find(|(column, _)| *column == name)
+                .unwrap();
+            match field {
+                Field::Long(v) => values.push(*v),
+                other => panic!("an integer column, got {other:?}"),
+            }
         }
         values
     };
