@@ -201,6 +201,9 @@ pub enum Severity {
     Note,
     /// A keyword or knob that synthtune does not act on.
     Ignored,
+    /// A domain or date range guessed from a field's name (`x-synth.infer`): information,
+    /// not a warning.
+    Inferred,
 }
 
 /// A finding of `check` that does not stop generation.
@@ -216,6 +219,7 @@ impl fmt::Display for Diagnostic {
         let tag = match self.severity {
             Severity::Note => "note",
             Severity::Ignored => "ignored",
+            Severity::Inferred => "inferred",
         };
         let pointer = if self.pointer.is_empty() {
             "(root)"

@@ -55,6 +55,7 @@ fn summary() -> Summary {
         rows: 1000,
         noisy_rows: 0,
         warnings: vec!["ignored: /x: something".into()],
+        inferred: Vec::new(),
         fields: collector.finish(&fields),
     }
 }

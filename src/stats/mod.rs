@@ -28,7 +28,7 @@ pub use summary::{
     ChildrenPerParent, Cost, FieldSummary, Measure, Rate, Summary, TopValue, TypeCounts, ValueKind,
 };
 
-use crate::{GenerationError, Table};
+use crate::{GenerationError, Severity, Table};
 use tape::Tape;
 
 /// The default sample size of the tuner and of `synthtune stats`.
@@ -84,7 +84,14 @@ pub fn summarize(table: &Table, options: &SampleOptions) -> Result<Summary, Gene
         seed: options.seed,
         rows: options.rows,
         noisy_rows,
-        warnings: table.diagnostics.iter().map(ToString::to_string).collect(),
+        warnings: (table.diagnostics.iter())
+            .filter(|d| d.severity != Severity::Inferred)
+            .map(ToString::to_string)
+            .collect(),
+        inferred: (table.diagnostics.iter())
+            .filter(|d| d.severity == Severity::Inferred)
+            .map(ToString::to_string)
+            .collect(),
         fields: collector.finish(&fields),
     }
     .with_costs(&costs))
