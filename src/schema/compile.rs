@@ -20,6 +20,10 @@ use crate::generate::{BoolGen, CustomGen, Node, UnionGen};
 /// The outcome of compiling some locations, as cached.
 type CompileResult = Result<Compiled, Problem>;
 
+/// What a compilation is cached by: whether names may infer values there
+/// ([`Compiler::infer_here`]), and the locations merged, by document and pointer.
+type CompileKey = (bool, Vec<(usize, String)>);
+
 /// A compiled location: the generator and the knobs written there.
 #[derive(Clone)]
 pub struct Compiled {
@@ -49,7 +53,7 @@ pub struct Compiler {
     /// Compilations by the locations merged: a definition shared by many paths is
     /// compiled once. Not for those whose `$dynamicRef`s looked at the dynamic scope.
     /// Keyed also by [`Compiler::infer_here`], which changes what a location compiles to.
-    compiled: HashMap<(bool, Vec<(usize, String)>), Option<CompileResult>>,
+    compiled: HashMap<CompileKey, Option<CompileResult>>,
     /// `pattern`s read as matchers, by their text (`None`: the engine refused it), for
     /// tests at compile time (listed.rs).
     key_patterns: HashMap<String, Option<crate::generate::pattern::KeyPattern>>,
@@ -172,7 +176,7 @@ impl Compiler {
     /// met on another path compiles to the same recursion slot, or to its expansion,
     /// which generates the same values).
     pub fn compile(&mut self, locs: &[Loc]) -> Result<Compiled, Problem> {
-        let key = (
+        let key: CompileKey = (
             self.infer_here,
             locs.iter().map(|l| (l.doc, l.pointer.clone())).collect(),
         );
