@@ -148,6 +148,7 @@ fn the_json_document_keeps_its_documented_names() {
             "rows",
             "noisy_rows",
             "warnings",
+            "inferred",
             "fields"
         ]
     );

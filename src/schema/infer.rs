@@ -194,16 +194,15 @@ pub fn guess(name: &str) -> Option<Guess> {
         return None;
     }
     let matches = |rule_name: &str, at_end: bool| -> Option<usize> {
-        let words: Vec<&str> = rule_name.split('_').collect();
-        if words.len() > tokens.len() {
+        let words = rule_name.split('_').count();
+        if words > tokens.len() {
             return None;
         }
-        let tail = &tokens[tokens.len() - words.len()..];
-        let hit = tail.iter().zip(&words).all(|(t, w)| t == w);
+        let hit = (rule_name.split('_').rev()).zip(tokens.iter().rev()).all(|(w, t)| t == w);
         // The score: exact names first, then the longest tail.
-        match (hit, words.len() == tokens.len()) {
+        match (hit, words == tokens.len()) {
             (true, true) => Some(usize::MAX),
-            (true, false) if at_end => Some(words.len()),
+            (true, false) if at_end => Some(words),
             _ => None,
         }
     };
