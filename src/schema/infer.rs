@@ -198,7 +198,9 @@ pub fn guess(name: &str) -> Option<Guess> {
         if words > tokens.len() {
             return None;
         }
-        let hit = (rule_name.split('_').rev()).zip(tokens.iter().rev()).all(|(w, t)| t == w);
+        let hit = (rule_name.split('_').rev())
+            .zip(tokens.iter().rev())
+            .all(|(w, t)| t == w);
         // The score: exact names first, then the longest tail.
         match (hit, words == tokens.len()) {
             (true, true) => Some(usize::MAX),
