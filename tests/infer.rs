@@ -134,3 +134,22 @@ fn records_validate_and_birth_dates_are_adults() {
         .count();
     assert!(lorem < 100, "{lorem} first names with a space");
 }
+
+/// What inference did or did not do is information in `stats`, not a warning (the
+/// tuner shows the same lists).
+#[test]
+fn stats_lists_inferences_apart_from_warnings() {
+    let json: Value = serde_json::from_str(&stdout(&["stats", "--json", "-n", "100"], &person()))
+        .expect("stats JSON");
+    let table = &json[0];
+    assert_eq!(table["warnings"], serde_json::json!([]));
+    let inferred = table["inferred"].as_array().unwrap();
+    assert_eq!(inferred.len(), 13, "{inferred:?}");
+    assert!(
+        inferred.iter().any(|l| l
+            .as_str()
+            .unwrap()
+            .starts_with("note: /properties/mobile: not inferred")),
+        "{inferred:?}"
+    );
+}

@@ -374,7 +374,7 @@ impl Compiler {
         let name = domain.name();
         if let Some(why) = self.domain_misfit(f, domain, locale, min, max, check)? {
             self.note(
-                Severity::Note,
+                Severity::NotInferred,
                 at,
                 format!("not inferred: domain {name} from the field's name: {why}, so values come from the constraints"),
             );
@@ -412,7 +412,7 @@ impl Compiler {
             Guess::Domain(_) => None,
             _ if bounded => {
                 self.note(
-                    Severity::Note,
+                    Severity::NotInferred,
                     at,
                     "not inferred: dates from the field's name: the schema's formatMinimum/formatMaximum bound the dates",
                 );

@@ -28,7 +28,7 @@ pub use summary::{
     ChildrenPerParent, Cost, FieldSummary, Measure, Rate, Summary, TopValue, TypeCounts, ValueKind,
 };
 
-use crate::{GenerationError, Severity, Table};
+use crate::{GenerationError, Table};
 use tape::Tape;
 
 /// The default sample size of the tuner and of `synthtune stats`.
@@ -85,11 +85,11 @@ pub fn summarize(table: &Table, options: &SampleOptions) -> Result<Summary, Gene
         rows: options.rows,
         noisy_rows,
         warnings: (table.diagnostics.iter())
-            .filter(|d| d.severity != Severity::Inferred)
+            .filter(|d| d.severity.is_warning())
             .map(ToString::to_string)
             .collect(),
         inferred: (table.diagnostics.iter())
-            .filter(|d| d.severity == Severity::Inferred)
+            .filter(|d| !d.severity.is_warning())
             .map(ToString::to_string)
             .collect(),
         fields: collector.finish(&fields),

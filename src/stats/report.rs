@@ -42,7 +42,11 @@ pub fn render_text(summary: &Summary) -> String {
         }
     }
     if !summary.inferred.is_empty() {
-        let _ = writeln!(out, "{} inferred from field names:", summary.inferred.len());
+        let _ = writeln!(
+            out,
+            "{} from field names (information):",
+            summary.inferred.len()
+        );
         for line in &summary.inferred {
             let _ = writeln!(out, "  {line}");
         }

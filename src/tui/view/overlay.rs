@@ -84,7 +84,7 @@ pub fn warnings(
     if !inferred.is_empty() {
         lines.push(Line::from(""));
         lines.push(Line::styled(
-            " Inferred from field names (information):",
+            " From field names (information):",
             theme.style(Role::Title),
         ));
         lines.extend(
