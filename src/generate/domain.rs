@@ -298,10 +298,9 @@ impl Domain {
 
     /// Appends one value to `out`.
     pub fn generate(&self, rng: &mut SynthRng, locale: Locale, out: &mut String) {
-        let all: &[LocaleTables] = &TABLES;
-        let own = &all[locale.index()];
-        let places = &all[own.style.places.index()];
-        let business = &all[own.style.business.index()];
+        let own = tables(locale);
+        let places = tables(own.style.places);
+        let business = tables(own.style.business);
         match self {
             Domain::FirstName => out.push_str(pick(rng, &own.first_names)),
             Domain::LastName => out.push_str(pick(rng, &own.last_names)),
@@ -341,10 +340,9 @@ impl Domain {
     /// points: every generated value lies within it (for composed values the longest is
     /// an upper bound that may be rare). Meant for plan compilation, not per value.
     pub fn length_range(&self, locale: Locale) -> (usize, usize) {
-        let all: &[LocaleTables] = &TABLES;
-        let own = &all[locale.index()];
-        let places = &all[own.style.places.index()];
-        let business = &all[own.style.business.index()];
+        let own = tables(locale);
+        let places = tables(own.style.places);
+        let business = tables(own.style.business);
         let span = match self {
             Domain::FirstName => Span::of(&own.first_names),
             Domain::LastName => Span::of(&own.last_names),
@@ -499,28 +497,29 @@ impl Style {
 // ---------------------------------------------------------------------------------------
 // The tables, read once from `fake`.
 
-/// Every locale's tables, indexed by [`Locale::index`]; built on first use.
-static TABLES: LazyLock<Vec<LocaleTables>> = LazyLock::new(|| {
-    Locale::ALL
-        .iter()
-        .map(|&locale| match locale {
-            Locale::En => LocaleTables::read::<EN>(locale),
-            Locale::FrFr => LocaleTables::read::<FR_FR>(locale),
-            Locale::DeDe => LocaleTables::read::<DE_DE>(locale),
-            Locale::ItIt => LocaleTables::read::<IT_IT>(locale),
-            Locale::NlNl => LocaleTables::read::<NL_NL>(locale),
-            Locale::PtBr => LocaleTables::read::<PT_BR>(locale),
-            Locale::PtPt => LocaleTables::read::<PT_PT>(locale),
-            Locale::JaJp => LocaleTables::read::<JA_JP>(locale),
-            Locale::ZhCn => LocaleTables::read::<ZH_CN>(locale),
-            Locale::ZhTw => LocaleTables::read::<ZH_TW>(locale),
-            Locale::ArSa => LocaleTables::read::<AR_SA>(locale),
-            Locale::FaIr => LocaleTables::read::<FA_IR>(locale),
-            Locale::TrTr => LocaleTables::read::<TR_TR>(locale),
-            Locale::CyGb => LocaleTables::read::<CY_GB>(locale),
-        })
-        .collect()
-});
+/// Every locale's tables, indexed by [`Locale::index`]; each built on first use, so a
+/// run that draws English values reads no other locale's lists.
+static TABLES: [LazyLock<LocaleTables>; 14] = [
+    LazyLock::new(|| LocaleTables::read::<EN>(Locale::En)),
+    LazyLock::new(|| LocaleTables::read::<FR_FR>(Locale::FrFr)),
+    LazyLock::new(|| LocaleTables::read::<DE_DE>(Locale::DeDe)),
+    LazyLock::new(|| LocaleTables::read::<IT_IT>(Locale::ItIt)),
+    LazyLock::new(|| LocaleTables::read::<NL_NL>(Locale::NlNl)),
+    LazyLock::new(|| LocaleTables::read::<PT_BR>(Locale::PtBr)),
+    LazyLock::new(|| LocaleTables::read::<PT_PT>(Locale::PtPt)),
+    LazyLock::new(|| LocaleTables::read::<JA_JP>(Locale::JaJp)),
+    LazyLock::new(|| LocaleTables::read::<ZH_CN>(Locale::ZhCn)),
+    LazyLock::new(|| LocaleTables::read::<ZH_TW>(Locale::ZhTw)),
+    LazyLock::new(|| LocaleTables::read::<AR_SA>(Locale::ArSa)),
+    LazyLock::new(|| LocaleTables::read::<FA_IR>(Locale::FaIr)),
+    LazyLock::new(|| LocaleTables::read::<TR_TR>(Locale::TrTr)),
+    LazyLock::new(|| LocaleTables::read::<CY_GB>(Locale::CyGb)),
+];
+
+/// The tables of `locale`.
+fn tables(locale: Locale) -> &'static LocaleTables {
+    &TABLES[locale.index()]
+}
 
 /// One locale's word lists, cleaned (no control characters, no empty entries) and never
 /// empty: a list the locale lacks or that cleans to nothing is English's.
