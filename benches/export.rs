@@ -2,6 +2,8 @@
 //! The ratio of the two is the parallel speed-up (target: 2 threads ≥ 1.8× one).
 //! `foreign_key`: order.json with its foreign key linked to customer.json, and the same
 //! table with the key's `references` removed (target: linked ≥ 90 % of the rows/s).
+//! `rules`: the SubscriptionLifecycle model (tests/fixtures/subscription_lifecycle.json)
+//! with its cross-field rules, and without them (target: with ≥ 85 % of the rows/s).
 //!
 //!     cargo bench --bench export
 
@@ -98,5 +100,42 @@ fn foreign_key(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, ndjson, foreign_key);
+/// The same table with and without its `after`, `before` and `when` rules.
+fn rules(c: &mut Criterion) {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/subscription_lifecycle.json");
+    let ruled: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("the fixture")).expect("JSON");
+    let mut plain = ruled.clone();
+    for property in plain["properties"]
+        .as_object_mut()
+        .expect("properties")
+        .values_mut()
+    {
+        if let Some(knobs) = property.get_mut("x-synth").and_then(|k| k.as_object_mut()) {
+            for rule in ["after", "before", "when"] {
+                knobs.remove(rule);
+            }
+        }
+    }
+    let mut group = c.benchmark_group("rules");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(ROWS));
+    for (name, schema) in [("with rules", ruled), ("without", plain)] {
+        let table = Table::from_value(schema, None).expect("the fixture compiles");
+        let source = TableRows {
+            table: &table,
+            seed: synthtune::DEFAULT_SEED,
+        };
+        let opts = options(1);
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                export_to_writer(&source, &opts, &mut std::io::sink()).map(|s| black_box(s.bytes))
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, ndjson, foreign_key, rules);
 criterion_main!(benches);

@@ -235,3 +235,94 @@ fn contains_with_no_items_allowed() {
         100,
     );
 }
+
+/// A property whose schema is `false` is left out, and its name must stay out of the
+/// extra keys too: `{"a": false}` came out for `properties: {a: false}` beside
+/// `patternProperties: {a: {}}`, whose key generator names keys `a` (found by the
+/// schema_structured long run). The name is now reserved, with every other name the
+/// schema speaks of.
+#[test]
+fn forbidden_properties_are_no_extra_keys() {
+    for schema in [
+        json!({"properties": {"a": false}, "patternProperties": {"a": {}}}),
+        json!({"type": "object", "properties": {"a": false}, "patternProperties": {"^[ab]$": {}}, "minProperties": 1}),
+        json!({"type": "object", "properties": {"b": {}}, "not": {"required": ["a"]}, "patternProperties": {"^a$": {"type": "integer"}}}),
+    ] {
+        assert_rows_valid(schema.clone(), 200);
+        let table = Table::from_value(schema.clone(), None).unwrap();
+        for row in 0..200 {
+            if let Ok(record) = table.try_row_value(7, row) {
+                assert!(record.get("a").is_none(), "{schema}: row {row}: {record}");
+            }
+        }
+    }
+}
+
+/// `minContains` bounds the `contains` of its own schema object only: beside an `allOf`
+/// member's `contains: false` it was merged with it, read as "nothing has to match", and
+/// arrays came out although no array is valid (found by the schema_structured long run).
+/// A contains without minContains now counts as asking for one match when merged.
+#[test]
+fn min_contains_bounds_only_its_own_contains() {
+    let schema = json!({"minContains": 0, "allOf": [{"contains": false}, {}]});
+    assert_rows_valid(schema.clone(), 200);
+    let table = Table::from_value(schema, None).unwrap();
+    assert!(
+        table
+            .diagnostics
+            .iter()
+            .any(|d| d.pointer == "/minContains" && d.message.contains("no effect")),
+        "{:?}",
+        table.diagnostics
+    );
+    for schema in [
+        json!({"type": "array", "allOf": [{"contains": {"const": 1}}, {"contains": {"type": "integer"}, "minContains": 0}]}),
+        json!({"type": "array", "allOf": [{"contains": {"type": "integer"}, "maxContains": 2}, {"contains": {"minimum": 5}}]}),
+    ] {
+        assert_rows_valid(schema, 200);
+    }
+}
+
+/// `items` in a schema object without `prefixItems` binds every element, also the
+/// positions another object's `prefixItems` declares: `[[[]]]` came out for a position
+/// `{"items": false, "$ref": "#"}` whose `$ref` brings prefixItems (found by the
+/// schema_structured long run).
+#[test]
+fn items_without_prefix_items_bind_every_position() {
+    for schema in [
+        json!({"prefixItems": [{"items": false, "minProperties": 3, "$ref": "#"}, false]}),
+        json!({"type": "array", "allOf": [{"prefixItems": [{"type": "integer"}, {"type": "string"}]}, {"items": {"type": "integer"}}]}),
+        json!({"type": "array", "allOf": [{"prefixItems": [{"type": "integer"}]}, {"items": false}]}),
+    ] {
+        assert_rows_valid(schema, 200);
+    }
+    let refused = json!({"type": "array", "minItems": 1, "allOf": [{"prefixItems": [{"type": "integer"}]}, {"items": false}]});
+    let error = Table::from_value(refused, None).unwrap_err();
+    assert_eq!(error.pointer(), Some("/allOf/1/items"), "{error}");
+}
+
+/// `prefixItems` is 2020-12's: in a draft 2019-09 schema it is no keyword, and `items:
+/// false` beside it forbids every element (a GeoJSON schema with its `$schema` mutated
+/// to 2019-09 gave positions of three numbers; found by schema_bytes).
+#[test]
+fn prefix_items_is_no_keyword_before_2020_12() {
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2019-09/schema",
+        "type": "object",
+        "properties": {"p": {"type": "array", "prefixItems": [{"type": "number"}], "items": false}},
+        "required": ["p"]
+    });
+    assert_rows_valid(schema.clone(), 100);
+    let table = Table::from_value(schema, None).unwrap();
+    assert!(
+        table
+            .diagnostics
+            .iter()
+            .any(|d| d.pointer == "/properties/p/prefixItems"),
+        "{:?}",
+        table.diagnostics
+    );
+    for row in 0..100 {
+        assert_eq!(table.try_row_value(7, row).unwrap()["p"], json!([]));
+    }
+}

@@ -57,6 +57,7 @@ fn summary() -> Summary {
         warnings: vec!["ignored: /x: something".into()],
         inferred: Vec::new(),
         fields: collector.finish(&fields),
+        rules: Vec::new(),
     }
 }
 
@@ -149,7 +150,8 @@ fn the_json_document_keeps_its_documented_names() {
             "noisy_rows",
             "warnings",
             "inferred",
-            "fields"
+            "fields",
+            "rules"
         ]
     );
     let score = json["fields"]

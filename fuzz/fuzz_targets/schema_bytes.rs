@@ -3,12 +3,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use synthtune_fuzz::{invariant, schema_path};
+use synthtune_fuzz::{invariant, on_checker, schema_path};
 
 fuzz_target!(|data: &[u8]| {
     let path = schema_path();
     std::fs::write(path, data).expect("write the schema file");
-    if let Err(violation) = invariant::check_file(path) {
+    if let Err(violation) = on_checker(|| invariant::check_file(path)) {
         panic!("{violation}");
     }
 });

@@ -231,6 +231,7 @@ impl Shaper<'_> {
             Gen::Custom(custom) => return node_of_types(&custom.types),
             Gen::Recurse(_) => return Node::json(),
             Gen::Reference(reference) => return self.reference_shape(reference),
+            Gen::Ruled(ruled) => return self.shape_of(&ruled.own),
         };
         Node::new(kind, false)
     }

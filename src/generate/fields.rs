@@ -12,6 +12,13 @@ pub fn collect(plan: &Plan, root: &Node, out: &mut Vec<FieldInfo>) {
     out.extend(pairs.fields.into_iter().map(|(info, _)| info));
 }
 
+/// Every cross-field rule of the plan, in schema order.
+pub fn collect_rules(plan: &Plan, root: &Node, out: &mut Vec<super::rule::RuleInfo>) {
+    let mut pairs = Pairs::default();
+    children(plan, root, "", &mut pairs);
+    out.extend(pairs.rules);
+}
+
 /// The generator of each field, index-aligned with [`collect`].
 pub fn collect_nodes<'p>(plan: &'p Plan, root: &'p Node, out: &mut Vec<&'p Node>) {
     let mut pairs = Pairs::default();
@@ -28,6 +35,8 @@ struct Pairs<'p> {
     /// The shared nodes whose fields were listed under a path: met again there (a
     /// definition under every branch of a union), they add nothing new.
     listed: foldhash::HashSet<(*const (), String)>,
+    /// The rules met on the way, each where its object is.
+    rules: Vec<super::rule::RuleInfo>,
 }
 
 fn record<'p>(
@@ -133,6 +142,9 @@ fn null_rate(node: &Node) -> Option<f64> {
         Node::Reference(g) => null_rate(&g.own),
         Node::Union(u) => u.null_rate(),
         Node::Checked(c) => null_rate(c.inner()),
+        // Null where its condition fails: no rate was asked for.
+        Node::Ruled(r) if r.when.is_some() => None,
+        Node::Ruled(r) => null_rate(&r.own),
         _ => None,
     }
 }
@@ -153,6 +165,19 @@ fn children<'p>(plan: &'p Plan, node: &'p Node, path: &str, out: &mut Pairs<'p>)
                     [path, ".", &p.name].concat()
                 };
                 let absent = (!p.required).then_some(p.absent_rate);
+                if let Node::Ruled(rule) = &p.node
+                    && !out.paths.contains(&child)
+                {
+                    for check in rule.checks(obj) {
+                        out.rules.push(super::rule::RuleInfo {
+                            path: child.clone(),
+                            object: path.to_owned(),
+                            field: p.name.clone(),
+                            label: rule.label.clone(),
+                            check,
+                        });
+                    }
+                }
                 record(plan, &p.node, child, &p.pointer, absent, out);
             }
         }
@@ -177,6 +202,7 @@ fn children<'p>(plan: &'p Plan, node: &'p Node, path: &str, out: &mut Pairs<'p>)
             .for_each(|b| children(plan, b, path, out)),
         Node::Checked(c) => children(plan, c.inner(), path, out),
         Node::Noisy(n) => children(plan, &n.inner, path, out),
+        Node::Ruled(r) => children(plan, &r.own, path, out),
         Node::Unique(u) => {
             if let super::unique::UniqueKind::Natural(n) = &u.kind {
                 children(plan, n, path, out);
@@ -189,6 +215,7 @@ fn children<'p>(plan: &'p Plan, node: &'p Node, path: &str, out: &mut Pairs<'p>)
 fn strip(node: &Node) -> &Node {
     match node {
         Node::Checked(c) => strip(c.inner()),
+        Node::Ruled(r) => strip(&r.own),
         Node::Union(u) if u.branches().len() == 2 && u.null_rate().is_some() => u
             .branches()
             .iter()
@@ -229,6 +256,10 @@ fn visit_once(
         Node::Union(u) => u.branches().iter().for_each(next),
         Node::Checked(c) => next(c.inner()),
         Node::Noisy(n) => next(&n.inner),
+        Node::Ruled(r) => {
+            next(&r.own);
+            next(&r.value);
+        }
         Node::Unique(u) => {
             if let super::unique::UniqueKind::Natural(n) = &u.kind {
                 next(n);

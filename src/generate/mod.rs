@@ -17,9 +17,11 @@ pub mod pattern;
 pub mod permutation;
 pub mod presence;
 pub mod reference;
+pub mod rule;
 pub mod samples;
 pub mod scalar;
 pub mod string;
+pub mod template;
 pub mod temporal;
 #[cfg(test)]
 pub(crate) mod test_util;
@@ -91,6 +93,9 @@ pub enum Node {
     Recurse(usize),
     /// A foreign key: the key value of a parent row (`Plan::references`).
     Reference(reference::ReferenceGen),
+    /// A property under cross-field rules (`after`, `before`, `when`), which its object
+    /// writes with its siblings at hand.
+    Ruled(Arc<rule::RuledGen>),
 }
 
 /// A user-written generator, with the JSON types its schema allows (what statistics
@@ -202,6 +207,9 @@ impl Node {
                 ctx.depth -= 1;
             }
             Node::Reference(g) => g.generate(ctx, key, out),
+            // Outside its object (the tuner's timing of one field), a field under rules
+            // is its own generator.
+            Node::Ruled(g) => g.own.generate(ctx, key, out),
         }
     }
 
@@ -229,6 +237,7 @@ impl Node {
             Node::Custom(g) if g.types.is_empty() => push("any"),
             Node::Custom(g) => g.types.iter().for_each(|&t| push(t)),
             Node::Noisy(g) => g.inner.type_names(out),
+            Node::Ruled(g) => g.own.type_names(out),
             Node::Unique(g) => match &g.kind {
                 unique::UniqueKind::Integer { .. } => push("integer"),
                 unique::UniqueKind::Listed(vs) => vs.iter().for_each(|v| push(value_type(v))),
@@ -257,6 +266,7 @@ impl Node {
             Node::Reference(g) => format!("foreign key (unlinked: {})", g.own.describe()),
             Node::Custom(g) => format!("synthesizer {:?}", g.synthesizer),
             Node::Noisy(g) => format!("{} with {:.1}% noise", g.inner.describe(), g.rate * 100.0),
+            Node::Ruled(g) => g.label.clone(),
             Node::Unique(g) => g.describe(match &g.kind {
                 unique::UniqueKind::Integer { lo, step } => {
                     format!("integer from {lo} step {step}")
@@ -329,6 +339,13 @@ impl Plan {
     }
 
     /// Every field path, in schema order (see [`crate::stats`] for the path syntax).
+    /// Every cross-field rule, with where it is (statistics check them on the sample).
+    pub fn rules(&self) -> Vec<rule::RuleInfo> {
+        let mut rules = Vec::new();
+        fields::collect_rules(self, &self.root, &mut rules);
+        rules
+    }
+
     pub fn fields(&self) -> Vec<FieldInfo> {
         let mut fields = Vec::new();
         fields::collect(self, &self.root, &mut fields);

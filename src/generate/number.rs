@@ -156,7 +156,8 @@ impl IntegerGen {
         (self.lo as i128 + k * self.step as i128) as i64
     }
 
-    fn draw(&self, key: u64) -> i64 {
+    /// The value of `key` (not of a sequence): what [`generate`](Self::generate) writes.
+    pub fn draw(&self, key: u64) -> i64 {
         let k = self.draw_index(key);
         if self.division.is_exact() || self.division.passes((k * self.step) as f64) {
             return k * self.step;

@@ -6,6 +6,7 @@ use smallvec::SmallVec;
 
 use super::choice::unit;
 use super::presence::PresenceRules;
+use super::rule::{Peeked, RuledGen, peek_node};
 use super::string::StringGen;
 use super::{Ctx, Node};
 use crate::error::Trial;
@@ -95,6 +96,9 @@ pub struct ExtraKeys {
     pub min: usize,
     pub max: usize,
     pub names: KeyNames,
+    /// Names an extra key never takes: every name the schema declares or mentions,
+    /// generated or left out.
+    pub reserved: Box<[Box<str>]>,
     /// The value generator for extra keys; a pattern-keyed map has one per pattern.
     pub value: Box<Node>,
     /// The JSON Pointer of the object's schema, for too few distinct names.
@@ -123,27 +127,25 @@ impl ObjectGen {
     #[inline(never)]
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
         let shallow = ctx.shallow();
-        let is_present = |p: &Property| {
-            // An absent rate of 0 needs no draw (every draw would keep the key).
-            p.required
-                || (!shallow
-                    && (p.absent_rate <= 0.0
-                        || unit(mix_prepared(key, p.presence_salt)) >= p.absent_rate))
-        };
         out.begin_object();
         let count = match &self.presence {
             // The common case: each key's presence is its own draw, nothing to reconcile.
             None => {
                 let mut count = 0;
-                for prop in self.properties.iter().filter(|p| is_present(p)) {
-                    self.write_property(prop, ctx, key, out);
-                    count += 1;
+                for prop in &self.properties {
+                    if self.is_present(prop, shallow, ctx, key) {
+                        self.write_property(prop, ctx, key, out);
+                        count += 1;
+                    }
                 }
                 count
             }
             Some(rules) => {
-                let mut present: SmallVec<[bool; 32]> =
-                    self.properties.iter().map(is_present).collect();
+                let mut present: SmallVec<[bool; 32]> = self
+                    .properties
+                    .iter()
+                    .map(|p| self.is_present(p, shallow, ctx, key))
+                    .collect();
                 rules.repair(&mut present, key);
                 let mut count = 0;
                 for (prop, _) in self.properties.iter().zip(&present).filter(|(_, p)| **p) {
@@ -159,11 +161,72 @@ impl ObjectGen {
         out.end_object();
     }
 
-    #[inline]
+    /// Whether the object of `key` has `prop` before the presence constraints are
+    /// reconciled: required, or drawn under its absent rate (none past the recursion
+    /// bound, `shallow`), or kept by its rule.
+    #[inline(always)]
+    fn is_present(&self, prop: &Property, shallow: bool, ctx: &mut Ctx, key: u64) -> bool {
+        if let Node::Ruled(rule) = &prop.node {
+            return self.ruled_is_present(rule, ctx, key);
+        }
+        // An absent rate of 0 needs no draw (every draw would keep the key).
+        prop.required
+            || (!shallow
+                && (prop.absent_rate <= 0.0
+                    || unit(mix_prepared(key, prop.presence_salt)) >= prop.absent_rate))
+    }
+
+    // Rules stay out of line: the loops over properties are every table's hot path.
+    #[inline(never)]
+    fn ruled_is_present(&self, rule: &RuledGen, ctx: &mut Ctx, key: u64) -> bool {
+        rule.is_present(self, ctx, key)
+    }
+
+    #[inline(always)]
     fn write_property<S: Sink>(&self, prop: &Property, ctx: &mut Ctx, key: u64, out: &mut S) {
         out.key_encoded(&prop.name, &prop.key_json);
-        prop.node
-            .generate(ctx, mix_prepared(key, prop.value_salt), out);
+        self.write_value(prop, ctx, key, out);
+    }
+
+    /// Writes the value of `prop` in the object of `key`; a field under rules reads its
+    /// siblings through this object.
+    #[inline(always)]
+    fn write_value<S: Sink>(&self, prop: &Property, ctx: &mut Ctx, key: u64, out: &mut S) {
+        let value_key = mix_prepared(key, prop.value_salt);
+        if let Node::Ruled(rule) = &prop.node {
+            return self.write_ruled(rule, ctx, key, value_key, out);
+        }
+        prop.node.generate(ctx, value_key, out);
+    }
+
+    #[inline(never)]
+    fn write_ruled<S: Sink>(
+        &self,
+        rule: &RuledGen,
+        ctx: &mut Ctx,
+        key: u64,
+        value_key: u64,
+        out: &mut S,
+    ) {
+        rule.write(self, ctx, key, value_key, out);
+    }
+
+    /// The value property `index` has in the object of `key`, as [`generate`] writes it,
+    /// peeked for a rule. (Presence constraints, which reconcile all keys at once, are
+    /// not consulted: compilation keeps rules from leaving out keys of objects that have
+    /// them.)
+    ///
+    /// [`generate`]: ObjectGen::generate
+    pub fn peek(&self, ctx: &mut Ctx, key: u64, index: usize) -> Peeked<'_> {
+        let prop = &self.properties[index];
+        if !self.is_present(prop, ctx.shallow(), ctx, key) {
+            return Peeked::Absent;
+        }
+        let value_key = mix_prepared(key, prop.value_salt);
+        match &prop.node {
+            Node::Ruled(rule) => rule.peek(self, ctx, key, value_key),
+            node => peek_node(node, ctx, value_key),
+        }
     }
 
     fn generate_extra<S: Sink>(
@@ -193,7 +256,7 @@ impl ObjectGen {
             attempt += 1;
             let hash = hash_str(&name);
             if name.is_empty() && !used.is_empty()
-                || self.properties.iter().any(|p| p.name == name)
+                || extra.reserved.iter().any(|r| **r == *name)
                 || used.contains(&hash)
             {
                 continue;

@@ -43,6 +43,11 @@ impl EnumGen {
         out.value_encoded(&self.values[i], &self.encoded[i]);
     }
 
+    /// The value of `key`: what [`generate`](Self::generate) writes.
+    pub fn pick(&self, key: u64) -> &Value {
+        &self.values[self.choice.pick(unit(key))]
+    }
+
     pub fn describe(&self) -> String {
         format!("enum of {}", self.values.len())
     }
@@ -56,7 +61,12 @@ pub struct BoolGen {
 
 impl BoolGen {
     pub fn generate<S: Sink>(&self, key: u64, out: &mut S) {
-        out.bool(unit(key) < self.p_true);
+        out.bool(self.draw(key));
+    }
+
+    /// The value of `key`: what [`generate`](Self::generate) writes.
+    pub fn draw(&self, key: u64) -> bool {
+        unit(key) < self.p_true
     }
 
     pub fn describe(&self) -> String {

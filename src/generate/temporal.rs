@@ -61,7 +61,7 @@ impl TemporalKind {
     }
 
     /// Every value that can be written with a four-digit year, in this kind's unit.
-    fn representable_range(self) -> (i64, i64) {
+    pub fn representable_range(self) -> (i64, i64) {
         match self {
             Self::Date => (FIRST_DAY, LAST_DAY),
             Self::DateTime => (
@@ -139,6 +139,8 @@ enum Side {
 pub struct TemporalGen {
     kind: TemporalKind,
     sampler: IntSampler,
+    /// Whether the schema or a knob gave a bound (else both are the default range's).
+    bounded: bool,
     /// For the tuner: `date-time normal [2024-01-01T00:00:00Z, 2026-06-30T23:59:59Z]`.
     label: String,
 }
@@ -187,6 +189,7 @@ impl TemporalGen {
         Ok(Self {
             kind,
             sampler,
+            bounded: min.is_some() || max.is_some(),
             label,
         })
     }
@@ -197,6 +200,20 @@ impl TemporalGen {
 
     pub fn kind(&self) -> TemporalKind {
         self.kind
+    }
+
+    /// The bounds, in the kind's units, and whether the schema or a knob set either.
+    pub fn bounds(&self) -> (i64, i64, bool) {
+        let (lo, hi) = self.sampler.bounds();
+        (lo, hi, self.bounded)
+    }
+
+    /// The value of `key`, in the kind's units: what a [`StringGen`] of this generator
+    /// writes for `key`.
+    ///
+    /// [`StringGen`]: super::string::StringGen
+    pub fn draw(&self, key: u64) -> i64 {
+        self.sampler.sample(&mut crate::rng::rng_for(key))
     }
 
     /// Appends one value to `out`.

@@ -71,12 +71,18 @@ impl UnionGen {
     // this function's stack frame and hoisted draws.
     #[inline(never)]
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
+        let (branch, key) = self.branch_for(ctx, key);
+        branch.generate(ctx, key, out);
+    }
+
+    /// The branch the value of `key` comes from, and its key.
+    pub fn branch_for(&self, ctx: &Ctx, key: u64) -> (&Node, u64) {
         let i = if ctx.shallow() {
             self.shallow_branch()
         } else {
             self.choice.pick(unit(mix(key, BRANCH)))
         };
-        self.branches[i].generate(ctx, mix(key, i as u64), out);
+        (&self.branches[i], mix(key, i as u64))
     }
 
     pub fn describe(&self) -> String {

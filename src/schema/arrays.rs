@@ -33,8 +33,25 @@ impl Compiler {
         }
         let mut prefix = Vec::new();
         let mut cut = None;
-        for locs in &f.prefix_items {
-            match self.compile(locs) {
+        if let Some(at) = &f.no_items
+            && !f.prefix_items.is_empty()
+        {
+            // Another schema object's prefixItems declares positions that this one's
+            // `items: false` forbids.
+            cut = Some(Problem::new(
+                at.clone(),
+                format!("items: false allows no element, but minItems asks for {min}"),
+            ));
+        }
+        let positions = if cut.is_some() {
+            &[][..]
+        } else {
+            &f.prefix_items[..]
+        };
+        for locs in positions {
+            let mut locs = locs.clone();
+            locs.extend(f.every_item.iter().cloned());
+            match self.compile(&locs) {
                 Ok(c) => prefix.push(c.node),
                 Err(p) if p.kind == ProblemKind::Invalid => return Err(p),
                 // No value fits this position: the array must end before it.
@@ -55,6 +72,12 @@ impl Compiler {
         } else {
             Some(Box::new(self.compile(&f.items)?.node))
         };
+        // Contains of several schema objects are met by elements that match them all,
+        // counted by the largest minContains and the smallest maxContains: exact for
+        // the elements generated to match, but the others may match some of them too.
+        if f.contains.len() > 1 {
+            *check = true;
+        }
         let contains_nothing = f.min_contains.as_ref().is_some_and(|m| m.value == 0);
         let contains = if f.contains.is_empty() || contains_nothing {
             // With minContains 0 nothing has to match, but maxContains still caps how

@@ -10,6 +10,7 @@ use super::document::{Loc, child_pointer, resolve_pointer};
 use super::facts::{
     ANNOTATIONS, Alternatives, At, Bound, Conditional, Dependency, Facts, Types, count,
 };
+use super::knobs::KnobNote;
 use crate::error::Problem;
 
 impl Compiler {
@@ -65,6 +66,12 @@ impl Compiler {
             self.collect_keyword(&loc, map, key, value, at, draft7_items, f)?;
         }
         Ok(())
+    }
+
+    /// Whether `loc`'s document is in a dialect before 2020-12, where `prefixItems` does
+    /// not exist (a tuple is an `items` array) and validators pass it by.
+    fn tuples_by_items(&self, loc: &Loc) -> bool {
+        !super::validator::dialect(&self.docs, loc.doc).contains("/2020-12/")
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -179,14 +186,30 @@ impl Compiler {
             }),
             "formatMinimum" => f.format_minimum = value.as_str().map(str::to_owned),
             "formatMaximum" => f.format_maximum = value.as_str().map(str::to_owned),
+            "prefixItems" if self.tuples_by_items(loc) => f.knob_notes.push(KnobNote {
+                pointer: at.clone(),
+                message: "prefixItems has no effect in this schema's dialect (it is 2020-12's): write the tuple as an items array".into(),
+            }),
             "prefixItems" => self.collect_prefix(loc, "prefixItems", value, f, &at)?,
             "items" if draft7_items => self.collect_prefix(loc, "items", value, f, &at)?,
-            "items" => match value {
-                Value::Bool(false) => {
-                    f.no_more_items.get_or_insert(at);
+            "items" => {
+                let everywhere = self.tuples_by_items(loc) || !map.contains_key("prefixItems");
+                match value {
+                    Value::Bool(false) => {
+                        if everywhere {
+                            f.no_items.get_or_insert(at.clone());
+                        }
+                        f.no_more_items.get_or_insert(at);
+                    }
+                    _ => {
+                        let items = sub("items");
+                        if everywhere {
+                            f.every_item.push(items.clone());
+                        }
+                        f.items.push(items);
+                    }
                 }
-                _ => f.items.push(sub("items")),
-            },
+            }
             "additionalItems" => {
                 if draft7_items {
                     match value {
@@ -206,7 +229,27 @@ impl Compiler {
             "minItems" => merge_max(&mut f.min_items, whole()?),
             "maxItems" => merge_min(&mut f.max_items, whole()?),
             "uniqueItems" => f.unique_items |= value.as_bool().ok_or_else(|| bad("a boolean"))?,
-            "contains" => f.contains.push(sub("contains")),
+            "contains" => {
+                f.contains.push(sub("contains"));
+                // A contains without minContains asks for one match: merged with the
+                // bounds of other schema objects' contains, it must count.
+                if !map.contains_key("minContains") {
+                    merge_max(
+                        &mut f.min_contains,
+                        At {
+                            value: 1,
+                            pointer: at.clone(),
+                        },
+                    );
+                }
+            }
+            // These bound the `contains` of their own schema object only.
+            "minContains" | "maxContains" if !map.contains_key("contains") => {
+                f.knob_notes.push(KnobNote {
+                    pointer: at.clone(),
+                    message: format!("{key} has no effect: it bounds the contains beside it, and this schema object has none"),
+                });
+            }
             "minContains" => merge_max(&mut f.min_contains, whole()?),
             "maxContains" => merge_min(&mut f.max_contains, whole()?),
             "properties" => {

@@ -66,6 +66,10 @@ pub struct Compiler {
     pub synthesizers: crate::synthesizer::Synthesizers,
     /// How many schemas the compilation is inside of (compile and collect nest).
     pub(super) depth: usize,
+    /// Every knob only a property acts on (`absent_rate`, `after`, `before`, `when`),
+    /// by where it is written, with its name and whether a property read it
+    /// (no_effect.rs notes the others); ordered, so that the notes are too.
+    pub(super) property_knobs: std::collections::BTreeMap<String, (&'static str, bool)>,
     /// `--no-infer`: nothing is guessed from field names, whatever `x-synth.infer` says.
     pub no_infer: bool,
     /// Whether the nearest `x-synth.infer` around the node being compiled allows
@@ -111,6 +115,7 @@ impl Compiler {
             defaults: RateDefaults::default(),
             synthesizers: Default::default(),
             depth: 0,
+            property_knobs: Default::default(),
             no_infer: false,
             infer_here: true,
             recursive_infer: Vec::new(),
@@ -217,6 +222,7 @@ impl Compiler {
         self.infer_here = outer;
         let mut compiled = compiled?;
         self.note_knobs_without_effect(&compiled.knobs, &compiled.node);
+        self.saw_property_knobs(&compiled.knobs);
         if let Some(reference) = reference {
             compiled.node = self.reference(compiled.node, reference, fanout, &field_locs)?;
         }

@@ -155,6 +155,11 @@ pub struct Facts {
     pub prefix_items: Vec<Vec<Loc>>,
     pub items: Vec<Loc>,
     pub no_more_items: Option<String>,
+    /// `items` of schema objects without `prefixItems` of their own: they bind every
+    /// element, the positions another object's `prefixItems` declares included.
+    pub every_item: Vec<Loc>,
+    /// Where `items: false` stands without `prefixItems` beside it: no element at all.
+    pub no_items: Option<String>,
     pub min_items: Option<At<u64>>,
     pub max_items: Option<At<u64>>,
     pub unique_items: bool,

@@ -249,9 +249,10 @@ fn tokens(name: &str) -> Vec<String> {
     out
 }
 
-/// Whether a knob already says what the values are (or that they must be keys, or
-/// from a parent table): then nothing is guessed. `length` is among them: it asks for
-/// text of that length, which a domain would not honour.
+/// Whether a knob already says what the values are (or that they must be keys, from a
+/// parent table, made from siblings by `derive`, or ordered after a sibling): then
+/// nothing is guessed. `length` is among them: it asks for text of that length, which a
+/// domain would not honour.
 fn knobs_choose_values(k: &Knobs) -> bool {
     k.domain.is_some()
         || k.values.is_some()
@@ -265,6 +266,8 @@ fn knobs_choose_values(k: &Knobs) -> bool {
         || k.range_min.is_some()
         || k.range_max.is_some()
         || k.length.is_some()
+        || k.derive.is_some()
+        || k.order.is_some()
 }
 
 /// The property name a node stands for, read from its pointer (`…/properties/city`).

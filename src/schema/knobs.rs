@@ -32,6 +32,10 @@ pub const KNOWN_KEYS: &[&str] = &[
     "noise",
     "rows",
     "synthesizer",
+    "after",
+    "before",
+    "when",
+    "derive",
     "infer",
 ];
 
@@ -59,6 +63,8 @@ pub struct Knobs {
     pub weights: Option<(Weights, String)>,
     pub range_min: Option<String>,
     pub range_max: Option<String>,
+    /// Where `range` was written.
+    pub range_at: Option<String>,
     pub length: Option<(DistributionSpec, String)>,
     pub domain: Option<(String, String)>,
     pub locale: Option<String>,
@@ -77,6 +83,10 @@ pub struct Knobs {
     pub noise: Option<(f64, String)>,
     pub rows: Option<u64>,
     pub synthesizer: Option<(String, String)>,
+    /// `after` or `before` (rules.rs).
+    pub order: Option<super::rules::OrderSpec>,
+    pub when: Option<super::rules::WhenSpec>,
+    pub derive: Option<super::rules::DeriveSpec>,
     /// `infer`: whether a domain or date range may be inferred from the field's name
     /// (infer.rs), with where it was written. On an object or the root it holds for
     /// every field below, until a field under it says otherwise.
@@ -215,6 +225,33 @@ impl Knobs {
                     self.absent_rate_at = Some(at_owned);
                 }
             }
+            "after" | "before" => {
+                match &self.order {
+                    // Both in one x-synth object.
+                    Some(first)
+                        if first.at.rsplit_once('/').map(|p| p.0)
+                            == at.rsplit_once('/').map(|p| p.0) =>
+                    {
+                        return Err(Problem::invalid(
+                            at,
+                            format!("a field follows one sibling: {} is given already", first.at),
+                        )
+                        .hint("chain the fields instead: b after a, c after b"));
+                    }
+                    Some(_) => {}
+                    None => self.order = Some(super::rules::OrderSpec::parse(key, value, at)?),
+                }
+            }
+            "derive" => {
+                if self.derive.is_none() {
+                    self.derive = Some(super::rules::DeriveSpec::parse(value, at)?);
+                }
+            }
+            "when" => {
+                if self.when.is_none() {
+                    self.when = Some(super::rules::WhenSpec::parse(value, at)?);
+                }
+            }
             "noise" => {
                 if self.noise.is_none() {
                     self.noise = Some((probability(value, at)?, at_owned));
@@ -226,6 +263,9 @@ impl Knobs {
                 }
             }
             "range" => {
+                if self.range_at.is_none() {
+                    self.range_at = Some(at_owned);
+                }
                 let Some(map) = value.as_object() else {
                     return Err(Problem::invalid(
                         at,

@@ -7,6 +7,7 @@
 //! [`Problem`] naming the pointer, the limit and how to get under it. The README's
 //! "Limits" table lists them.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
@@ -289,6 +290,7 @@ impl Sizes {
             Node::Checked(c) => size = self.of(c.inner()),
             Node::Noisy(n) => size = self.of(&n.inner),
             Node::Reference(r) => size = self.of(&r.own),
+            Node::Ruled(r) => size = self.of(&r.own),
             // Recursion is bounded where it is generated (two levels, then the shortest
             // way out); the recursive targets are measured on their own.
             Node::Recurse(_) => {}
@@ -359,9 +361,18 @@ pub fn too_deep(pointer: &str) -> Problem {
 /// what is used is ever touched.
 pub const COMPILE_STACK_BYTES: usize = 256 << 20;
 
-/// Runs a compilation on a thread with [`COMPILE_STACK_BYTES`] of stack, passing on a
-/// panic as it was.
+thread_local! {
+    /// Whether this thread has [`COMPILE_STACK_BYTES`] of stack, so that a compilation
+    /// runs on it in place.
+    static ON_COMPILE_STACK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs a compilation on a thread with [`COMPILE_STACK_BYTES`] of stack (this one, when
+/// it has them), passing on a panic as it was.
 pub fn on_compile_stack<T: Send>(compile: impl FnOnce() -> T + Send) -> T {
+    if ON_COMPILE_STACK.get() {
+        return compile();
+    }
     // The tuner's worker records its panics instead of printing them over the screen.
     let records_panics = crate::tui::worker::records_panics();
     std::thread::scope(|scope| {
@@ -370,6 +381,7 @@ pub fn on_compile_stack<T: Send>(compile: impl FnOnce() -> T + Send) -> T {
             .stack_size(COMPILE_STACK_BYTES)
             .spawn_scoped(scope, || {
                 crate::tui::worker::record_panics_here(records_panics);
+                ON_COMPILE_STACK.set(true);
                 compile()
             })
             // Only when the system is out of threads or address space, whatever the input.
@@ -377,6 +389,22 @@ pub fn on_compile_stack<T: Send>(compile: impl FnOnce() -> T + Send) -> T {
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
+}
+
+/// Starts a long-lived thread with [`COMPILE_STACK_BYTES`] of stack, on which every
+/// compilation runs in place: for a caller that compiles schema after schema (the fuzz
+/// targets), where a thread per compilation costs as much as a small schema's compile.
+pub fn spawn_compile_thread<T: Send + 'static>(
+    name: &str,
+    run: impl FnOnce() -> T + Send + 'static,
+) -> std::io::Result<std::thread::JoinHandle<T>> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .stack_size(COMPILE_STACK_BYTES)
+        .spawn(move || {
+            ON_COMPILE_STACK.set(true);
+            run()
+        })
 }
 
 /// The sum of a pattern's repetition counts from which it may compile past the regex

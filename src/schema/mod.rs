@@ -17,6 +17,7 @@ mod noise;
 mod numbers;
 mod objects;
 mod presence;
+pub mod rules;
 mod signature;
 mod strings;
 pub mod validator;
@@ -96,6 +97,7 @@ fn compile_documents(
     compiler.no_infer = options.no_infer;
     let compiled = compiler.compile(std::slice::from_ref(&root))?;
     compiler.fill_recursive()?;
+    compiler.note_unread_property_knobs();
     let pointers: Vec<String> = compiler
         .recursive
         .iter()
@@ -183,6 +185,7 @@ impl<'h> Heights<'h> {
             return match node {
                 Node::Recurse(i) => self.targets[*i].saturating_add(1).min(INF),
                 Node::Noisy(n) => self.of(&n.inner),
+                Node::Ruled(r) => self.of(&r.own),
                 _ => 0,
             };
         };
@@ -291,6 +294,10 @@ fn set_shallow_branches(node: &Node, heights: &mut Heights, done: &mut HashSet<*
             }
         }
         Node::Checked(c) => set_shallow_branches(c.inner(), heights, done),
+        Node::Ruled(r) => {
+            set_shallow_branches(&r.own, heights, done);
+            set_shallow_branches(&r.value, heights, done);
+        }
         _ => {}
     }
 }

@@ -21,6 +21,7 @@ impl Compiler {
             && knobs.locale.is_none()
             && knobs.distribution.is_none()
             && knobs.sequence.is_none()
+            && knobs.range_at.is_none()
         {
             return;
         }
@@ -82,6 +83,18 @@ impl Compiler {
                 ),
             );
         }
+        if let Some(at) = &knobs.range_at
+            && !matches!(kind, Node::String(StringGen::Temporal(_)))
+        {
+            self.note(
+                Severity::Ignored,
+                at.clone(),
+                format!(
+                    "range has no effect on {}: range bounds dates, date-times and times (use minimum and maximum for numbers)",
+                    a_value_of(&types)
+                ),
+            );
+        }
         if let Some((_, at)) = &knobs.sequence
             && !types.iter().all(|t| matches!(*t, "integer" | "null"))
         {
@@ -118,12 +131,71 @@ impl Compiler {
     }
 }
 
+impl Compiler {
+    /// Remembers the knobs written at `knobs`' location that only a property can act on
+    /// (`absent_rate`, `after`, `before`, `when`), until a property reads them.
+    pub(super) fn saw_property_knobs(&mut self, knobs: &Knobs) {
+        for (name, at) in property_knobs(knobs) {
+            self.property_knobs
+                .entry(at.to_owned())
+                .or_insert((name, false));
+        }
+    }
+
+    /// Marks the property knobs of a property's `knobs` as read there.
+    pub(super) fn read_property_knobs(&mut self, knobs: &Knobs) {
+        for (name, at) in property_knobs(knobs) {
+            self.property_knobs.insert(at.to_owned(), (name, true));
+        }
+    }
+
+    /// Notes every property knob that no property read: one on the record itself, on an
+    /// array's elements, or on a branch. Called once the whole schema is compiled, as
+    /// only then is it known that no path reads it.
+    pub(super) fn note_unread_property_knobs(&mut self) {
+        let unread: Vec<(String, &'static str)> = std::mem::take(&mut self.property_knobs)
+            .into_iter()
+            .filter(|(_, (_, read))| !read)
+            .map(|(at, (name, _))| (at, name))
+            .collect();
+        for (at, name) in unread {
+            let message = if name == "absent_rate" {
+                "absent_rate has no effect here: only an optional property can be left out of its object, not the record itself, an array's element or a branch (set it on the property)".to_owned()
+            } else {
+                format!(
+                    "{name} has no effect here: a rule ties a property to its siblings in one object, not the record itself, an array's element or a branch (set it on the property)"
+                )
+            };
+            self.note(Severity::Ignored, at, message);
+        }
+    }
+}
+
+/// The knobs of `knobs` that only a property acts on, by name, with where each is written.
+fn property_knobs(knobs: &Knobs) -> impl Iterator<Item = (&'static str, &str)> {
+    let absent = knobs
+        .absent_rate_at
+        .as_deref()
+        .map(|at| ("absent_rate", at));
+    let order = knobs.order.as_ref().map(|o| {
+        let name = match o.direction {
+            crate::generate::rule::Direction::After => "after",
+            crate::generate::rule::Direction::Before => "before",
+        };
+        (name, o.at.as_str())
+    });
+    let when = knobs.when.as_ref().map(|w| ("when", w.at.as_str()));
+    let derive = knobs.derive.as_ref().map(|d| ("derive", d.at.as_str()));
+    absent.into_iter().chain(order).chain(when).chain(derive)
+}
+
 /// The generator that decides what a field's values are, wrappers removed.
 fn strip(node: &Node) -> &Node {
     match node {
         Node::Checked(c) => strip(c.inner()),
         Node::Noisy(n) => strip(&n.inner),
         Node::Reference(r) => strip(&r.own),
+        Node::Ruled(r) => strip(&r.own),
         Node::Unique(u) => match &u.kind {
             UniqueKind::Natural(n) => strip(n),
             _ => node,

@@ -102,6 +102,10 @@ impl Compiler {
             };
             names.push((name.to_owned(), locs, pointer.to_owned()));
         }
+        // Every name the schema speaks of is kept from the extra keys, also those left
+        // out below (`"a": false`, or a name no choice of keys has): an extra key under
+        // that name would meet the very schema that keeps the key out.
+        let reserved: Box<[Box<str>]> = names.iter().map(|(n, _, _)| n.as_str().into()).collect();
         if !f.property_names.is_empty() {
             let allowed = self.validator(&f.property_names)?;
             let mut kept = Vec::with_capacity(names.len());
@@ -144,6 +148,7 @@ impl Compiler {
             );
         }
         let mut properties = Vec::with_capacity(names.len());
+        let mut rules = Vec::new();
         for (name, mut locs, pointer) in names {
             locs.extend(
                 patterns
@@ -177,6 +182,22 @@ impl Compiler {
                 }
                 Err(p) => return Err(p),
             };
+            self.read_property_knobs(&compiled.knobs);
+            let knobs = &compiled.knobs;
+            if knobs.order.is_some() || knobs.when.is_some() || knobs.derive.is_some() {
+                rules.push(super::rules::RuleKnobs {
+                    index: properties.len(),
+                    order: knobs.order.clone(),
+                    when: knobs.when.clone(),
+                    derive: knobs.derive.clone(),
+                    locs: locs.clone(),
+                    rates_at: [&knobs.null_rate_at, &knobs.absent_rate_at]
+                        .into_iter()
+                        .flatten()
+                        .cloned()
+                        .collect(),
+                });
+            }
             let absent_rate = if required {
                 if let Some(at) = &compiled.knobs.absent_rate_at {
                     self.note(
@@ -214,7 +235,7 @@ impl Compiler {
                 ),
             ));
         }
-        let extra = self.extra_keys(
+        let mut extra = self.extra_keys(
             f,
             &patterns,
             properties.len(),
@@ -222,6 +243,9 @@ impl Compiler {
             max_properties,
             check,
         )?;
+        if let Some(extra) = &mut extra {
+            extra.reserved = reserved;
+        }
         let keys: Vec<(&str, bool, f64)> = properties
             .iter()
             .map(|p| (p.name.as_str(), p.required, p.absent_rate))
@@ -229,6 +253,7 @@ impl Compiler {
         let open = f.no_more_properties.is_none() || !patterns.is_empty();
         let (presence, inexact) = self.presence_rules(f, &keys, extra.is_some(), open)?;
         *check |= inexact;
+        self.apply_rules(&mut properties, rules, presence.is_some())?;
         Ok(Node::Object(Arc::new(ObjectGen {
             properties,
             presence,
@@ -321,6 +346,7 @@ impl Compiler {
             min: needed,
             max,
             names,
+            reserved: Box::default(),
             value: Box::new(value),
             pointer: f.pointer(),
         }))

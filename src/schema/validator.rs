@@ -364,6 +364,11 @@ impl std::fmt::Debug for Conjunction {
 }
 
 impl Conjunction {
+    /// The validators, one per location.
+    pub fn into_parts(self) -> Vec<jsonschema::Validator> {
+        self.parts
+    }
+
     pub fn is_valid(&self, value: &Value) -> bool {
         self.parts.iter().all(|p| p.is_valid(value))
     }

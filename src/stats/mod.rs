@@ -16,6 +16,7 @@ pub mod display;
 mod distribution;
 mod fit;
 mod report;
+pub mod rules;
 mod summary;
 mod tape;
 pub mod temporal;
@@ -93,6 +94,7 @@ pub fn summarize(table: &Table, options: &SampleOptions) -> Result<Summary, Gene
             .map(ToString::to_string)
             .collect(),
         fields: collector.finish(&fields),
+        rules: rules::tally(table, options.seed, options.rows)?,
     }
     .with_costs(&costs))
 }

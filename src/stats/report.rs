@@ -130,6 +130,36 @@ pub fn render_text(summary: &Summary) -> String {
             );
         }
     }
+    if !summary.rules.is_empty() {
+        out.push_str("\nRules (held in this sample):\n");
+        for rule in &summary.rules {
+            let _ = writeln!(
+                out,
+                "  {:>8} {} {} ({} of {} objects): {}",
+                format!("{:.3}%", rule.percent()),
+                display::path_label(&rule.field),
+                rule.kind,
+                display::count(rule.held),
+                display::count(rule.objects),
+                rule.rule
+            );
+            if !rule.by_value.is_empty() {
+                let shares: Vec<String> = rule
+                    .by_value
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{} {} of {}",
+                            s.value,
+                            display::count(s.with_value),
+                            display::count(s.objects)
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(out, "           with a value, by {}", shares.join(", "));
+            }
+        }
+    }
     out
 }
 

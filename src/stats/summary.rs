@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::distribution::Distribution;
 use super::fit::Expected;
+use super::rules::RuleSummary;
 use super::temporal::TemporalKind;
 
 /// Statistics of one table's sample.
@@ -28,6 +29,8 @@ pub struct Summary {
     /// Every field: first those the schema lists, in schema order, then paths only
     /// seen in the data, in tree order.
     pub fields: Vec<FieldSummary>,
+    /// Every cross-field rule, with how often it held in the sample.
+    pub rules: Vec<RuleSummary>,
 }
 
 /// Statistics of one field path, e.g. `items[].unit_price`.

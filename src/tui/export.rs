@@ -6,8 +6,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
-/// Output formats, in the order the dialog cycles through them.
-pub const FORMATS: [&str; 5] = ["ndjson", "json", "csv", "sql", "parquet"];
+use crate::export::Format;
+
+/// Output formats, in the order the dialog cycles through them: export's own list.
+pub const FORMATS: [Format; 5] = Format::ALL;
 
 /// An export the user asked for: every table of the tuner, under its seed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,7 +186,7 @@ impl ExportDialog {
     }
 
     fn default_output(&self) -> String {
-        let format = FORMATS[self.choices.format];
+        let format = FORMATS[self.choices.format].name();
         if self.single_table {
             format!("{}.{format}", self.output_stem)
         } else {
@@ -224,7 +226,7 @@ impl ExportDialog {
     /// chosen (shown as a note: the choice wins).
     pub fn extension_disagrees(&self) -> Option<&'static str> {
         let named = format_for_path(&self.choices.output)?;
-        (named != self.choices.format).then_some(FORMATS[named])
+        (named != self.choices.format).then_some(FORMATS[named].name())
     }
 
     /// The row count typed, `None` for the schema's own; `Err` for anything else than
@@ -257,8 +259,8 @@ impl ExportDialog {
 /// `-o` reads it ([`crate::export::Format::from_extension`]).
 pub fn format_for_path(path: &str) -> Option<usize> {
     let extension = std::path::Path::new(path.trim()).extension()?.to_str()?;
-    let format = crate::export::Format::from_extension(extension)?;
-    FORMATS.iter().position(|f| *f == format.name())
+    let format = Format::from_extension(extension)?;
+    FORMATS.iter().position(|f| *f == format)
 }
 
 /// A table name as a file name: lower case, runs of other characters as `_`.
@@ -295,7 +297,7 @@ mod tests {
         assert_eq!(d.choices.seed, "42");
         d.cycle_format(true);
         assert_eq!(
-            (FORMATS[d.choices.format], d.choices.output.as_str()),
+            (FORMATS[d.choices.format].name(), d.choices.output.as_str()),
             ("json", "order_line.json")
         );
         d.cycle_format(false);
@@ -323,18 +325,22 @@ mod tests {
         ] {
             d.choices.output = output.into();
             d.output_edited();
-            assert_eq!(FORMATS[d.choices.format], format, "{output}");
+            assert_eq!(FORMATS[d.choices.format].name(), format, "{output}");
             // An unknown extension leaves the format where it was: reset for the next.
             d.choices.format = 0;
         }
         d.choices.output = "orders.csv".into();
         d.output_edited();
         d.cycle_format(true);
-        assert_eq!(FORMATS[d.choices.format], "sql", "the user's choice");
+        assert_eq!(FORMATS[d.choices.format].name(), "sql", "the user's choice");
         assert_eq!(d.extension_disagrees(), Some("csv"));
         d.choices.output = "orders.parquet".into();
         d.output_edited();
-        assert_eq!(FORMATS[d.choices.format], "sql", "a chosen format stays");
+        assert_eq!(
+            FORMATS[d.choices.format].name(),
+            "sql",
+            "a chosen format stays"
+        );
     }
 
     #[test]

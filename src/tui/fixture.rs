@@ -234,6 +234,7 @@ fn summary_of(edited: bool) -> Summary {
         warnings: vec!["ignored: /properties/order_id/x-origin: unknown keyword".into()],
         inferred: Vec::new(),
         fields: collector.finish(&fields),
+        rules: Vec::new(),
     }
     .with_costs(&costs)
 }

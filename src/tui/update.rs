@@ -388,7 +388,7 @@ fn on_export_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 schemas,
                 seed,
                 rows,
-                format: FORMATS[choices.format],
+                format: FORMATS[choices.format].name(),
                 output: choices.output.trim().into(),
                 force: choices.overwrite,
             };

@@ -205,3 +205,42 @@ class SensorConfig(BaseModel):
     label: constr(pattern=r"^[A-Z]{2}-[0-9]{4}$")
     calibration: Optional[dt.date] = None
     retention: dt.timedelta = dt.timedelta(days=30)
+
+
+class SubscriptionStatus(str, Enum):
+    active = "active"
+    trialing = "trialing"
+    canceled = "canceled"
+    paused = "paused"
+
+
+def synth(**knobs):
+    return {"x-synth": knobs}
+
+
+class SubscriptionLifecycle(BaseModel):
+    """Cross-field rules (issue #14): ordered dates with a gap distribution, a chain, a
+    date before another, presence by status, and an integer bound by its sibling.
+    scripts/rules_check.py checks every rule on the exported rows."""
+
+    model_config = ConfigDict(json_schema_extra=synth(rows=200_000))
+
+    subscription_id: int = Field(ge=1, json_schema_extra=synth(key="primary", sequence={"start": 1}))
+    status: SubscriptionStatus = Field(json_schema_extra=synth(weights={"active": 60, "trialing": 10, "canceled": 20, "paused": 10}))
+    seats: int = Field(ge=1, le=200)
+    seats_cap: int = Field(ge=1, le=500, json_schema_extra=synth(after={"field": "seats", "max": 100}))
+    created_at: dt.datetime = Field(json_schema_extra=synth(range={"min": "2022-01-01T00:00:00Z", "max": "2025-12-31T23:59:59Z"}))
+    trial_started_on: dt.date = Field(json_schema_extra=synth(before={"field": "created_at", "min": 0, "max": 30}))
+    updated_at: dt.datetime = Field(json_schema_extra=synth(after="created_at"))
+    canceled_at: Optional[dt.datetime] = Field(
+        default=None,
+        json_schema_extra=synth(
+            when={"status": "canceled"},
+            after={"field": "created_at", "min": 1, "max": 400, "distribution": {"lognormal": {"mu": 3, "sigma": 1}}},
+        ),
+    )
+    refunded_at: Optional[dt.datetime] = Field(
+        default=None,
+        json_schema_extra=synth(when={"status": "canceled"}, after={"field": "canceled_at", "max": 14}),
+    )
+    pause_reason: Optional[str] = Field(default=None, max_length=40, json_schema_extra=synth(when={"status": "paused"}))

@@ -230,6 +230,11 @@ enum IntShape {
 }
 
 impl IntSampler {
+    /// The closed range it draws from.
+    pub fn bounds(&self) -> (i64, i64) {
+        (self.lo, self.hi)
+    }
+
     pub fn sample(&self, rng: &mut SynthRng) -> i64 {
         let value = match &self.shape {
             IntShape::Uniform => return rng.random_range(self.lo..=self.hi),

@@ -558,7 +558,8 @@ fn the_export_dialog_takes_a_seed_an_overwrite_and_remembers() {
         panic!("no dialog")
     };
     assert_eq!(
-        FORMATS[dialog.choices.format], "parquet",
+        FORMATS[dialog.choices.format].name(),
+        "parquet",
         "from the extension"
     );
     assert_eq!(dialog.choices.seed, "7", "digits only");

@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use super::chart::{self, HORIZONTAL};
 use super::{deviates, pane_block};
+use crate::stats::rules::RuleSummary;
 use crate::stats::{Density, Distribution, Expected, FieldSummary, Measure, display};
 use crate::tui::state::{App, Change, LogScale, Pane};
 use crate::tui::theme::{Role, Theme};
@@ -49,6 +50,9 @@ pub fn draw(
         _ => None,
     };
     let mut lines = facts(field, theme, inner.width);
+    if let Some(shown) = &table.shown {
+        lines.extend(rule_lines(&shown.summary.rules, &field.path, theme));
+    }
     if table.previous.is_some() {
         lines.extend(last_reload(field, change, before, theme, inner.width));
     }
@@ -227,6 +231,51 @@ fn facts(f: &FieldSummary, theme: &Theme, width: u16) -> Vec<Line<'static>> {
                 display::count(c.parent_rows)
             ),
         ));
+    }
+    lines
+}
+
+/// The rules written on the field, each with the share of the sample where it held,
+/// and for a `when` the share with a value by the sibling's value.
+fn rule_lines(rules: &[RuleSummary], path: &str, theme: &Theme) -> Vec<Line<'static>> {
+    let dim = theme.style(Role::Dim);
+    let mut lines = Vec::new();
+    for rule in rules.iter().filter(|r| r.field == path) {
+        let style = if rule.held == rule.objects {
+            theme.style(Role::Text)
+        } else {
+            theme.style(Role::Error)
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("rule {} ", rule.kind), dim),
+            Span::styled(format!("{:.3}% held", rule.percent()), style),
+            Span::styled(
+                format!(
+                    " ({} of {})",
+                    display::count(rule.held),
+                    display::count(rule.objects)
+                ),
+                dim,
+            ),
+        ]));
+        if !rule.by_value.is_empty() {
+            let shares: Vec<String> = rule
+                .by_value
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{} {}/{}",
+                        s.value,
+                        display::count(s.with_value),
+                        display::count(s.objects)
+                    )
+                })
+                .collect();
+            lines.push(Line::from(vec![
+                Span::styled("  with a value by ", dim),
+                Span::raw(shares.join(" · ")),
+            ]));
+        }
     }
     lines
 }

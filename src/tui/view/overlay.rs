@@ -141,9 +141,9 @@ pub fn export(frame: &mut Frame, theme: &Theme, area: Rect, dialog: &ExportDialo
     let format = match dialog.extension_disagrees() {
         Some(named) => format!(
             " ‹ {} › (the extension says {named}) ",
-            FORMATS[choices.format]
+            FORMATS[choices.format].name()
         ),
-        None => format!(" ‹ {} › ", FORMATS[choices.format]),
+        None => format!(" ‹ {} › ", FORMATS[choices.format].name()),
     };
     let overwrite = if choices.overwrite {
         " [x] replace files that exist "

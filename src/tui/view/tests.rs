@@ -428,3 +428,43 @@ fn the_help_shows_every_key_at_80x24() {
         );
     }
 }
+
+/// A field under a `when` rule: the detail pane shows the share of the sample where it
+/// held, and the share with a value by the sibling's value.
+#[test]
+fn detail_of_a_field_under_rules_80x24() {
+    use crate::stats::rules::{RuleSummary, ValueShare};
+    let (mut app, t0) = app_selecting("placed_at");
+    let mut snapshot = (*fixture::snapshot()).clone();
+    let rule = |kind, objects, held, by_value| RuleSummary {
+        field: "placed_at".into(),
+        rule: String::new(),
+        kind,
+        objects,
+        held,
+        by_value,
+    };
+    snapshot.summary.rules = vec![
+        rule(
+            "when",
+            1000,
+            1000,
+            vec![
+                ValueShare {
+                    value: "\"paid\"".into(),
+                    objects: 700,
+                    with_value: 700,
+                },
+                ValueShare {
+                    value: "\"cart\"".into(),
+                    objects: 300,
+                    with_value: 0,
+                },
+            ],
+        ),
+        rule("after", 700, 699, Vec::new()),
+    ];
+    app.table_mut().shown = Some(std::sync::Arc::new(snapshot));
+    app.zoom = true;
+    insta::assert_snapshot!(screen(&mut app, t0, 80, 24));
+}

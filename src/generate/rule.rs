@@ -1,0 +1,431 @@
+//! Cross-field rules inside one object (the `after`, `before` and `when` knobs): a
+//! field ordered after or before a sibling with a gap, and a field that has a value only
+//! when siblings hold given values.
+//!
+//! A rule reads its siblings the way tpchgen-rs's child tables read their parents: it
+//! generates them again from their keys, exactly as the object writes them. Nothing is
+//! stored per row, any row can still be made alone, and a field no rule reads from is
+//! the same whatever the rules say.
+
+use rand::RngExt;
+use serde_json::Value;
+
+use super::choice::unit;
+use super::distribution::FloatSampler;
+use super::object::ObjectGen;
+use super::string::StringGen;
+use super::template::{Template, text_of};
+use super::temporal::{TemporalGen, TemporalKind};
+use super::{Ctx, Node};
+use crate::rng::{mix, rng_for};
+use crate::sink::{Sink, ValueSink};
+
+/// Salts that keep a rule's draws apart from the value's own.
+const NULL: u64 = 0x5255_4c45_4e55_4c4c;
+const GAP: u64 = 0x5255_4c45_4741_5021;
+
+/// Draws of a gap's distribution that may fall outside a row's room before the gap is
+/// drawn uniformly over the room.
+const GAP_TRIES: usize = 64;
+
+/// A field under rules: its generator, and what its siblings decide of it.
+#[derive(Debug, Clone)]
+pub struct RuledGen {
+    /// The field's generator as compiled: what it writes where no object frames it (the
+    /// tuner's per-field timing).
+    pub own: Node,
+    /// The generator of its values other than null: what it writes when no ordering
+    /// applies (an ordering whose sibling has no value in the row).
+    pub value: Node,
+    /// The share of nulls where `when` does not decide.
+    pub null_rate: f64,
+    pub when: Option<Condition>,
+    pub order: Option<Ordering>,
+    pub derive: Option<Derivation>,
+    /// For the tuner and `check`: `after created_at + [1, 400] days lognormal(...)`.
+    pub label: String,
+}
+
+/// `derive`: the field's text made from its siblings' by a template, where the result
+/// is valid for the field's schema (else the field's own value, so that the record
+/// stays valid; statistics then count the rule as broken in that row).
+#[derive(Debug, Clone)]
+pub struct Derivation {
+    pub template: Template,
+    /// The field's schema, one validator per location.
+    pub validators: Box<[jsonschema::Validator]>,
+}
+
+impl Derivation {
+    /// The derived text, where it fits the field's schema.
+    fn text(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64) -> Option<Value> {
+        let text = self
+            .template
+            .render(|index, _| object.peek(ctx, object_key, index).text());
+        let value = Value::String(text);
+        self.validators
+            .iter()
+            .all(|v| v.is_valid(&value))
+            .then_some(value)
+    }
+}
+
+/// `when`: the field has a value only in rows where every test holds.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    /// Each test: a sibling's index and the values it must have one of (`null` stands
+    /// for a sibling that is null or absent).
+    pub tests: Vec<(usize, Vec<Value>)>,
+    /// What the field is in the other rows.
+    pub otherwise: Otherwise,
+}
+
+/// What a conditional field is where its condition fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Otherwise {
+    Null,
+    Absent,
+}
+
+/// `after` / `before`: the field's value is a sibling's plus (or minus) a gap.
+#[derive(Debug, Clone)]
+pub struct Ordering {
+    pub source: usize,
+    pub direction: Direction,
+    pub scale: Scale,
+    /// The field's own bounds, in its units: every value stays inside them.
+    pub lo: i64,
+    pub hi: i64,
+    pub gap: Gap,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    After,
+    Before,
+}
+
+/// How a field's values are counted: dates in days, date-times in seconds (both since the
+/// Unix epoch), integers as themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    Temporal(TemporalKind),
+    Integer,
+}
+
+impl Scale {
+    /// Units of the field in one unit of its gap: a gap is given in days for dates and
+    /// date-times, in the field's own units for integers.
+    pub fn per_gap_unit(self) -> i64 {
+        match self {
+            Scale::Temporal(TemporalKind::DateTime) => 86_400,
+            _ => 1,
+        }
+    }
+
+    /// A sibling's value in this scale (a date read by a date-time field is its
+    /// midnight; a date-time read by a date field is its day).
+    pub fn read(self, value: &Value) -> Option<i64> {
+        match self {
+            Scale::Integer => value.as_i64(),
+            Scale::Temporal(kind) => {
+                let text = value.as_str()?;
+                let seconds = [TemporalKind::DateTime, TemporalKind::Date]
+                    .into_iter()
+                    .find_map(|k| TemporalGen::parse_seconds(k, text))?
+                    as i64;
+                Some(match kind {
+                    TemporalKind::Date => seconds.div_euclid(86_400),
+                    _ => seconds,
+                })
+            }
+        }
+    }
+
+    fn write<S: Sink>(self, value: i64, out: &mut S) {
+        match self {
+            Scale::Integer => out.int(value),
+            Scale::Temporal(kind) => out.plain_str_with(|buf| kind.push(value, buf)),
+        }
+    }
+}
+
+/// The gap between a field and the sibling it follows, in the field's units.
+#[derive(Debug, Clone)]
+pub struct Gap {
+    pub min: i64,
+    pub max: i64,
+    /// The gap's distribution over [min, max] in gap units (days for dates), or `None`
+    /// for uniform.
+    pub law: Option<FloatSampler>,
+}
+
+/// A rule as statistics check it on generated records: the field, its object's path,
+/// and what must hold there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleInfo {
+    /// The field's path (`canceled_at`, `items[].shipped_at`).
+    pub path: String,
+    /// The path of the object it is a property of (`""` for the record).
+    pub object: String,
+    /// The property's name, and the rule as `check` describes it.
+    pub field: String,
+    pub label: String,
+    pub check: RuleCheck,
+}
+
+/// What a rule asks of each object.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleCheck {
+    /// Where both have a value, `field − source` (or `source − field`) is within the gap,
+    /// in the field's units.
+    Order {
+        source: String,
+        direction: Direction,
+        scale: Scale,
+        gap_min: i64,
+        gap_max: i64,
+    },
+    /// The field has a value exactly where every sibling has one of its values.
+    When { tests: Vec<(String, Vec<Value>)> },
+    /// Where the field has a value, it is the template's text of its siblings.
+    Derive { template: Template },
+}
+
+impl RuledGen {
+    /// The checks of this field's rules, its siblings named from `object`.
+    pub fn checks(&self, object: &ObjectGen) -> Vec<RuleCheck> {
+        let name = |i: usize| object.properties()[i].name.clone();
+        let when = self.when.iter().map(|w| RuleCheck::When {
+            tests: w.tests.iter().map(|(i, v)| (name(*i), v.clone())).collect(),
+        });
+        let order = self.order.iter().map(|o| RuleCheck::Order {
+            source: name(o.source),
+            direction: o.direction,
+            scale: o.scale,
+            gap_min: o.gap.min,
+            gap_max: o.gap.max,
+        });
+        let derive = self.derive.iter().map(|d| RuleCheck::Derive {
+            template: d.template.clone(),
+        });
+        when.chain(order).chain(derive).collect()
+    }
+
+    /// Writes the field's value in the object of `object_key` (its own key is `key`).
+    pub fn write<S: Sink>(
+        &self,
+        object: &ObjectGen,
+        ctx: &mut Ctx,
+        object_key: u64,
+        key: u64,
+        out: &mut S,
+    ) {
+        if self.is_null(object, ctx, object_key, key) {
+            return out.null();
+        }
+        if let Some(text) = self.derived(object, ctx, object_key) {
+            return out.value(&text);
+        }
+        match (
+            &self.order,
+            self.ordered_value(object, ctx, object_key, key),
+        ) {
+            (Some(order), Some(value)) => order.scale.write(value, out),
+            _ => self.value.generate(ctx, key, out),
+        }
+    }
+
+    /// The value [`write`](Self::write) writes, as a rule reading this field sees it.
+    pub fn peek(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64, key: u64) -> Peeked<'_> {
+        if self.is_null(object, ctx, object_key, key) {
+            return Peeked::Null;
+        }
+        if let Some(text) = self.derived(object, ctx, object_key) {
+            return Peeked::Other(text);
+        }
+        match (
+            &self.order,
+            self.ordered_value(object, ctx, object_key, key),
+        ) {
+            (Some(order), Some(value)) => match order.scale {
+                Scale::Integer => Peeked::Int(value),
+                Scale::Temporal(kind) => Peeked::Temporal(value, kind),
+            },
+            _ => peek_node(&self.value, ctx, key),
+        }
+    }
+
+    /// The derived text, where the field is derived and the text fits its schema.
+    fn derived(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64) -> Option<Value> {
+        self.derive.as_ref()?.text(object, ctx, object_key)
+    }
+
+    /// Whether the field is in the object at all (only a condition leaves it out).
+    pub fn is_present(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64) -> bool {
+        match &self.when {
+            Some(when) if when.otherwise == Otherwise::Absent => {
+                when.holds(object, ctx, object_key)
+            }
+            _ => true,
+        }
+    }
+
+    /// Whether the field is null in the row: where its condition fails, or by its own
+    /// share of nulls when it has no condition.
+    fn is_null(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64, key: u64) -> bool {
+        match &self.when {
+            // An absent field is never written: its condition failed before.
+            Some(when) => !when.holds(object, ctx, object_key),
+            None => self.null_rate > 0.0 && unit(mix(key, NULL)) < self.null_rate,
+        }
+    }
+
+    /// The ordered value, where the field is ordered and its sibling has a value.
+    fn ordered_value(
+        &self,
+        object: &ObjectGen,
+        ctx: &mut Ctx,
+        object_key: u64,
+        key: u64,
+    ) -> Option<i64> {
+        let order = self.order.as_ref()?;
+        let base = object
+            .peek(ctx, object_key, order.source)
+            .units(order.scale)?;
+        Some(order.value_after(base, key))
+    }
+}
+
+impl Condition {
+    fn holds(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64) -> bool {
+        self.tests
+            .iter()
+            .all(|(index, values)| object.peek(ctx, object_key, *index).is_one_of(values))
+    }
+}
+
+/// A sibling's value as a rule reads it: drawn, not written out, where its generator
+/// allows (dates, integers, enum values), so that reading a sibling costs about as much
+/// as drawing it.
+#[derive(Debug)]
+pub enum Peeked<'n> {
+    /// The object leaves the key out.
+    Absent,
+    Null,
+    Int(i64),
+    /// A date (days) or date-time (seconds) since the Unix epoch.
+    Temporal(i64, TemporalKind),
+    /// A value of the generator's own list (an enum's, a const).
+    Listed(&'n Value),
+    /// Any other value, as written.
+    Other(Value),
+}
+
+/// The value `node` generates for `key`, peeked.
+pub fn peek_node<'n>(node: &'n Node, ctx: &mut Ctx, key: u64) -> Peeked<'n> {
+    match node {
+        Node::String(StringGen::Temporal(t)) => Peeked::Temporal(t.draw(key), t.kind()),
+        Node::Integer(g) if g.sequence.is_none() => Peeked::Int(g.draw(key)),
+        Node::Enum(e) => Peeked::Listed(e.pick(key)),
+        Node::Const(v) => Peeked::Listed(v),
+        Node::Null => Peeked::Null,
+        Node::Bool(b) => Peeked::Other(Value::Bool(b.draw(key))),
+        Node::Union(u) => {
+            let (branch, key) = u.branch_for(ctx, key);
+            peek_node(branch, ctx, key)
+        }
+        other => {
+            let mut sink = ValueSink::new();
+            other.generate(ctx, key, &mut sink);
+            Peeked::Other(sink.finish())
+        }
+    }
+}
+
+impl Peeked<'_> {
+    /// The value as template text: a string as it is, null or absent as nothing, other
+    /// values as their JSON text.
+    fn text(&self) -> String {
+        match self {
+            Peeked::Absent | Peeked::Null => String::new(),
+            Peeked::Int(i) => i.to_string(),
+            Peeked::Temporal(v, kind) => {
+                let mut text = String::new();
+                kind.push(*v, &mut text);
+                text
+            }
+            Peeked::Listed(v) => text_of(Some(v)),
+            Peeked::Other(v) => text_of(Some(v)),
+        }
+    }
+
+    /// The value in the units of `scale`, where it is one that scale counts.
+    fn units(&self, scale: Scale) -> Option<i64> {
+        match (self, scale) {
+            (Peeked::Int(v), Scale::Integer) => Some(*v),
+            (Peeked::Temporal(v, from), Scale::Temporal(to)) => Some(match (from, to) {
+                (TemporalKind::Date, TemporalKind::DateTime) => v * 86_400,
+                (TemporalKind::DateTime, TemporalKind::Date) => v.div_euclid(86_400),
+                _ => *v,
+            }),
+            (Peeked::Listed(v), _) => scale.read(v),
+            (Peeked::Other(v), _) => scale.read(v),
+            _ => None,
+        }
+    }
+
+    /// Whether the value is one of `values` (`null` stands for null and absent alike).
+    fn is_one_of(&self, values: &[Value]) -> bool {
+        match self {
+            Peeked::Absent | Peeked::Null => values.contains(&Value::Null),
+            Peeked::Listed(v) => values.contains(v),
+            Peeked::Other(v) => values.contains(v),
+            Peeked::Int(i) => values.iter().any(|v| v.as_i64() == Some(*i)),
+            Peeked::Temporal(v, kind) => {
+                let mut text = String::new();
+                kind.push(*v, &mut text);
+                values.iter().any(|v| v.as_str() == Some(text.as_str()))
+            }
+        }
+    }
+}
+
+impl Ordering {
+    /// The field's value for a sibling at `base`: `base ± gap`, the gap drawn within the
+    /// room the field's bounds leave (which compilation proved is never empty).
+    fn value_after(&self, base: i64, key: u64) -> i64 {
+        let (lo, hi) = match self.direction {
+            Direction::After => (self.lo.saturating_sub(base), self.hi.saturating_sub(base)),
+            Direction::Before => (base.saturating_sub(self.hi), base.saturating_sub(self.lo)),
+        };
+        let (lo, hi) = (lo.max(self.gap.min), hi.min(self.gap.max));
+        let gap = if lo >= hi {
+            lo
+        } else {
+            self.gap
+                .draw(lo, hi, self.scale.per_gap_unit(), mix(key, GAP))
+        };
+        match self.direction {
+            Direction::After => base.saturating_add(gap),
+            Direction::Before => base.saturating_sub(gap),
+        }
+    }
+}
+
+impl Gap {
+    /// A gap in `[lo, hi]` (a part of `[min, max]`): from the law where it falls inside,
+    /// redrawn a few times, then uniform.
+    fn draw(&self, lo: i64, hi: i64, per_gap_unit: i64, key: u64) -> i64 {
+        let mut rng = rng_for(key);
+        if let Some(law) = &self.law {
+            for _ in 0..GAP_TRIES {
+                let gap = (law.sample(&mut rng) * per_gap_unit as f64).floor() as i64;
+                if (lo..=hi).contains(&gap) {
+                    return gap;
+                }
+            }
+        }
+        rng.random_range(lo..=hi)
+    }
+}

@@ -1,0 +1,249 @@
+//! How often each cross-field rule holds in a sample: checked on the generated records
+//! themselves, not taken from the generator's word, so a broken rule shows as less than
+//! 100 %. A `when` also gets its conditional shares: for each value of the sibling it
+//! reads, how many objects had it and how many of those gave the field a value.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::generate::rule::{Direction, RuleCheck, RuleInfo};
+use crate::generate::template::text_of;
+use crate::{GenerationError, Table};
+
+/// One rule's tally over a sample.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleSummary {
+    /// The field the rule is written on (`canceled_at`, `items[].shipped_at`).
+    pub field: String,
+    /// The rule, as `check` describes the field's generator.
+    pub rule: String,
+    /// `"after"`, `"before"`, `"when"` or `"derive"`.
+    pub kind: &'static str,
+    /// Objects the rule applied to: for an ordering, those where both fields have a
+    /// value; for `when`, every object that holds the field's key or could.
+    pub objects: u64,
+    /// Of those, the ones where it held.
+    pub held: u64,
+    /// For `when`: per value of the first sibling it reads (JSON text, `null` for null
+    /// or absent), how many objects had it and how many of them gave the field a value.
+    pub by_value: Vec<ValueShare>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValueShare {
+    pub value: String,
+    pub objects: u64,
+    pub with_value: u64,
+}
+
+impl RuleSummary {
+    /// The share of objects where the rule held, in percent (100 when it applied to none).
+    pub fn percent(&self) -> f64 {
+        if self.objects == 0 {
+            100.0
+        } else {
+            100.0 * self.held as f64 / self.objects as f64
+        }
+    }
+}
+
+/// Tallies every rule of `table` on rows `0..rows` (each generated again as a value;
+/// only tables with rules pay for it).
+pub fn tally(table: &Table, seed: u64, rows: u64) -> Result<Vec<RuleSummary>, GenerationError> {
+    let rules = table.plan().rules();
+    if rules.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tallies: Vec<RuleSummary> = rules.iter().map(start).collect();
+    for row in 0..rows {
+        let record = table.try_row_value(seed, row)?;
+        for (rule, tally) in rules.iter().zip(&mut tallies) {
+            for object in objects_at(&record, &rule.object) {
+                check(rule, object, tally);
+            }
+        }
+    }
+    for tally in &mut tallies {
+        tally.by_value.sort_by(|a, b| {
+            b.objects
+                .cmp(&a.objects)
+                .then_with(|| a.value.cmp(&b.value))
+        });
+    }
+    Ok(tallies)
+}
+
+fn start(rule: &RuleInfo) -> RuleSummary {
+    let kind = match &rule.check {
+        RuleCheck::Order {
+            direction: Direction::After,
+            ..
+        } => "after",
+        RuleCheck::Order {
+            direction: Direction::Before,
+            ..
+        } => "before",
+        RuleCheck::When { .. } => "when",
+        RuleCheck::Derive { .. } => "derive",
+    };
+    RuleSummary {
+        field: rule.path.clone(),
+        rule: rule.label.clone(),
+        kind,
+        objects: 0,
+        held: 0,
+        by_value: Vec::new(),
+    }
+}
+
+/// The objects at `path` in `record` (`""` is the record, `items[]` each element of
+/// `items`, `a.b` a nested object).
+fn objects_at<'r>(record: &'r Value, path: &str) -> Vec<&'r Map<String, Value>> {
+    let mut here = vec![record];
+    if !path.is_empty() {
+        for segment in path.split('.') {
+            let (name, elements) = match segment.strip_suffix("[]") {
+                Some(name) => (name, true),
+                None => (segment, false),
+            };
+            let mut next = Vec::new();
+            for value in here {
+                // An element path starts with `[]` when the record itself is an array.
+                let value = if name.is_empty() {
+                    Some(value)
+                } else {
+                    value.get(name)
+                };
+                match (value, elements) {
+                    (Some(Value::Array(items)), true) => next.extend(items),
+                    (Some(v), false) => next.push(v),
+                    _ => {}
+                }
+            }
+            here = next;
+        }
+    }
+    here.into_iter().filter_map(Value::as_object).collect()
+}
+
+fn check(rule: &RuleInfo, object: &Map<String, Value>, tally: &mut RuleSummary) {
+    let value = object.get(&rule.field).filter(|v| !v.is_null());
+    match &rule.check {
+        RuleCheck::Order {
+            source,
+            direction,
+            scale,
+            gap_min,
+            gap_max,
+        } => {
+            let (Some(value), Some(base)) = (value, object.get(source)) else {
+                return;
+            };
+            let (Some(value), Some(base)) = (scale.read(value), scale.read(base)) else {
+                return;
+            };
+            tally.objects += 1;
+            let gap = match direction {
+                Direction::After => value - base,
+                Direction::Before => base - value,
+            };
+            tally.held += u64::from((*gap_min..=*gap_max).contains(&gap));
+        }
+        RuleCheck::Derive { template } => {
+            let Some(value) = value else { return };
+            tally.objects += 1;
+            let expected = template.render(|_, name| text_of(object.get(name)));
+            tally.held += u64::from(value.as_str() == Some(expected.as_str()));
+        }
+        RuleCheck::When { tests } => {
+            let holds = tests
+                .iter()
+                .all(|(name, values)| values.contains(object.get(name).unwrap_or(&Value::Null)));
+            tally.objects += 1;
+            tally.held += u64::from(holds == value.is_some());
+            let Some((first, _)) = tests.first() else {
+                return;
+            };
+            let seen = object.get(first).unwrap_or(&Value::Null).to_string();
+            let share = match tally.by_value.iter_mut().find(|s| s.value == seen) {
+                Some(share) => share,
+                None => {
+                    tally.by_value.push(ValueShare {
+                        value: seen,
+                        objects: 0,
+                        with_value: 0,
+                    });
+                    tally.by_value.last_mut().expect("just pushed")
+                }
+            };
+            share.objects += 1;
+            share.with_value += u64::from(value.is_some());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::generate::rule::Scale;
+    use crate::generate::temporal::TemporalKind;
+
+    fn rule(object: &str, check: RuleCheck) -> RuleInfo {
+        RuleInfo {
+            path: format!("{object}.b"),
+            object: object.into(),
+            field: "b".into(),
+            label: String::new(),
+            check,
+        }
+    }
+
+    /// The tally reads the records, not the generator: a record that breaks a rule
+    /// counts against it.
+    #[test]
+    fn a_record_that_breaks_a_rule_counts_against_it() {
+        let order = rule(
+            "items[]",
+            RuleCheck::Order {
+                source: "a".into(),
+                direction: Direction::After,
+                scale: Scale::Temporal(TemporalKind::Date),
+                gap_min: 1,
+                gap_max: 10,
+            },
+        );
+        let record = json!({"items": [
+            {"a": "2024-01-01", "b": "2024-01-05"},
+            {"a": "2024-01-01", "b": "2024-01-01"},
+            {"a": "2024-01-01", "b": null},
+        ]});
+        let mut tally = start(&order);
+        for object in objects_at(&record, &order.object) {
+            check(&order, object, &mut tally);
+        }
+        assert_eq!((tally.held, tally.objects), (1, 2));
+
+        let when = rule(
+            "x",
+            RuleCheck::When {
+                tests: vec![("s".into(), vec![json!("on")])],
+            },
+        );
+        let record = json!({"x": {"s": "off", "b": 3}});
+        let mut tally = start(&when);
+        for object in objects_at(&record, &when.object) {
+            check(&when, object, &mut tally);
+        }
+        assert_eq!((tally.held, tally.objects), (0, 1));
+        assert_eq!(
+            tally.by_value,
+            vec![ValueShare {
+                value: "\"off\"".into(),
+                objects: 1,
+                with_value: 1
+            }]
+        );
+    }
+}

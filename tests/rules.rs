@@ -1,0 +1,546 @@
+//! Cross-field rules (`after`, `before`, `when`): every row keeps them, every record
+//! stays valid, a field no rule reads from is untouched by the rules, and a rule that
+//! cannot hold is refused at its pointer.
+
+mod common;
+
+use serde_json::{Value, json};
+use synthtune::Table;
+
+const SEED: u64 = 11;
+
+/// A subscription as a pydantic model exports it, with its rules.
+fn subscription(gap: Value) -> Value {
+    json!({
+        "title": "Subscription",
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer", "x-synth": {"sequence": {"start": 1}}},
+            "status": {"enum": ["active", "canceled", "paused"], "x-synth": {"weights": [70, 20, 10]}},
+            "created_at": {"type": "string", "format": "date-time"},
+            "canceled_at": {
+                "anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}],
+                "default": null,
+                "x-synth": {"after": gap, "when": {"status": "canceled"}}
+            },
+            "renewed_on": {"type": "string", "format": "date", "x-synth": {"after": "created_at"}},
+            "shipped_at": {"type": "string", "format": "date-time", "x-synth": {"after": {"field": "created_at", "max": 3}}},
+            "delivered_at": {"type": "string", "format": "date-time", "x-synth": {"after": {"field": "shipped_at", "min": 0.5, "max": 10}}},
+            "trial_start": {"type": "string", "format": "date", "formatMinimum": "2021-06-01", "x-synth": {"before": {"field": "created_at", "min": 1, "max": 30}}},
+            "seats_min": {"type": "integer", "minimum": 1, "maximum": 50},
+            "seats_max": {"type": "integer", "minimum": 1, "maximum": 200, "x-synth": {"after": {"field": "seats_min", "max": 100}}},
+            "paused_reason": {"type": "string", "x-synth": {"when": {"status": "paused"}}}
+        },
+        "required": ["id", "status", "created_at", "canceled_at", "renewed_on", "shipped_at", "delivered_at", "trial_start", "seats_min", "seats_max"]
+    })
+}
+
+fn lognormal_gap() -> Value {
+    json!({"field": "created_at", "min": 1, "max": 400, "distribution": {"lognormal": {"mu": 3, "sigma": 1}}})
+}
+
+fn seconds(value: &Value) -> i64 {
+    let text = value.as_str().expect("a date or date-time");
+    let date = &text[..10];
+    let (y, m, d): (i64, i64, i64) = (
+        date[..4].parse().unwrap(),
+        date[5..7].parse().unwrap(),
+        date[8..10].parse().unwrap(),
+    );
+    // Days from civil (Howard Hinnant), independent of the crate's own.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let time = if text.len() > 10 {
+        let t = &text[11..19];
+        t[..2].parse::<i64>().unwrap() * 3600
+            + t[3..5].parse::<i64>().unwrap() * 60
+            + t[6..8].parse::<i64>().unwrap()
+    } else {
+        0
+    };
+    days * 86_400 + time
+}
+
+fn rows(schema: &Value, n: u64) -> Vec<Value> {
+    let table = Table::from_value(schema.clone(), None).unwrap_or_else(|e| panic!("{e}"));
+    (0..n)
+        .map(|row| {
+            table
+                .try_row_value(SEED, row)
+                .unwrap_or_else(|e| panic!("row {row}: {e}"))
+        })
+        .collect()
+}
+
+#[test]
+fn every_row_keeps_every_rule_and_validates() {
+    let schema = subscription(lognormal_gap());
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let records = rows(&schema, 20_000);
+    let (mut canceled, mut gaps) = (0, Vec::new());
+    for (row, r) in records.iter().enumerate() {
+        assert!(validator.is_valid(r), "row {row}: {r}");
+        let created = seconds(&r["created_at"]);
+        // when: canceled_at is there exactly for canceled subscriptions.
+        match r["status"].as_str().unwrap() {
+            "canceled" => {
+                canceled += 1;
+                let gap = seconds(&r["canceled_at"]) - created;
+                assert!((86_400..=400 * 86_400).contains(&gap), "row {row}: {r}");
+                gaps.push(gap);
+            }
+            _ => assert!(r["canceled_at"].is_null(), "row {row}: {r}"),
+        }
+        assert_eq!(
+            r.get("paused_reason").is_some(),
+            r["status"] == "paused",
+            "row {row}: {r}"
+        );
+        // after, on a date: the renewal's day is on or after the creation's day.
+        assert!(
+            seconds(&r["renewed_on"]) >= created - created.rem_euclid(86_400),
+            "row {row}: {r}"
+        );
+        // A chain: created ≤ shipped ≤ delivered, with its gaps.
+        let shipped = seconds(&r["shipped_at"]);
+        let delivered = seconds(&r["delivered_at"]);
+        assert!(
+            (created..=created + 3 * 86_400).contains(&shipped),
+            "row {row}: {r}"
+        );
+        assert!(
+            (shipped + 43_200..=shipped + 10 * 86_400).contains(&delivered),
+            "row {row}: {r}"
+        );
+        // before, within the field's own bound.
+        let trial = seconds(&r["trial_start"]);
+        let created_day = created - created.rem_euclid(86_400);
+        assert!(
+            (created_day - 30 * 86_400..=created_day - 86_400).contains(&trial),
+            "row {row}: {r}"
+        );
+        assert!(trial >= seconds(&json!("2021-06-01")), "row {row}: {r}");
+        // Integers.
+        let (min, max) = (
+            r["seats_min"].as_i64().unwrap(),
+            r["seats_max"].as_i64().unwrap(),
+        );
+        assert!((min..=min + 100).contains(&max), "row {row}: {r}");
+    }
+    // The weights still hold (20 % canceled), and the gap follows its law: 1 day plus a
+    // lognormal(3, 1) of days has its median at 1 + e³ ≈ 21.1 days.
+    assert!(
+        (3_700..4_300).contains(&canceled),
+        "{canceled} canceled of 20,000"
+    );
+    gaps.sort_unstable();
+    let median = gaps[gaps.len() / 2] as f64 / 86_400.0;
+    assert!((19.0..23.5).contains(&median), "median gap {median} days");
+}
+
+/// Editing a rule's gap changes the field it orders and nothing else: every other field
+/// is drawn from its own key.
+#[test]
+fn a_rule_changes_only_the_field_it_orders() {
+    let before = rows(&subscription(lognormal_gap()), 2_000);
+    let after = rows(
+        &subscription(json!({"field": "created_at", "min": 2, "max": 90})),
+        2_000,
+    );
+    let mut changed = 0;
+    for (a, b) in before.iter().zip(&after) {
+        for (field, value) in a.as_object().unwrap() {
+            if field == "canceled_at" {
+                changed += usize::from(value != &b[field]);
+            } else {
+                assert_eq!(Some(value), b.get(field), "{field} changed: {a} → {b}");
+            }
+        }
+    }
+    assert!(changed > 300, "only {changed} canceled_at values changed");
+}
+
+/// Rules do not shift the fields that have none: the same schema without them gives the
+/// same values for those fields.
+#[test]
+fn rules_leave_the_other_fields_as_they_were() {
+    let mut plain = subscription(lognormal_gap());
+    for field in [
+        "canceled_at",
+        "renewed_on",
+        "shipped_at",
+        "delivered_at",
+        "trial_start",
+        "seats_max",
+        "paused_reason",
+    ] {
+        plain["properties"][field]
+            .as_object_mut()
+            .unwrap()
+            .remove("x-synth");
+    }
+    let ruled = rows(&subscription(lognormal_gap()), 500);
+    let plain = rows(&plain, 500);
+    for (a, b) in ruled.iter().zip(&plain) {
+        for field in ["id", "status", "created_at", "seats_min"] {
+            assert_eq!(a[field], b[field], "{field}: {a} vs {b}");
+        }
+    }
+}
+
+fn refusal(schema: Value) -> (String, String) {
+    let error = Table::from_value(schema, None).expect_err("refused");
+    (error.pointer().unwrap_or("").to_owned(), error.to_string())
+}
+
+fn object(properties: Value, required: &[&str]) -> Value {
+    json!({"type": "object", "properties": properties, "required": required})
+}
+
+#[test]
+fn a_rule_that_cannot_hold_is_refused_at_its_pointer() {
+    let date = |synth: Value| json!({"type": "string", "format": "date", "x-synth": synth});
+    let cases = [
+        (
+            object(
+                json!({"a": date(json!({})), "b": date(json!({"after": "c"}))}),
+                &["a", "b"],
+            ),
+            "/properties/b/x-synth/after",
+            "names \"c\", which is not a property of this object",
+        ),
+        (
+            object(
+                json!({"a": date(json!({"after": "b"})), "b": date(json!({"after": "a"}))}),
+                &["a", "b"],
+            ),
+            "/properties/a/x-synth/after",
+            "in a circle: a → b → a",
+        ),
+        (
+            object(json!({"a": date(json!({"after": "a"}))}), &["a"]),
+            "/properties/a/x-synth/after",
+            "names the field itself",
+        ),
+        (
+            object(
+                json!({"a": date(json!({})), "b": {"type": "string", "x-synth": {"after": "a"}}}),
+                &["a", "b"],
+            ),
+            "/properties/b/x-synth/after",
+            "orders dates, date-times and integers",
+        ),
+        (
+            object(
+                json!({"a": {"type": "integer"}, "b": date(json!({"after": "a"}))}),
+                &["a", "b"],
+            ),
+            "/properties/b/x-synth/after",
+            "cannot be ordered against",
+        ),
+        (
+            // Explicit bounds that leave the latest `a` no later `b`.
+            object(
+                json!({"a": date(json!({})), "b": {"type": "string", "format": "date", "formatMaximum": "2025-01-01", "x-synth": {"after": {"field": "a", "min": 1}}}}),
+                &["a", "b"],
+            ),
+            "/properties/b/x-synth/after",
+            "has no value in some rows",
+        ),
+        (
+            object(
+                json!({"n": {"type": "integer", "maximum": 10}, "m": {"type": "integer", "maximum": 10, "x-synth": {"after": {"field": "n", "min": 5}}}}),
+                &["n", "m"],
+            ),
+            "/properties/m/x-synth/after",
+            "has no value in some rows",
+        ),
+        (
+            object(
+                json!({"s": {"enum": ["a", "b"]}, "t": {"type": ["string", "null"], "x-synth": {"when": {"s": "c"}}}}),
+                &["s", "t"],
+            ),
+            "/properties/t/x-synth/when/s",
+            "\"s\" never has the value \"c\": its values are \"a\", \"b\"",
+        ),
+        (
+            object(
+                json!({"s": {"enum": ["a", "b"]}, "t": {"type": "string", "x-synth": {"when": {"s": "a"}}}}),
+                &["s", "t"],
+            ),
+            "/properties/t/x-synth/when",
+            "when needs \"t\" to be nullable or optional",
+        ),
+        (
+            object(
+                json!({"a": date(json!({"after": {"field": "b", "min": 3, "max": 1}})), "b": date(json!({}))}),
+                &["a", "b"],
+            ),
+            "/properties/a/x-synth/after/min",
+            "the gap's min 3 is above its max 1",
+        ),
+        (
+            object(
+                json!({"a": date(json!({"after": {"field": "b", "step": 1}})), "b": date(json!({}))}),
+                &["a", "b"],
+            ),
+            "/properties/a/x-synth/after/step",
+            "unknown after key \"step\"",
+        ),
+        (
+            object(
+                json!({"a": date(json!({"after": "b", "before": "b"})), "b": date(json!({}))}),
+                &["a", "b"],
+            ),
+            "/properties/a/x-synth/before",
+            "a field follows one sibling",
+        ),
+        (
+            object(json!({"a": date(json!({"when": {}}))}), &[]),
+            "/properties/a/x-synth/when",
+            "when must map sibling fields",
+        ),
+    ];
+    for (schema, pointer, message) in cases {
+        let (at, error) = refusal(schema.clone());
+        assert_eq!(at, pointer, "{schema}: {error}");
+        assert!(error.contains(message), "{schema}: {error}");
+    }
+}
+
+/// A rule written where no sibling can be read is a note, never silently dropped.
+#[test]
+fn a_rule_outside_a_property_is_noted() {
+    let schema = json!({
+        "type": "object",
+        "x-synth": {"when": {"a": 1}},
+        "properties": {"a": {"type": "array", "items": {"type": "string", "format": "date", "x-synth": {"after": "b"}}}},
+        "required": ["a"]
+    });
+    let table = Table::from_value(schema, None).unwrap();
+    let notes: Vec<String> = table.diagnostics.iter().map(|d| d.to_string()).collect();
+    for at in ["/x-synth/when", "/properties/a/items/x-synth/after"] {
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains(at) && n.contains("has no effect here")),
+            "{at} not noted: {notes:#?}"
+        );
+    }
+}
+
+/// A field `when` leaves out is absent (optional, not nullable); its rates are noted as
+/// overridden.
+#[test]
+fn when_leaves_an_optional_field_out_and_overrides_its_rates() {
+    let schema = object(
+        json!({
+            "plan": {"type": "boolean"},
+            "seats": {"type": "integer", "x-synth": {"when": {"plan": true}, "absent_rate": 0.5}}
+        }),
+        &["plan"],
+    );
+    let table = Table::from_value(schema.clone(), None).unwrap();
+    let notes: Vec<String> = table.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("/properties/seats/x-synth/absent_rate")
+                && n.contains("when decides")),
+        "{notes:#?}"
+    );
+    for (row, r) in rows(&schema, 2_000).iter().enumerate() {
+        assert_eq!(
+            r.get("seats").is_some(),
+            r["plan"] == true,
+            "row {row}: {r}"
+        );
+    }
+}
+
+/// The rules of a pydantic model, checked by an independent Python script on 100,000
+/// exported rows (its own date arithmetic), every row loaded back into the model
+/// (scripts/rules_check.py; README: "Rules between the fields of a row" gives the
+/// 1,000,000-row run).
+#[test]
+fn an_independent_check_finds_no_broken_rule() {
+    let output = std::process::Command::new("python3")
+        .arg(common::repo_root().join("scripts/rules_check.py"))
+        .arg(common::synthtune_bin())
+        .args(["-n", "100000", "--seed", "7"])
+        .output()
+        .expect("run scripts/rules_check.py");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{report}");
+    assert!(
+        report.contains("100000 rows of SubscriptionLifecycle"),
+        "{report}"
+    );
+    assert!(!report.contains("broken:"), "{report}");
+}
+
+/// `stats` shows each rule with the share of the sample where it held (all of it), and
+/// a `when`'s share of objects with a value by the sibling's value.
+#[test]
+fn stats_show_each_rule_and_its_conditional_shares() {
+    let table = Table::from_value(subscription(lognormal_gap()), None).unwrap();
+    let summary =
+        synthtune::stats::summarize(&table, &synthtune::stats::SampleOptions::new(SEED, 3_000))
+            .unwrap();
+    let kinds: Vec<(&str, &str)> = summary
+        .rules
+        .iter()
+        .map(|r| (r.field.as_str(), r.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("canceled_at", "when"),
+            ("canceled_at", "after"),
+            ("renewed_on", "after"),
+            ("shipped_at", "after"),
+            ("delivered_at", "after"),
+            ("trial_start", "before"),
+            ("seats_max", "after"),
+            ("paused_reason", "when"),
+        ]
+    );
+    for rule in &summary.rules {
+        assert_eq!(rule.held, rule.objects, "{rule:?}");
+        assert!(rule.objects > 0, "{rule:?}");
+    }
+    let canceled = &summary.rules[0];
+    for share in &canceled.by_value {
+        let expected = if share.value == "\"canceled\"" {
+            share.objects
+        } else {
+            0
+        };
+        assert_eq!(share.with_value, expected, "{share:?}");
+    }
+    let text = synthtune::stats::render_text(&summary);
+    assert!(text.contains("Rules (held in this sample):"), "{text}");
+    assert!(
+        text.contains("100.000% canceled_at when (3,000 of 3,000 objects)"),
+        "{text}"
+    );
+    let json = synthtune::stats::to_json(&summary);
+    assert_eq!(json["rules"][0]["field"], "canceled_at");
+    assert_eq!(json["rules"][0]["held"], 3000);
+}
+
+/// `derive`: a field made from its siblings by a template, still valid for its own
+/// schema (where the text is not, the field's own value is written, and statistics
+/// count the rule broken in that row).
+#[test]
+fn a_derived_field_is_its_template_of_the_row() {
+    let schema = object(
+        json!({
+            "first_name": {"type": "string", "x-synth": {"domain": "first_name", "locale": "fr_FR"}},
+            "last_name": {"type": "string", "x-synth": {"domain": "last_name", "locale": "fr_FR"}},
+            "full_name": {"type": "string", "maxLength": 60, "x-synth": {"derive": {"template": "{first_name} {last_name}"}}},
+            "email": {"type": "string", "format": "email", "x-synth": {"derive": {"template": "{first_name|ascii|slug}.{last_name|ascii|slug}@example.com"}}},
+            "title": {"type": "string", "x-synth": {"domain": "sentence"}},
+            "slug": {"type": "string", "maxLength": 40, "x-synth": {"derive": {"template": "{title|slug}"}}}
+        }),
+        &[
+            "first_name",
+            "last_name",
+            "full_name",
+            "email",
+            "title",
+            "slug",
+        ],
+    );
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let slug_of = |title: &str| {
+        let words: Vec<String> = title
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        words.join("-")
+    };
+    let mut slugged = 0;
+    for (row, r) in rows(&schema, 2_000).iter().enumerate() {
+        assert!(validator.is_valid(r), "row {row}: {r}");
+        let (first, last) = (
+            r["first_name"].as_str().unwrap(),
+            r["last_name"].as_str().unwrap(),
+        );
+        assert_eq!(r["full_name"], format!("{first} {last}"), "row {row}");
+        let slug = slug_of(r["title"].as_str().unwrap());
+        if slug.chars().count() <= 40 {
+            assert_eq!(r["slug"], slug, "row {row}");
+            slugged += 1;
+        } else {
+            assert_ne!(r["slug"], slug, "row {row}");
+        }
+    }
+    // Some sentences slug to more than 40 characters: those rows keep the field's own
+    // value, and the statistics say so.
+    assert!((100..1_900).contains(&slugged), "{slugged}");
+    let table = Table::from_value(schema, None).unwrap();
+    let summary =
+        synthtune::stats::summarize(&table, &synthtune::stats::SampleOptions::new(SEED, 2_000))
+            .unwrap();
+    let held: Vec<(&str, u64, u64)> = summary
+        .rules
+        .iter()
+        .map(|r| (r.field.as_str(), r.held, r.objects))
+        .collect();
+    assert_eq!(held[0], ("full_name", 2_000, 2_000));
+    assert!(held[1].1 > 1_950, "{held:?}");
+    assert_eq!(held[2], ("slug", slugged, 2_000));
+}
+
+#[test]
+fn a_bad_derivation_is_refused_at_its_pointer() {
+    let text = json!({"type": "string"});
+    let cases = [
+        (
+            json!({"a": text, "b": {"type": "string", "x-synth": {"derive": {"template": "{c}"}}}}),
+            "/properties/b/x-synth/derive/template",
+            "names \"c\", which is not a property",
+        ),
+        (
+            json!({"a": text, "b": {"type": "string", "x-synth": {"derive": {"template": "{a|shout}"}}}}),
+            "/properties/b/x-synth/derive/template",
+            "unknown filter \"shout\"",
+        ),
+        (
+            json!({"a": text, "b": {"type": "integer", "x-synth": {"derive": {"template": "{a}"}}}}),
+            "/properties/b/x-synth/derive",
+            "derive writes text",
+        ),
+        (
+            json!({"a": text, "b": {"type": "string", "x-synth": {"derive": "{a}"}}}),
+            "/properties/b/x-synth/derive",
+            "derive must be",
+        ),
+        (
+            json!({"a": {"type": "string", "x-synth": {"derive": {"template": "{b}"}}}, "b": {"type": "string", "x-synth": {"derive": {"template": "{a}"}}}}),
+            "/properties/a/x-synth/derive",
+            "in a circle",
+        ),
+    ];
+    for (properties, pointer, message) in cases {
+        let (at, error) = refusal(object(properties.clone(), &["a", "b"]));
+        assert_eq!(at, pointer, "{properties}: {error}");
+        assert!(error.contains(message), "{properties}: {error}");
+    }
+}
