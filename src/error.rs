@@ -201,6 +201,22 @@ pub enum Severity {
     Note,
     /// A keyword or knob that synthtune does not act on.
     Ignored,
+    /// A domain or date range guessed from a field's name (`x-synth.infer`): information,
+    /// not a warning.
+    Inferred,
+    /// A guess from a field's name that was not made, its values not meeting the
+    /// field's constraints: a `note` of `check`'s, but information, as [`Inferred`] is.
+    ///
+    /// [`Inferred`]: Severity::Inferred
+    NotInferred,
+}
+
+impl Severity {
+    /// Whether the tuner and `stats` count this as a warning; what inference from field
+    /// names did or did not do is shown apart, as information.
+    pub fn is_warning(self) -> bool {
+        matches!(self, Severity::Note | Severity::Ignored)
+    }
 }
 
 /// A finding of `check` that does not stop generation.
@@ -214,8 +230,9 @@ pub struct Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let tag = match self.severity {
-            Severity::Note => "note",
+            Severity::Note | Severity::NotInferred => "note",
             Severity::Ignored => "ignored",
+            Severity::Inferred => "inferred",
         };
         let pointer = if self.pointer.is_empty() {
             "(root)"

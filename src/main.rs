@@ -49,6 +49,9 @@ struct Common {
     /// Share of deliberately invalid values in every scalar field (off by default).
     #[arg(long, global = true, value_parser = probability)]
     noise: Option<f64>,
+    /// Guess nothing from field names: untuned fields keep their constraints' values.
+    #[arg(long, global = true)]
+    no_infer: bool,
 }
 
 /// `-n`: a negative count is read as a value (not a flag) and refused as one.
@@ -93,6 +96,7 @@ impl Common {
                 absent_rate: self.absent_rate.unwrap_or(defaults.absent_rate),
                 noise: self.noise.unwrap_or(defaults.noise),
             },
+            no_infer: self.no_infer,
             ..Options::default()
         }
     }
@@ -554,20 +558,28 @@ fn check(schemas: &[PathBuf], options: &Options) -> Result<(), Failure> {
     }
     for table in &tables {
         let fields = table.fields();
-        let ignored = table
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Ignored)
-            .count();
+        let count = |severity| {
+            table
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == severity)
+                .count()
+        };
+        let (ignored, inferred) = (count(Severity::Ignored), count(Severity::Inferred));
+        let inferred_count = if inferred > 0 {
+            format!(", {inferred} inferred")
+        } else {
+            String::new()
+        };
         let path = table.source.as_deref().unwrap_or(Path::new("<schema>"));
         writeln!(
             out,
-            "{}: table {:?}: ok ({} fields, {} ignored, {} notes)",
+            "{}: table {:?}: ok ({} fields, {} ignored, {} notes{inferred_count})",
             path.display(),
             table.name,
             fields.len(),
             ignored,
-            table.diagnostics.len() - ignored
+            table.diagnostics.len() - ignored - inferred
         )
         .map_err(write_failure)?;
         for d in &table.diagnostics {

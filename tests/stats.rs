@@ -55,6 +55,7 @@ fn summary() -> Summary {
         rows: 1000,
         noisy_rows: 0,
         warnings: vec!["ignored: /x: something".into()],
+        inferred: Vec::new(),
         fields: collector.finish(&fields),
         rules: Vec::new(),
     }
@@ -148,6 +149,7 @@ fn the_json_document_keeps_its_documented_names() {
             "rows",
             "noisy_rows",
             "warnings",
+            "inferred",
             "fields",
             "rules"
         ]

@@ -21,6 +21,8 @@ use rand::RngExt;
 
 use crate::rng::SynthRng;
 
+pub mod places;
+
 /// The language and country whose word lists a domain draws from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Locale {
@@ -296,10 +298,9 @@ impl Domain {
 
     /// Appends one value to `out`.
     pub fn generate(&self, rng: &mut SynthRng, locale: Locale, out: &mut String) {
-        let all: &[LocaleTables] = &TABLES;
-        let own = &all[locale.index()];
-        let places = &all[own.style.places.index()];
-        let business = &all[own.style.business.index()];
+        let own = tables(locale);
+        let places = tables(own.style.places);
+        let business = tables(own.style.business);
         match self {
             Domain::FirstName => out.push_str(pick(rng, &own.first_names)),
             Domain::LastName => out.push_str(pick(rng, &own.last_names)),
@@ -312,9 +313,9 @@ impl Domain {
             }
             Domain::StreetAddress => street_address(rng, own, places, out),
             Domain::StreetName => places.street.render(rng, out, places, fill_street),
-            Domain::City => city(rng, own, places, out),
-            Domain::State => out.push_str(pick(rng, &places.states)),
-            Domain::StateAbbr => out.push_str(pick(rng, &places.state_abbrs)),
+            Domain::City => out.push_str(pick(rng, &places::of(locale).cities)),
+            Domain::State => out.push_str(pick(rng, &places::of(locale).regions)),
+            Domain::StateAbbr => out.push_str(pick(rng, state_abbrs(locale, own))),
             Domain::Country => out.push_str(pick(rng, &own.countries)),
             Domain::CountryCode => out.push_str(pick(rng, &own.country_codes)),
             Domain::Postcode => numerify(rng, &own.postcode_formats, out),
@@ -339,10 +340,9 @@ impl Domain {
     /// points: every generated value lies within it (for composed values the longest is
     /// an upper bound that may be rare). Meant for plan compilation, not per value.
     pub fn length_range(&self, locale: Locale) -> (usize, usize) {
-        let all: &[LocaleTables] = &TABLES;
-        let own = &all[locale.index()];
-        let places = &all[own.style.places.index()];
-        let business = &all[own.style.business.index()];
+        let own = tables(locale);
+        let places = tables(own.style.places);
+        let business = tables(own.style.business);
         let span = match self {
             Domain::FirstName => Span::of(&own.first_names),
             Domain::LastName => Span::of(&own.last_names),
@@ -357,9 +357,9 @@ impl Domain {
                 .unwrap_or(Span::EMPTY),
             Domain::StreetAddress => street_address_span(own, places),
             Domain::StreetName => places.street.span(|slot| street_span(places, slot)),
-            Domain::City => city_span(own, places),
-            Domain::State => Span::of(&places.states),
-            Domain::StateAbbr => Span::of(&places.state_abbrs),
+            Domain::City => Span::of(&places::of(locale).cities),
+            Domain::State => Span::of(&places::of(locale).regions),
+            Domain::StateAbbr => Span::of(state_abbrs(locale, own)),
             Domain::Country => Span::of(&own.countries),
             Domain::CountryCode => Span::of(&own.country_codes),
             Domain::Postcode => Span::of(&own.postcode_formats),
@@ -401,18 +401,15 @@ enum HouseNumber {
 
 #[derive(Debug)]
 struct Style {
-    /// Whose streets, cities, states and postcodes to use: locales with names only
-    /// borrow them whole rather than mix their script with English street suffixes.
+    /// Whose streets to use: locales with names only borrow them whole rather than mix
+    /// their script with English street suffixes. (Cities and regions are every
+    /// locale's own real ones: places.rs.)
     places: Locale,
     /// Whose company names and job titles to use.
     business: Locale,
     house_number: HouseNumber,
     /// Street name and suffix form one word (`Müller` + `straße`); `fake` puts a space.
     compound_street: bool,
-    /// Compose cities from the places locale's prefixes and suffixes; when false a city is a
-    /// bare surname, as `fake` does for fr_FR (fa_IR's suffixes are Italian ones copied
-    /// by mistake, and cy_GB has none).
-    composed_cities: bool,
     /// Formats `fake` lacks for this locale (`#` digit, `^` non-zero digit, `$` letter).
     phone_formats: Option<&'static [&'static str]>,
     postcode_formats: Option<&'static [&'static str]>,
@@ -427,7 +424,6 @@ impl Style {
             business: places,
             house_number,
             compound_street: false,
-            composed_cities: true,
             phone_formats: None,
             postcode_formats: None,
             cjk_text: false,
@@ -439,7 +435,6 @@ impl Style {
         match locale {
             Locale::En => Style::new(Locale::En, Before),
             Locale::FrFr => Style {
-                composed_cities: false,
                 ..Style::new(Locale::FrFr, Before)
             },
             Locale::DeDe => Style {
@@ -462,7 +457,6 @@ impl Style {
                 ..Style::new(Locale::NlNl, After)
             },
             Locale::PtBr => Style {
-                composed_cities: false,
                 ..Style::new(Locale::PtBr, AfterComma)
             },
             Locale::PtPt => Style::new(Locale::PtPt, AfterComma),
@@ -487,12 +481,10 @@ impl Style {
                 ..Style::new(Locale::En, Before)
             },
             Locale::FaIr => Style {
-                composed_cities: false,
                 ..Style::new(Locale::FaIr, After)
             },
             Locale::TrTr => Style::new(Locale::TrTr, After),
             Locale::CyGb => Style {
-                composed_cities: false,
                 postcode_formats: Some(&[
                     "CF## #$$", "SA## #$$", "LL## #$$", "NP## #$$", "LD# #$$",
                 ]),
@@ -505,28 +497,29 @@ impl Style {
 // ---------------------------------------------------------------------------------------
 // The tables, read once from `fake`.
 
-/// Every locale's tables, indexed by [`Locale::index`]; built on first use.
-static TABLES: LazyLock<Vec<LocaleTables>> = LazyLock::new(|| {
-    Locale::ALL
-        .iter()
-        .map(|&locale| match locale {
-            Locale::En => LocaleTables::read::<EN>(locale),
-            Locale::FrFr => LocaleTables::read::<FR_FR>(locale),
-            Locale::DeDe => LocaleTables::read::<DE_DE>(locale),
-            Locale::ItIt => LocaleTables::read::<IT_IT>(locale),
-            Locale::NlNl => LocaleTables::read::<NL_NL>(locale),
-            Locale::PtBr => LocaleTables::read::<PT_BR>(locale),
-            Locale::PtPt => LocaleTables::read::<PT_PT>(locale),
-            Locale::JaJp => LocaleTables::read::<JA_JP>(locale),
-            Locale::ZhCn => LocaleTables::read::<ZH_CN>(locale),
-            Locale::ZhTw => LocaleTables::read::<ZH_TW>(locale),
-            Locale::ArSa => LocaleTables::read::<AR_SA>(locale),
-            Locale::FaIr => LocaleTables::read::<FA_IR>(locale),
-            Locale::TrTr => LocaleTables::read::<TR_TR>(locale),
-            Locale::CyGb => LocaleTables::read::<CY_GB>(locale),
-        })
-        .collect()
-});
+/// Every locale's tables, indexed by [`Locale::index`]; each built on first use, so a
+/// run that draws English values reads no other locale's lists.
+static TABLES: [LazyLock<LocaleTables>; 14] = [
+    LazyLock::new(|| LocaleTables::read::<EN>(Locale::En)),
+    LazyLock::new(|| LocaleTables::read::<FR_FR>(Locale::FrFr)),
+    LazyLock::new(|| LocaleTables::read::<DE_DE>(Locale::DeDe)),
+    LazyLock::new(|| LocaleTables::read::<IT_IT>(Locale::ItIt)),
+    LazyLock::new(|| LocaleTables::read::<NL_NL>(Locale::NlNl)),
+    LazyLock::new(|| LocaleTables::read::<PT_BR>(Locale::PtBr)),
+    LazyLock::new(|| LocaleTables::read::<PT_PT>(Locale::PtPt)),
+    LazyLock::new(|| LocaleTables::read::<JA_JP>(Locale::JaJp)),
+    LazyLock::new(|| LocaleTables::read::<ZH_CN>(Locale::ZhCn)),
+    LazyLock::new(|| LocaleTables::read::<ZH_TW>(Locale::ZhTw)),
+    LazyLock::new(|| LocaleTables::read::<AR_SA>(Locale::ArSa)),
+    LazyLock::new(|| LocaleTables::read::<FA_IR>(Locale::FaIr)),
+    LazyLock::new(|| LocaleTables::read::<TR_TR>(Locale::TrTr)),
+    LazyLock::new(|| LocaleTables::read::<CY_GB>(Locale::CyGb)),
+];
+
+/// The tables of `locale`.
+fn tables(locale: Locale) -> &'static LocaleTables {
+    &TABLES[locale.index()]
+}
 
 /// One locale's word lists, cleaned (no control characters, no empty entries) and never
 /// empty: a list the locale lacks or that cleans to nothing is English's.
@@ -546,11 +539,6 @@ struct LocaleTables {
     company_suffixes: Vec<&'static str>,
     street: Template,
     street_suffixes: Vec<&'static str>,
-    city: Template,
-    city_with_prefix: Template,
-    city_prefixes: Vec<&'static str>,
-    city_suffixes: Vec<&'static str>,
-    states: Vec<&'static str>,
     state_abbrs: Vec<&'static str>,
     countries: Vec<&'static str>,
     country_codes: Vec<&'static str>,
@@ -620,11 +608,6 @@ impl LocaleTables {
             company_suffixes: clean(L::COMPANY_SUFFIX, EN::COMPANY_SUFFIX),
             street: Template::compile(street),
             street_suffixes: clean(L::ADDRESS_STREET_SUFFIX, EN::ADDRESS_STREET_SUFFIX),
-            city: Template::compile(L::ADDRESS_CITY_TPL),
-            city_with_prefix: Template::compile(L::ADDRESS_CITY_WITH_PREFIX_TPL),
-            city_prefixes: clean(L::ADDRESS_CITY_PREFIX, EN::ADDRESS_CITY_PREFIX),
-            city_suffixes: clean(L::ADDRESS_CITY_SUFFIX, EN::ADDRESS_CITY_SUFFIX),
-            states: clean(L::ADDRESS_STATE, EN::ADDRESS_STATE),
             state_abbrs: clean(L::ADDRESS_STATE_ABBR, EN::ADDRESS_STATE_ABBR),
             // de_DE lists only Germany itself.
             countries: Some(clean(L::ADDRESS_COUNTRY, EN::ADDRESS_COUNTRY))
@@ -848,24 +831,6 @@ fn street_span(t: &LocaleTables, slot: Slot) -> Span {
     }
 }
 
-/// Cities: `{CityPrefix}`, `{CityName}` (a surname), `{CitySuffix}`.
-fn fill_city(rng: &mut SynthRng, t: &LocaleTables, slot: Slot, out: &mut String) {
-    let list = match slot {
-        Slot::CityPrefix => &t.city_prefixes,
-        Slot::CitySuffix => &t.city_suffixes,
-        _ => &t.last_names,
-    };
-    out.push_str(pick(rng, list));
-}
-
-fn city_slot_span(t: &LocaleTables, slot: Slot) -> Span {
-    match slot {
-        Slot::CityPrefix => Span::of(&t.city_prefixes),
-        Slot::CitySuffix => Span::of(&t.city_suffixes),
-        _ => Span::of(&t.last_names),
-    }
-}
-
 fn fill_company(rng: &mut SynthRng, t: &LocaleTables, slot: Slot, out: &mut String) {
     let list = match slot {
         Slot::CompanySuffix => &t.company_suffixes,
@@ -979,26 +944,19 @@ fn street_address_span(own: &LocaleTables, places: &LocaleTables) -> Span {
     street.then(Span::new(1, 4)).then(Span::fixed(separator))
 }
 
-/// One in five cities carries a prefix (`Port`, `Bad`, `San`), as in `fake`.
-fn city(rng: &mut SynthRng, own: &LocaleTables, places: &LocaleTables, out: &mut String) {
-    if !own.style.composed_cities {
-        out.push_str(pick(rng, &places.last_names));
-    } else if rng.random_range(0..5u8) == 0 {
-        places.city_with_prefix.render(rng, out, places, fill_city);
+/// Region abbreviations: the locale's real ones (`CA`, `BY`, `SP`, Turkey's plate
+/// codes); for Italy and Portugal `fake`'s own (province and district codes); elsewhere,
+/// where addresses write none (France, Japan, ...), the region names themselves, rather
+/// than the American ones `fake` falls back to.
+fn state_abbrs(locale: Locale, own: &LocaleTables) -> &[&'static str] {
+    let real = places::of(locale);
+    if !real.region_abbrs.is_empty() {
+        &real.region_abbrs
+    } else if matches!(locale, Locale::ItIt | Locale::PtPt) {
+        &own.state_abbrs
     } else {
-        places.city.render(rng, out, places, fill_city);
+        &real.regions
     }
-}
-
-fn city_span(own: &LocaleTables, places: &LocaleTables) -> Span {
-    if !own.style.composed_cities {
-        return Span::of(&places.last_names);
-    }
-    let slot = |slot| city_slot_span(places, slot);
-    places
-        .city
-        .span(slot)
-        .either(places.city_with_prefix.span(slot))
 }
 
 /// How a name becomes a username or the part of an email before the `@`.
@@ -1459,6 +1417,20 @@ mod tests {
         let name = one(Domain::Name, Locale::ZhCn);
         assert!(!name.is_ascii(), "{name}");
         assert!(one(Domain::Email, Locale::ZhCn).is_ascii());
+        // Cities and regions are real ones of the locale's own country, in its script.
+        for &locale in Locale::all() {
+            let real = places::of(locale);
+            for city in values(Domain::City, locale, 7, 50) {
+                assert!(real.cities.contains(&city.as_str()), "{locale:?}: {city}");
+            }
+            for region in values(Domain::State, locale, 7, 50) {
+                assert!(
+                    real.regions.contains(&region.as_str()),
+                    "{locale:?}: {region}"
+                );
+            }
+        }
+        assert!(!one(Domain::City, Locale::JaJp).is_ascii());
         // French emails use French providers.
         let providers = &TABLES[Locale::FrFr.index()].email_providers;
         assert!(providers.contains(&"orange.fr"));
@@ -1566,11 +1538,6 @@ mod escape_tests {
             company_suffixes,
             street,
             street_suffixes,
-            city,
-            city_with_prefix,
-            city_prefixes,
-            city_suffixes,
-            states,
             state_abbrs,
             countries,
             country_codes,
@@ -1585,7 +1552,7 @@ mod escape_tests {
             time_zones,
         } = tables;
         let _ = style;
-        let templates = [name, street, city, city_with_prefix, job_title]
+        let templates = [name, street, job_title]
             .into_iter()
             .chain(company_templates);
         let template_text = templates.flat_map(|t| {
@@ -1603,9 +1570,6 @@ mod escape_tests {
             phone_formats,
             company_suffixes,
             street_suffixes,
-            city_prefixes,
-            city_suffixes,
-            states,
             state_abbrs,
             countries,
             country_codes,
@@ -1637,7 +1601,10 @@ mod escape_tests {
     #[test]
     fn domain_values_need_no_escapes() {
         for (locale, tables) in Locale::ALL.iter().zip(TABLES.iter()) {
-            for s in table_strings(tables) {
+            let real = places::of(*locale);
+            let places = (real.places.iter())
+                .flat_map(|p| [p.city, p.region].into_iter().chain(p.region_abbr));
+            for s in table_strings(tables).into_iter().chain(places) {
                 assert!(!needs_escape(s.as_bytes()), "{locale:?}: {s:?}");
             }
             for domain in Domain::ALL {

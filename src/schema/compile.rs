@@ -20,6 +20,10 @@ use crate::generate::{BoolGen, CustomGen, Node, UnionGen};
 /// The outcome of compiling some locations, as cached.
 type CompileResult = Result<Compiled, Problem>;
 
+/// What a compilation is cached by: whether names may infer values there
+/// ([`Compiler::infer_here`]), and the locations merged, by document and pointer.
+type CompileKey = (bool, Vec<(usize, String)>);
+
 /// A compiled location: the generator and the knobs written there.
 #[derive(Clone)]
 pub struct Compiled {
@@ -48,7 +52,8 @@ pub struct Compiler {
     noted: HashMap<String, Vec<(Severity, String)>>,
     /// Compilations by the locations merged: a definition shared by many paths is
     /// compiled once. Not for those whose `$dynamicRef`s looked at the dynamic scope.
-    compiled: HashMap<Vec<(usize, String)>, Option<CompileResult>>,
+    /// Keyed also by [`Compiler::infer_here`], which changes what a location compiles to.
+    compiled: HashMap<CompileKey, Option<CompileResult>>,
     /// `pattern`s read as matchers, by their text (`None`: the engine refused it), for
     /// tests at compile time (listed.rs).
     key_patterns: HashMap<String, Option<crate::generate::pattern::KeyPattern>>,
@@ -65,6 +70,13 @@ pub struct Compiler {
     /// by where it is written, with its name and whether a property read it
     /// (no_effect.rs notes the others); ordered, so that the notes are too.
     pub(super) property_knobs: std::collections::BTreeMap<String, (&'static str, bool)>,
+    /// `--no-infer`: nothing is guessed from field names, whatever `x-synth.infer` says.
+    pub no_infer: bool,
+    /// Whether the nearest `x-synth.infer` around the node being compiled allows
+    /// guessing values from field names (infer.rs); true where none is written.
+    pub(super) infer_here: bool,
+    /// [`Compiler::infer_here`] where each recursive target was first met, by slot.
+    recursive_infer: Vec<bool>,
 }
 
 /// Rates used where the schema sets none.
@@ -104,6 +116,9 @@ impl Compiler {
             synthesizers: Default::default(),
             depth: 0,
             property_knobs: Default::default(),
+            no_infer: false,
+            infer_here: true,
+            recursive_infer: Vec::new(),
         }
     }
 
@@ -166,7 +181,10 @@ impl Compiler {
     /// met on another path compiles to the same recursion slot, or to its expansion,
     /// which generates the same values).
     pub fn compile(&mut self, locs: &[Loc]) -> Result<Compiled, Problem> {
-        let key: Vec<(usize, String)> = locs.iter().map(|l| (l.doc, l.pointer.clone())).collect();
+        let key: CompileKey = (
+            self.infer_here,
+            locs.iter().map(|l| (l.doc, l.pointer.clone())).collect(),
+        );
         match self.compiled.get(&key) {
             Some(Some(done)) => return done.clone(),
             // Met once before: shared, so worth keeping from now on. (Keeping what is
@@ -195,7 +213,14 @@ impl Compiler {
         let reference = facts.knobs.references.clone();
         let fanout = facts.knobs.fanout.clone();
         let field_locs = facts.locs.clone();
-        let mut compiled = self.compile_facts(facts)?;
+        // `infer` holds for everything below the node that sets it.
+        let outer = self.infer_here;
+        if let Some((on, _)) = facts.knobs.infer {
+            self.infer_here = on;
+        }
+        let compiled = self.compile_facts(facts);
+        self.infer_here = outer;
+        let mut compiled = compiled?;
         self.note_knobs_without_effect(&compiled.knobs, &compiled.node);
         self.saw_property_knobs(&compiled.knobs);
         if let Some(reference) = reference {
@@ -279,6 +304,7 @@ impl Compiler {
             Some(i) => i,
             None => {
                 self.recursive.push((target, None));
+                self.recursive_infer.push(self.infer_here);
                 self.recursive.len() - 1
             }
         }
@@ -288,7 +314,9 @@ impl Compiler {
     pub fn fill_recursive(&mut self) -> Result<(), Problem> {
         while let Some(i) = self.recursive.iter().position(|(_, n)| n.is_none()) {
             let target = self.recursive[i].0.clone().entered_alone();
+            self.infer_here = self.recursive_infer[i];
             let compiled = self.compile(std::slice::from_ref(&target));
+            self.infer_here = true;
             self.recursive[i].1 = Some(compiled?.node);
         }
         Ok(())

@@ -36,6 +36,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "before",
     "when",
     "derive",
+    "infer",
 ];
 
 /// Relative weights, by declaration order or by name (enum value, branch title,
@@ -86,6 +87,10 @@ pub struct Knobs {
     pub order: Option<super::rules::OrderSpec>,
     pub when: Option<super::rules::WhenSpec>,
     pub derive: Option<super::rules::DeriveSpec>,
+    /// `infer`: whether a domain or date range may be inferred from the field's name
+    /// (infer.rs), with where it was written. On an object or the root it holds for
+    /// every field below, until a field under it says otherwise.
+    pub infer: Option<(bool, String)>,
 }
 
 /// A knob that was recognised but is not acted on yet, or an unknown key: reported by
@@ -411,6 +416,13 @@ impl Knobs {
                 if self.synthesizer.is_none() {
                     self.synthesizer = Some((s.to_owned(), at_owned));
                 }
+            }
+            "infer" => {
+                let Some(on) = value.as_bool() else {
+                    return Err(Problem::invalid(at, format!("infer must be true or false, not {value}"))
+                        .hint("write \"infer\": false to keep the constraints' values instead of a domain guessed from the field's name"));
+                };
+                set_once(&mut self.infer, (on, at_owned));
             }
             _ => notes.push(KnobNote {
                 pointer: at_owned,

@@ -7,6 +7,7 @@ mod collect;
 pub mod compile;
 pub mod document;
 pub mod facts;
+mod infer;
 mod keys;
 pub mod knobs;
 pub mod limits;
@@ -37,12 +38,14 @@ use document::Documents;
 
 pub use compile::RateDefaults;
 
-/// What compilation takes besides the schema: rate defaults from the command line and
-/// custom synthesizers.
+/// What compilation takes besides the schema: rate defaults from the command line,
+/// custom synthesizers, and `--no-infer`.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub rates: RateDefaults,
     pub synthesizers: Synthesizers,
+    /// Guess no domain or date range from field names (`--no-infer`; see infer.rs).
+    pub no_infer: bool,
 }
 
 /// Loads and compiles a schema file.
@@ -91,6 +94,7 @@ fn compile_documents(
     let mut compiler = Compiler::new(docs);
     compiler.defaults = options.rates;
     compiler.synthesizers = options.synthesizers.clone();
+    compiler.no_infer = options.no_infer;
     let compiled = compiler.compile(std::slice::from_ref(&root))?;
     compiler.fill_recursive()?;
     compiler.note_unread_property_knobs();

@@ -114,7 +114,13 @@ impl Compiler {
                     at.clone(),
                     "locale on an object or array has no effect yet: it is not passed down to the fields inside (set it beside each field's domain)",
                 );
-            } else if knobs.domain.is_none() {
+            } else if knobs.domain.is_none()
+                && !matches!(
+                    kind,
+                    Node::String(crate::generate::string::StringGen::Domain { .. })
+                )
+            {
+                // (A domain guessed from the field's name takes the locale too.)
                 self.note(
                     Severity::Ignored,
                     at.clone(),

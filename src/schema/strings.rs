@@ -249,14 +249,22 @@ impl Compiler {
                 "time" => TemporalKind::Time,
                 _ => TemporalKind::DateTime,
             };
-            let range_min = f.knobs.range_min.as_deref().or(f.format_minimum.as_deref());
-            let range_max = f.knobs.range_max.as_deref().or(f.format_maximum.as_deref());
+            let guessed = self.guessed_dates(f, kind);
+            let (guessed_min, guessed_max, guessed_spec) = match &guessed {
+                Some((lo, hi, spec)) => (Some(lo.as_str()), Some(hi.as_str()), Some(spec)),
+                None => (None, None, None),
+            };
+            let range_min = (f.knobs.range_min.as_deref())
+                .or(f.format_minimum.as_deref())
+                .or(guessed_min);
+            let range_max = (f.knobs.range_max.as_deref())
+                .or(f.format_maximum.as_deref())
+                .or(guessed_max);
             let uniform = DistributionSpec::Uniform;
-            let (spec, spec_at) = f
-                .knobs
-                .distribution
-                .as_ref()
-                .map_or((&uniform, at.to_owned()), |(s, a)| (s, a.clone()));
+            let (spec, spec_at) = f.knobs.distribution.as_ref().map_or_else(
+                || (guessed_spec.unwrap_or(&uniform), at.to_owned()),
+                |(s, a)| (s, a.clone()),
+            );
             StringGen::Temporal(
                 TemporalGen::new(kind, range_min, range_max, spec)
                     .map_err(|e| Problem::invalid(spec_at, e))?,
@@ -317,7 +325,7 @@ impl Compiler {
         check: &mut bool,
     ) -> Result<StringGen, Problem> {
         let Some((name, at)) = &f.knobs.domain else {
-            return Ok(base);
+            return self.with_guessed_domain(f, base, min, max, check);
         };
         let Some(domain) = Domain::parse(name) else {
             return Err(
@@ -339,12 +347,42 @@ impl Compiler {
             })?,
             None => Locale::default(),
         };
-        let (shortest, longest) = domain.length_range(locale);
-        if max.is_some_and(|m| shortest > m) || longest < min {
-            self.note(Severity::Note, at.clone(), format!("domain {name} values ({shortest} to {longest} characters) cannot meet the length bounds: values come from the constraints instead"));
+        if let Some(why) = self.domain_misfit(f, domain, locale, min, max, check)? {
+            self.note(
+                Severity::Note,
+                at.clone(),
+                format!("domain {name} {why}: values come from the constraints instead"),
+            );
             return Ok(base);
         }
-        // Try the domain against every constraint here; keep it only if it mostly fits.
+        let candidate = StringGen::Domain {
+            domain,
+            locale,
+            min,
+            max: max.unwrap_or(usize::MAX),
+            fallback: Box::new(base),
+        };
+        Ok(candidate)
+    }
+
+    /// Why `domain`'s values cannot meet the field's constraints (`None`: they can).
+    /// Tries the domain against every constraint here: kept only if it mostly fits,
+    /// and then `check` is set unless its values are valid by construction.
+    pub(super) fn domain_misfit(
+        &mut self,
+        f: &Facts,
+        domain: Domain,
+        locale: Locale,
+        min: usize,
+        max: Option<usize>,
+        check: &mut bool,
+    ) -> Result<Option<String>, Problem> {
+        let (shortest, longest) = domain.length_range(locale);
+        if max.is_some_and(|m| shortest > m) || longest < min {
+            return Ok(Some(format!(
+                "values ({shortest} to {longest} characters) cannot meet the length bounds"
+            )));
+        }
         let constrained = !f.patterns.is_empty() || !f.formats.is_empty() || *check;
         if constrained {
             let validator = self.validator(&f.locs)?;
@@ -355,8 +393,9 @@ impl Compiler {
                 fits += u64::from(validator.is_valid(&serde_json::Value::String(s)));
             }
             if fits * 10 < DOMAIN_TRIAL * 9 {
-                self.note(Severity::Note, at.clone(), format!("domain {name} meets this field's pattern/format only {fits} times in {DOMAIN_TRIAL}: values come from the constraints instead"));
-                return Ok(base);
+                return Ok(Some(format!(
+                    "meets this field's pattern/format only {fits} times in {DOMAIN_TRIAL}"
+                )));
             }
             // A domain built for the field's format (an email domain on `format: email`)
             // is valid by construction, as the domain module's tests assert; anything
@@ -369,14 +408,7 @@ impl Compiler {
                 *check = true;
             }
         }
-        let candidate = StringGen::Domain {
-            domain,
-            locale,
-            min,
-            max: max.unwrap_or(usize::MAX),
-            fallback: Box::new(base),
-        };
-        Ok(candidate)
+        Ok(None)
     }
 }
 

@@ -85,7 +85,14 @@ pub fn summarize(table: &Table, options: &SampleOptions) -> Result<Summary, Gene
         seed: options.seed,
         rows: options.rows,
         noisy_rows,
-        warnings: table.diagnostics.iter().map(ToString::to_string).collect(),
+        warnings: (table.diagnostics.iter())
+            .filter(|d| d.severity.is_warning())
+            .map(ToString::to_string)
+            .collect(),
+        inferred: (table.diagnostics.iter())
+            .filter(|d| !d.severity.is_warning())
+            .map(ToString::to_string)
+            .collect(),
         fields: collector.finish(&fields),
         rules: rules::tally(table, options.seed, options.rows)?,
     }

@@ -41,6 +41,16 @@ pub fn render_text(summary: &Summary) -> String {
             let _ = writeln!(out, "  {warning}");
         }
     }
+    if !summary.inferred.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} from field names (information):",
+            summary.inferred.len()
+        );
+        for line in &summary.inferred {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
     out.push('\n');
 
     let headers = [

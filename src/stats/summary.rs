@@ -23,6 +23,9 @@ pub struct Summary {
     pub noisy_rows: u64,
     /// The table's diagnostics (ignored keywords, fallbacks), one line each.
     pub warnings: Vec<String>,
+    /// What was guessed from field names (`inferred: ...` lines of `check`), and the
+    /// guesses not made (`note: ...: not inferred: ...`): information, not warnings.
+    pub inferred: Vec<String>,
     /// Every field: first those the schema lists, in schema order, then paths only
     /// seen in the data, in tree order.
     pub fields: Vec<FieldSummary>,

@@ -232,6 +232,7 @@ fn summary_of(edited: bool) -> Summary {
         rows: ROWS,
         noisy_rows: 0,
         warnings: vec!["ignored: /properties/order_id/x-origin: unknown keyword".into()],
+        inferred: Vec::new(),
         fields: collector.finish(&fields),
         rules: Vec::new(),
     }

@@ -359,6 +359,15 @@ impl App {
             .unwrap_or(0)
     }
 
+    /// What the current table's schema guessed from field names: shown beside the
+    /// warnings, never counted as one.
+    pub fn inferred(&self) -> Vec<&str> {
+        (self.table().shown.iter())
+            .flat_map(|s| s.summary.inferred.iter())
+            .map(String::as_str)
+            .collect()
+    }
+
     /// Warnings of the current table: the schema's diagnostics, then theme problems.
     pub fn warnings(&self) -> Vec<&str> {
         let schema = self

@@ -390,6 +390,36 @@ mod tests {
         );
     }
 
+    /// A value inferred from a field's name is information beside the warnings, not one
+    /// of them (the status line counts warnings only).
+    #[test]
+    fn an_inference_is_not_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("i.json");
+        std::fs::write(
+            &path,
+            r#"{"title": "I", "type": "object", "required": ["city"], "properties": {"city": {"type": "string"}}}"#,
+        )
+        .unwrap();
+        let job = Job {
+            table: 0,
+            generation: 1,
+            path,
+            others: Vec::new(),
+            seed: 1,
+            rows: 10,
+        };
+        let (outcome, _) = regenerate(&job, &Options::default());
+        let summary = outcome.result.unwrap().summary.clone();
+        assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
+        assert_eq!(summary.inferred.len(), 1);
+        assert!(
+            summary.inferred[0].starts_with("inferred: /properties/city: domain city"),
+            "{:?}",
+            summary.inferred
+        );
+    }
+
     #[derive(Debug)]
     struct Panics;
 

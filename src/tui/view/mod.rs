@@ -99,7 +99,9 @@ pub fn draw(frame: &mut Frame, app: &App, now: Instant) -> ScreenLayout {
     draw_status(frame, app, status_area, now);
     match &app.overlay {
         Some(Overlay::Help) => overlay::help(frame, theme, area),
-        Some(Overlay::Warnings) => overlay::warnings(frame, theme, area, &app.warnings()),
+        Some(Overlay::Warnings) => {
+            overlay::warnings(frame, theme, area, &app.warnings(), &app.inferred())
+        }
         Some(Overlay::Export(dialog)) => overlay::export(frame, theme, area, dialog, now),
         Some(Overlay::Record(record)) => {
             layout.record_rows = overlay::record(frame, theme, area, record);

@@ -64,8 +64,16 @@ pub fn help(frame: &mut Frame, theme: &Theme, area: Rect) {
     frame.render_widget(Paragraph::new(lines).block(popup(theme, " Keys ")), rect);
 }
 
-pub fn warnings(frame: &mut Frame, theme: &Theme, area: Rect, warnings: &[&str]) {
-    let lines: Vec<Line> = if warnings.is_empty() {
+/// The schema's warnings, then what was guessed from field names: information, drawn
+/// dim under its own heading and not counted as a warning.
+pub fn warnings(
+    frame: &mut Frame,
+    theme: &Theme,
+    area: Rect,
+    warnings: &[&str],
+    inferred: &[&str],
+) {
+    let mut lines: Vec<Line> = if warnings.is_empty() {
         vec![Line::from(" No warnings.")]
     } else {
         warnings
@@ -73,6 +81,18 @@ pub fn warnings(frame: &mut Frame, theme: &Theme, area: Rect, warnings: &[&str])
             .map(|w| Line::from(format!("• {w}")))
             .collect()
     };
+    if !inferred.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::styled(
+            " From field names (information):",
+            theme.style(Role::Title),
+        ));
+        lines.extend(
+            inferred
+                .iter()
+                .map(|i| Line::styled(format!("· {i}"), theme.style(Role::Dim))),
+        );
+    }
     let rect = centred(area, 90, area.height.saturating_sub(4));
     frame.render_widget(Clear, rect);
     let title = format!(" Warnings ({}) ", warnings.len());
