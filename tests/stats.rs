@@ -345,3 +345,53 @@ fn noisy_rows_are_counted() {
         assert!(synthtune::stats::render_text(&summary).contains("deliberately invalid"));
     }
 }
+
+/// Dates and date-times are shown beside the density their distribution asks for, with
+/// its goodness of fit, like numbers (a normal date, an exponential date-time).
+#[test]
+fn dates_are_shown_beside_their_configured_density() {
+    let schema = serde_json::json!({
+        "type": "object",
+        "properties": {
+            "d": {"type": "string", "format": "date", "x-synth": {"distribution": "normal", "range": {"min": "2024-01-01", "max": "2024-12-31"}}},
+            "t": {"type": "string", "format": "date-time", "x-synth": {"distribution": {"exponential": {"rate": 0.00001}}, "range": {"min": "2024-01-01T00:00:00Z", "max": "2024-03-01T00:00:00Z"}}}
+        },
+        "required": ["d", "t"]
+    });
+    let table = synthtune::Table::from_value(schema, None).unwrap();
+    let summary = stats::summarize(&table, &stats::SampleOptions::new(5, 20_000)).unwrap();
+    for path in ["d", "t"] {
+        let field = summary.fields.iter().find(|f| f.path == path).unwrap();
+        let Some(stats::Expected::Density(density)) = &field.expected else {
+            panic!("{path}: no density: {:?}", field.expected);
+        };
+        let total: f64 = density.expected.iter().sum();
+        assert!((total - 20_000.0).abs() < 1.0, "{path}: {total}");
+        let fit = density.fit.as_ref().expect("a fit");
+        assert!(
+            fit.p_value > 1e-4,
+            "{path}: the sample does not fit its own law: {fit:?}"
+        );
+    }
+    // A law that is not the one generated does not fit: the same dates read as uniform.
+    let uniform = synthtune::Table::from_value(
+        serde_json::json!({"type": "object", "properties": {"d": {"type": "string", "format": "date", "x-synth": {"range": {"min": "2024-01-01", "max": "2024-12-31"}}}}, "required": ["d"]}),
+        None,
+    )
+    .unwrap();
+    let fields = uniform.fields();
+    let mut collector = Collector::new(&fields);
+    for row in 0..20_000 {
+        let record = table.try_row_value(5, row).unwrap();
+        collector.value(&json!({"d": record["d"]}));
+    }
+    let summaries = collector.finish(&fields);
+    let Some(stats::Expected::Density(wrong)) = &summaries[0].expected else {
+        panic!("no density: {:?}", summaries[0].expected);
+    };
+    assert!(
+        wrong.fit.as_ref().unwrap().p_value < 1e-6,
+        "{:?}",
+        wrong.fit
+    );
+}

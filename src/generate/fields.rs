@@ -102,6 +102,7 @@ fn configured(plan: &Plan, node: &Node) -> Option<Configured> {
         ])),
         Node::Integer(g) => g.law().map(Configured::Numbers),
         Node::Number(g) => Some(Configured::Numbers(g.law())),
+        Node::String(super::StringGen::Temporal(t)) => Some(Configured::Numbers(t.law())),
         Node::Union(u) => {
             let shares = u.shares();
             let null = u.null_rate().unwrap_or(0.0);

@@ -412,6 +412,8 @@ enum LawKind {
         hi: f64,
     },
     Reals(FloatSampler),
+    /// A date drawn as a whole day, seen as the seconds of its midnight.
+    Days(IntSampler),
 }
 
 impl PartialEq for NumberLaw {
@@ -421,6 +423,18 @@ impl PartialEq for NumberLaw {
 }
 
 impl NumberLaw {
+    /// The law of a date, date-time or time generator, in the seconds statistics read
+    /// its values in (a date's midnight, a date-time's Unix seconds, a time's seconds
+    /// since midnight); `days`: the sampler draws days.
+    pub fn of_temporal(label: String, sampler: IntSampler, days: bool) -> NumberLaw {
+        let kind = if days {
+            LawKind::Days(sampler)
+        } else {
+            LawKind::RoundedInts { sampler, step: 1 }
+        };
+        NumberLaw { label, kind }
+    }
+
     /// P(X < x): the share of the values written below `x`.
     pub fn below(&self, x: f64) -> f64 {
         // The last multiple k of `step` with k · step < x (x on the grid excluded,
@@ -444,6 +458,10 @@ impl NumberLaw {
             LawKind::Uniform { lo, hi } if hi > lo => (x - lo) / (hi - lo),
             LawKind::Uniform { lo, .. } => f64::from(u8::from(x > *lo)),
             LawKind::Reals(sampler) => sampler.cdf(x),
+            LawKind::Days(sampler) => {
+                let last_day_below = (x / 86_400.0 - 1e-9).ceil() - 1.0;
+                sampler.cdf(last_day_below.clamp(i64::MIN as f64, i64::MAX as f64) as i64)
+            }
         };
         share.clamp(0.0, 1.0)
     }

@@ -202,6 +202,15 @@ impl TemporalGen {
         self.kind
     }
 
+    /// What the generator was asked for, in the seconds statistics read its values in.
+    pub fn law(&self) -> crate::generate::number::NumberLaw {
+        crate::generate::number::NumberLaw::of_temporal(
+            self.label.clone(),
+            self.sampler.clone(),
+            self.kind == TemporalKind::Date,
+        )
+    }
+
     /// The bounds, in the kind's units, and whether the schema or a knob set either.
     pub fn bounds(&self) -> (i64, i64, bool) {
         let (lo, hi) = self.sampler.bounds();

@@ -338,12 +338,16 @@ impl Collector {
             summary.null_rate.configured = field.null_rate;
             summary.absent_rate.configured = field.absent_rate;
             if let (Some(configured), Some(node)) = (&field.configured, node) {
-                summary.expected = super::fit::expected(
+                // The distribution the field is shown by: its numbers, or its dates'
+                // seconds.
+                let shown = summary.headline().map(|(d, _)| d);
+                let expected = super::fit::expected(
                     configured,
                     &self.nodes[*node].stats.values,
                     &summary.types,
-                    summary.numbers.as_ref(),
+                    shown,
                 );
+                summary.expected = expected;
             }
             summaries.push(summary);
         }

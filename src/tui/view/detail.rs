@@ -454,7 +454,12 @@ fn histogram(
             }
         });
     let density = match &field.expected {
-        Some(Expected::Density(density)) if measure == Measure::Value => Some(density),
+        // A date's law is in the seconds its histogram counts.
+        Some(Expected::Density(density))
+            if matches!(measure, Measure::Value | Measure::Seconds(_)) =>
+        {
+            Some(density)
+        }
         _ => None,
     };
     let expected = density.and_then(|x| {

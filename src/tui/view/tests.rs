@@ -468,3 +468,24 @@ fn detail_of_a_field_under_rules_80x24() {
     app.zoom = true;
     insta::assert_snapshot!(screen(&mut app, t0, 80, 24));
 }
+
+/// A date under a distribution: its histogram with the configured density over it and
+/// the fit, as for numbers.
+#[test]
+fn detail_of_a_date_with_its_configured_density_80x24() {
+    let schema = serde_json::json!({
+        "type": "object",
+        "properties": {"d": {"type": "string", "format": "date", "x-synth": {"distribution": "normal", "range": {"min": "2024-01-01", "max": "2024-12-31"}}}},
+        "required": ["d"]
+    });
+    let table = crate::Table::from_value(schema, None).unwrap();
+    let summary =
+        crate::stats::summarize(&table, &crate::stats::SampleOptions::new(5, 10_000)).unwrap();
+    let (mut app, t0) = app_selecting("d");
+    app.table_mut().shown = Some(std::sync::Arc::new(crate::tui::state::Snapshot {
+        summary,
+        samples: Vec::new(),
+    }));
+    app.zoom = true;
+    insta::assert_snapshot!(screen(&mut app, t0, 80, 24));
+}
