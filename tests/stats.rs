@@ -395,3 +395,31 @@ fn dates_are_shown_beside_their_configured_density() {
         wrong.fit
     );
 }
+
+/// String and array lengths are shown beside the law they were drawn from (the `length`
+/// knob, or even over the bounds), with the fit.
+#[test]
+fn lengths_are_shown_beside_their_configured_law() {
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "even": {"type": "string", "minLength": 2, "maxLength": 30},
+            "shaped": {"type": "string", "maxLength": 40, "x-synth": {"length": {"normal": {"mean": 20, "stddev": 5}}}},
+            "tags": {"type": "array", "items": {"type": "integer"}, "maxItems": 9, "x-synth": {"length": {"poisson": {"lambda": 3}}}}
+        },
+        "required": ["even", "shaped", "tags"]
+    });
+    let table = Table::from_value(schema, None).unwrap();
+    let summary = stats::summarize(&table, &SampleOptions::new(9, 20_000)).unwrap();
+    for path in ["even", "shaped", "tags"] {
+        let field = summary.fields.iter().find(|f| f.path == path).unwrap();
+        let Some(stats::Expected::Density(density)) = &field.expected else {
+            panic!("{path}: no density: {:?}", field.expected);
+        };
+        let fit = density.fit.as_ref().expect("a fit");
+        assert!(
+            fit.p_value > 1e-4,
+            "{path}: the sample does not fit its own law: {fit:?}"
+        );
+    }
+}

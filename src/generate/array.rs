@@ -55,6 +55,19 @@ impl ArrayGen {
         out.end_array();
     }
 
+    /// The law of its lengths, where nothing but the draw decides them (no unique
+    /// elements that may run out, no `contains` to place).
+    pub fn length_law(&self) -> Option<crate::generate::number::NumberLaw> {
+        (!self.unique && self.contains.is_none()).then(|| {
+            crate::generate::number::NumberLaw::of_length(
+                self.describe(),
+                self.min,
+                self.max,
+                self.length.as_ref(),
+            )
+        })
+    }
+
     fn length(&self, ctx: &Ctx, key: u64) -> usize {
         if ctx.shallow() || self.min == self.max {
             return self.min;

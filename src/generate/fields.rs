@@ -103,6 +103,8 @@ fn configured(plan: &Plan, node: &Node) -> Option<Configured> {
         Node::Integer(g) => g.law().map(Configured::Numbers),
         Node::Number(g) => Some(Configured::Numbers(g.law())),
         Node::String(super::StringGen::Temporal(t)) => Some(Configured::Numbers(t.law())),
+        Node::String(super::StringGen::Text(t)) => Some(Configured::Numbers(t.length_law())),
+        Node::Array(a) => a.length_law().map(Configured::Numbers),
         Node::Union(u) => {
             let shares = u.shares();
             let null = u.null_rate().unwrap_or(0.0);

@@ -435,6 +435,27 @@ impl NumberLaw {
         NumberLaw { label, kind }
     }
 
+    /// The law of a length drawn in `[min, max]`, by `sampler` or evenly.
+    pub fn of_length(
+        label: String,
+        min: usize,
+        max: usize,
+        sampler: Option<&IntSampler>,
+    ) -> NumberLaw {
+        let kind = match sampler {
+            Some(sampler) => LawKind::RoundedInts {
+                sampler: sampler.clone(),
+                step: 1,
+            },
+            None => LawKind::UniformMultiples {
+                k_lo: min as i64,
+                k_hi: max as i64,
+                step: 1.0,
+            },
+        };
+        NumberLaw { label, kind }
+    }
+
     /// P(X < x): the share of the values written below `x`.
     pub fn below(&self, x: f64) -> f64 {
         // The last multiple k of `step` with k · step < x (x on the grid excluded,

@@ -188,6 +188,17 @@ impl TextGen {
         }
     }
 
+    /// The law of the lengths it writes (in code points, as statistics count them).
+    pub fn length_law(&self) -> crate::generate::number::NumberLaw {
+        let label = format!("text [{}, {}]", self.min, self.max);
+        crate::generate::number::NumberLaw::of_length(
+            label,
+            self.min,
+            self.max,
+            self.length.as_ref(),
+        )
+    }
+
     fn generate(&self, rng: &mut SynthRng, buf: &mut String) {
         let len = match &self.length {
             Some(sampler) => sampler.sample(rng).clamp(self.min as i64, self.max as i64) as usize,

@@ -456,7 +456,10 @@ fn histogram(
     let density = match &field.expected {
         // A date's law is in the seconds its histogram counts.
         Some(Expected::Density(density))
-            if matches!(measure, Measure::Value | Measure::Seconds(_)) =>
+            if matches!(
+                measure,
+                Measure::Value | Measure::Seconds(_) | Measure::StringLength | Measure::ArrayLength
+            ) =>
         {
             Some(density)
         }
