@@ -144,19 +144,8 @@ pub fn render_text(summary: &Summary) -> String {
                 rule.rule
             );
             if !rule.by_value.is_empty() {
-                let shares: Vec<String> = rule
-                    .by_value
-                    .iter()
-                    .map(|s| {
-                        format!(
-                            "{} {} of {}",
-                            s.value,
-                            display::count(s.with_value),
-                            display::count(s.objects)
-                        )
-                    })
-                    .collect();
-                let _ = writeln!(out, "           with a value, by {}", shares.join(", "));
+                let shares = rule.value_shares(" of ").join(", ");
+                let _ = writeln!(out, "           with a value, by {shares}");
             }
         }
     }

@@ -37,6 +37,22 @@ pub struct ValueShare {
 }
 
 impl RuleSummary {
+    /// Each sibling value with how many of its objects had a value, as
+    /// `"canceled" 1,012{between}1,012`.
+    pub fn value_shares(&self, between: &str) -> Vec<String> {
+        self.by_value
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} {}{between}{}",
+                    s.value,
+                    crate::stats::display::count(s.with_value),
+                    crate::stats::display::count(s.objects)
+                )
+            })
+            .collect()
+    }
+
     /// The share of objects where the rule held, in percent (100 when it applied to none).
     pub fn percent(&self) -> f64 {
         if self.objects == 0 {

@@ -259,21 +259,9 @@ fn rule_lines(rules: &[RuleSummary], path: &str, theme: &Theme) -> Vec<Line<'sta
             ),
         ]));
         if !rule.by_value.is_empty() {
-            let shares: Vec<String> = rule
-                .by_value
-                .iter()
-                .map(|s| {
-                    format!(
-                        "{} {}/{}",
-                        s.value,
-                        display::count(s.with_value),
-                        display::count(s.objects)
-                    )
-                })
-                .collect();
             lines.push(Line::from(vec![
                 Span::styled("  with a value by ", dim),
-                Span::raw(shares.join(" · ")),
+                Span::raw(rule.value_shares("/").join(" · ")),
             ]));
         }
     }
