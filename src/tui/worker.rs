@@ -341,20 +341,26 @@ mod tests {
         assert_eq!(generations, vec![(0, 3), (1, 2)]);
     }
 
-    #[test]
-    fn a_bad_schema_reports_its_location() {
+    /// Regenerates `schema`, saved as `name` alone in a folder, as request `generation`
+    /// of table 0 (10 rows, seed 1).
+    fn regenerate_one(name: &str, schema: &str, generation: u64) -> (Outcome, Option<Table>) {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("bad.json");
-        std::fs::write(&path, "{\n  \"title\": }").unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, schema).unwrap();
         let job = Job {
             table: 0,
-            generation: 7,
+            generation,
             path,
             others: Vec::new(),
             seed: 1,
             rows: 10,
         };
-        let (outcome, table) = regenerate(&job, &Options::default());
+        regenerate(&job, &Options::default())
+    }
+
+    #[test]
+    fn a_bad_schema_reports_its_location() {
+        let (outcome, table) = regenerate_one("bad.json", "{\n  \"title\": }", 7);
         assert!(table.is_none());
         assert_eq!(outcome.generation, 7);
         let message = outcome.result.unwrap_err();
@@ -364,22 +370,11 @@ mod tests {
     /// A knob without effect is a warning of the tuner's, as it is a note of `check`'s.
     #[test]
     fn a_knob_without_effect_is_a_warning() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w.json");
-        std::fs::write(
-            &path,
+        let (outcome, _) = regenerate_one(
+            "w.json",
             r#"{"title": "W", "type": "object", "required": ["n"], "properties": {"n": {"type": "integer", "x-synth": {"null_rate": 0.2, "absent_rate": 0.1}}}}"#,
-        )
-        .unwrap();
-        let job = Job {
-            table: 0,
-            generation: 1,
-            path,
-            others: Vec::new(),
-            seed: 1,
-            rows: 10,
-        };
-        let (outcome, _) = regenerate(&job, &Options::default());
+            1,
+        );
         let warnings = outcome.result.unwrap().summary.warnings.clone();
         assert_eq!(
             warnings,
@@ -394,22 +389,11 @@ mod tests {
     /// of them (the status line counts warnings only).
     #[test]
     fn an_inference_is_not_a_warning() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("i.json");
-        std::fs::write(
-            &path,
+        let (outcome, _) = regenerate_one(
+            "i.json",
             r#"{"title": "I", "type": "object", "required": ["city"], "properties": {"city": {"type": "string"}}}"#,
-        )
-        .unwrap();
-        let job = Job {
-            table: 0,
-            generation: 1,
-            path,
-            others: Vec::new(),
-            seed: 1,
-            rows: 10,
-        };
-        let (outcome, _) = regenerate(&job, &Options::default());
+            1,
+        );
         let summary = outcome.result.unwrap().summary.clone();
         assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
         assert_eq!(summary.inferred.len(), 1);
