@@ -100,7 +100,7 @@ fn foreign_key(c: &mut Criterion) {
     group.finish();
 }
 
-/// The same table with and without its `after`, `before` and `when` rules.
+/// The same table with and without its `after`, `before`, `when` and `derive` rules.
 fn rules(c: &mut Criterion) {
     let path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/subscription_lifecycle.json");
@@ -113,7 +113,7 @@ fn rules(c: &mut Criterion) {
         .values_mut()
     {
         if let Some(knobs) = property.get_mut("x-synth").and_then(|k| k.as_object_mut()) {
-            for rule in ["after", "before", "when"] {
+            for rule in ["after", "before", "when", "derive"] {
                 knobs.remove(rule);
             }
         }

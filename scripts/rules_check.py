@@ -12,6 +12,9 @@ there are none, 1 otherwise, 2 on bad usage or missing pydantic.
 import argparse
 import datetime as dt
 import json
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 import subprocess
 import sys
 import tempfile
@@ -25,6 +28,18 @@ DAY = dt.timedelta(days=1)
 
 def parse_time(text):
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def slug(text):
+    """The template's ascii|slug, written apart from synthtune's: accents folded by
+    Unicode decomposition, then runs of anything but letters and digits to one '-'."""
+    text = text.translate(str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L"}))
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+def cents(value):
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def main():
@@ -88,6 +103,16 @@ def main():
         rule("seats_cap 0 to 100 above seats", True, 0 <= r["seats_cap"] - r["seats"] <= 100, r)
         pause = r.get("pause_reason")
         rule("pause_reason iff status == paused", True, (pause is not None) == (status == "paused"), r)
+        # Decimal from the JSON text, as pydantic reads it: exact, no float.
+        price = Decimal(str(r["seat_price"]))
+        monthly = Decimal(str(r["monthly_total"]))
+        rule("monthly_total = seats × seat_price", True, monthly == cents(r["seats"] * price), r)
+        yearly = Decimal(str(r["yearly_total"]))
+        rule("yearly_total = monthly_total × 12 × 0.9, to the cent", True, yearly == cents(monthly * 12 * Decimal("0.9")), r)
+        first, last = slug(r["owner_first_name"]), slug(r["owner_last_name"])
+        # Names that fold to nothing would make an invalid email: the field keeps its own.
+        if first and last:
+            rule("owner_email = first.last@example.com", True, r["owner_email"] == f"{first}.{last}@example.com", r)
     if rows != args.n:
         print(f"rules_check: {rows} rows, expected {args.n}", file=sys.stderr)
         return 1

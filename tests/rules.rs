@@ -525,7 +525,37 @@ fn a_bad_derivation_is_refused_at_its_pointer() {
         (
             json!({"a": text, "b": {"type": "integer", "x-synth": {"derive": {"template": "{a}"}}}}),
             "/properties/b/x-synth/derive",
-            "derive writes text",
+            "derive's template writes text",
+        ),
+        (
+            json!({"a": text, "b": {"type": "string", "x-synth": {"derive": {"expression": "a * 2"}}}}),
+            "/properties/b/x-synth/derive",
+            "derive's expression computes a number",
+        ),
+        (
+            json!({"a": {"type": "integer"}, "b": {"type": "integer", "x-synth": {"derive": {"expression": "a * "}}}}),
+            "/properties/b/x-synth/derive/expression",
+            "expected a number, a field name or (, found the end",
+        ),
+        (
+            json!({"a": {"type": "integer"}, "b": {"type": "integer", "x-synth": {"derive": {"expression": "a * c"}}}}),
+            "/properties/b/x-synth/derive/expression",
+            "names \"c\", which is not a property",
+        ),
+        (
+            json!({"a": {"type": "integer"}, "b": {"type": "integer", "x-synth": {"derive": {"expression": "a", "template": "{a}"}}}}),
+            "/properties/b/x-synth/derive/template",
+            "a template or an expression, not both",
+        ),
+        (
+            json!({"a": {"type": "integer"}, "b": {"type": "integer", "x-synth": {"derive": {"expression": 3}}}}),
+            "/properties/b/x-synth/derive/expression",
+            "an expression is a string",
+        ),
+        (
+            json!({"a": {"type": "integer", "x-synth": {"derive": {"expression": "b + 1"}}}, "b": {"type": "integer", "x-synth": {"derive": {"expression": "a - 1"}}}}),
+            "/properties/a/x-synth/derive",
+            "in a circle",
         ),
         (
             json!({"a": text, "b": {"type": "string", "x-synth": {"derive": "{a}"}}}),
@@ -543,4 +573,133 @@ fn a_bad_derivation_is_refused_at_its_pointer() {
         assert_eq!(at, pointer, "{properties}: {error}");
         assert!(error.contains(message), "{properties}: {error}");
     }
+}
+
+/// `derive` with an expression: a number computed from the row's numbers in exact
+/// decimal arithmetic, rounded to the field's own step; where the result leaves the
+/// field's schema, the field keeps its own value and statistics count the rule broken.
+#[test]
+fn a_derived_number_is_its_expression_of_the_row() {
+    let money = json!([{"type": "number"}, {"type": "string", "pattern": "^(?!^[-+.]*$)[+-]?0*\\d*\\.?\\d{0,2}0*$"}]);
+    let schema = object(
+        json!({
+            "quantity": {"type": "integer", "minimum": 1, "maximum": 20},
+            "unit_price": {"type": "number", "minimum": 0.5, "maximum": 500, "multipleOf": 0.01},
+            "discount": {"anyOf": [{"type": "number", "minimum": 0, "maximum": 0.3, "multipleOf": 0.05}, {"type": "null"}]},
+            "total": {"anyOf": money, "x-synth": {"derive": {"expression": "quantity * unit_price * (1 - discount)"}}},
+            "tax": {"type": "number", "multipleOf": 0.01, "x-synth": {"derive": {"expression": "round(total * 0.075, 2)"}}},
+            "boxes": {"type": "integer", "minimum": 1, "maximum": 5, "x-synth": {"derive": {"expression": "quantity / 4"}}}
+        }),
+        &[
+            "quantity",
+            "unit_price",
+            "discount",
+            "total",
+            "tax",
+            "boxes",
+        ],
+    );
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    // Exact cents, computed apart from synthtune: integers of hundredths.
+    let cents = |v: &Value| (v.as_f64().unwrap() * 100.0).round() as i64;
+    let half_up = |n: i64, d: i64| (2 * n + d) / (2 * d);
+    let (mut with_discount, mut boxed) = (0, 0);
+    for (row, r) in rows(&schema, 5_000).iter().enumerate() {
+        assert!(validator.is_valid(r), "row {row}: {r}");
+        let quantity = r["quantity"].as_i64().unwrap();
+        let price = cents(&r["unit_price"]);
+        let boxes = half_up(quantity, 4);
+        if (1..=5).contains(&boxes) {
+            assert_eq!(r["boxes"], boxes, "row {row}: {r}");
+            boxed += 1;
+        }
+        match r["discount"].as_f64() {
+            // No discount: the expression has no value, the field is drawn on its own.
+            None => continue,
+            Some(d) => {
+                with_discount += 1;
+                let percent = (d * 100.0).round() as i64;
+                // quantity × price(cents) × (100 − percent) / 100, to the cent.
+                let total = half_up(quantity * price * (100 - percent), 100);
+                assert_eq!(cents(&r["total"]), total, "row {row}: {r}");
+                let tax = half_up(total * 75, 1000);
+                assert_eq!(cents(&r["tax"]), tax, "row {row}: {r}");
+            }
+        }
+    }
+    // Both kinds of row were met: with a discount, and with none.
+    assert!((1_000..4_990).contains(&with_discount), "{with_discount}");
+    let table = Table::from_value(schema, None).unwrap();
+    let summary =
+        synthtune::stats::summarize(&table, &synthtune::stats::SampleOptions::new(SEED, 5_000))
+            .unwrap();
+    let held: Vec<(&str, u64, u64)> = summary
+        .rules
+        .iter()
+        .map(|r| (r.field.as_str(), r.held, r.objects))
+        .collect();
+    assert_eq!(held[0], ("total", with_discount, with_discount), "{held:?}");
+    assert_eq!(held[1].0, "tax");
+    assert_eq!(held[1].1, held[1].2, "{held:?}");
+    // quantity / 4 rounds to 0 for quantities 1: those rows keep their own value.
+    assert_eq!(held[2], ("boxes", boxed, 5_000), "{held:?}");
+    assert!(boxed < 5_000, "{boxed}");
+}
+
+/// A derived email skips the validator when it is plainly an email: every text that
+/// test passes must be an email to the `jsonschema` crate too.
+#[test]
+fn a_plain_email_is_an_email_to_the_validator() {
+    use proptest::prelude::*;
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&json!({"type": "string", "format": "email"}))
+        .unwrap();
+    let config = proptest::test_runner::Config {
+        cases: 5_000,
+        ..proptest::test_runner::Config::default()
+    };
+    let mut runner = proptest::test_runner::TestRunner::new_with_rng(
+        config,
+        proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        ),
+    );
+    let texts = "[a-zA-Z0-9._%+@-]{1,12}@[a-zA-Z0-9.-]{1,12}(\\.[a-z0-9-]{1,6})?(\\.[a-z]{2,4})?";
+    let plain = std::cell::Cell::new(0);
+    runner
+        .run(&proptest::string::string_regex(texts).unwrap(), |text| {
+            if synthtune::generate::rule::is_plain_email(&text) {
+                plain.set(plain.get() + 1);
+                prop_assert!(validator.is_valid(&json!(text)), "{text}");
+            }
+            Ok(())
+        })
+        .unwrap();
+    for text in [
+        "a@b.co",
+        "first.last+tag@mail.example.com",
+        "x_y%z@a-b.c-d.org",
+    ] {
+        assert!(synthtune::generate::rule::is_plain_email(text), "{text}");
+        assert!(validator.is_valid(&json!(text)), "{text}");
+    }
+    for text in [
+        ".a@b.co",
+        "a..b@b.co",
+        "a@b",
+        "a@-b.co",
+        "a@b.co-",
+        "a b@c.de",
+        "a@b..co",
+        "a@xn--b.co",
+        "a@b.c0",
+    ] {
+        assert!(!synthtune::generate::rule::is_plain_email(text), "{text}");
+    }
+    // Enough of the drawn texts were plain emails for the check to mean something.
+    assert!(plain.get() > 500, "{} plain emails", plain.get());
 }

@@ -8,6 +8,7 @@ pub mod checked;
 pub mod choice;
 pub mod distribution;
 pub mod domain;
+pub mod expression;
 pub mod fields;
 pub mod format;
 pub mod noise;

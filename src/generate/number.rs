@@ -257,6 +257,17 @@ impl NumberGen {
         }
     }
 
+    /// The value of `key` as `units / 10^decimals`, as [`generate`](Self::generate)
+    /// writes it; `None` off a grid.
+    pub fn draw_decimal(&self, key: u64) -> Option<(i64, u32)> {
+        match self.space {
+            NumberSpace::Grid {
+                mantissa, decimals, ..
+            } => Some((self.draw_grid(key) * mantissa, decimals)),
+            NumberSpace::Interval { .. } => None,
+        }
+    }
+
     /// The grid index `k` of a grid number.
     fn draw_grid(&self, key: u64) -> i64 {
         let NumberSpace::Grid {
@@ -323,7 +334,7 @@ impl NumberGen {
             .unwrap_or(k)
     }
 
-    fn draw(&self, key: u64) -> f64 {
+    pub(crate) fn draw(&self, key: u64) -> f64 {
         let mut rng = rng_for(key);
         match self.space {
             NumberSpace::Grid {

@@ -1,6 +1,6 @@
-//! Cross-field rules inside one object (the `after`, `before` and `when` knobs): a
-//! field ordered after or before a sibling with a gap, and a field that has a value only
-//! when siblings hold given values.
+//! Cross-field rules inside one object (the `after`, `before`, `when` and `derive`
+//! knobs): a field ordered after or before a sibling with a gap, a field that has a value
+//! only when siblings hold given values, and a field computed from its siblings.
 //!
 //! A rule reads its siblings the way tpchgen-rs's child tables read their parents: it
 //! generates them again from their keys, exactly as the object writes them. Nothing is
@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::choice::unit;
 use super::distribution::FloatSampler;
+use super::expression::{Decimal, Expression};
 use super::object::ObjectGen;
 use super::string::StringGen;
 use super::template::{Template, text_of};
@@ -46,28 +47,193 @@ pub struct RuledGen {
     pub label: String,
 }
 
-/// `derive`: the field's text made from its siblings' by a template, where the result
-/// is valid for the field's schema (else the field's own value, so that the record
-/// stays valid; statistics then count the rule as broken in that row).
+/// `derive`: the field's value made from its siblings', by a template (text) or an
+/// expression (a number), where the result is valid for the field's schema (else the
+/// field's own value, so that the record stays valid; statistics then count the rule as
+/// broken in that row).
 #[derive(Debug, Clone)]
 pub struct Derivation {
-    pub template: Template,
+    pub formula: Formula,
+    /// For a field that is only an email within length bounds: the bounds, within which
+    /// a plain email needs no validator.
+    pub plain_email: Option<(usize, usize)>,
     /// The field's schema, one validator per location.
     pub validators: Box<[jsonschema::Validator]>,
 }
 
+#[derive(Debug, Clone, PartialEq)]
+pub enum Formula {
+    Text(Template),
+    /// A number, rounded to the field's step.
+    Number {
+        expression: Expression,
+        step: Step,
+    },
+}
+
+impl Formula {
+    /// Whether `value` is what the formula makes of the siblings `sibling` finds by
+    /// name; `None` where it does not apply (an expression's sibling without a number,
+    /// where the field is drawn on its own).
+    pub fn holds<'v>(
+        &self,
+        value: &Value,
+        sibling: impl Fn(&str) -> Option<&'v Value>,
+    ) -> Option<bool> {
+        match self {
+            Formula::Text(template) => {
+                let expected = template.render(|_, name| text_of(sibling(name)));
+                Some(value.as_str() == Some(expected.as_str()))
+            }
+            Formula::Number { expression, step } => {
+                let exact =
+                    expression.eval(&mut |_, name| sibling(name).and_then(Decimal::from_json))?;
+                let Some(expected) = step.round(exact) else {
+                    return Some(false);
+                };
+                Some(value.as_f64().is_some() && value.as_f64() == expected.to_value().as_f64())
+            }
+        }
+    }
+}
+
+/// What a derived number is rounded to: the grid of the field's own generator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Integers, multiples of the step.
+    Integer(i64),
+    /// Multiples of `mantissa / 10^decimals`.
+    Decimal { mantissa: i64, decimals: u32 },
+    /// Any double.
+    Float,
+}
+
+impl Step {
+    /// `value` on the grid, as the field writes it; `None` past an `i64` of steps.
+    pub fn round(self, value: Decimal) -> Option<Derived> {
+        Some(match self {
+            Step::Integer(step) => Derived::Int(value.steps_of(step, 0)?.checked_mul(step)?),
+            Step::Decimal { mantissa, decimals } => Derived::Decimal {
+                units: value.steps_of(mantissa, decimals)?.checked_mul(mantissa)?,
+                decimals,
+            },
+            Step::Float => Derived::Float(value.to_f64()).filter_finite()?,
+        })
+    }
+}
+
+/// A derived value, as it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Derived {
+    Text(String),
+    Int(i64),
+    /// `units / 10^decimals`.
+    Decimal {
+        units: i64,
+        decimals: u32,
+    },
+    Float(f64),
+}
+
+impl Derived {
+    fn filter_finite(self) -> Option<Derived> {
+        match self {
+            Derived::Float(f) if !f.is_finite() => None,
+            other => Some(other),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        match self {
+            Derived::Text(t) => Value::String(t.clone()),
+            Derived::Int(i) => Value::from(*i),
+            Derived::Decimal { units, decimals } => {
+                Value::from(*units as f64 / 10f64.powi(*decimals as i32))
+            }
+            Derived::Float(f) => Value::from(*f),
+        }
+    }
+
+    fn write<S: Sink>(&self, out: &mut S) {
+        match self {
+            Derived::Text(t) => out.str(t),
+            Derived::Int(i) => out.int(*i),
+            Derived::Decimal { units, decimals } => out.decimal(
+                *units as f64 / 10f64.powi(*decimals as i32),
+                *units,
+                *decimals,
+            ),
+            Derived::Float(f) => out.float(*f),
+        }
+    }
+
+    fn peeked(&self) -> Peeked<'static> {
+        match self {
+            Derived::Int(i) => Peeked::Int(*i),
+            Derived::Decimal { units, decimals } => Peeked::Decimal(*units, *decimals),
+            other => Peeked::Other(other.to_value()),
+        }
+    }
+}
+
 impl Derivation {
-    /// The derived text, where it fits the field's schema.
-    fn text(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64) -> Option<Value> {
-        let text = self
-            .template
-            .render(|index, _| object.peek(ctx, object_key, index).text());
-        let value = Value::String(text);
+    /// The derived value, where it fits the field's schema.
+    fn value(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64) -> Option<Derived> {
+        let derived = match &self.formula {
+            Formula::Text(template) => Derived::Text(
+                template.render(|index, _| object.peek(ctx, object_key, index).text()),
+            ),
+            Formula::Number { expression, step } => {
+                let value = expression
+                    .eval(&mut |index, _| object.peek(ctx, object_key, index).decimal())?;
+                step.round(value)?
+            }
+        };
+        if let (Derived::Text(text), Some((min, max))) = (&derived, self.plain_email)
+            && (min..=max).contains(&text.len())
+            && is_plain_email(text)
+        {
+            return Some(derived);
+        }
+        let value = derived.to_value();
         self.validators
             .iter()
             .all(|v| v.is_valid(&value))
-            .then_some(value)
+            .then_some(derived)
     }
+}
+
+/// Whether `text` is an email of the plainest kind, `local@domain.tld`: a local part of
+/// letters, digits and `._%+-` (no dot at either end, none doubled), a domain of two or
+/// more labels of letters, digits and single inner hyphens (`--` is IDNA's, as in
+/// `xn--`), the last of two letters or more, within the lengths RFC 5321 allows.
+/// Every such text is an email to any validator (tests/rules.rs checks it against the
+/// `jsonschema` crate's); what it misses still goes to the validator.
+pub fn is_plain_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    let local_ok = (1..=64).contains(&local.len())
+        && local
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._%+-".contains(&b))
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..");
+    let label_ok = |label: &str| {
+        (1..=63).contains(&label.len())
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && !label.contains("--")
+    };
+    let top_ok = |top: &str| top.len() >= 2 && top.bytes().all(|b| b.is_ascii_alphabetic());
+    local_ok
+        && domain.len() <= 253
+        && domain.split('.').all(label_ok)
+        && domain.rsplit_once('.').is_some_and(|(_, top)| top_ok(top))
 }
 
 /// `when`: the field has a value only in rows where every test holds.
@@ -188,8 +354,9 @@ pub enum RuleCheck {
     },
     /// The field has a value exactly where every sibling has one of its values.
     When { tests: Vec<(String, Vec<Value>)> },
-    /// Where the field has a value, it is the template's text of its siblings.
-    Derive { template: Template },
+    /// Where the field has a value (and, for an expression, every sibling it reads a
+    /// number), it is the formula's value of its siblings.
+    Derive { formula: Formula },
 }
 
 impl RuledGen {
@@ -207,7 +374,7 @@ impl RuledGen {
             gap_max: o.gap.max,
         });
         let derive = self.derive.iter().map(|d| RuleCheck::Derive {
-            template: d.template.clone(),
+            formula: d.formula.clone(),
         });
         when.chain(order).chain(derive).collect()
     }
@@ -224,8 +391,8 @@ impl RuledGen {
         if self.is_null(object, ctx, object_key, key) {
             return out.null();
         }
-        if let Some(text) = self.derived(object, ctx, object_key) {
-            return out.value(&text);
+        if let Some(derived) = self.derived(object, ctx, object_key) {
+            return derived.write(out);
         }
         match (
             &self.order,
@@ -241,8 +408,8 @@ impl RuledGen {
         if self.is_null(object, ctx, object_key, key) {
             return Peeked::Null;
         }
-        if let Some(text) = self.derived(object, ctx, object_key) {
-            return Peeked::Other(text);
+        if let Some(derived) = self.derived(object, ctx, object_key) {
+            return derived.peeked();
         }
         match (
             &self.order,
@@ -256,9 +423,9 @@ impl RuledGen {
         }
     }
 
-    /// The derived text, where the field is derived and the text fits its schema.
-    fn derived(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64) -> Option<Value> {
-        self.derive.as_ref()?.text(object, ctx, object_key)
+    /// The derived value, where the field is derived and the value fits its schema.
+    fn derived(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64) -> Option<Derived> {
+        self.derive.as_ref()?.value(object, ctx, object_key)
     }
 
     /// Whether the field is in the object at all (only a condition leaves it out).
@@ -314,6 +481,8 @@ pub enum Peeked<'n> {
     Absent,
     Null,
     Int(i64),
+    /// A number on a grid, `units / 10^decimals`.
+    Decimal(i64, u32),
     /// A date (days) or date-time (seconds) since the Unix epoch.
     Temporal(i64, TemporalKind),
     /// A value of the generator's own list (an enum's, a const).
@@ -327,6 +496,10 @@ pub fn peek_node<'n>(node: &'n Node, ctx: &mut Ctx, key: u64) -> Peeked<'n> {
     match node {
         Node::String(StringGen::Temporal(t)) => Peeked::Temporal(t.draw(key), t.kind()),
         Node::Integer(g) if g.sequence.is_none() => Peeked::Int(g.draw(key)),
+        Node::Number(g) => match g.draw_decimal(key) {
+            Some((units, decimals)) => Peeked::Decimal(units, decimals),
+            None => Peeked::Other(Value::from(g.draw(key))),
+        },
         Node::Enum(e) => Peeked::Listed(e.pick(key)),
         Node::Const(v) => Peeked::Listed(v),
         Node::Null => Peeked::Null,
@@ -350,6 +523,7 @@ impl Peeked<'_> {
         match self {
             Peeked::Absent | Peeked::Null => String::new(),
             Peeked::Int(i) => i.to_string(),
+            Peeked::Decimal(..) => text_of(Some(&self.number_value())),
             Peeked::Temporal(v, kind) => {
                 let mut text = String::new();
                 kind.push(*v, &mut text);
@@ -357,6 +531,30 @@ impl Peeked<'_> {
             }
             Peeked::Listed(v) => text_of(Some(v)),
             Peeked::Other(v) => text_of(Some(v)),
+        }
+    }
+
+    /// A grid number as the JSON value written (its double).
+    fn number_value(&self) -> Value {
+        match self {
+            Peeked::Decimal(units, decimals) => {
+                Value::from(*units as f64 / 10f64.powi(*decimals as i32))
+            }
+            _ => Value::Null,
+        }
+    }
+
+    /// The value as an exact decimal, where it is a number (or a numeric string).
+    fn decimal(&self) -> Option<Decimal> {
+        match self {
+            Peeked::Int(i) => Some(Decimal::int(*i)),
+            Peeked::Decimal(units, decimals) => Some(Decimal {
+                units: (*units).into(),
+                scale: *decimals,
+            }),
+            Peeked::Listed(v) => Decimal::from_json(v),
+            Peeked::Other(v) => Decimal::from_json(v),
+            Peeked::Absent | Peeked::Null | Peeked::Temporal(..) => None,
         }
     }
 
@@ -382,6 +580,7 @@ impl Peeked<'_> {
             Peeked::Listed(v) => values.contains(v),
             Peeked::Other(v) => values.contains(v),
             Peeked::Int(i) => values.iter().any(|v| v.as_i64() == Some(*i)),
+            Peeked::Decimal(..) => values.contains(&self.number_value()),
             Peeked::Temporal(v, kind) => {
                 let mut text = String::new();
                 kind.push(*v, &mut text);

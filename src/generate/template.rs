@@ -47,31 +47,46 @@ impl Filter {
         })
     }
 
-    fn apply(self, text: &str) -> String {
+    /// `text` through the filter, appended to `out` (ASCII text, the usual case,
+    /// without a table lookup per character).
+    fn apply(self, text: &str, out: &mut String) {
         match self {
-            Filter::Lower => text.to_lowercase(),
-            Filter::Upper => text.to_uppercase(),
-            Filter::Ascii => text.chars().fold(String::new(), |mut out, c| {
-                match fold_latin(c) {
-                    Some(folded) => out.push_str(folded),
-                    None if c.is_ascii() => out.push(c),
-                    None => {}
-                }
-                out
-            }),
-            Filter::Slug => {
-                let mut out = String::new();
-                for c in text.chars().flat_map(char::to_lowercase) {
-                    if c.is_alphanumeric() {
+            Filter::Lower if text.is_ascii() => {
+                out.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())))
+            }
+            Filter::Upper if text.is_ascii() => {
+                out.extend(text.bytes().map(|b| char::from(b.to_ascii_uppercase())))
+            }
+            Filter::Lower => out.push_str(&text.to_lowercase()),
+            Filter::Upper => out.push_str(&text.to_uppercase()),
+            Filter::Ascii => {
+                for c in text.chars() {
+                    if c.is_ascii() {
                         out.push(c);
-                    } else if !out.is_empty() && !out.ends_with('-') {
-                        out.push('-');
+                    } else if let Some(folded) = fold_latin(c) {
+                        out.push_str(folded);
                     }
                 }
-                while out.ends_with('-') {
+            }
+            Filter::Slug => {
+                let start = out.len();
+                let push = |c: char, out: &mut String| {
+                    if c.is_alphanumeric() {
+                        out.push(c);
+                    } else if out.len() > start && !out.ends_with('-') {
+                        out.push('-');
+                    }
+                };
+                for c in text.chars() {
+                    if c.is_ascii() {
+                        push(c.to_ascii_lowercase(), out);
+                    } else {
+                        c.to_lowercase().for_each(|c| push(c, out));
+                    }
+                }
+                while out.len() > start && out.ends_with('-') {
                     out.pop();
                 }
-                out
             }
         }
     }
@@ -191,6 +206,7 @@ impl Template {
     /// The text for the fields' texts as `field` gives them.
     pub fn render(&self, mut field: impl FnMut(usize, &str) -> String) -> String {
         let mut out = String::new();
+        let mut scratch = String::new();
         for piece in &self.pieces {
             match piece {
                 Piece::Text(text) => out.push_str(text),
@@ -199,9 +215,12 @@ impl Template {
                     name,
                     filters,
                 } => {
-                    let text = filters
-                        .iter()
-                        .fold(field(*index, name), |text, f| f.apply(&text));
+                    let mut text = field(*index, name);
+                    for filter in filters {
+                        scratch.clear();
+                        filter.apply(&text, &mut scratch);
+                        std::mem::swap(&mut text, &mut scratch);
+                    }
                     out.push_str(&text);
                 }
             }

@@ -1,4 +1,4 @@
-//! Cross-field rules: the `after`, `before` and `when` knobs, read on a property and
+//! Cross-field rules: the `after`, `before`, `when` and `derive` knobs, read on a property and
 //! compiled against its siblings into [`RuledGen`]s (src/generate/rule.rs).
 //!
 //! Everything a rule could get wrong is settled here, once: the names it reads are
@@ -15,9 +15,11 @@ use super::document::child_pointer;
 use crate::error::{Problem, Severity};
 use crate::generate::Node;
 use crate::generate::distribution::DistributionSpec;
+use crate::generate::expression::Expression;
+use crate::generate::number::NumberSpace;
 use crate::generate::object::Property;
 use crate::generate::rule::{
-    Condition, Derivation, Direction, Gap, Ordering, Otherwise, RuledGen, Scale,
+    Condition, Derivation, Direction, Formula, Gap, Ordering, Otherwise, RuledGen, Scale, Step,
 };
 use crate::generate::string::StringGen;
 use crate::generate::template::Template;
@@ -162,28 +164,54 @@ impl WhenSpec {
     }
 }
 
-/// A `derive` knob: `{"template": "{first_name} {last_name}"}` (generate/template.rs).
+/// A `derive` knob: text by a template, `{"template": "{first_name} {last_name}"}`
+/// (generate/template.rs), or a number by an expression,
+/// `{"expression": "quantity * unit_price"}` (generate/expression.rs).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeriveSpec {
-    pub template: String,
+    pub source: DeriveSource,
     pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeriveSource {
+    Template(String),
+    Expression(String),
+}
+
+impl DeriveSource {
+    fn key(&self) -> &'static str {
+        match self {
+            DeriveSource::Template(_) => "template",
+            DeriveSource::Expression(_) => "expression",
+        }
+    }
 }
 
 impl DeriveSpec {
     pub fn parse(value: &Value, at: &str) -> Result<DeriveSpec, Problem> {
-        let hint = "write \"derive\": {\"template\": \"{first_name} {last_name}\"}";
+        let hint = "write \"derive\": {\"template\": \"{first_name} {last_name}\"} for text, or {\"expression\": \"quantity * unit_price\"} for a number";
+        let shape = "derive must be {\"template\": \"...\"} or {\"expression\": \"...\"}";
         let Some(map) = value.as_object() else {
-            return Err(Problem::invalid(at, "derive must be {\"template\": \"...\"}").hint(hint));
+            return Err(Problem::invalid(at, shape).hint(hint));
         };
-        let mut template = None;
+        let mut source = None;
         for (k, v) in map {
-            match (k.as_str(), v.as_str()) {
-                ("template", Some(t)) => template = Some(t.to_owned()),
-                ("template", None) => {
-                    return Err(
-                        Problem::invalid(child_pointer(at, k), "a template is a string").hint(hint),
-                    );
-                }
+            let text = || {
+                v.as_str().map(str::to_owned).ok_or_else(|| {
+                    Problem::invalid(
+                        child_pointer(at, k),
+                        format!(
+                            "a{} {k} is a string",
+                            if k == "expression" { "n" } else { "" }
+                        ),
+                    )
+                    .hint(hint)
+                })
+            };
+            let read = match k.as_str() {
+                "template" => DeriveSource::Template(text()?),
+                "expression" => DeriveSource::Expression(text()?),
                 _ => {
                     return Err(Problem::invalid(
                         child_pointer(at, k),
@@ -191,30 +219,46 @@ impl DeriveSpec {
                     )
                     .hint(hint));
                 }
+            };
+            if source.is_some() {
+                return Err(Problem::invalid(
+                    child_pointer(at, k),
+                    "derive takes a template or an expression, not both",
+                ));
             }
+            source = Some(read);
         }
-        let template =
-            template.ok_or_else(|| Problem::invalid(at, "derive needs a template").hint(hint))?;
+        let source = source.ok_or_else(|| Problem::invalid(at, shape).hint(hint))?;
         Ok(DeriveSpec {
-            template,
+            source,
             at: at.to_owned(),
         })
     }
 }
 
 /// A rule's sources by index: the sibling it is ordered against, its `when` tests
-/// (sibling, values, pointer), and its template's fields.
+/// (sibling, values, pointer), and the fields its template or expression reads.
 struct Resolved {
     order: Option<usize>,
     tests: Vec<(usize, Vec<Value>, String)>,
-    template: Option<Template>,
+    derive: Option<Parsed>,
+}
+
+/// A `derive`'s formula, its names resolved.
+enum Parsed {
+    Template(Template),
+    Expression(Expression),
 }
 
 impl Resolved {
     fn sources(&self) -> impl Iterator<Item = usize> + '_ {
         let tests = self.tests.iter().map(|t| t.0);
-        let template = self.template.iter().flat_map(Template::sources);
-        self.order.into_iter().chain(tests).chain(template)
+        let derive = match &self.derive {
+            Some(Parsed::Template(t)) => t.sources().collect(),
+            Some(Parsed::Expression(e)) => e.sources(),
+            None => Vec::new(),
+        };
+        self.order.into_iter().chain(tests).chain(derive)
     }
 }
 
@@ -239,6 +283,89 @@ impl RuleKnobs {
             .or(self.when.as_ref().map(|w| w.at.as_str()))
             .or(self.derive.as_ref().map(|d| d.at.as_str()))
             .unwrap_or("")
+    }
+}
+
+/// A `derive`'s formula for `prop`, whose values other than null `value` generates: a
+/// template needs a field that can be text, an expression one that can be a number
+/// (pydantic's `Decimal`, a number or a string, is written as a number).
+fn derived_formula(
+    spec: &DeriveSpec,
+    parsed: Parsed,
+    prop: &Property,
+    value: &Node,
+) -> Result<Formula, Problem> {
+    let mut types = Vec::new();
+    value.type_names(&mut types);
+    match parsed {
+        Parsed::Template(template) if types.contains(&"string") => Ok(Formula::Text(template)),
+        Parsed::Template(_) => Err(Problem::invalid(
+            &spec.at,
+            format!(
+                "derive's template writes text: {:?} is {}",
+                prop.name,
+                value.describe()
+            ),
+        )
+        .hint("compute a number with {\"expression\": \"quantity * unit_price\"}")),
+        Parsed::Expression(expression) => match number_step(value) {
+            Some(step) => Ok(Formula::Number { expression, step }),
+            None => Err(Problem::invalid(
+                &spec.at,
+                format!(
+                    "derive's expression computes a number: {:?} is {}",
+                    prop.name,
+                    value.describe()
+                ),
+            )
+            .hint("make text with {\"template\": \"{first_name} {last_name}\"}")),
+        },
+    }
+}
+
+/// The length bounds of a field whose schema says only that it is a string with
+/// `format: email` (pydantic's `EmailStr`): a derived text that is plainly an email
+/// ([`crate::generate::rule::is_plain_email`]) and within them needs no validator.
+fn plain_email_field(compiler: &Compiler, locs: &[super::document::Loc]) -> Option<(usize, usize)> {
+    const SAYS_NOTHING_ELSE: [&str; 8] = [
+        "title",
+        "description",
+        "$comment",
+        "examples",
+        "default",
+        "deprecated",
+        "x-synth",
+        "readOnly",
+    ];
+    let (mut min, mut max, mut email) = (0, usize::MAX, false);
+    for loc in locs {
+        for (key, value) in compiler.docs.get(loc)?.as_object()? {
+            let length = || value.as_u64().and_then(|n| usize::try_from(n).ok());
+            match key.as_str() {
+                "type" if value == "string" => {}
+                "format" if value == "email" => email = true,
+                "minLength" => min = min.max(length()?),
+                "maxLength" => max = max.min(length()?),
+                k if SAYS_NOTHING_ELSE.contains(&k) => {}
+                _ => return None,
+            }
+        }
+    }
+    email.then_some((min, max))
+}
+
+/// The grid a number field's generator writes on (its number branch, for a union).
+fn number_step(node: &Node) -> Option<Step> {
+    match node {
+        Node::Integer(g) => Some(Step::Integer(g.step)),
+        Node::Number(g) => Some(match g.space {
+            NumberSpace::Grid {
+                mantissa, decimals, ..
+            } => Step::Decimal { mantissa, decimals },
+            NumberSpace::Interval { .. } => Step::Float,
+        }),
+        Node::Union(u) => u.branches().iter().find_map(number_step),
+        _ => None,
     }
 }
 
@@ -346,19 +473,30 @@ impl Compiler {
                     ));
                 }
             }
-            let template = match &rule.derive {
-                Some(d) => Some(
-                    Template::parse(&d.template, |name| {
-                        sibling(name, &d.at, "derive", rule.index).map_err(|p| p.message)
-                    })
-                    .map_err(|e| Problem::invalid(child_pointer(&d.at, "template"), e))?,
-                ),
-                None => None,
-            };
+            let derive =
+                match &rule.derive {
+                    Some(d) => {
+                        let resolve = |name: &str| {
+                            sibling(name, &d.at, "derive", rule.index).map_err(|p| p.message)
+                        };
+                        let parsed = match &d.source {
+                            DeriveSource::Template(t) => {
+                                Template::parse(t, resolve).map(Parsed::Template)
+                            }
+                            DeriveSource::Expression(e) => {
+                                Expression::parse(e, resolve).map(Parsed::Expression)
+                            }
+                        };
+                        Some(parsed.map_err(|e| {
+                            Problem::invalid(child_pointer(&d.at, d.source.key()), e)
+                        })?)
+                    }
+                    None => None,
+                };
             resolved.push(Resolved {
                 order,
                 tests,
-                template,
+                derive,
             });
         }
         let edges: Vec<(usize, Vec<usize>, &str)> = rules
@@ -408,7 +546,7 @@ impl Compiler {
         let Resolved {
             order,
             tests,
-            template,
+            derive,
         } = resolved;
         let prop = &properties[rule.index];
         let (value, null_rate) = split_nullable(own);
@@ -463,29 +601,22 @@ impl Compiler {
                 })
             }
         };
-        let derive = match (&rule.derive, template) {
-            (Some(spec), Some(template)) => {
+        let derive = match (&rule.derive, derive) {
+            (Some(spec), Some(parsed)) => {
                 if rule.order.is_some() {
                     return Err(Problem::invalid(
                         &spec.at,
                         "a field is derived or ordered, not both",
                     ));
                 }
-                let mut types = Vec::new();
-                value.type_names(&mut types);
-                if !types.contains(&"string") {
-                    return Err(Problem::invalid(
-                        &spec.at,
-                        format!(
-                            "derive writes text: {:?} is {}",
-                            prop.name,
-                            value.describe()
-                        ),
-                    ));
-                }
-                label.push(format!("derived from {:?}", spec.template));
+                let formula = derived_formula(spec, parsed, prop, value)?;
+                label.push(match &spec.source {
+                    DeriveSource::Template(t) => format!("derived from {t:?}"),
+                    DeriveSource::Expression(e) => format!("= {e}"),
+                });
                 Some(Derivation {
-                    template,
+                    plain_email: plain_email_field(self, &rule.locs),
+                    formula,
                     validators: self.validator(&rule.locs)?.into_parts().into_boxed_slice(),
                 })
             }

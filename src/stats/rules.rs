@@ -7,7 +7,6 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::generate::rule::{Direction, RuleCheck, RuleInfo};
-use crate::generate::template::text_of;
 use crate::{GenerationError, Table};
 
 /// One rule's tally over a sample.
@@ -165,11 +164,13 @@ fn check(rule: &RuleInfo, object: &Map<String, Value>, tally: &mut RuleSummary) 
             };
             tally.held += u64::from((*gap_min..=*gap_max).contains(&gap));
         }
-        RuleCheck::Derive { template } => {
+        RuleCheck::Derive { formula } => {
             let Some(value) = value else { return };
+            let Some(held) = formula.holds(value, |name| object.get(name)) else {
+                return;
+            };
             tally.objects += 1;
-            let expected = template.render(|_, name| text_of(object.get(name)));
-            tally.held += u64::from(value.as_str() == Some(expected.as_str()));
+            tally.held += u64::from(held);
         }
         RuleCheck::When { tests } => {
             let holds = tests

@@ -220,7 +220,8 @@ def synth(**knobs):
 
 class SubscriptionLifecycle(BaseModel):
     """Cross-field rules (issue #14): ordered dates with a gap distribution, a chain, a
-    date before another, presence by status, and an integer bound by its sibling.
+    date before another, presence by status, an integer bound by its sibling, a price
+    computed from others, and an email made from the names.
     scripts/rules_check.py checks every rule on the exported rows."""
 
     model_config = ConfigDict(json_schema_extra=synth(rows=200_000))
@@ -244,3 +245,11 @@ class SubscriptionLifecycle(BaseModel):
         json_schema_extra=synth(when={"status": "canceled"}, after={"field": "canceled_at", "max": 14}),
     )
     pause_reason: Optional[str] = Field(default=None, max_length=40, json_schema_extra=synth(when={"status": "paused"}))
+    seat_price: Decimal = Field(ge=1, le=99, decimal_places=2)
+    monthly_total: Decimal = Field(decimal_places=2, json_schema_extra=synth(derive={"expression": "seats * seat_price"}))
+    yearly_total: Decimal = Field(decimal_places=2, json_schema_extra=synth(derive={"expression": "round(monthly_total * 12 * 0.9, 2)"}))
+    owner_first_name: str = Field(max_length=40)
+    owner_last_name: str = Field(max_length=40)
+    owner_email: EmailStr = Field(
+        json_schema_extra=synth(derive={"template": "{owner_first_name|ascii|slug}.{owner_last_name|ascii|slug}@example.com"})
+    )
