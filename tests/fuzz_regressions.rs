@@ -326,3 +326,35 @@ fn prefix_items_is_no_keyword_before_2020_12() {
         assert_eq!(table.try_row_value(7, row).unwrap()["p"], json!([]));
     }
 }
+
+/// A `$ref` back to a schema already applied to the same value, with no property or item
+/// between, describes that value in terms of itself: `{"not": {"$ref": "#"}}` at the root
+/// has no base case, and validators loop or give up where synthtune took it for recursion
+/// and generated values they reject (found by schema_structured, twice). It is refused at
+/// the reference; the same reference under a property is recursion, and still generates.
+#[test]
+fn a_reference_back_to_the_same_value_is_refused() {
+    for (schema, at) in [
+        (
+            json!({"not": {"$ref": "#", "oneOf": [{"$ref": "#"}, false]}, "type": "string"}),
+            "/not/oneOf/0/$ref",
+        ),
+        (
+            json!({"oneOf": [{"$ref": "#", "type": "null"}, {"$ref": "#"}, {}], "type": "string"}),
+            "/oneOf/0/$ref",
+        ),
+        (
+            json!({"$defs": {"a": {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/a"}]}}, "$ref": "#/$defs/a"}),
+            "/$defs/a/anyOf/1/$ref",
+        ),
+    ] {
+        let error = Table::from_value(schema.clone(), None).expect_err(&schema.to_string());
+        let message = error.to_string();
+        assert!(message.contains(at), "{schema}: {message}");
+        assert!(message.contains("on the same value"), "{schema}: {message}");
+    }
+    assert_rows_valid(
+        json!({"type": "object", "properties": {"next": {"anyOf": [{"type": "null"}, {"$ref": "#"}]}}, "required": ["next"]}),
+        200,
+    );
+}

@@ -96,13 +96,20 @@ impl Compiler {
                 .ok_or_else(|| bad("a whole number ≥ 0"))
         };
         let sub = |token: &str| loc.child(&[token]);
+        // The schema of a property's or an item's value.
+        let below = |token: &str| loc.value_below(&[token]);
         super::limits::check_keyword(key, value, &at)?;
         match key {
             "$ref" | "$dynamicRef" | "$recursiveRef" => {
                 let reference = value.as_str().ok_or_else(|| bad("a string"))?;
                 let target = self.target(loc, key, reference)?;
                 // Recursion is a reference back into a target this location was reached
-                // through; the same definition merged elsewhere on the path is not.
+                // through; the same definition merged elsewhere on the path is not. Back
+                // into a target with no property or item between, it is a loop (loops.rs;
+                // this catches the ones through the dynamic scope).
+                if loc.scope.contains_on_this_value(&target) {
+                    return Err(super::loops::refusal(&self.docs, at, &target));
+                }
                 if loc.scope.contains(&target) {
                     f.recursion.push(target);
                 } else if !f.expanded.contains(&target) {
@@ -202,7 +209,7 @@ impl Compiler {
                         f.no_more_items.get_or_insert(at);
                     }
                     _ => {
-                        let items = sub("items");
+                        let items = below("items");
                         if everywhere {
                             f.every_item.push(items.clone());
                         }
@@ -216,7 +223,7 @@ impl Compiler {
                         Value::Bool(false) => {
                             f.no_more_items.get_or_insert(at);
                         }
-                        _ => f.items.push(sub("additionalItems")),
+                        _ => f.items.push(below("additionalItems")),
                     }
                 }
             }
@@ -230,7 +237,7 @@ impl Compiler {
             "maxItems" => merge_min(&mut f.max_items, whole()?),
             "uniqueItems" => f.unique_items |= value.as_bool().ok_or_else(|| bad("a boolean"))?,
             "contains" => {
-                f.contains.push(sub("contains"));
+                f.contains.push(below("contains"));
                 // A contains without minContains asks for one match: merged with the
                 // bounds of other schema objects' contains, it must count.
                 if !map.contains_key("minContains") {
@@ -255,7 +262,7 @@ impl Compiler {
             "properties" => {
                 let props = value.as_object().ok_or_else(|| bad("an object"))?;
                 for name in props.keys() {
-                    let ploc = loc.child(&["properties", name]);
+                    let ploc = loc.value_below(&["properties", name]);
                     match f.properties.iter_mut().find(|(n, _)| n == name) {
                         Some((_, locs)) => locs.push(ploc),
                         None => f.properties.push((name.clone(), vec![ploc])),
@@ -266,7 +273,7 @@ impl Compiler {
                 let props = value.as_object().ok_or_else(|| bad("an object"))?;
                 for pattern in props.keys() {
                     f.pattern_properties
-                        .push((pattern.clone(), loc.child(&["patternProperties", pattern])));
+                        .push((pattern.clone(), loc.value_below(&["patternProperties", pattern])));
                 }
             }
             "additionalProperties" => {
@@ -275,7 +282,7 @@ impl Compiler {
                     Value::Bool(false) => {
                         f.no_more_properties.get_or_insert(at);
                     }
-                    _ => f.additional.push(sub("additionalProperties")),
+                    _ => f.additional.push(below("additionalProperties")),
                 }
             }
             "unevaluatedProperties" => {
@@ -302,7 +309,7 @@ impl Compiler {
             }
             "minProperties" => merge_max(&mut f.min_properties, whole()?),
             "maxProperties" => merge_min(&mut f.max_properties, whole()?),
-            "propertyNames" => f.property_names.push(sub("propertyNames")),
+            "propertyNames" => f.property_names.push(below("propertyNames")),
             "dependentRequired" => self.collect_dependent_required(value, f, &at)?,
             "dependentSchemas" => {
                 let deps = value.as_object().ok_or_else(|| bad("an object"))?;
@@ -397,7 +404,7 @@ impl Compiler {
             .as_array()
             .ok_or_else(|| Problem::new(at, format!("{key} must be an array of schemas")))?;
         for i in 0..items.len() {
-            let item = loc.child(&[key, &i.to_string()]);
+            let item = loc.value_below(&[key, &i.to_string()]);
             match f.prefix_items.get_mut(i) {
                 Some(locs) => locs.push(item),
                 None => f.prefix_items.push(vec![item]),

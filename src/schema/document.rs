@@ -46,47 +46,67 @@ impl std::hash::Hash for Loc {
 }
 
 /// The dynamic scope of a location: the `$ref` targets and schema resources entered on
-/// the way to it, innermost first. A `$ref` to a target in its own scope leads back into
-/// itself (recursion); a `$ref` to a definition merged elsewhere on the path does not.
+/// the way to it, and the steps down into a property's or an item's value, innermost
+/// first. A `$ref` to a target in its own scope leads back into itself: recursion when a
+/// step down lies between (each turn describes a smaller value), a loop with no base
+/// case when none does. A `$ref` to a definition merged elsewhere on the path is neither.
 /// Shared tails make cloning a location cheap.
 #[derive(Debug, Clone, Default)]
 pub struct Scope(Option<Arc<Step>>);
 
 #[derive(Debug)]
 struct Step {
-    /// The `$ref` target entered (document, pointer); `None` for a resource entered by
-    /// walking into a subschema with its own `$id`.
-    target: Option<(usize, String)>,
-    /// The base URI of the resource entered.
-    base: String,
+    entered: Entered,
     outer: Scope,
 }
 
+/// What a step of the scope entered.
+#[derive(Debug)]
+enum Entered {
+    /// A `$ref` target (document, pointer) of the resource with this base URI.
+    Target(usize, String, String),
+    /// A subschema with its own `$id`, walked into: its base URI.
+    Resource(String),
+    /// The value of a property or an item: the schemas below describe another instance.
+    Value,
+}
+
 impl Scope {
-    fn push(&self, target: Option<(usize, String)>, base: String) -> Scope {
+    fn push(&self, entered: Entered) -> Scope {
         Scope(Some(Arc::new(Step {
-            target,
-            base,
+            entered,
             outer: self.clone(),
         })))
     }
 
-    fn steps(&self) -> impl Iterator<Item = &Step> {
-        std::iter::successors(self.0.as_deref(), |s| s.outer.0.as_deref())
+    fn steps(&self) -> impl Iterator<Item = &Entered> {
+        std::iter::successors(self.0.as_deref(), |s| s.outer.0.as_deref()).map(|s| &s.entered)
+    }
+
+    fn is_target(entered: &Entered, target: &Loc) -> bool {
+        matches!(entered, Entered::Target(d, p, _) if *d == target.doc && *p == target.pointer)
     }
 
     /// Whether `target` was entered by a `$ref` on the way here.
     pub fn contains(&self, target: &Loc) -> bool {
-        self.steps().any(|s| {
-            s.target
-                .as_ref()
-                .is_some_and(|(d, p)| *d == target.doc && *p == target.pointer)
-        })
+        self.steps().any(|e| Self::is_target(e, target))
+    }
+
+    /// Whether `target` was entered by a `$ref` on the way here with no step down into a
+    /// property's or an item's value since: a reference to it describes the same value
+    /// again, and never reaches a base case.
+    pub fn contains_on_this_value(&self, target: &Loc) -> bool {
+        self.steps()
+            .take_while(|e| !matches!(e, Entered::Value))
+            .any(|e| Self::is_target(e, target))
     }
 
     /// The base URIs of the resources entered, innermost first.
     fn bases(&self) -> impl Iterator<Item = &str> {
-        self.steps().map(|s| s.base.as_str())
+        self.steps().filter_map(|e| match e {
+            Entered::Target(_, _, base) | Entered::Resource(base) => Some(base.as_str()),
+            Entered::Value => None,
+        })
     }
 }
 
@@ -107,20 +127,33 @@ impl Loc {
         }
     }
 
+    /// The location of the schema of a property's or an item's value: `pointer`
+    /// extended by the given tokens, one step down in the scope.
+    pub fn value_below(&self, tokens: &[&str]) -> Loc {
+        let mut loc = self.child(tokens);
+        loc.scope = loc.scope.push(Entered::Value);
+        loc
+    }
+
     /// This location (a `$ref` target) as entered from `from`: its scope is `from`'s,
     /// with this target added.
     pub fn entered_from(self, from: &Loc) -> Loc {
-        let scope = from
-            .scope
-            .push(Some((self.doc, self.pointer.clone())), self.base.clone());
+        let scope = from.scope.push(Entered::Target(
+            self.doc,
+            self.pointer.clone(),
+            self.base.clone(),
+        ));
         Loc { scope, ..self }
     }
 
     /// This location as the start of a compilation of its own (a recursive target): its
     /// scope holds only itself.
     pub fn entered_alone(self) -> Loc {
-        let scope =
-            Scope::default().push(Some((self.doc, self.pointer.clone())), self.base.clone());
+        let scope = Scope::default().push(Entered::Target(
+            self.doc,
+            self.pointer.clone(),
+            self.base.clone(),
+        ));
         Loc { scope, ..self }
     }
 }
@@ -290,7 +323,7 @@ impl Documents {
         Loc {
             doc: 0,
             pointer: String::new(),
-            scope: Scope::default().push(None, base.clone()),
+            scope: Scope::default().push(Entered::Resource(base.clone())),
             base,
         }
     }
@@ -315,7 +348,7 @@ impl Documents {
     pub fn enter(&self, loc: Loc) -> Loc {
         match self.bases.get(&(loc.doc, loc.pointer.clone())) {
             Some(base) if *base != loc.base => Loc {
-                scope: loc.scope.push(None, base.clone()),
+                scope: loc.scope.push(Entered::Resource(base.clone())),
                 base: base.clone(),
                 ..loc
             },

@@ -12,6 +12,7 @@ mod keys;
 pub mod knobs;
 pub mod limits;
 mod listed;
+mod loops;
 mod no_effect;
 mod noise;
 mod numbers;
@@ -86,10 +87,11 @@ fn compile_value_here(
 }
 
 fn compile_documents(
-    docs: Documents,
+    mut docs: Documents,
     fallback_name: Option<String>,
     options: &Options,
 ) -> Result<Table, Problem> {
+    loops::refuse_loops(&mut docs)?;
     let root = docs.root();
     let mut compiler = Compiler::new(docs);
     compiler.defaults = options.rates;
