@@ -195,6 +195,21 @@ fn rules_leave_the_other_fields_as_they_were() {
     }
 }
 
+/// The statistics of `rows` rows of `schema`, as `stats` computes them.
+fn summary_of(schema: Value, rows: u64) -> synthtune::stats::Summary {
+    let table = Table::from_value(schema, None).unwrap();
+    synthtune::stats::summarize(&table, &synthtune::stats::SampleOptions::new(SEED, rows)).unwrap()
+}
+
+/// Each rule's field, the rows that kept it and the rows it applied to.
+fn rules_held(summary: &synthtune::stats::Summary) -> Vec<(&str, u64, u64)> {
+    summary
+        .rules
+        .iter()
+        .map(|r| (r.field.as_str(), r.held, r.objects))
+        .collect()
+}
+
 fn refusal(schema: Value) -> (String, String) {
     let error = Table::from_value(schema, None).expect_err("refused");
     (error.pointer().unwrap_or("").to_owned(), error.to_string())
@@ -394,10 +409,7 @@ fn an_independent_check_finds_no_broken_rule() {
 /// a `when`'s share of objects with a value by the sibling's value.
 #[test]
 fn stats_show_each_rule_and_its_conditional_shares() {
-    let table = Table::from_value(subscription(lognormal_gap()), None).unwrap();
-    let summary =
-        synthtune::stats::summarize(&table, &synthtune::stats::SampleOptions::new(SEED, 3_000))
-            .unwrap();
+    let summary = summary_of(subscription(lognormal_gap()), 3_000);
     let kinds: Vec<(&str, &str)> = summary
         .rules
         .iter()
@@ -494,15 +506,8 @@ fn a_derived_field_is_its_template_of_the_row() {
     // Some sentences slug to more than 40 characters: those rows keep the field's own
     // value, and the statistics say so.
     assert!((100..1_900).contains(&slugged), "{slugged}");
-    let table = Table::from_value(schema, None).unwrap();
-    let summary =
-        synthtune::stats::summarize(&table, &synthtune::stats::SampleOptions::new(SEED, 2_000))
-            .unwrap();
-    let held: Vec<(&str, u64, u64)> = summary
-        .rules
-        .iter()
-        .map(|r| (r.field.as_str(), r.held, r.objects))
-        .collect();
+    let summary = summary_of(schema, 2_000);
+    let held = rules_held(&summary);
     assert_eq!(held[0], ("full_name", 2_000, 2_000));
     assert!(held[1].1 > 1_950, "{held:?}");
     assert_eq!(held[2], ("slug", slugged, 2_000));
@@ -632,15 +637,8 @@ fn a_derived_number_is_its_expression_of_the_row() {
     }
     // Both kinds of row were met: with a discount, and with none.
     assert!((1_000..4_990).contains(&with_discount), "{with_discount}");
-    let table = Table::from_value(schema, None).unwrap();
-    let summary =
-        synthtune::stats::summarize(&table, &synthtune::stats::SampleOptions::new(SEED, 5_000))
-            .unwrap();
-    let held: Vec<(&str, u64, u64)> = summary
-        .rules
-        .iter()
-        .map(|r| (r.field.as_str(), r.held, r.objects))
-        .collect();
+    let summary = summary_of(schema, 5_000);
+    let held = rules_held(&summary);
     assert_eq!(held[0], ("total", with_discount, with_discount), "{held:?}");
     assert_eq!(held[1].0, "tax");
     assert_eq!(held[1].1, held[1].2, "{held:?}");

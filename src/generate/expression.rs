@@ -420,31 +420,26 @@ impl<R: FnMut(&str) -> Result<usize, String>> Parser<'_, R> {
 
     /// `product (('+' | '-') product)*`
     fn sum(&mut self) -> Result<Expr, String> {
-        let mut left = self.product()?;
-        loop {
-            let op = if self.eat('+') {
-                Op::Add
-            } else if self.eat('-') {
-                Op::Sub
-            } else {
-                return Ok(left);
-            };
-            left = Expr::Binary(op, Box::new(left), Box::new(self.product()?));
-        }
+        self.binary([('+', Op::Add), ('-', Op::Sub)], Self::product)
     }
 
     /// `factor (('*' | '/') factor)*`
     fn product(&mut self) -> Result<Expr, String> {
-        let mut left = self.factor()?;
+        self.binary([('*', Op::Mul), ('/', Op::Div)], Self::factor)
+    }
+
+    /// `operand (op operand)*` for one precedence level, left-associative.
+    fn binary(
+        &mut self,
+        ops: [(char, Op); 2],
+        operand: fn(&mut Self) -> Result<Expr, String>,
+    ) -> Result<Expr, String> {
+        let mut left = operand(self)?;
         loop {
-            let op = if self.eat('*') {
-                Op::Mul
-            } else if self.eat('/') {
-                Op::Div
-            } else {
+            let Some(&(_, op)) = ops.iter().find(|(c, _)| self.eat(*c)) else {
                 return Ok(left);
             };
-            left = Expr::Binary(op, Box::new(left), Box::new(self.factor()?));
+            left = Expr::Binary(op, Box::new(left), Box::new(operand(self)?));
         }
     }
 

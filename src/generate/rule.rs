@@ -147,9 +147,7 @@ impl Derived {
         match self {
             Derived::Text(t) => Value::String(t.clone()),
             Derived::Int(i) => Value::from(*i),
-            Derived::Decimal { units, decimals } => {
-                Value::from(*units as f64 / 10f64.powi(*decimals as i32))
-            }
+            Derived::Decimal { units, decimals } => Value::from(grid_double(*units, *decimals)),
             Derived::Float(f) => Value::from(*f),
         }
     }
@@ -158,11 +156,9 @@ impl Derived {
         match self {
             Derived::Text(t) => out.str(t),
             Derived::Int(i) => out.int(*i),
-            Derived::Decimal { units, decimals } => out.decimal(
-                *units as f64 / 10f64.powi(*decimals as i32),
-                *units,
-                *decimals,
-            ),
+            Derived::Decimal { units, decimals } => {
+                out.decimal(grid_double(*units, *decimals), *units, *decimals)
+            }
             Derived::Float(f) => out.float(*f),
         }
     }
@@ -537,9 +533,7 @@ impl Peeked<'_> {
     /// A grid number as the JSON value written (its double).
     fn number_value(&self) -> Value {
         match self {
-            Peeked::Decimal(units, decimals) => {
-                Value::from(*units as f64 / 10f64.powi(*decimals as i32))
-            }
+            Peeked::Decimal(units, decimals) => Value::from(grid_double(*units, *decimals)),
             _ => Value::Null,
         }
     }
@@ -627,4 +621,10 @@ impl Gap {
         }
         rng.random_range(lo..=hi)
     }
+}
+
+/// The double written for `units / 10^decimals`: the nearest one, as the number
+/// generators and `JsonWriter::decimal` write it.
+fn grid_double(units: i64, decimals: u32) -> f64 {
+    units as f64 / 10f64.powi(decimals as i32)
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::compile::Compiler;
 use super::document::Loc;
-use super::facts::{Alternatives, Facts};
+use super::facts::{ANNOTATIONS, Alternatives, Facts};
 use super::knobs::resolve_weights;
 use super::signature::Signature;
 use crate::error::{Problem, ProblemKind, Severity};
@@ -274,18 +274,8 @@ impl Compiler {
     }
 }
 
-/// The string branch of `Decimal` in pydantic 2.0 to 2.13.
+/// The string branch of `Decimal` in pydantic releases before 2.14.
 const PYDANTIC_DECIMAL_PATTERN: &str = r"^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$";
-
-/// Keywords that say nothing about a branch's values.
-const ANNOTATIONS: [&str; 6] = [
-    "title",
-    "description",
-    "$comment",
-    "examples",
-    "default",
-    "deprecated",
-];
 
 /// The number and string branches of a money field ([`Compiler::money_branches`]).
 struct Money {

@@ -327,16 +327,6 @@ fn derived_formula(
 /// `format: email` (pydantic's `EmailStr`): a derived text that is plainly an email
 /// ([`crate::generate::rule::is_plain_email`]) and within them needs no validator.
 fn plain_email_field(compiler: &Compiler, locs: &[super::document::Loc]) -> Option<(usize, usize)> {
-    const SAYS_NOTHING_ELSE: [&str; 8] = [
-        "title",
-        "description",
-        "$comment",
-        "examples",
-        "default",
-        "deprecated",
-        "x-synth",
-        "readOnly",
-    ];
     let (mut min, mut max, mut email) = (0, usize::MAX, false);
     for loc in locs {
         for (key, value) in compiler.docs.get(loc)?.as_object()? {
@@ -346,7 +336,7 @@ fn plain_email_field(compiler: &Compiler, locs: &[super::document::Loc]) -> Opti
                 "format" if value == "email" => email = true,
                 "minLength" => min = min.max(length()?),
                 "maxLength" => max = max.min(length()?),
-                k if SAYS_NOTHING_ELSE.contains(&k) => {}
+                k if super::facts::ANNOTATIONS.contains(&k) => {}
                 _ => return None,
             }
         }
