@@ -11,7 +11,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(schema) = grammar::schema(&mut u) else {
         return;
     };
-    if let Err(violation) = on_checker(move || invariant::check_value(&schema).map_err(|v| format!("{v}\nschema: {schema}"))) {
+    if let Err(violation) = on_checker(move || {
+        invariant::check_value(&schema).map_err(|v| format!("{v}\nschema: {schema}"))
+    }) {
         panic!("{violation}");
     }
 });

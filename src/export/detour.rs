@@ -109,6 +109,7 @@ impl<T: Copy> Detour<T> {
         }
     }
 
+    #[cfg(feature = "parquet")]
     pub fn is_capturing(&self) -> bool {
         matches!(self, Detour::Capture { .. })
     }

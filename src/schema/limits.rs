@@ -391,6 +391,14 @@ pub fn on_compile_stack<T: Send>(compile: impl FnOnce() -> T + Send) -> T {
     })
 }
 
+/// Declares that this thread may grow to [`COMPILE_STACK_BYTES`] of stack, so that
+/// compilations on it run in place: for a main thread whose stack limit (`ulimit -s`)
+/// the caller has checked, such as a fuzz target's, where handing every input to another
+/// thread (a futex wake each way) costs more than checking a small schema.
+pub fn this_thread_has_compile_stack() {
+    ON_COMPILE_STACK.set(true);
+}
+
 /// Starts a long-lived thread with [`COMPILE_STACK_BYTES`] of stack, on which every
 /// compilation runs in place: for a caller that compiles schema after schema (the fuzz
 /// targets), where a thread per compilation costs as much as a small schema's compile.
