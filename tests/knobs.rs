@@ -290,3 +290,105 @@ fn export_validate_expects_noise_but_nothing_else() {
         .count();
     assert_share(bad, 500, 0.2, "noisy rows in a validated export");
 }
+
+/// `locale` on an object or array is every field's inside that has none of its own: the
+/// rows are those of the same locale written beside each field, a nested object's own
+/// locale wins below it, and a shared definition takes the locale of where it is used.
+#[test]
+fn a_locale_on_an_object_reaches_the_fields_inside() {
+    let person = |locale: Option<&str>| {
+        let knob = |domain: &str| match locale {
+            Some(l) => json!({"domain": domain, "locale": l}),
+            None => json!({"domain": domain}),
+        };
+        json!({
+            "type": "object",
+            "properties": {
+                "first_name": {"type": "string", "x-synth": {"locale": locale.unwrap_or("en")}},
+                "city": {"type": "string", "x-synth": knob("city")},
+                "tags": {"type": "array", "minItems": 2, "maxItems": 2,
+                         "items": {"type": "string", "x-synth": knob("last_name")}},
+            },
+            "required": ["first_name", "city", "tags"],
+        })
+    };
+    let first_name_in = |locale: &str| {
+        let mut p = person(Some(locale));
+        p["properties"]["first_name"] = json!({"type": "string", "x-synth": {"locale": locale}});
+        p
+    };
+    let on_the_object = |locale: &str| {
+        let mut p = person(None);
+        p["properties"]["first_name"] = json!({"type": "string"});
+        p["x-synth"] = json!({"locale": locale});
+        p
+    };
+    for locale in ["fr_FR", "de_DE", "ja_JP"] {
+        let each = rows(&table(first_name_in(locale)), 200);
+        let around = rows(&table(on_the_object(locale)), 200);
+        assert_eq!(each, around, "{locale}");
+        assert_ne!(
+            each,
+            rows(&table(person(None)), 200),
+            "{locale} differs from en"
+        );
+    }
+    // A nested object's own locale wins below it; a definition used under two locales
+    // is compiled for each.
+    let nested = table(json!({
+        "type": "object",
+        "x-synth": {"locale": "fr_FR"},
+        "$defs": {"where": {"type": "object", "properties": {"city": {"type": "string", "x-synth": {"domain": "city"}}}, "required": ["city"]}},
+        "properties": {
+            "home": {"$ref": "#/$defs/where"},
+            "office": {"$ref": "#/$defs/where", "x-synth": {"locale": "de_DE"}},
+        },
+        "required": ["home", "office"],
+    }));
+    let cities = |locale: &str| {
+        table(json!({"type": "string", "x-synth": {"domain": "city", "locale": locale}}))
+    };
+    let (fr, de) = (cities("fr_FR"), cities("de_DE"));
+    let french: HashSet<String> = (0..2_000)
+        .map(|i| fr.row_value(SEED, i).as_str().unwrap().to_owned())
+        .collect();
+    let german: HashSet<String> = (0..2_000)
+        .map(|i| de.row_value(SEED, i).as_str().unwrap().to_owned())
+        .collect();
+    for row in rows(&nested, 100) {
+        let (home, office) = (
+            row["home"]["city"].as_str().unwrap(),
+            row["office"]["city"].as_str().unwrap(),
+        );
+        assert!(
+            french.contains(home) && !german.contains(home),
+            "home {home:?} is French"
+        );
+        assert!(
+            german.contains(office) && !french.contains(office),
+            "office {office:?} is German"
+        );
+    }
+    // With no field inside that has a domain, the locale does nothing, and check says so.
+    let idle = table(
+        json!({"type": "object", "x-synth": {"locale": "fr_FR"}, "properties": {"n": {"type": "integer"}}}),
+    );
+    assert!(
+        idle.diagnostics
+            .iter()
+            .any(|d| d.pointer == "/x-synth/locale" && d.message.contains("no effect")),
+        "{:?}",
+        idle.diagnostics
+    );
+    assert!(
+        nested
+            .diagnostics
+            .iter()
+            .all(|d| !d.pointer.ends_with("/locale")),
+        "{:?}",
+        nested.diagnostics
+    );
+    let err = Table::from_value(json!({"type": "object", "x-synth": {"locale": "xx"}}), None)
+        .unwrap_err();
+    assert_eq!(err.pointer(), Some("/x-synth/locale"));
+}

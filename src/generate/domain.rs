@@ -24,7 +24,7 @@ use crate::rng::SynthRng;
 pub mod places;
 
 /// The language and country whose word lists a domain draws from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Locale {
     #[default]
     En,

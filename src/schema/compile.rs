@@ -15,14 +15,16 @@ use super::document::{Documents, Loc};
 use super::facts::{At, Conditional, Facts, Types};
 use super::knobs::{Knobs, resolve_weights};
 use crate::error::{Diagnostic, Problem, ProblemKind, Severity};
+use crate::generate::domain::Locale;
 use crate::generate::{BoolGen, CustomGen, Node, UnionGen};
 
 /// The outcome of compiling some locations, as cached.
 type CompileResult = Result<Compiled, Problem>;
 
 /// What a compilation is cached by: whether names may infer values there
-/// ([`Compiler::infer_here`]), and the locations merged, by document and pointer.
-type CompileKey = (bool, Vec<(usize, String)>);
+/// ([`Compiler::infer_here`]), the locale inherited there ([`Compiler::locale_here`]),
+/// and the locations merged, by document and pointer.
+type CompileKey = (bool, Option<Locale>, Vec<(usize, String)>);
 
 /// A compiled location: the generator and the knobs written there.
 #[derive(Clone)]
@@ -75,8 +77,12 @@ pub struct Compiler {
     /// Whether the nearest `x-synth.infer` around the node being compiled allows
     /// guessing values from field names (infer.rs); true where none is written.
     pub(super) infer_here: bool,
-    /// [`Compiler::infer_here`] where each recursive target was first met, by slot.
-    recursive_infer: Vec<bool>,
+    /// The locale of the nearest object or array around the node being compiled that
+    /// sets one: a field without its own takes it.
+    pub(super) locale_here: Option<Locale>,
+    /// [`Compiler::infer_here`] and [`Compiler::locale_here`] where each recursive target
+    /// was first met, by slot.
+    recursive_scope: Vec<(bool, Option<Locale>)>,
 }
 
 /// Rates used where the schema sets none.
@@ -118,7 +124,8 @@ impl Compiler {
             property_knobs: Default::default(),
             no_infer: false,
             infer_here: true,
-            recursive_infer: Vec::new(),
+            locale_here: None,
+            recursive_scope: Vec::new(),
         }
     }
 
@@ -183,6 +190,7 @@ impl Compiler {
     pub fn compile(&mut self, locs: &[Loc]) -> Result<Compiled, Problem> {
         let key: CompileKey = (
             self.infer_here,
+            self.locale_here,
             locs.iter().map(|l| (l.doc, l.pointer.clone())).collect(),
         );
         match self.compiled.get(&key) {
@@ -213,13 +221,17 @@ impl Compiler {
         let reference = facts.knobs.references.clone();
         let fanout = facts.knobs.fanout.clone();
         let field_locs = facts.locs.clone();
-        // `infer` holds for everything below the node that sets it.
-        let outer = self.infer_here;
+        // `infer` and `locale` hold for everything below the node that sets them.
+        let outer = (self.infer_here, self.locale_here);
         if let Some((on, _)) = facts.knobs.infer {
             self.infer_here = on;
         }
+        match facts.knobs.locale {
+            Some(own) => self.locale_here = Some(own),
+            None => facts.knobs.locale = self.locale_here,
+        }
         let compiled = self.compile_facts(facts);
-        self.infer_here = outer;
+        (self.infer_here, self.locale_here) = outer;
         let mut compiled = compiled?;
         self.note_knobs_without_effect(&compiled.knobs, &compiled.node);
         self.saw_property_knobs(&compiled.knobs);
@@ -304,7 +316,8 @@ impl Compiler {
             Some(i) => i,
             None => {
                 self.recursive.push((target, None));
-                self.recursive_infer.push(self.infer_here);
+                self.recursive_scope
+                    .push((self.infer_here, self.locale_here));
                 self.recursive.len() - 1
             }
         }
@@ -314,9 +327,9 @@ impl Compiler {
     pub fn fill_recursive(&mut self) -> Result<(), Problem> {
         while let Some(i) = self.recursive.iter().position(|(_, n)| n.is_none()) {
             let target = self.recursive[i].0.clone().entered_alone();
-            self.infer_here = self.recursive_infer[i];
+            (self.infer_here, self.locale_here) = self.recursive_scope[i];
             let compiled = self.compile(std::slice::from_ref(&target));
-            self.infer_here = true;
+            (self.infer_here, self.locale_here) = (true, None);
             self.recursive[i].1 = Some(compiled?.node);
         }
         Ok(())

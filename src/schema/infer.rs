@@ -14,7 +14,7 @@ use super::facts::{Facts, Types};
 use super::knobs::Knobs;
 use crate::error::{Problem, Severity};
 use crate::generate::distribution::DistributionSpec;
-use crate::generate::domain::{Domain, Locale};
+use crate::generate::domain::Domain;
 use crate::generate::string::StringGen;
 use crate::generate::temporal::{TemporalKind, days_from_civil};
 
@@ -367,12 +367,7 @@ impl Compiler {
         let Some(Guess::Domain(domain)) = self.guess_from_name(f) else {
             return Ok(base);
         };
-        let locale = f
-            .knobs
-            .locale
-            .as_deref()
-            .and_then(Locale::parse)
-            .unwrap_or_default();
+        let locale = f.knobs.locale.unwrap_or_default();
         let at = f.pointer();
         let name = domain.name();
         if let Some(why) = self.domain_misfit(f, domain, locale, min, max, check)? {

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use super::document::child_pointer;
 use crate::error::Problem;
 use crate::generate::distribution::DistributionSpec;
+use crate::generate::domain::Locale;
 use crate::generate::reference::Fanout;
 
 /// Every `x-synth` key synthtune knows.
@@ -67,7 +68,9 @@ pub struct Knobs {
     pub range_at: Option<String>,
     pub length: Option<(DistributionSpec, String)>,
     pub domain: Option<(String, String)>,
-    pub locale: Option<String>,
+    /// Written here, or inherited from the nearest object or array around with one
+    /// (then `locale_at` is `None`).
+    pub locale: Option<Locale>,
     /// Where `null_rate`, `absent_rate` and `locale` were written, for the notes and
     /// refusals about them.
     pub null_rate_at: Option<String>,
@@ -310,8 +313,20 @@ impl Knobs {
                         "locale must be a name such as \"en\" or \"fr_FR\"",
                     ));
                 };
+                let Some(locale) = Locale::parse(s) else {
+                    return Err(Problem::invalid(at, format!("unknown locale {s:?}")).hint(
+                        format!(
+                            "use one of {}",
+                            Locale::all()
+                                .iter()
+                                .map(Locale::name)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ));
+                };
                 if self.locale.is_none() {
-                    self.locale = Some(s.to_owned());
+                    self.locale = Some(locale);
                     self.locale_at = Some(at_owned);
                 }
             }

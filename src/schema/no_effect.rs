@@ -109,11 +109,13 @@ impl Compiler {
         }
         if let (Some(_), Some(at)) = (&knobs.locale, &knobs.locale_at) {
             if matches!(kind, Node::Object(_) | Node::Array(_)) {
-                self.note(
-                    Severity::Ignored,
-                    at.clone(),
-                    "locale on an object or array has no effect yet: it is not passed down to the fields inside (set it beside each field's domain)",
-                );
+                if !has_domain_below(node) {
+                    self.note(
+                        Severity::Ignored,
+                        at.clone(),
+                        "locale has no effect: it applies to the fields inside with a domain (given, or guessed from their names), and none here has one",
+                    );
+                }
             } else if knobs.domain.is_none()
                 && !matches!(
                     kind,
@@ -213,4 +215,16 @@ fn a_value_of(types: &[&str]) -> String {
         "a"
     };
     format!("{article} {names}")
+}
+
+/// Whether a string below `node` draws from a domain (and so takes a locale from around).
+fn has_domain_below(node: &Node) -> bool {
+    let mut found = false;
+    crate::generate::fields::visit(node, &mut |n| {
+        found |= matches!(
+            n,
+            Node::String(crate::generate::string::StringGen::Domain { .. })
+        );
+    });
+    found
 }
