@@ -250,7 +250,7 @@ fn a_rule_that_cannot_hold_is_refused_at_its_pointer() {
                 &["a", "b"],
             ),
             "/properties/b/x-synth/after",
-            "orders dates, date-times and integers",
+            "orders dates, date-times, integers and numbers",
         ),
         (
             object(
@@ -700,4 +700,79 @@ fn a_plain_email_is_an_email_to_the_validator() {
     }
     // Enough of the drawn texts were plain emails for the check to mean something.
     assert!(plain.get() > 500, "{} plain emails", plain.get());
+}
+
+/// `after` and `before` order numbers on a decimal grid: cents after cents, a number
+/// after an integer, pydantic's `Decimal` (a number-or-string union); the gap is in the
+/// field's own units, fractions to its precision.
+#[test]
+fn numbers_in_decimal_steps_are_ordered() {
+    let schema = object(
+        json!({
+            "list_price": {"type": "number", "minimum": 1, "maximum": 500, "multipleOf": 0.01},
+            "sale_price": {"type": "number", "multipleOf": 0.01, "minimum": 0,
+                           "x-synth": {"before": {"field": "list_price", "min": 0.1, "max": 0.75}}},
+            "seats": {"type": "integer", "minimum": 1, "maximum": 50},
+            "budget": {"type": "number", "multipleOf": 0.1,
+                       "x-synth": {"after": {"field": "seats", "min": 0.5, "max": 20,
+                                             "distribution": {"exponential": {"rate": 0.5}}}}},
+            "cost": {"anyOf": [{"type": "number", "minimum": 1, "maximum": 99}, {"type": "string"}]},
+            "price": {"anyOf": [{"type": "number"}, {"type": "string"}],
+                      "x-synth": {"after": {"field": "cost", "min": 0.01, "max": 10}}},
+        }),
+        &[
+            "list_price",
+            "sale_price",
+            "seats",
+            "budget",
+            "cost",
+            "price",
+        ],
+    );
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let cents = |v: &Value| -> i64 {
+        let text = match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        (text.parse::<f64>().unwrap() * 100.0).round() as i64
+    };
+    for (row, r) in rows(&schema, 5_000).iter().enumerate() {
+        assert!(validator.is_valid(r), "row {row}: {r}");
+        let gap = cents(&r["list_price"]) - cents(&r["sale_price"]);
+        assert!((10..=75).contains(&gap), "row {row}: {r}");
+        let budget = cents(&r["budget"]);
+        assert_eq!(budget % 10, 0, "row {row}: {r}");
+        let gap = budget - 100 * r["seats"].as_i64().unwrap();
+        assert!((50..=2_000).contains(&gap), "row {row}: {r}");
+        let gap = cents(&r["price"]) - cents(&r["cost"]);
+        assert!((1..=1_000).contains(&gap), "row {row}: {r}");
+    }
+    let summary = summary_of(schema, 2_000);
+    for (field, held, objects) in rules_held(&summary) {
+        assert_eq!(held, objects, "{field}");
+    }
+    // Finer after coarser only: cents cannot be read in tenths.
+    let (at, message) = refusal(object(
+        json!({
+            "a": {"type": "number", "multipleOf": 0.01},
+            "b": {"type": "number", "multipleOf": 0.1, "x-synth": {"after": "a"}},
+        }),
+        &["a", "b"],
+    ));
+    assert_eq!(at, "/properties/b/x-synth/after");
+    assert!(message.contains("no more decimals"), "{message}");
+    // A grid that skips steps (multipleOf 0.05) is not every cent.
+    let (at, message) = refusal(object(
+        json!({
+            "a": {"type": "number", "multipleOf": 0.01},
+            "b": {"type": "number", "multipleOf": 0.05, "x-synth": {"after": "a"}},
+        }),
+        &["a", "b"],
+    ));
+    assert_eq!(at, "/properties/b/x-synth/after");
+    assert!(
+        message.contains("numbers in steps of a decimal"),
+        "{message}"
+    );
 }

@@ -53,7 +53,7 @@ impl FloatDivision {
 
     /// The passing index nearest to `k` in `[k_lo, k_hi]` (upwards first when `up`),
     /// within [`DIVISION_SEARCH`] points; `value` maps an index to its value.
-    fn nearest(
+    pub(crate) fn nearest(
         &self,
         k: i64,
         (k_lo, k_hi): (i64, i64),

@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::choice::unit;
 use super::distribution::FloatSampler;
 use super::expression::{Decimal, Expression};
+use super::number::FloatDivision;
 use super::object::ObjectGen;
 use super::string::StringGen;
 use super::template::{Template, text_of};
@@ -259,6 +260,9 @@ pub struct Ordering {
     pub lo: i64,
     pub hi: i64,
     pub gap: Gap,
+    /// A number's fractional `multipleOf`s, which some grid values fail in the
+    /// validators' float division: the value is the passing one nearest the drawn one.
+    pub division: FloatDivision,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -268,20 +272,36 @@ pub enum Direction {
 }
 
 /// How a field's values are counted: dates in days, date-times in seconds (both since the
-/// Unix epoch), integers as themselves.
+/// Unix epoch), integers as themselves, numbers on a decimal grid in steps of
+/// `10^-decimals` (cents for 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scale {
     Temporal(TemporalKind),
     Integer,
+    Decimal(u32),
 }
 
 impl Scale {
     /// Units of the field in one unit of its gap: a gap is given in days for dates and
-    /// date-times, in the field's own units for integers.
+    /// date-times, in the field's own units for numbers (1.5 is 150 cents).
     pub fn per_gap_unit(self) -> i64 {
         match self {
             Scale::Temporal(TemporalKind::DateTime) => 86_400,
+            Scale::Decimal(decimals) => 10i64.pow(decimals),
             _ => 1,
+        }
+    }
+
+    /// Whether a field counted in this scale can be ordered against one counted in
+    /// `source`'s: dates and date-times among themselves; a number after an integer or
+    /// a number with no more decimals, an integer after an integer.
+    pub fn reads(self, source: Scale) -> bool {
+        match (self, source) {
+            (Scale::Temporal(_), Scale::Temporal(_)) => true,
+            (Scale::Integer, Scale::Integer) => true,
+            (Scale::Decimal(_), Scale::Integer) => true,
+            (Scale::Decimal(mine), Scale::Decimal(theirs)) => theirs <= mine,
+            _ => false,
         }
     }
 
@@ -290,6 +310,8 @@ impl Scale {
     pub fn read(self, value: &Value) -> Option<i64> {
         match self {
             Scale::Integer => value.as_i64(),
+            // A number, or pydantic's Decimal written as a string.
+            Scale::Decimal(decimals) => Decimal::from_json(value)?.steps_of(1, decimals),
             Scale::Temporal(kind) => {
                 let text = value.as_str()?;
                 let seconds = [TemporalKind::DateTime, TemporalKind::Date]
@@ -307,6 +329,7 @@ impl Scale {
     fn write<S: Sink>(self, value: i64, out: &mut S) {
         match self {
             Scale::Integer => out.int(value),
+            Scale::Decimal(decimals) => out.decimal(grid_double(value, decimals), value, decimals),
             Scale::Temporal(kind) => out.plain_str_with(|buf| kind.push(value, buf)),
         }
     }
@@ -413,6 +436,7 @@ impl RuledGen {
         ) {
             (Some(order), Some(value)) => match order.scale {
                 Scale::Integer => Peeked::Int(value),
+                Scale::Decimal(decimals) => Peeked::Decimal(value, decimals),
                 Scale::Temporal(kind) => Peeked::Temporal(value, kind),
             },
             _ => peek_node(&self.value, ctx, key),
@@ -456,7 +480,7 @@ impl RuledGen {
         let base = object
             .peek(ctx, object_key, order.source)
             .units(order.scale)?;
-        Some(order.value_after(base, key))
+        order.value_after(base, key)
     }
 }
 
@@ -556,6 +580,10 @@ impl Peeked<'_> {
     fn units(&self, scale: Scale) -> Option<i64> {
         match (self, scale) {
             (Peeked::Int(v), Scale::Integer) => Some(*v),
+            (Peeked::Int(v), Scale::Decimal(to)) => v.checked_mul(10i64.checked_pow(to)?),
+            (Peeked::Decimal(v, from), Scale::Decimal(to)) if from <= &to => {
+                v.checked_mul(10i64.checked_pow(to - from)?)
+            }
             (Peeked::Temporal(v, from), Scale::Temporal(to)) => Some(match (from, to) {
                 (TemporalKind::Date, TemporalKind::DateTime) => v * 86_400,
                 (TemporalKind::DateTime, TemporalKind::Date) => v.div_euclid(86_400),
@@ -587,7 +615,10 @@ impl Peeked<'_> {
 impl Ordering {
     /// The field's value for a sibling at `base`: `base ± gap`, the gap drawn within the
     /// room the field's bounds leave (which compilation proved is never empty).
-    fn value_after(&self, base: i64, key: u64) -> i64 {
+    /// The value for a row whose source is `base`: `None` where the field's float
+    /// division leaves no value in the row's window (the field then keeps its own value,
+    /// and the statistics count the rule broken there).
+    fn value_after(&self, base: i64, key: u64) -> Option<i64> {
         let (lo, hi) = match self.direction {
             Direction::After => (self.lo.saturating_sub(base), self.hi.saturating_sub(base)),
             Direction::Before => (base.saturating_sub(self.hi), base.saturating_sub(self.lo)),
@@ -599,10 +630,24 @@ impl Ordering {
             self.gap
                 .draw(lo, hi, self.scale.per_gap_unit(), mix(key, GAP))
         };
-        match self.direction {
+        let at = |gap: i64| match self.direction {
             Direction::After => base.saturating_add(gap),
             Direction::Before => base.saturating_sub(gap),
+        };
+        let value = at(gap);
+        let Scale::Decimal(decimals) = self.scale else {
+            return Some(value);
+        };
+        let double = |units: i64| grid_double(units, decimals);
+        if self.division.is_exact() || self.division.passes(double(value)) {
+            return Some(value);
         }
+        let window = if at(lo) <= at(hi) {
+            (at(lo), at(hi))
+        } else {
+            (at(hi), at(lo))
+        };
+        self.division.nearest(value, window, key >> 63 == 0, double)
     }
 }
 

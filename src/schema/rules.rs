@@ -15,8 +15,8 @@ use super::document::child_pointer;
 use crate::error::{Problem, Severity};
 use crate::generate::Node;
 use crate::generate::distribution::DistributionSpec;
-use crate::generate::expression::Expression;
-use crate::generate::number::NumberSpace;
+use crate::generate::expression::{Decimal, Expression};
+use crate::generate::number::{FloatDivision, NumberGen, NumberSpace};
 use crate::generate::object::Property;
 use crate::generate::rule::{
     Condition, Derivation, Direction, Formula, Gap, Ordering, Otherwise, RuledGen, Scale, Step,
@@ -396,13 +396,56 @@ fn scale_of(node: &Node) -> Option<(Scale, i64, i64, bool)> {
         Node::Integer(g) if g.step == 1 && g.sequence.is_none() && g.division.is_exact() => {
             Some((Scale::Integer, g.lo, g.hi, true))
         }
+        Node::Number(g) => decimal_scale(g),
+        // pydantic's `Decimal`: the ordered value is written as its number branch.
+        Node::Union(u) => u.branches().iter().find_map(|b| match b {
+            Node::Number(g) if g.money => decimal_scale(g),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// The fractional `multipleOf`s of a number field (its number branch, for a union).
+fn division_of(node: &Node) -> FloatDivision {
+    match split_nullable(node).0 {
+        Node::Number(g) => g.division.clone(),
+        Node::Union(u) => u
+            .branches()
+            .iter()
+            .find_map(|b| match b {
+                Node::Number(g) if g.money => Some(g.division.clone()),
+                _ => None,
+            })
+            .unwrap_or_default(),
+        _ => FloatDivision::default(),
+    }
+}
+
+/// A number's scale where its values are every step of `10^-decimals` in its range
+/// (cents by default; `multipleOf: 0.05` is not every step).
+fn decimal_scale(g: &NumberGen) -> Option<(Scale, i64, i64, bool)> {
+    match g.space {
+        NumberSpace::Grid {
+            k_lo,
+            k_hi,
+            mantissa: 1,
+            decimals,
+            ..
+        } => Some((Scale::Decimal(decimals), k_lo, k_hi, true)),
         _ => None,
     }
 }
 
 /// A sibling's bounds in the scale of the field that reads it.
 fn bounds_in(source: Scale, lo: i64, hi: i64, reader: Scale) -> (i64, i64) {
+    let widen = |by: u32| {
+        let factor = 10i64.pow(by);
+        (lo.saturating_mul(factor), hi.saturating_mul(factor))
+    };
     match (source, reader) {
+        (Scale::Integer, Scale::Decimal(to)) => widen(to),
+        (Scale::Decimal(from), Scale::Decimal(to)) => widen(to - from),
         (Scale::Temporal(TemporalKind::Date), Scale::Temporal(TemporalKind::DateTime)) => {
             (lo * 86_400, hi * 86_400)
         }
@@ -652,15 +695,15 @@ impl Compiler {
             return Err(Problem::invalid(
                 &spec.at,
                 format!(
-                    "{knob} orders dates, date-times and integers; {:?} is {}",
+                    "{knob} orders dates, date-times, integers and numbers in steps of a decimal (cents, multipleOf 0.1); {:?} is {}",
                     prop.name,
                     prop.node.describe()
                 ),
             ));
         };
-        let Some((source_scale, s_lo, s_hi, _)) = scale_of(&source.node).filter(|(s, ..)| {
-            matches!(s, Scale::Temporal(_)) == matches!(scale, Scale::Temporal(_))
-        }) else {
+        let Some((source_scale, s_lo, s_hi, _)) =
+            scale_of(&source.node).filter(|(s, ..)| scale.reads(*s))
+        else {
             return Err(Problem::invalid(
                 &spec.at,
                 format!(
@@ -672,13 +715,13 @@ impl Compiler {
                 ),
             )
             .hint(
-                "order a date or date-time after a date or date-time, an integer after an integer",
+                "order a date or date-time after a date or date-time, an integer after an integer, a number after an integer or a number with no more decimals",
             ));
         };
         let (s_lo, s_hi) = bounds_in(source_scale, s_lo, s_hi, scale);
         let per = scale.per_gap_unit();
-        let gap_min = spec.min.map_or(0, |g| (g * per as f64).ceil() as i64);
-        let gap_max = spec.max.map(|g| (g * per as f64).floor() as i64);
+        let gap_min = spec.min.map_or(0, |g| in_units(g, per, f64::ceil));
+        let gap_max = spec.max.map(|g| in_units(g, per, f64::floor));
         if gap_max.is_some_and(|max| max < gap_min) {
             return Err(Problem::invalid(
                 &spec.at,
@@ -693,6 +736,8 @@ impl Compiler {
             let (floor, ceiling) = match scale {
                 Scale::Temporal(kind) => kind.representable_range(),
                 Scale::Integer => (i64::MIN / 4, i64::MAX / 4),
+                // Where every step is still a distinct double.
+                Scale::Decimal(_) => (-(1 << 53), 1 << 53),
             };
             let (lo, hi) = match (spec.direction, gap_max) {
                 (Direction::After, Some(max)) => (s_lo + gap_min, s_hi.saturating_add(max)),
@@ -761,6 +806,7 @@ impl Compiler {
                 max: gap_ceiling,
                 law,
             },
+            division: division_of(&prop.node),
         })
     }
 }
@@ -775,7 +821,20 @@ fn direction_name(direction: Direction) -> &'static str {
 fn gap_unit(scale: Scale) -> &'static str {
     match scale {
         Scale::Temporal(_) => "days",
-        Scale::Integer => "units",
+        Scale::Integer | Scale::Decimal(_) => "units",
+    }
+}
+
+/// A gap of `gap` gap units in the field's units, rounded by `round` where it falls
+/// between two (`0.1` of a cent field is 10 cents, not the 11 that `0.1 * 100` rounds up
+/// to in doubles).
+fn in_units(gap: f64, per_gap_unit: i64, round: fn(f64) -> f64) -> i64 {
+    let units = gap * per_gap_unit as f64;
+    let nearest = units.round();
+    if (units - nearest).abs() <= 1e-9 * nearest.abs().max(1.0) {
+        nearest as i64
+    } else {
+        round(units) as i64
     }
 }
 
@@ -787,6 +846,11 @@ fn format_units(scale: Scale, value: i64) -> String {
             text
         }
         Scale::Integer => value.to_string(),
+        Scale::Decimal(decimals) => Decimal {
+            units: value.into(),
+            scale: decimals,
+        }
+        .to_string(),
     }
 }
 
@@ -892,6 +956,7 @@ fn describe_order(spec: &OrderSpec, ordering: &Ordering) -> String {
     let (kind, lo, hi) = match ordering.scale {
         Scale::Temporal(kind) => (kind.name(), ordering.lo, ordering.hi),
         Scale::Integer => ("integer", ordering.lo, ordering.hi),
+        Scale::Decimal(_) => ("number", ordering.lo, ordering.hi),
     };
     format!(
         "{kind} {} {}{gap}{law} [{}, {}]",
