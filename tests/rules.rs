@@ -752,27 +752,23 @@ fn numbers_in_decimal_steps_are_ordered() {
     for (field, held, objects) in rules_held(&summary) {
         assert_eq!(held, objects, "{field}");
     }
-    // Finer after coarser only: cents cannot be read in tenths.
-    let (at, message) = refusal(object(
-        json!({
-            "a": {"type": "number", "multipleOf": 0.01},
-            "b": {"type": "number", "multipleOf": 0.1, "x-synth": {"after": "a"}},
-        }),
-        &["a", "b"],
-    ));
-    assert_eq!(at, "/properties/b/x-synth/after");
-    assert!(message.contains("no more decimals"), "{message}");
-    // A grid that skips steps (multipleOf 0.05) is not every cent.
-    let (at, message) = refusal(object(
-        json!({
-            "a": {"type": "number", "multipleOf": 0.01},
-            "b": {"type": "number", "multipleOf": 0.05, "x-synth": {"after": "a"}},
-        }),
-        &["a", "b"],
-    ));
-    assert_eq!(at, "/properties/b/x-synth/after");
-    assert!(
-        message.contains("numbers in steps of a decimal"),
-        "{message}"
-    );
+    let after_a = |a: Value, b: Value| {
+        let mut b = b;
+        b["x-synth"] = json!({"after": "a"});
+        refusal(object(json!({"a": a, "b": b}), &["a", "b"]))
+    };
+    let number = |step: f64| json!({"type": "number", "multipleOf": step});
+    for ((a, b), message) in [
+        // Finer after coarser only: cents cannot be read in tenths.
+        ((number(0.01), number(0.1)), "no more decimals"),
+        // A grid that skips steps (multipleOf 0.05) is not every cent.
+        (
+            (number(0.01), number(0.05)),
+            "numbers in steps of a decimal",
+        ),
+    ] {
+        let (at, error) = after_a(a, b);
+        assert_eq!(at, "/properties/b/x-synth/after", "{error}");
+        assert!(error.contains(message), "{error}");
+    }
 }

@@ -287,6 +287,7 @@ impl Scale {
     pub fn per_gap_unit(self) -> i64 {
         match self {
             Scale::Temporal(TemporalKind::DateTime) => 86_400,
+            // A grid has at most 15 decimals (schema/numbers.rs): no overflow.
             Scale::Decimal(decimals) => 10i64.pow(decimals),
             _ => 1,
         }
@@ -614,10 +615,9 @@ impl Peeked<'_> {
 
 impl Ordering {
     /// The field's value for a sibling at `base`: `base ± gap`, the gap drawn within the
-    /// room the field's bounds leave (which compilation proved is never empty).
-    /// The value for a row whose source is `base`: `None` where the field's float
-    /// division leaves no value in the row's window (the field then keeps its own value,
-    /// and the statistics count the rule broken there).
+    /// room the field's bounds leave (which compilation proved is never empty). `None`
+    /// where a number's float division leaves no passing value in that room (the field
+    /// then keeps its own value, and the statistics count the rule broken there).
     fn value_after(&self, base: i64, key: u64) -> Option<i64> {
         let (lo, hi) = match self.direction {
             Direction::After => (self.lo.saturating_sub(base), self.hi.saturating_sub(base)),

@@ -16,7 +16,7 @@ use crate::error::{Problem, Severity};
 use crate::generate::Node;
 use crate::generate::distribution::DistributionSpec;
 use crate::generate::expression::{Decimal, Expression};
-use crate::generate::number::{FloatDivision, NumberGen, NumberSpace};
+use crate::generate::number::{NumberGen, NumberSpace};
 use crate::generate::object::Property;
 use crate::generate::rule::{
     Condition, Derivation, Direction, Formula, Gap, Ordering, Otherwise, RuledGen, Scale, Step,
@@ -396,29 +396,20 @@ fn scale_of(node: &Node) -> Option<(Scale, i64, i64, bool)> {
         Node::Integer(g) if g.step == 1 && g.sequence.is_none() && g.division.is_exact() => {
             Some((Scale::Integer, g.lo, g.hi, true))
         }
-        Node::Number(g) => decimal_scale(g),
-        // pydantic's `Decimal`: the ordered value is written as its number branch.
-        Node::Union(u) => u.branches().iter().find_map(|b| match b {
-            Node::Number(g) if g.money => decimal_scale(g),
-            _ => None,
-        }),
-        _ => None,
+        other => number_of(other).and_then(decimal_scale),
     }
 }
 
-/// The fractional `multipleOf`s of a number field (its number branch, for a union).
-fn division_of(node: &Node) -> FloatDivision {
+/// A number field's generator: the field's own, or the number branch of pydantic's
+/// `Decimal` (a number-or-string union), which an ordered value is written as.
+fn number_of(node: &Node) -> Option<&NumberGen> {
     match split_nullable(node).0 {
-        Node::Number(g) => g.division.clone(),
-        Node::Union(u) => u
-            .branches()
-            .iter()
-            .find_map(|b| match b {
-                Node::Number(g) if g.money => Some(g.division.clone()),
-                _ => None,
-            })
-            .unwrap_or_default(),
-        _ => FloatDivision::default(),
+        Node::Number(g) => Some(g),
+        Node::Union(u) => u.branches().iter().find_map(|b| match b {
+            Node::Number(g) if g.money => Some(g),
+            _ => None,
+        }),
+        _ => None,
     }
 }
 
@@ -806,7 +797,9 @@ impl Compiler {
                 max: gap_ceiling,
                 law,
             },
-            division: division_of(&prop.node),
+            division: number_of(&prop.node)
+                .map(|g| g.division.clone())
+                .unwrap_or_default(),
         })
     }
 }
