@@ -138,6 +138,9 @@ pub enum Trial {
     /// Only `found` distinct names turned up for the keys an object needs, below `min`
     /// (`minProperties`).
     DistinctKeys { found: usize, min: usize },
+    /// Recursion nested `levels` deep without reaching a base case (a backstop:
+    /// compilation refuses recursion it can prove endless).
+    Recursion { levels: u32 },
 }
 
 impl fmt::Display for Exhausted {
@@ -179,6 +182,10 @@ impl fmt::Display for Exhausted {
             Trial::DistinctKeys { found, min } => write!(
                 f,
                 "at {pointer}: only {found} distinct key names found but the object needs {min} keys (fix: lower minProperties, or widen the names patternProperties and propertyNames allow)"
+            ),
+            Trial::Recursion { levels } => write!(
+                f,
+                "at {pointer}: recursion nested {levels} levels deep without an end (fix: make the recursive property optional, or lower the minProperties/minItems that keep it)"
             ),
         }
     }

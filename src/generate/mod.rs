@@ -47,6 +47,11 @@ pub use union::UnionGen;
 /// shortest way out (the non-recursive branch, the empty array, the absent key).
 pub const MAX_RECURSION: u32 = 2;
 
+/// How deep recursive references may nest at all: compilation proves that generation
+/// past [`MAX_RECURSION`] ends within as many levels as the schema has recursive targets,
+/// so this is a backstop, which fails the row rather than overflow the stack.
+pub const MAX_RECURSION_DEPTH: u32 = 64;
+
 /// Validation attempts one row may spend in checked generators.
 pub const CHECK_BUDGET: u32 = 2_000;
 
@@ -157,6 +162,20 @@ impl<'p> Ctx<'p> {
         self.minimal || self.depth >= MAX_RECURSION
     }
 
+    /// Fails the row at recursive target `slot`, nested [`MAX_RECURSION_DEPTH`] deep,
+    /// writing a null in its place to keep the sink's structure whole.
+    #[cold]
+    fn recursion_too_deep<S: Sink>(&mut self, slot: usize, out: &mut S) {
+        let plan = self.plan;
+        self.fail(
+            &plan.recursive_at[slot],
+            Trial::Recursion {
+                levels: MAX_RECURSION_DEPTH,
+            },
+        );
+        out.null();
+    }
+
     /// Records that no valid value was found at `pointer`; the row's first such
     /// failure is the one reported.
     #[cold]
@@ -203,6 +222,9 @@ impl Node {
                     .generate(&mut crate::rng::rng_for(key), ctx.row),
             ),
             Node::Recurse(i) => {
+                if ctx.depth % BUDGET_DEPTH >= MAX_RECURSION_DEPTH {
+                    return ctx.recursion_too_deep(*i, out);
+                }
                 ctx.depth += 1;
                 ctx.plan.recursive[*i].generate(ctx, key, out);
                 ctx.depth -= 1;
@@ -300,6 +322,8 @@ fn value_type(v: &serde_json::Value) -> &'static str {
 pub struct Plan {
     pub root: Node,
     pub recursive: Vec<Node>,
+    /// The JSON Pointer of each recursive target, by slot.
+    pub recursive_at: Vec<String>,
     /// The foreign keys, by slot ([`reference::ReferenceGen::slot`]).
     pub references: Vec<reference::ReferenceSlot>,
 }
@@ -387,3 +411,45 @@ impl Plan {
 
 /// How many rounds [`Plan::field_costs`] splits its rows into.
 const COST_ROUNDS: u64 = 5;
+
+#[cfg(test)]
+mod tests {
+    use super::object::Property;
+    use super::*;
+    use crate::sink::ValueSink;
+
+    /// Recursion that compilation failed to prove endless (a plan built by hand: an
+    /// object whose required key is itself) fails the row at the backstop, with the
+    /// target's pointer, instead of overflowing the stack.
+    #[test]
+    fn endless_recursion_fails_the_row_at_the_backstop() {
+        let endless = Node::Object(Arc::new(ObjectGen {
+            properties: vec![Property::new(
+                "next".to_owned(),
+                Node::Recurse(0),
+                true,
+                0.0,
+                "/properties/next".to_owned(),
+            )],
+            presence: None,
+            extra: None,
+            min_properties: 0,
+        }));
+        let plan = Plan {
+            root: Node::Recurse(0),
+            recursive: vec![endless],
+            recursive_at: vec!["/$defs/n".to_owned()],
+            references: Vec::new(),
+        };
+        let failure = plan
+            .generate(1, 2, 0, &mut ValueSink::new())
+            .expect_err("no finite value");
+        assert_eq!(failure.pointer, "/$defs/n");
+        assert_eq!(
+            failure.trial,
+            Trial::Recursion {
+                levels: MAX_RECURSION_DEPTH
+            }
+        );
+    }
+}

@@ -140,6 +140,17 @@ impl ObjectGen {
                 }
                 count
             }
+            // Past the recursion bound, the keys compilation measured the recursion's
+            // end by.
+            Some(rules) if shallow && rules.shallow.get().is_some() => {
+                let keys = rules.shallow.get().into_iter().flatten();
+                let mut count = 0;
+                for (prop, _) in self.properties.iter().zip(keys).filter(|(_, p)| **p) {
+                    self.write_property(prop, ctx, key, out);
+                    count += 1;
+                }
+                count
+            }
             Some(rules) => {
                 let mut present: SmallVec<[bool; 32]> = self
                     .properties

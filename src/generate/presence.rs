@@ -10,6 +10,8 @@
 //! to a nearby solution. A solution found at compile time backs the search up, so a row
 //! never leaves with keys that break the formula.
 
+use std::sync::OnceLock;
+
 use smallvec::SmallVec;
 
 use crate::rng::{mix, rng_for};
@@ -201,9 +203,49 @@ pub struct PresenceRules {
     /// A solution found at compile time (indexed by property), for rows whose repair
     /// runs out of steps.
     pub fallback: Box<[bool]>,
+    /// The keys of every object past the recursion bound ([`Ctx::shallow`]), set once
+    /// the recursion's heights are known ([`PresenceRules::shallowest`]).
+    pub shallow: OnceLock<Box<[bool]>>,
 }
 
+/// Steps the search for an object's keys past the recursion bound may take, per level.
+const SHALLOW_STEPS: u32 = 1 << 12;
+
 impl PresenceRules {
+    /// The keys that end recursion soonest, and how many levels they need: among the
+    /// solutions whose keys are all at most a height (the least that has one), the one
+    /// with the fewest optional keys the search finds. `heights` and `required` are by
+    /// property; without a solution in the step budget, the fallback.
+    pub fn shallowest(&self, required: &[bool], heights: &[u32]) -> (u32, Box<[bool]>) {
+        let height_of = |keys: &[bool]| {
+            keys.iter()
+                .zip(heights)
+                .filter(|(k, _)| **k)
+                .map(|(_, h)| *h)
+                .max()
+                .unwrap_or(0)
+        };
+        let mut levels: SmallVec<[u32; 8]> =
+            self.vars.iter().map(|&v| heights[v as usize]).collect();
+        levels.sort_unstable();
+        levels.dedup();
+        for &level in &levels {
+            let mut values: SmallVec<[u8; 32]> = required.iter().map(|&r| u8::from(r)).collect();
+            let mut open: SmallVec<[u16; 32]> = SmallVec::new();
+            for &v in self.vars.iter() {
+                if heights[v as usize] <= level {
+                    values[v as usize] = UNKNOWN;
+                    open.push(v);
+                }
+            }
+            if search(&self.formula, &mut values, &open, |_| false, SHALLOW_STEPS) == Some(true) {
+                let keys: Box<[bool]> = values.iter().map(|&v| v == TRUE).collect();
+                return (height_of(&keys), keys);
+            }
+        }
+        (height_of(&self.fallback), self.fallback.clone())
+    }
+
     /// Makes `present` (each key's wish; required keys true) satisfy the formula,
     /// keeping as many wishes as the keyed search order allows.
     pub fn repair(&self, present: &mut [bool], key: u64) {
@@ -284,6 +326,7 @@ mod tests {
             formula: Formula::Count { min: 0, max: 1 },
             vars: vec![0, 1].into_boxed_slice(),
             fallback: vec![false, false].into_boxed_slice(),
+            shallow: OnceLock::new(),
         };
         let mut seen = [0; 2];
         for key in 0..200u64 {

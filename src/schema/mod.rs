@@ -31,7 +31,8 @@ use serde_json::Value;
 
 use crate::error::{Error, Problem};
 use crate::generate::object::KeyNames;
-use crate::generate::{Node, Plan};
+use crate::generate::presence::PresenceRules;
+use crate::generate::{Node, ObjectGen, Plan};
 use crate::synthesizer::Synthesizers;
 use crate::table::Table;
 use compile::Compiler;
@@ -113,9 +114,10 @@ fn compile_documents(
     let plan = Plan {
         root: compiled.node,
         recursive,
+        recursive_at: pointers,
         references: std::mem::take(&mut compiler.references),
     };
-    finish_recursion(&plan, &pointers)?;
+    finish_recursion(&plan)?;
     limits::check_plan(&plan)?;
     let name = compiler.docs.docs[0]
         .value
@@ -136,7 +138,7 @@ fn compile_documents(
 
 /// Finds, for every union, the branch that leaves recursion soonest, and refuses
 /// schemas whose recursion never ends (a required property that always recurses).
-fn finish_recursion(plan: &Plan, pointers: &[String]) -> Result<(), Problem> {
+fn finish_recursion(plan: &Plan) -> Result<(), Problem> {
     let n = plan.recursive.len();
     let mut heights = vec![INF; n];
     for _ in 0..=n {
@@ -148,8 +150,8 @@ fn finish_recursion(plan: &Plan, pointers: &[String]) -> Result<(), Problem> {
         heights = next;
     }
     if let Some(i) = heights.iter().position(|&h| h >= INF) {
-        return Err(Problem::new(pointers[i].clone(), "this recursive schema has no finite instance: a required property or minItems always recurses")
-            .hint("make the recursive property optional, nullable, or allow an empty array"));
+        return Err(Problem::new(plan.recursive_at[i].clone(), "this recursive schema has no finite instance: a property every object has (required, or kept by minProperties), or minItems, always recurses")
+            .hint("make the recursive property optional and not needed by minProperties, nullable, or allow an empty array"));
     }
     let mut at = Heights::new(&heights);
     if at.of(&plan.root) >= INF {
@@ -196,17 +198,28 @@ impl<'h> Heights<'h> {
         }
         let h = match node {
             Node::Object(o) => {
-                let required = o
-                    .properties
-                    .iter()
-                    .filter(|p| p.required)
-                    .map(|p| self.of(&p.node))
-                    .max()
-                    .unwrap_or(0);
-                // Past the bound an object still brings its keys up to minProperties
-                // with extra keys, each named by `propertyNames` (a schema may name
-                // its own keys by recursion).
-                let declared = o.properties.iter().filter(|p| p.required).count();
+                // Past the bound an object has its required keys, or those its presence
+                // rules keep there.
+                let (required, declared) = match &o.presence {
+                    Some(rules) => {
+                        let (height, keys) = self.shallow_keys(o, rules);
+                        (height, keys.iter().filter(|&&k| k).count())
+                    }
+                    None => {
+                        let required = o.properties.iter().filter(|p| p.required);
+                        (
+                            required
+                                .clone()
+                                .map(|p| self.of(&p.node))
+                                .max()
+                                .unwrap_or(0),
+                            required.count(),
+                        )
+                    }
+                };
+                // It still brings its keys up to minProperties with extra keys, each
+                // named by `propertyNames` (a schema may name its own keys by
+                // recursion).
                 let extra = match &o.extra {
                     Some(extra) if o.min_properties.saturating_sub(declared).max(extra.min) > 0 => {
                         let names = match &extra.names {
@@ -254,7 +267,18 @@ impl<'h> Heights<'h> {
     }
 }
 
-/// Sets each union's shallow branch, visiting each shared node once (`done`).
+impl Heights<'_> {
+    /// The keys `object` keeps past the recursion bound under its presence `rules`, and
+    /// the recursion levels they need.
+    fn shallow_keys(&mut self, object: &ObjectGen, rules: &PresenceRules) -> (u32, Box<[bool]>) {
+        let required: Vec<bool> = object.properties.iter().map(|p| p.required).collect();
+        let heights: Vec<u32> = object.properties.iter().map(|p| self.of(&p.node)).collect();
+        rules.shallowest(&required, &heights)
+    }
+}
+
+/// Sets each union's shallow branch and each presence-ruled object's keys past the bound,
+/// visiting each shared node once (`done`).
 fn set_shallow_branches(node: &Node, heights: &mut Heights, done: &mut HashSet<*const ()>) {
     if node.shared_address().is_some_and(|at| !done.insert(at)) {
         return;
@@ -273,6 +297,10 @@ fn set_shallow_branches(node: &Node, heights: &mut Heights, done: &mut HashSet<*
                 .for_each(|b| set_shallow_branches(b, heights, done));
         }
         Node::Object(o) => {
+            if let Some(rules) = &o.presence {
+                let (_, keys) = heights.shallow_keys(o, rules);
+                let _ = rules.shallow.set(keys);
+            }
             o.properties
                 .iter()
                 .for_each(|p| set_shallow_branches(&p.node, heights, done));

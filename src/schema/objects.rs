@@ -10,7 +10,7 @@ use super::facts::Facts;
 use crate::error::Problem;
 use crate::generate::Node;
 use crate::generate::object::{ExtraKeys, KeyNames, ObjectGen, Property};
-use crate::generate::pattern::KeyPattern;
+use crate::generate::pattern::{KeyPattern, PatternGen};
 use crate::generate::string::{StringGen, TextGen};
 
 /// How many extra keys a map-like object gets at most, when the schema does not say.
@@ -323,7 +323,10 @@ impl Compiler {
         } else if f.additional.is_empty() && !patterns.is_empty() {
             let (_, loc) = &patterns[0];
             let pattern = f.pattern_properties[0].0.clone();
-            let key_gen = crate::generate::pattern::PatternGen::new(&pattern, 1, None)
+            // Padded to a length with room for the names needed where the pattern
+            // leaves its end open (`^x-`: `x-k3`, not `x-` alone).
+            let key_gen = PatternGen::new(&pattern, name_length(max), None)
+                .or_else(|_| PatternGen::new(&pattern, 1, None))
                 .map_err(|e| Problem::new(loc.pointer.clone(), e.to_string()))?;
             if patterns.len() > 1 || key_gen.by_trial() {
                 *check = true;
@@ -351,6 +354,16 @@ impl Compiler {
             pointer: f.pointer(),
         }))
     }
+}
+
+/// The length of key names drawn from a pattern, where it allows: enough that padding
+/// (36 characters) alone makes several times `count` names, and at least 3.
+fn name_length(count: usize) -> usize {
+    let mut length = 3;
+    while 36f64.powi(length as i32 - 1) < 8.0 * count as f64 {
+        length += 1;
+    }
+    length
 }
 
 /// Whether a declared property is neither declared nor matched by a pattern in one of

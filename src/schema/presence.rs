@@ -653,6 +653,7 @@ impl Compiler {
                 formula,
                 vars: vars.into_boxed_slice(),
                 fallback: values.iter().map(|&v| v == 1).collect(),
+                shallow: std::sync::OnceLock::new(),
             })),
             inexact,
         ))

@@ -13,10 +13,14 @@ use crate::generate::string::{StringGen, TextGen};
 use crate::generate::temporal::{TemporalGen, TemporalKind};
 use crate::rng::{mix, rng_for};
 
-/// Free text is this long at most when the schema sets no `maxLength`.
+/// Free text is this many characters longer than its minimum at most, fewer if
+/// `maxLength` says so, unless a `length` knob asks for more.
 const DEFAULT_MAX: usize = 24;
 /// And at least this long, where `maxLength` allows.
 const DEFAULT_MIN: usize = 3;
+/// The longest text a `length` knob may ask for (or `minLength`, if longer), whatever
+/// `maxLength` allows: one value stays a few hundred KB.
+const KNOB_LENGTH_CAP: usize = 100_000;
 /// How many values are tried when two generators compete for one string.
 const TRIAL: u64 = 64;
 
@@ -300,19 +304,20 @@ impl Compiler {
         Ok(generator)
     }
 
-    /// Free text within the bounds, with the `length` knob.
+    /// Free text within the bounds: a few words, however far `maxLength` allows (a
+    /// bound, not a size, as for arrays), or the `length` knob's law over the bounds.
     fn text(&mut self, f: &Facts, min: usize, max: Option<usize>) -> Result<StringGen, Problem> {
-        let hi = max.unwrap_or(min.max(DEFAULT_MIN) + DEFAULT_MAX);
+        let usual = min.max(DEFAULT_MIN) + DEFAULT_MAX;
+        if let Some((spec, at)) = &f.knobs.length {
+            let hi = max.unwrap_or(usual).min(KNOB_LENGTH_CAP.max(min));
+            let length = spec
+                .bind_int(min as i64, hi as i64)
+                .map_err(|e| Problem::invalid(at.clone(), e))?;
+            return Ok(StringGen::Text(TextGen::new(min, hi, Some(length))));
+        }
+        let hi = max.map_or(usual, |max| max.min(usual));
         let lo = min.max(DEFAULT_MIN.min(hi));
-        let length = match &f.knobs.length {
-            Some((spec, at)) => Some(
-                spec.bind_int(min as i64, hi as i64)
-                    .map_err(|e| Problem::invalid(at.clone(), e))?,
-            ),
-            None => None,
-        };
-        let lo = if length.is_some() { min } else { lo };
-        Ok(StringGen::Text(TextGen::new(lo, hi, length)))
+        Ok(StringGen::Text(TextGen::new(lo, hi, None)))
     }
 
     /// Puts a `domain` knob in front of `base`, when its values can meet the constraints.
