@@ -5,7 +5,7 @@ use smallvec::SmallVec;
 
 use super::distribution::IntSampler;
 use super::string::StringGen;
-use super::{BUDGET_DEPTH, Ctx, MAX_RECURSION, Node, RECORD_BUDGET};
+use super::{Ctx, Node};
 use crate::error::Trial;
 use crate::rng::{mix, rng_for};
 use crate::sink::{Sink, ValueSink};
@@ -37,13 +37,7 @@ impl ArrayGen {
     #[inline(never)]
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
         let len = self.length(ctx, key);
-        // Wrapping: a row holds far fewer than 2^32 elements (each one is generated).
-        ctx.entries = ctx.entries.wrapping_add(len as u32);
-        if ctx.entries >= RECORD_BUDGET && ctx.depth < MAX_RECURSION {
-            // The record is big enough: the rest of it heads for leaves, as past the
-            // recursion bound (the offset stays through the recursion's +1/-1).
-            ctx.depth += BUDGET_DEPTH;
-        }
+        ctx.count_entries(len);
         if self.unique {
             self.generate_unique(ctx, key, len, out);
             return;

@@ -55,7 +55,8 @@ pub const MAX_RECURSION_DEPTH: u32 = 64;
 /// Validation attempts one row may spend in checked generators.
 pub const CHECK_BUDGET: u32 = 2_000;
 
-/// Array elements one record may hold before the rest of it is generated minimal
+/// Array elements and extra object keys one record may hold before the rest of it is
+/// generated minimal
 /// (shortest arrays, no optional keys, the non-recursive branch), as past the recursion
 /// bound: what keeps a record of a wide schema small. Elements drawn in checked attempts
 /// that were rejected count too: it bounds the work, and minimal values satisfy most of
@@ -160,6 +161,18 @@ impl<'p> Ctx<'p> {
     /// True once recursion is deep enough that generation should head for a leaf.
     pub fn shallow(&self) -> bool {
         self.minimal || self.depth >= MAX_RECURSION
+    }
+
+    /// Counts `n` more array elements or extra object keys in the row: past
+    /// [`RECORD_BUDGET`], the rest of the record heads for leaves, as past the recursion
+    /// bound (the offset stays through the recursion's +1/-1).
+    #[inline(always)]
+    pub fn count_entries(&mut self, n: usize) {
+        // Wrapping: a row holds far fewer than 2^32 entries (each one is generated).
+        self.entries = self.entries.wrapping_add(n as u32);
+        if self.entries >= RECORD_BUDGET && self.depth < MAX_RECURSION {
+            self.depth += BUDGET_DEPTH;
+        }
     }
 
     /// Fails the row at recursive target `slot`, nested [`MAX_RECURSION_DEPTH`] deep,

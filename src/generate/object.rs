@@ -256,6 +256,14 @@ impl ObjectGen {
         } else {
             rng.random_range(need..=extra.max)
         };
+        // Inside recursion extra keys count towards the record's budget, as array
+        // elements do: keys whose values recurse into objects that need keys again
+        // multiply without end. Elsewhere the schema's own size bounds them
+        // (schema::limits), and a record past its budget would lose the optional
+        // keys that tell `oneOf` branches apart.
+        if ctx.depth > 0 {
+            ctx.count_entries(n);
+        }
         // Names already used, by hash: a (practically impossible) collision only costs
         // one more draw.
         let mut used: SmallVec<[u64; 16]> = SmallVec::new();
