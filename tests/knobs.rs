@@ -109,6 +109,84 @@ fn enum_boolean_and_branch_weights_follow_chi_square() {
     );
 }
 
+/// Weights on an `if`/`then`/`else` share the values between its branches: by name or
+/// by order, for a condition on a value (checked) and one on presence (solved); without
+/// weights, the branches share them evenly (the else branch is generated under
+/// `not: <if>`, so its values are not rejected for meeting the `if`). Every record
+/// meets the conditional.
+#[test]
+fn weights_on_if_then_else_share_the_branches() {
+    let on_value = |weights: Option<Value>| {
+        let mut schema = json!({
+            "type": "object",
+            "properties": {"kind": {"enum": ["a", "b"]}, "n": {"type": "integer"}},
+            "required": ["kind", "n"],
+            "if": {"properties": {"kind": {"const": "a"}}},
+            "then": {"properties": {"n": {"minimum": 100}}},
+            "else": {"properties": {"n": {"maximum": 0}}}
+        });
+        if let Some(w) = weights {
+            schema["x-synth"] = json!({"weights": w});
+        }
+        schema
+    };
+    let n = 4_000;
+    for (weights, then_share) in [
+        (Some(json!([9, 1])), 0.9),
+        (Some(json!({"then": 1, "else": 3})), 0.25),
+        (None, 0.5),
+    ] {
+        let schema = on_value(weights.clone());
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let all = rows(&table(schema), n);
+        for r in &all {
+            assert!(validator.is_valid(r), "{weights:?}: {r}");
+        }
+        let then = all.iter().filter(|r| r["kind"] == "a").count();
+        assert_share(
+            then,
+            n as usize,
+            then_share,
+            &format!("then under {weights:?}"),
+        );
+    }
+    let on_presence = table(json!({
+        "type": "object",
+        "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
+        "if": {"required": ["a"]}, "then": {"required": ["b"]}, "else": {"properties": {"b": false}},
+        "x-synth": {"weights": {"then": 7, "else": 3}}
+    }));
+    let all = rows(&on_presence, n);
+    let then = all.iter().filter(|r| r.get("a").is_some()).count();
+    assert_share(then, n as usize, 0.7, "then on presence");
+    assert!(
+        all.iter()
+            .all(|r| r.get("a").is_some() == r.get("b").is_some())
+    );
+    // A branch that cannot be generated leaves the weights without effect: a note.
+    let one_branch = table(json!({
+        "type": "integer", "if": {"type": "integer"}, "then": {"minimum": 0},
+        "x-synth": {"weights": {"then": 1, "else": 1}}
+    }));
+    assert!(
+        one_branch
+            .diagnostics
+            .iter()
+            .any(|d| d.pointer == "/x-synth/weights"
+                && d.message.contains("only one of then and else")),
+        "{:?}",
+        one_branch.diagnostics
+    );
+    let refused =
+        Table::from_value(on_value(Some(json!({"then": 1, "otherwise": 1}))), None).unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("no choice is called \"otherwise\""),
+        "{refused}"
+    );
+}
+
 #[test]
 fn values_and_values_from_files() {
     let dir = tempfile::tempdir().unwrap();

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::document::{Documents, Loc};
 use super::facts::{At, Conditional, Facts, Types};
-use super::knobs::{Knobs, resolve_weights};
+use super::knobs::{Knobs, Weights, resolve_weights};
 use crate::error::{Diagnostic, Problem, ProblemKind, Severity};
 use crate::generate::domain::Locale;
 use crate::generate::{BoolGen, CustomGen, Node, UnionGen};
@@ -394,7 +394,12 @@ impl Compiler {
         }
     }
 
-    fn build_conditional(&mut self, f: Facts, cond: Conditional) -> Result<Node, Problem> {
+    fn build_conditional(&mut self, mut f: Facts, cond: Conditional) -> Result<Node, Problem> {
+        let weights = self.conditional_weights(&f, &cond)?;
+        if weights.is_some() {
+            // Taken here: no value inside chooses by them.
+            f.knobs.weights = None;
+        }
         let mut then_facts = f.clone();
         self.collect(&cond.condition, &mut then_facts)?;
         if let Some(then) = &cond.then {
@@ -415,24 +420,80 @@ impl Compiler {
             });
         }
         let then_branch = self.compile_branch(then_facts)?;
-        // `else` holds only where the `if` does not: as the only branch left, it is
-        // generated under `not: <if>`, which also refuses an `if` that always holds
-        // (a presence condition is already negated above).
-        if then_branch.is_err() && !condition.exact {
+        // `else` holds only where the `if` does not: it is generated under `not: <if>`,
+        // so that each branch has its share of the values (an else value that met the
+        // `if` would be checked against the `then`, and mostly rejected), and an `if`
+        // that always holds leaves only the then branch (a presence condition is
+        // already negated above).
+        if !condition.exact {
             else_facts.nots.push(cond.condition.clone());
         }
         let else_branch = self.compile_branch(else_facts)?;
         let node = match (then_branch, else_branch) {
-            (Ok(then), Ok(otherwise)) => {
-                Node::Union(Arc::new(UnionGen::new(vec![then, otherwise], &[1.0; 2])))
+            (Ok(then), Ok(otherwise)) => Node::Union(Arc::new(UnionGen::new(
+                vec![then, otherwise],
+                &weights.map_or([1.0; 2], |(w, _)| w),
+            ))),
+            (Ok(node), Err(_)) | (Err(_), Ok(node)) => {
+                if let Some((_, at)) = weights {
+                    self.note(
+                        Severity::Ignored,
+                        at,
+                        "weights has no effect: only one of then and else can be generated here",
+                    );
+                }
+                node
             }
-            (Ok(node), Err(_)) | (Err(_), Ok(node)) => node,
             (Err(then), Err(otherwise)) => return Err(neither_branch(&cond, then, otherwise)),
         };
         if condition.exact {
             return Ok(node);
         }
         self.checked(node, &f.locs)
+    }
+
+    /// The `weights` knob of an `if`/`then`/`else`, as `[then, else]` shares with where
+    /// it is written: `{"then": 3, "else": 1}`, or `[3, 1]` where the schema object has
+    /// no other choice to weight (`enum`, `anyOf`, `oneOf`, a boolean). Only the
+    /// conditional's own schema object's weights count.
+    fn conditional_weights(
+        &self,
+        f: &Facts,
+        cond: &Conditional,
+    ) -> Result<Option<([f64; 2], String)>, Problem> {
+        let Some((weights, at)) = &f.knobs.weights else {
+            return Ok(None);
+        };
+        let Some(here) = cond.condition.pointer.strip_suffix("/if") else {
+            return Ok(None);
+        };
+        // `<here>/x-synth/weights`.
+        if at
+            .strip_prefix(here)
+            .is_none_or(|knob| knob.matches('/').count() != 2)
+        {
+            return Ok(None);
+        }
+        let named = matches!(weights, Weights::ByName(pairs)
+            if pairs.iter().all(|(name, _)| name == "then" || name == "else"));
+        if !named {
+            let object = self.docs.get(&Loc {
+                pointer: here.to_owned(),
+                ..cond.condition.clone()
+            });
+            let other_choice = object.is_some_and(|o| {
+                ["enum", "anyOf", "oneOf"]
+                    .iter()
+                    .any(|k| o.get(k).is_some())
+                    || o.get("type").is_some_and(|t| t == "boolean")
+            });
+            if other_choice {
+                return Ok(None);
+            }
+        }
+        let names = [vec!["then".to_owned()], vec!["else".to_owned()]];
+        let shares = resolve_weights(weights, &names, at)?;
+        Ok(Some(([shares[0], shares[1]], at.clone())))
     }
 
     /// A branch's node, or why no value satisfies it (a malformed schema is refused).
