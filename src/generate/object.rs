@@ -142,8 +142,7 @@ impl ObjectGen {
             }
             // Past the recursion bound, the keys compilation measured the recursion's
             // end by.
-            Some(rules) if shallow && rules.shallow.get().is_some() => {
-                let keys = rules.shallow.get().into_iter().flatten();
+            Some(rules) if let Some(keys) = rules.shallow.get().filter(|_| shallow) => {
                 let mut count = 0;
                 for (prop, _) in self.properties.iter().zip(keys).filter(|(_, p)| **p) {
                     self.write_property(prop, ctx, key, out);
