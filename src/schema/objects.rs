@@ -366,23 +366,29 @@ fn name_length(count: usize) -> usize {
     length
 }
 
-/// Whether a declared property is neither declared nor matched by a pattern in one of
-/// the schema objects whose `additionalProperties` then applies to it.
+/// Whether a key may be bound by the `additionalProperties` of a schema object that
+/// neither declares it nor matches it by a pattern of its own: a declared property, or
+/// an extra key named by another object's pattern.
 fn declared_elsewhere(f: &Facts, patterns: &[(KeyPattern, Loc)]) -> bool {
     f.additional_scopes.iter().any(|scope| {
-        f.properties.iter().any(|(name, locs)| {
-            let own = scope.child(&["properties", name]);
-            let declared = locs
-                .iter()
-                .any(|l| l.doc == own.doc && l.pointer == own.pointer);
-            let matched = patterns.iter().any(|(re, l)| {
-                l.doc == scope.doc
-                    && l.pointer
-                        .strip_prefix(scope.pointer.as_str())
-                        .is_some_and(|rest| rest.starts_with("/patternProperties/"))
-                    && re.is_match(name)
-            });
-            !declared && !matched
-        })
+        let own_pattern = |l: &Loc| {
+            l.doc == scope.doc
+                && l.pointer
+                    .strip_prefix(scope.pointer.as_str())
+                    .is_some_and(|rest| rest.starts_with("/patternProperties/"))
+        };
+        // Extra keys named by another schema object's pattern are bound by this one's
+        // additionalProperties too.
+        patterns.iter().any(|(_, l)| !own_pattern(l))
+            || f.properties.iter().any(|(name, locs)| {
+                let own = scope.child(&["properties", name]);
+                let declared = locs
+                    .iter()
+                    .any(|l| l.doc == own.doc && l.pointer == own.pointer);
+                let matched = patterns
+                    .iter()
+                    .any(|(re, l)| own_pattern(l) && re.is_match(name));
+                !declared && !matched
+            })
     })
 }
