@@ -416,15 +416,18 @@ fn key_names_of_an_open_pattern_are_distinct() {
                "properties": {"c": {}, "a": {"$ref": "#"}, "id": {}}}),
     ] {
         let table = Table::from_value(schema.clone(), None).unwrap();
+        let needed = schema["minProperties"].as_u64().unwrap() as usize;
+        let mut objects = 0;
         for row in 0..100 {
             let record = table
                 .try_row_value(7, row)
                 .unwrap_or_else(|e| panic!("{schema}: {e}"));
-            assert!(
-                record.as_object().is_none_or(|o| o.len() >= 5),
-                "{schema}: {record}"
-            );
+            if let Some(object) = record.as_object() {
+                assert!(object.len() >= needed, "{schema}: {record}");
+                objects += 1;
+            }
         }
+        assert!(objects > 0, "{schema}: no row is an object");
         assert_rows_valid(schema, 100);
     }
 }

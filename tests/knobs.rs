@@ -45,6 +45,17 @@ fn chi_square(counts: &[usize], shares: &[f64]) -> f64 {
         .sum()
 }
 
+/// `t` has a diagnostic at `pointer` whose message contains `text`.
+fn assert_noted(t: &Table, pointer: &str, text: &str) {
+    assert!(
+        t.diagnostics
+            .iter()
+            .any(|d| d.pointer == pointer && d.message.contains(text)),
+        "no {text:?} at {pointer}: {:?}",
+        t.diagnostics
+    );
+}
+
 #[test]
 fn null_and_absent_rates_are_separate_and_as_asked() {
     let t = table(json!({
@@ -168,15 +179,7 @@ fn weights_on_if_then_else_share_the_branches() {
         "type": "integer", "if": {"type": "integer"}, "then": {"minimum": 0},
         "x-synth": {"weights": {"then": 1, "else": 1}}
     }));
-    assert!(
-        one_branch
-            .diagnostics
-            .iter()
-            .any(|d| d.pointer == "/x-synth/weights"
-                && d.message.contains("only one of then and else")),
-        "{:?}",
-        one_branch.diagnostics
-    );
+    assert_noted(&one_branch, "/x-synth/weights", "only one of then and else");
     let refused =
         Table::from_value(on_value(Some(json!({"then": 1, "otherwise": 1}))), None).unwrap_err();
     assert!(
@@ -321,13 +324,7 @@ fn custom_synthesizers_are_named_from_the_schema_and_still_validated() {
 #[test]
 fn unknown_knobs_are_reported_never_silently_dropped() {
     let t = table(json!({"type": "integer", "x-synth": {"nul_rate": 0.2}}));
-    assert!(
-        t.diagnostics
-            .iter()
-            .any(|d| d.pointer == "/x-synth/nul_rate" && d.message.contains("unknown")),
-        "{:?}",
-        t.diagnostics
-    );
+    assert_noted(&t, "/x-synth/nul_rate", "unknown");
     let err = Table::from_value(
         json!({"type": "integer", "x-synth": {"null_rate": 1.5}}),
         None,
@@ -451,13 +448,7 @@ fn a_locale_on_an_object_reaches_the_fields_inside() {
     let idle = table(
         json!({"type": "object", "x-synth": {"locale": "fr_FR"}, "properties": {"n": {"type": "integer"}}}),
     );
-    assert!(
-        idle.diagnostics
-            .iter()
-            .any(|d| d.pointer == "/x-synth/locale" && d.message.contains("no effect")),
-        "{:?}",
-        idle.diagnostics
-    );
+    assert_noted(&idle, "/x-synth/locale", "no effect");
     assert!(
         nested
             .diagnostics

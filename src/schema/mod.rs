@@ -172,6 +172,8 @@ const INF: u32 = u32::MAX / 2;
 struct Heights<'h> {
     targets: &'h [u32],
     memo: HashMap<*const (), u32>,
+    /// Each presence-ruled object's keys past the bound, with their height.
+    shallow: HashMap<*const ObjectGen, (u32, Box<[bool]>)>,
 }
 
 impl<'h> Heights<'h> {
@@ -179,6 +181,7 @@ impl<'h> Heights<'h> {
         Heights {
             targets,
             memo: HashMap::new(),
+            shallow: HashMap::new(),
         }
     }
 
@@ -271,9 +274,15 @@ impl Heights<'_> {
     /// The keys `object` keeps past the recursion bound under its presence `rules`, and
     /// the recursion levels they need.
     fn shallow_keys(&mut self, object: &ObjectGen, rules: &PresenceRules) -> (u32, Box<[bool]>) {
+        if let Some(found) = self.shallow.get(&std::ptr::from_ref(object)) {
+            return found.clone();
+        }
         let required: Vec<bool> = object.properties.iter().map(|p| p.required).collect();
         let heights: Vec<u32> = object.properties.iter().map(|p| self.of(&p.node)).collect();
-        rules.shallowest(&required, &heights)
+        let found = rules.shallowest(&required, &heights);
+        self.shallow
+            .insert(std::ptr::from_ref(object), found.clone());
+        found
     }
 }
 
