@@ -5,6 +5,14 @@
 
 use serde_json::Value;
 
+/// The metaschema of the dialect a `$schema` value names (draft-04, -06, -07, 2019-09
+/// or 2020-12, not one of their vocabularies), under either scheme and with or without
+/// a trailing `#`: `None` for a dialect synthtune does not know.
+pub fn dialect(uri: &str) -> Option<&'static Value> {
+    let resource = uri.split('#').next().unwrap_or(uri);
+    metaschema(resource).filter(|_| resource.ends_with("/schema"))
+}
+
 /// The metaschema a resource URI (no fragment) names, under either scheme (`http` or
 /// `https`) and with or without a trailing `#`.
 pub fn metaschema(resource: &str) -> Option<&'static Value> {

@@ -15,6 +15,8 @@ use std::sync::Arc;
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
+use super::bundled;
+use super::validator::DEFAULT_DIALECT;
 use crate::error::{Error, Problem};
 
 /// A place in a loaded document: which document, the JSON Pointer to the subschema, and
@@ -189,6 +191,9 @@ pub struct Documents {
     /// Files that `$ref`s name but that could not be read (not JSON, too large, a
     /// device), by resource URI: why, for the refusal at the `$ref`.
     unreadable: HashMap<String, String>,
+    /// The first `$schema` found that names a dialect synthtune does not read the
+    /// document in (see [`Documents::refuse_other_dialects`]).
+    other_dialect: Option<Problem>,
 }
 
 /// The URI an in-memory schema is known by.
@@ -265,7 +270,7 @@ impl Documents {
             };
             return Some(self.add(resource.to_owned(), Some(path), value));
         }
-        if let Some(value) = super::bundled::metaschema(resource) {
+        if let Some(value) = bundled::metaschema(resource) {
             return Some(self.add(resource.to_owned(), None, value.clone()));
         }
         let path = self.beside(resource)?;
@@ -295,6 +300,9 @@ impl Documents {
         self.resources.insert(uri.clone(), (doc, String::new()));
         let mut index = Index {
             doc,
+            uri: &uri,
+            dialect: value.get("$schema").and_then(Value::as_str),
+            other_dialect: &mut self.other_dialect,
             legacy: is_legacy(&value),
             resources: &mut self.resources,
             anchors: &mut self.anchors,
@@ -308,6 +316,58 @@ impl Documents {
             value: Arc::new(value),
         });
         doc
+    }
+
+    /// Refuses a document whose `$schema` names a dialect synthtune does not know, or a
+    /// subschema whose `$schema` names another dialect than its document's. synthtune
+    /// reads a whole document in one dialect, while validators switch (or misread an
+    /// unknown `$schema`: the `jsonschema` crate reads `not: {contains: …}` under
+    /// `"$schema": "array"` as `not: {}`), so the records would not be valid to them.
+    pub fn refuse_other_dialects(&mut self) -> Result<(), Problem> {
+        for doc in 0..self.docs.len() {
+            let of = in_document(doc, &self.docs[doc].uri);
+            let named = match self.docs[doc].value.get("$schema") {
+                None => continue,
+                Some(Value::String(named)) => named.clone(),
+                Some(other) => {
+                    return Err(Problem::invalid(
+                        "/$schema",
+                        format!("$schema{of} is {other}, not the URI of a dialect"),
+                    )
+                    .hint(DIALECTS_HINT));
+                }
+            };
+            if bundled::dialect(&named).is_some() {
+                continue;
+            }
+            // A custom metaschema, beside the schema, written in a dialect synthtune knows
+            // (which is the one it reads the document in).
+            let custom = self.locate(strip_fragment(&named)).map(|meta| {
+                self.docs[meta]
+                    .value
+                    .get("$schema")
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| bundled::dialect(s).is_some())
+            });
+            match custom {
+                Some(true) => {}
+                Some(false) => {
+                    return Err(Problem::invalid(
+                        "/$schema",
+                        format!("$schema {named:?}{of} is a metaschema whose own $schema names no dialect synthtune knows"),
+                    )
+                    .hint(DIALECTS_HINT));
+                }
+                None => {
+                    return Err(Problem::invalid(
+                        "/$schema",
+                        format!("$schema {named:?}{of} names no dialect synthtune knows"),
+                    )
+                    .hint(DIALECTS_HINT));
+                }
+            }
+        }
+        self.other_dialect.clone().map_or(Ok(()), Err)
     }
 
     /// The root location of the root document.
@@ -642,6 +702,11 @@ fn collect_refs(value: &Value, base: &str, out: &mut Vec<String>) {
 /// Records every `$id`, `$anchor` and `$dynamicAnchor` of one document.
 struct Index<'a> {
     doc: usize,
+    /// The URI the document was loaded under, for messages.
+    uri: &'a str,
+    /// The document's own `$schema`, when it is a string.
+    dialect: Option<&'a str>,
+    other_dialect: &'a mut Option<Problem>,
     /// A draft-04/06/07 document: there, `$ref` makes its siblings (`$id` too) ignored.
     legacy: bool,
     resources: &'a mut HashMap<String, (usize, String)>,
@@ -654,6 +719,11 @@ impl Index<'_> {
     fn walk(&mut self, value: &Value, base: &str, pointer: &str, is_root: bool) {
         match value {
             Value::Object(map) => {
+                if let (false, None, Some(Value::String(named))) =
+                    (is_root, &self.other_dialect, map.get("$schema"))
+                {
+                    *self.other_dialect = self.dialect_refusal(named, pointer);
+                }
                 let mut base = base.to_owned();
                 let id = map
                     .get("$id")
@@ -706,6 +776,54 @@ impl Index<'_> {
         }
     }
 }
+
+impl Index<'_> {
+    /// Why a `$schema` below a document's root (at `pointer`) cannot be read as
+    /// written, if it cannot: it must name the document's own dialect. (Only a string is
+    /// taken for one: elsewhere `$schema` may be a property's name.)
+    fn dialect_refusal(&self, named: &str, pointer: &str) -> Option<Problem> {
+        let document = self.dialect.unwrap_or(DEFAULT_DIALECT);
+        let same = match (bundled::dialect(named), bundled::dialect(document)) {
+            (Some(here), Some(there)) => std::ptr::eq(here, there),
+            // A custom metaschema: the same one, or the document's is unknown too (and
+            // refused at its root).
+            _ => strip_fragment(named) == strip_fragment(document),
+        };
+        let at = child_pointer(pointer, "$schema");
+        let of = in_document(self.doc, self.uri);
+        if same {
+            None
+        } else if bundled::dialect(named).is_none() {
+            Some(
+                Problem::invalid(
+                    at,
+                    format!("$schema {named:?}{of} names no dialect synthtune knows"),
+                )
+                .hint(DIALECTS_HINT),
+            )
+        } else {
+            Some(
+                Problem::invalid(
+                    at,
+                    format!("$schema {named:?}{of} names another dialect than its document's: synthtune reads a whole document in one dialect, validators would read this part in another"),
+                )
+                .hint("move this subschema to a file of its own (with this $schema) and $ref it, or remove this $schema"),
+            )
+        }
+    }
+}
+
+/// How a message names a document other than the root (the pointer says where in it).
+fn in_document(doc: usize, uri: &str) -> String {
+    if doc == 0 {
+        String::new()
+    } else {
+        format!(" (in {uri})")
+    }
+}
+
+/// How to name a dialect synthtune knows.
+const DIALECTS_HINT: &str = "name one of http://json-schema.org/draft-04/schema#, http://json-schema.org/draft-06/schema#, http://json-schema.org/draft-07/schema#, https://json-schema.org/draft/2019-09/schema or https://json-schema.org/draft/2020-12/schema, or leave $schema out (2020-12); a custom metaschema must be a file beside the schema (under its file name, or with its $id)";
 
 fn read_json(path: &Path) -> Result<Value, Error> {
     let text = super::limits::read_text(path).map_err(|source| Error::Io {

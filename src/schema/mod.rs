@@ -92,6 +92,7 @@ fn compile_documents(
     fallback_name: Option<String>,
     options: &Options,
 ) -> Result<Table, Problem> {
+    docs.refuse_other_dialects()?;
     loops::refuse_loops(&mut docs)?;
     let root = docs.root();
     let mut compiler = Compiler::new(docs);

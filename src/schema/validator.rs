@@ -25,7 +25,7 @@ use crate::generate::{CheckedGen, Node};
 const CHECK_ATTEMPTS: u32 = 200;
 
 /// The dialect a schema is read in when it names none.
-const DEFAULT_DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
+pub(super) const DEFAULT_DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 
 /// Keywords whose value is copied as written: they hold no subschema.
 const VALUE_KEYWORDS: &[&str] = &[
@@ -425,7 +425,7 @@ pub(super) fn dialect(docs: &Documents, doc: usize) -> &str {
         .value
         .get("$schema")
         .and_then(Value::as_str)
-        .filter(|s| bundled::metaschema(s.split('#').next().unwrap_or(s)).is_some())
+        .filter(|s| bundled::dialect(s).is_some())
         .unwrap_or(DEFAULT_DIALECT)
 }
 
