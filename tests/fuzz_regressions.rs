@@ -546,6 +546,19 @@ fn a_schema_keyword_naming_another_dialect_is_refused() {
         );
         assert!(message.contains(says), "{schema}: {message}");
     }
+    // A custom metaschema beside the schema is read in its own dialect, from 2019-09 on
+    // (where vocabularies begin).
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let custom = json!({"$schema": "https://example.com/meta.json", "type": "integer"});
+    for (meta_dialect, accepted) in [
+        ("https://json-schema.org/draft/2019-09/schema", true),
+        ("http://json-schema.org/draft-07/schema#", false),
+    ] {
+        let meta = json!({"$schema": meta_dialect, "$id": "https://example.com/meta.json"});
+        std::fs::write(folder.path().join("meta.json"), meta.to_string()).expect("write");
+        let table = Table::from_value(custom.clone(), Some(folder.path()));
+        assert_eq!(table.is_ok(), accepted, "{meta_dialect}: {:?}", table.err());
+    }
     // The document's own dialect, however spelt, and a property named `$schema`, stand.
     assert_rows_valid(
         json!({"$schema": draft4, "type": "object",

@@ -71,7 +71,7 @@ impl Compiler {
     /// Whether `loc`'s document is in a dialect before 2020-12, where `prefixItems` does
     /// not exist (a tuple is an `items` array) and validators pass it by.
     fn tuples_by_items(&self, loc: &Loc) -> bool {
-        !super::validator::dialect(&self.docs, loc.doc).contains("/2020-12/")
+        !self.docs.dialect(loc.doc).contains("/2020-12/")
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -340,21 +340,22 @@ impl Documents {
             if bundled::dialect(&named).is_some() {
                 continue;
             }
-            // A custom metaschema, beside the schema, written in a dialect synthtune knows
-            // (which is the one it reads the document in).
+            // A custom metaschema, beside the schema, written in 2019-09 or 2020-12 (the
+            // dialects with vocabularies): the document is read in that dialect.
             let custom = self.locate(strip_fragment(&named)).map(|meta| {
-                self.docs[meta]
-                    .value
+                let value = &self.docs[meta].value;
+                value
                     .get("$schema")
                     .and_then(Value::as_str)
                     .is_some_and(|s| bundled::dialect(s).is_some())
+                    && !is_legacy(value)
             });
             match custom {
                 Some(true) => {}
                 Some(false) => {
                     return Err(Problem::invalid(
                         "/$schema",
-                        format!("$schema {named:?}{of} is a metaschema whose own $schema names no dialect synthtune knows"),
+                        format!("$schema {named:?}{of} is a metaschema whose own $schema names neither 2019-09 nor 2020-12, the dialects synthtune reads custom metaschemas of"),
                     )
                     .hint(DIALECTS_HINT));
                 }
@@ -368,6 +369,25 @@ impl Documents {
             }
         }
         self.other_dialect.clone().map_or(Ok(()), Err)
+    }
+
+    /// The dialect a document is read in: its `$schema`, the dialect of the custom
+    /// metaschema it names, or 2020-12.
+    pub fn dialect(&self, doc: usize) -> &str {
+        fn known(value: &Value) -> Option<&str> {
+            value
+                .get("$schema")
+                .and_then(Value::as_str)
+                .filter(|s| bundled::dialect(s).is_some())
+        }
+        let value = &self.docs[doc].value;
+        known(value)
+            .or_else(|| {
+                let named = value.get("$schema").and_then(Value::as_str)?;
+                let (meta, _) = self.resources.get(strip_fragment(named))?;
+                known(&self.docs[*meta].value)
+            })
+            .unwrap_or(DEFAULT_DIALECT)
     }
 
     /// The root location of the root document.

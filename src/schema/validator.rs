@@ -86,7 +86,7 @@ impl Compiler {
             locs.iter().map(|l| (l.doc, l.pointer.as_str())).collect();
         let dialect = locs
             .first()
-            .map_or(DEFAULT_DIALECT, |l| dialect(&self.docs, l.doc))
+            .map_or(DEFAULT_DIALECT, |l| self.docs.dialect(l.doc))
             .to_owned();
         // What each location says (read first, all of them: reading resolves references,
         // which may load documents), then a validator for each, without repeats and
@@ -221,7 +221,7 @@ impl Compiler {
         // mean what their own dialect says: such a location is validated whole.
         if map.contains_key("unevaluatedProperties")
             || map.contains_key("unevaluatedItems")
-            || super::validator::dialect(&self.docs, loc.doc) != dialect
+            || self.docs.dialect(loc.doc) != dialect
         {
             return whole(&self.docs);
         }
@@ -417,16 +417,6 @@ fn stand_in(doc: &mut Value, fragment: &str) {
     if let Value::Object(map) = at {
         map.insert("not".into(), json!({}));
     }
-}
-
-/// The dialect (`$schema`) a document is written in.
-pub(super) fn dialect(docs: &Documents, doc: usize) -> &str {
-    docs.docs[doc]
-        .value
-        .get("$schema")
-        .and_then(Value::as_str)
-        .filter(|s| bundled::dialect(s).is_some())
-        .unwrap_or(DEFAULT_DIALECT)
 }
 
 /// What validators retrieve for a document that is not loaded: a bundled metaschema, or
