@@ -23,6 +23,8 @@ from pathlib import Path
 
 sys.dont_write_bytecode = True
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+from entities_check import read_places  # noqa: E402  (the places files, read apart from synthtune)
 DAY = dt.timedelta(days=1)
 
 
@@ -78,6 +80,7 @@ def main():
             broken[name] += 1
             examples.setdefault(name, row)
 
+    places = read_places("de_DE")
     rows = 0
     for line in export.stdout.splitlines():
         rows += 1
@@ -113,6 +116,11 @@ def main():
         # Names that fold to nothing would make an invalid email: the field keeps its own.
         if first and last:
             rule("owner_email = first.last@example.com", True, r["owner_email"] == f"{first}.{last}@example.com", r)
+        address = r["billing_address"]
+        regions = places.get(address["city"], set())
+        rule("billing_address: city lies in state", True, any(region == address["state"] for region, _ in regions), r)
+        rule("billing_address: country is Deutschland, DE", True, (address["country"], address["country_code"]) == ("Deutschland", "DE"), r)
+        rule("billing_address: postcode is 5 digits", True, re.fullmatch(r"[0-9]{5}", address["postcode"]) is not None, r)
     if rows != args.n:
         print(f"rules_check: {rows} rows, expected {args.n}", file=sys.stderr)
         return 1

@@ -21,7 +21,10 @@ use rand::RngExt;
 
 use crate::rng::SynthRng;
 
+mod entity;
 pub mod places;
+
+pub use entity::{EntityKind, EntityRole};
 
 /// The language and country whose word lists a domain draws from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -531,6 +534,11 @@ struct LocaleTables {
     /// Lowercase ASCII-folded names for emails, usernames and hosts.
     ascii_first_names: Vec<Box<str>>,
     ascii_last_names: Vec<Box<str>>,
+    /// The folded spelling of each of `first_names` and `last_names`, index for index
+    /// (all `None` in a locale whose names are in another script): what an email made
+    /// from a row's own names is spelt with (entity.rs).
+    first_names_folded: Vec<Option<Box<str>>>,
+    last_names_folded: Vec<Option<Box<str>>>,
     email_providers: Vec<&'static str>,
     domain_suffixes: Vec<&'static str>,
     url_paths: Vec<&'static str>,
@@ -556,16 +564,31 @@ struct LocaleTables {
 impl LocaleTables {
     fn read<L: Data>(locale: Locale) -> LocaleTables {
         let style = Style::of(locale);
-        let first_names = clean(L::NAME_FIRST_NAME, EN::NAME_FIRST_NAME);
-        let last_names = clean(L::NAME_LAST_NAME, EN::NAME_LAST_NAME);
-        let (ascii_first_names, ascii_last_names) =
-            match (fold_all(&first_names), fold_all(&last_names)) {
-                (Some(first), Some(last)) => (first, last),
-                _ => (
-                    fold_all(&clean(EN::NAME_FIRST_NAME, &[])).unwrap_or_default(),
-                    fold_all(&clean(EN::NAME_LAST_NAME, &[])).unwrap_or_default(),
-                ),
-            };
+        // fake's nl_NL lists "Floris," among its first names.
+        let names = |list, fallback| -> Vec<&'static str> {
+            clean(list, fallback)
+                .into_iter()
+                .map(|n| n.trim_end_matches(',').trim_end())
+                .filter(|n| !n.is_empty())
+                .collect()
+        };
+        let first_names = names(L::NAME_FIRST_NAME, EN::NAME_FIRST_NAME);
+        let last_names = names(L::NAME_LAST_NAME, EN::NAME_LAST_NAME);
+        let latin = fold_all(&first_names).zip(fold_all(&last_names));
+        let folded_each = |names: &[&str]| -> Vec<Option<Box<str>>> {
+            names
+                .iter()
+                .map(|n| fold_to_ascii(n).filter(|_| latin.is_some()))
+                .collect()
+        };
+        let (first_names_folded, last_names_folded) =
+            (folded_each(&first_names), folded_each(&last_names));
+        let (ascii_first_names, ascii_last_names) = latin.unwrap_or_else(|| {
+            (
+                fold_all(&clean(EN::NAME_FIRST_NAME, &[])).unwrap_or_default(),
+                fold_all(&clean(EN::NAME_LAST_NAME, &[])).unwrap_or_default(),
+            )
+        });
         let ascii_only = |list: &'static [&'static str]| -> Vec<&'static str> {
             list.iter()
                 .map(|s| s.trim())
@@ -597,6 +620,8 @@ impl LocaleTables {
             name: Template::compile(L::NAME_TPL),
             ascii_first_names,
             ascii_last_names,
+            first_names_folded,
+            last_names_folded,
             email_providers,
             domain_suffixes,
             url_paths: clean(L::PATH_SEGMENTS, EN::PATH_SEGMENTS),
@@ -1080,6 +1105,11 @@ fn host_span(t: &LocaleTables) -> Span {
 fn email(rng: &mut SynthRng, t: &LocaleTables, out: &mut String) {
     handle(rng, t, out);
     out.push('@');
+    email_domain(rng, t, out);
+}
+
+/// What follows an email's `@`.
+fn email_domain(rng: &mut SynthRng, t: &LocaleTables, out: &mut String) {
     if rng.random_range(0..4u8) == 0 {
         host(rng, t, out);
     } else {
@@ -1530,6 +1560,9 @@ mod escape_tests {
             name,
             ascii_first_names,
             ascii_last_names,
+            // ASCII letters and digits only (fold_to_ascii).
+            first_names_folded: _,
+            last_names_folded: _,
             email_providers,
             domain_suffixes,
             url_paths,

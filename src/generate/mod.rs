@@ -136,6 +136,10 @@ pub struct Ctx<'p> {
     pub noisy: u32,
     /// Array elements drawn so far in this row (see [`RECORD_BUDGET`]).
     pub entries: u32,
+    /// The key of the innermost object being written whose fields draw entities (a
+    /// person, a place: domain/entity.rs); each entity's key is this mixed with its
+    /// group's salt.
+    pub entity: u64,
     /// The first value of this row that trial could not find: the row is invalid, and
     /// [`Plan::generate`] returns this instead of the row.
     pub failure: Option<Box<Exhausted>>,
@@ -154,6 +158,7 @@ impl<'p> Ctx<'p> {
             noisy: 0,
             check_budget: CHECK_BUDGET,
             entries: 0,
+            entity: 0,
             failure: None,
         }
     }
@@ -223,7 +228,7 @@ impl Node {
             Node::Bool(g) => g.generate(key, out),
             Node::Integer(g) => g.generate(ctx, key, out),
             Node::Number(g) => g.generate(key, out),
-            Node::String(g) => g.generate(key, out),
+            Node::String(g) => g.generate_in(key, ctx.entity, out),
             Node::Object(g) => g.generate(ctx, key, out),
             Node::Array(g) => g.generate(ctx, key, out),
             Node::Union(g) => g.generate(ctx, key, out),
@@ -447,6 +452,7 @@ mod tests {
             presence: None,
             extra: None,
             min_properties: 0,
+            entities: false,
         }));
         let plan = Plan {
             root: Node::Recurse(0),

@@ -114,6 +114,9 @@ pub struct ObjectGen {
     pub extra: Option<ExtraKeys>,
     /// Keys the extra keys bring the object up to (`minProperties`).
     pub min_properties: usize,
+    /// Whether some of its fields are parts of entities drawn from its key
+    /// ([`Ctx::entity`]).
+    pub entities: bool,
 }
 
 impl ObjectGen {
@@ -126,6 +129,17 @@ impl ObjectGen {
     // cost of every leaf.
     #[inline(never)]
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
+        if self.entities {
+            let outer = std::mem::replace(&mut ctx.entity, key);
+            self.generate_here(ctx, key, out);
+            ctx.entity = outer;
+        } else {
+            self.generate_here(ctx, key, out);
+        }
+    }
+
+    #[inline(always)]
+    fn generate_here<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
         let shallow = ctx.shallow();
         out.begin_object();
         let count = match &self.presence {
@@ -233,10 +247,14 @@ impl ObjectGen {
             return Peeked::Absent;
         }
         let value_key = mix_prepared(key, prop.value_salt);
-        match &prop.node {
+        let entity = if self.entities { key } else { ctx.entity };
+        let outer = std::mem::replace(&mut ctx.entity, entity);
+        let peeked = match &prop.node {
             Node::Ruled(rule) => rule.peek(self, ctx, key, value_key),
             node => peek_node(node, ctx, value_key),
-        }
+        };
+        ctx.entity = outer;
+        peeked
     }
 
     fn generate_extra<S: Sink>(

@@ -4,7 +4,7 @@
 use rand::RngExt;
 
 use super::distribution::IntSampler;
-use super::domain::{Domain, Locale};
+use super::domain::{Domain, EntityRole, Locale};
 use super::format::Format;
 use super::pattern::PatternGen;
 use super::temporal::TemporalGen;
@@ -97,6 +97,9 @@ pub enum StringGen {
         min: usize,
         max: usize,
         fallback: Box<StringGen>,
+        /// Drawn as a part of an entity of its object (a person, a place): then every
+        /// value is in `[min, max]` and the fallback is never used.
+        entity: Option<EntityRole>,
     },
 }
 
@@ -106,6 +109,31 @@ impl StringGen {
             out.plain_str_with(|buf| self.write(key, buf));
         } else {
             out.str_with(|buf| self.write(key, buf));
+        }
+    }
+
+    /// [`StringGen::generate`] inside an object whose entities are drawn from `entity`
+    /// (its key: see [`Ctx::entity`](super::Ctx::entity)).
+    #[inline(always)]
+    pub fn generate_in<S: Sink>(&self, key: u64, entity: u64, out: &mut S) {
+        match self {
+            StringGen::Domain {
+                domain,
+                locale,
+                entity: Some(role),
+                fallback,
+                ..
+            } => {
+                let write = |buf: &mut String| {
+                    domain.generate_part(mix(entity, role.group), *locale, *role, buf)
+                };
+                if S::TAKES_PLAIN_TEXT && fallback.never_escapes() {
+                    out.plain_str_with(write);
+                } else {
+                    out.str_with(write);
+                }
+            }
+            _ => self.generate(key, out),
         }
     }
 
@@ -136,6 +164,7 @@ impl StringGen {
                 min,
                 max,
                 fallback,
+                ..
             } => {
                 let start = buf.len();
                 for attempt in 0..DOMAIN_TRIES {

@@ -31,6 +31,11 @@ impl Clone for UnionGen {
 }
 
 impl UnionGen {
+    /// The branches, for compilation to refine (schema/entities.rs).
+    pub fn branches_mut(&mut self) -> &mut [Node] {
+        &mut self.branches
+    }
+
     pub fn new(branches: Vec<Node>, weights: &[f64]) -> UnionGen {
         UnionGen {
             choice: Choice::new(weights),

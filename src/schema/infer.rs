@@ -189,11 +189,26 @@ const RULES: &[Rule] = &[
 
 /// What `name` (a property name) says its values are, if anything.
 pub fn guess(name: &str) -> Option<Guess> {
+    best_match(&tokens(name)).map(|(guess, _)| guess)
+}
+
+/// The words of `name` before the ones that say what it holds (`billing` of
+/// `billing_city`; empty for `city`, and for a name that says nothing): what groups the
+/// fields of one entity (entities.rs).
+pub fn entity_prefix(name: &str) -> String {
     let tokens = tokens(name);
+    match best_match(&tokens) {
+        Some((_, words)) => tokens[..tokens.len() - words].join("_"),
+        None => String::new(),
+    }
+}
+
+/// The rule `tokens` match best, with how many of their last words it matched.
+fn best_match(tokens: &[String]) -> Option<(Guess, usize)> {
     if tokens.is_empty() {
         return None;
     }
-    let matches = |rule_name: &str, at_end: bool| -> Option<usize> {
+    let matches = |rule_name: &str, at_end: bool| -> Option<(usize, usize)> {
         let words = rule_name.split('_').count();
         if words > tokens.len() {
             return None;
@@ -203,17 +218,17 @@ pub fn guess(name: &str) -> Option<Guess> {
             .all(|(w, t)| t == w);
         // The score: exact names first, then the longest tail.
         match (hit, words == tokens.len()) {
-            (true, true) => Some(usize::MAX),
-            (true, false) if at_end => Some(words),
+            (true, true) => Some((usize::MAX, words)),
+            (true, false) if at_end => Some((words, words)),
             _ => None,
         }
     };
     RULES
         .iter()
         .flat_map(|r| r.names.iter().map(move |n| (r, n)))
-        .filter_map(|(r, n)| matches(n, r.at_end).map(|score| (score, r.guess)))
-        .max_by_key(|(score, _)| *score)
-        .map(|(_, guess)| guess)
+        .filter_map(|(r, n)| matches(n, r.at_end).map(|(score, words)| (score, r.guess, words)))
+        .max_by_key(|(score, ..)| *score)
+        .map(|(_, guess, words)| (guess, words))
 }
 
 /// The lowercase words of a name: split at anything not a letter or digit, at a
@@ -389,6 +404,7 @@ impl Compiler {
             min,
             max: max.unwrap_or(usize::MAX),
             fallback: Box::new(base),
+            entity: None,
         })
     }
 

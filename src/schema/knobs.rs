@@ -38,6 +38,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "when",
     "derive",
     "infer",
+    "entity",
 ];
 
 /// Relative weights, by declaration order or by name (enum value, branch title,
@@ -46,6 +47,16 @@ pub const KNOWN_KEYS: &[&str] = &[
 pub enum Weights {
     ByOrder(Vec<f64>),
     ByName(Vec<(String, f64)>),
+}
+
+/// An `entity` knob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntityKnob {
+    /// `false`: the field is drawn on its own.
+    Alone,
+    /// `"billing"`: part of the entity of that name (by default, of the one its name's
+    /// prefix says); `true` is the default, the prefix's.
+    Group(Option<String>),
 }
 
 /// A `sequence` knob: `start`, `start + step`, ...
@@ -94,6 +105,9 @@ pub struct Knobs {
     /// (infer.rs), with where it was written. On an object or the root it holds for
     /// every field below, until a field under it says otherwise.
     pub infer: Option<(bool, String)>,
+    /// `entity`: which entity of its object a person or place field is part of
+    /// (entities.rs), with where it was written.
+    pub entity: Option<(EntityKnob, String)>,
 }
 
 /// A knob that was recognised but is not acted on yet, or an unknown key: reported by
@@ -438,6 +452,20 @@ impl Knobs {
                         .hint("write \"infer\": false to keep the constraints' values instead of a domain guessed from the field's name"));
                 };
                 set_once(&mut self.infer, (on, at_owned));
+            }
+            "entity" => {
+                let knob = match value {
+                    Value::Bool(false) => EntityKnob::Alone,
+                    Value::Bool(true) => EntityKnob::Group(None),
+                    Value::String(name) if !name.is_empty() => {
+                        EntityKnob::Group(Some(name.clone()))
+                    }
+                    _ => {
+                        return Err(Problem::invalid(at, format!("entity must be false, true or a group's name, not {value}"))
+                            .hint("write \"entity\": false to draw this field on its own, or \"entity\": \"billing\" to make it part of the billing person or place"));
+                    }
+                };
+                set_once(&mut self.entity, (knob, at_owned));
             }
             _ => notes.push(KnobNote {
                 pointer: at_owned,

@@ -6,6 +6,7 @@ mod bundled;
 mod collect;
 pub mod compile;
 pub mod document;
+mod entities;
 pub mod facts;
 mod infer;
 mod keys;

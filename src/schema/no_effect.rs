@@ -163,6 +163,8 @@ impl Compiler {
         for (at, name) in unread {
             let message = if name == "absent_rate" {
                 "absent_rate has no effect here: only an optional property can be left out of its object, not the record itself, an array's element or a branch (set it on the property)".to_owned()
+            } else if name == "entity" {
+                "entity has no effect here: it groups properties of one object into a person or a place, not the record itself, an array's element or a branch (set it on the property)".to_owned()
             } else {
                 format!(
                     "{name} has no effect here: a rule ties a property to its siblings in one object, not the record itself, an array's element or a branch (set it on the property)"
@@ -188,7 +190,13 @@ fn property_knobs(knobs: &Knobs) -> impl Iterator<Item = (&'static str, &str)> {
     });
     let when = knobs.when.as_ref().map(|w| ("when", w.at.as_str()));
     let derive = knobs.derive.as_ref().map(|d| ("derive", d.at.as_str()));
-    absent.into_iter().chain(order).chain(when).chain(derive)
+    let entity = knobs.entity.as_ref().map(|(_, at)| ("entity", at.as_str()));
+    absent
+        .into_iter()
+        .chain(order)
+        .chain(when)
+        .chain(derive)
+        .chain(entity)
 }
 
 /// The generator that decides what a field's values are, wrappers removed.

@@ -148,6 +148,7 @@ impl Compiler {
             );
         }
         let mut properties = Vec::with_capacity(names.len());
+        let mut entity_knobs = Vec::with_capacity(names.len());
         let mut rules = Vec::new();
         for (name, mut locs, pointer) in names {
             locs.extend(
@@ -213,6 +214,7 @@ impl Compiler {
                     .absent_rate
                     .unwrap_or(self.defaults.absent_rate)
             };
+            entity_knobs.push(compiled.knobs.entity.clone());
             properties.push(Property::new(
                 name,
                 compiled.node,
@@ -254,11 +256,13 @@ impl Compiler {
         let (presence, inexact) = self.presence_rules(f, &keys, extra.is_some(), open)?;
         *check |= inexact;
         self.apply_rules(&mut properties, rules, presence.is_some())?;
+        let entities = self.link_entities(&mut properties, &entity_knobs);
         Ok(Node::Object(Arc::new(ObjectGen {
             properties,
             presence,
             extra,
             min_properties,
+            entities,
         })))
     }
 

@@ -353,6 +353,7 @@ impl Compiler {
             min,
             max: max.unwrap_or(usize::MAX),
             fallback: Box::new(base),
+            entity: None,
         };
         Ok(candidate)
     }

@@ -218,11 +218,26 @@ def synth(**knobs):
     return {"x-synth": knobs}
 
 
+class BillingAddress(BaseModel):
+    """An address object (issue #14): its fields are one place, so the city lies in the
+    state and the country is the locale's (scripts/rules_check.py checks it)."""
+
+    model_config = ConfigDict(json_schema_extra=synth(locale="de_DE"))
+
+    street_address: str
+    postcode: str
+    city: str
+    state: str
+    country: str
+    country_code: str = Field(min_length=2, max_length=2)
+    phone: Optional[str] = None
+
+
 class SubscriptionLifecycle(BaseModel):
     """Cross-field rules (issue #14): ordered dates with a gap distribution, a chain, a
     date before another, presence by status, an integer bound by its sibling, a price
-    computed from others, and an email made from the names.
-    scripts/rules_check.py checks every rule on the exported rows."""
+    computed from others, an email made from the names, and an address whose fields
+    agree. scripts/rules_check.py checks every rule on the exported rows."""
 
     model_config = ConfigDict(json_schema_extra=synth(rows=200_000))
 
@@ -253,3 +268,4 @@ class SubscriptionLifecycle(BaseModel):
     owner_email: EmailStr = Field(
         json_schema_extra=synth(derive={"template": "{owner_first_name|ascii|slug}.{owner_last_name|ascii|slug}@example.com"})
     )
+    billing_address: BillingAddress
