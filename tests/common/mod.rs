@@ -223,6 +223,25 @@ pub fn synthtune_bin() -> &'static str {
     env!("CARGO_BIN_EXE_synthtune")
 }
 
+/// Runs an independent checker of scripts/ (Python) on the built binary with `args`,
+/// asserts that it found nothing broken, and returns its report (stdout, then stderr).
+pub fn python_check(script: &str, args: &[&str]) -> String {
+    let output = std::process::Command::new("python3")
+        .arg(repo_root().join("scripts").join(script))
+        .arg(synthtune_bin())
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("run scripts/{script}: {e}"));
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{report}");
+    assert!(!report.contains("broken:"), "{report}");
+    report
+}
+
 /// A command running the built binary.
 pub fn synthtune() -> assert_cmd::Command {
     assert_cmd::Command::new(synthtune_bin())
