@@ -39,11 +39,8 @@ impl Compiler {
         knobs: &[Option<(EntityKnob, String)>],
     ) -> bool {
         let mut groups: BTreeMap<String, Vec<Member>> = BTreeMap::new();
-        for (index, (prop, knob)) in properties.iter_mut().zip(knobs).enumerate() {
-            let domain = domain_leaf(&mut prop.node).and_then(|leaf| match leaf {
-                StringGen::Domain { domain, .. } => Some(*domain),
-                _ => None,
-            });
+        for (index, (prop, knob)) in properties.iter().zip(knobs).enumerate() {
+            let domain = domain_of(&prop.node);
             let group = match (knob, domain.and_then(Domain::entity_kind)) {
                 (Some((EntityKnob::Alone, _)), _) => continue,
                 (Some((_, at)), None) => {
@@ -141,6 +138,24 @@ fn kind_name(domain: Domain) -> &'static str {
     match domain.entity_kind() {
         Some(EntityKind::Person) => "person",
         _ => "place",
+    }
+}
+
+/// The domain of [`domain_leaf`], read without making a shared union the node's own.
+fn domain_of(node: &Node) -> Option<Domain> {
+    let leaf = |node: &Node| match node {
+        Node::String(StringGen::Domain { domain, .. }) => Some(*domain),
+        _ => None,
+    };
+    match node {
+        Node::Union(union) => {
+            let branches = union.branches();
+            let nulls = branches.iter().filter(|b| matches!(b, Node::Null)).count();
+            (nulls + 1 == branches.len())
+                .then(|| branches.iter().find_map(leaf))
+                .flatten()
+        }
+        other => leaf(other),
     }
 }
 
