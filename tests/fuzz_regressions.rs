@@ -568,3 +568,43 @@ fn a_schema_keyword_naming_another_dialect_is_refused() {
         50,
     );
 }
+
+/// Conditionals side by side multiply: each `if` compiles its `then` and its `else` with
+/// every combination of the others, so a few dozen of them (or fewer, nested through
+/// patterns and a `$ref` back to the root) meant billions of compilations, and `check`
+/// never returned (found by schema_structured: a timeout). Past a budget of branches the
+/// schema is refused at the branch where it ran out; under it, it compiles as before.
+#[test]
+fn branches_that_multiply_past_the_budget_are_refused() {
+    let conditionals = |k: usize| {
+        let mut properties = serde_json::Map::new();
+        for i in 0..k {
+            properties.insert(
+                format!("a{i}"),
+                json!({"type": "integer", "minimum": 0, "maximum": 1}),
+            );
+            properties.insert(format!("b{i}"), json!({"type": "string"}));
+        }
+        let all_of: Vec<Value> = (0..k)
+            .map(|i| {
+                json!({"if": {"properties": {format!("a{i}"): {"const": 1}}},
+                       "then": {"properties": {format!("b{i}"): {"maxLength": 3}}},
+                       "else": {"properties": {format!("b{i}"): {"minLength": 5}}}})
+            })
+            .collect();
+        let required: Vec<String> = (0..k)
+            .flat_map(|i| [format!("a{i}"), format!("b{i}")])
+            .collect();
+        json!({"type": "object", "properties": properties, "required": required, "allOf": all_of})
+    };
+    // 2 + 4 + … + 2^8 branches: compiled, and every row holds to each conditional.
+    assert_rows_valid(conditionals(8), 200);
+    // 2^15 and more: refused, naming a branch and the limit.
+    let error = Table::from_value(conditionals(15), None).expect_err("past the budget");
+    let message = error.to_string();
+    assert!(message.contains("at /allOf/"), "{message}");
+    assert!(
+        message.contains("branches multiply into more than 20000"),
+        "{message}"
+    );
+}

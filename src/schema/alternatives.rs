@@ -58,7 +58,7 @@ impl Compiler {
                 branch_names.extend(self.discriminator_values(&bf, prop));
             }
             let signature = Signature::of(&bf, self);
-            match self.compile_facts(bf) {
+            match self.compile_branch_facts(bf, branch) {
                 Ok(c) => {
                     nodes.push(c.node);
                     names.push(branch_names);

@@ -68,6 +68,9 @@ pub struct Compiler {
     pub synthesizers: crate::synthesizer::Synthesizers,
     /// How many schemas the compilation is inside of (compile and collect nest).
     pub(super) depth: usize,
+    /// How many branches of `anyOf`/`oneOf` and `if`/`then`/`else` have been compiled:
+    /// branches nested in branches multiply (limits.rs).
+    pub(super) branches_compiled: u64,
     /// Every knob only a property acts on (`absent_rate`, `after`, `before`, `when`),
     /// by where it is written, with its name and whether a property read it
     /// (no_effect.rs notes the others); ordered, so that the notes are too.
@@ -121,6 +124,7 @@ impl Compiler {
             defaults: RateDefaults::default(),
             synthesizers: Default::default(),
             depth: 0,
+            branches_compiled: 0,
             property_knobs: Default::default(),
             no_infer: false,
             infer_here: true,
@@ -419,7 +423,8 @@ impl Compiler {
                 what: "if",
             });
         }
-        let then_branch = self.compile_branch(then_facts)?;
+        let then_branch =
+            self.compile_branch(then_facts, cond.then.as_ref().unwrap_or(&cond.condition))?;
         // `else` holds only where the `if` does not: it is generated under `not: <if>`,
         // so that each branch has its share of the values (an else value that met the
         // `if` would be checked against the `then`, and mostly rejected), and an `if`
@@ -428,7 +433,10 @@ impl Compiler {
         if !condition.exact {
             else_facts.nots.push(cond.condition.clone());
         }
-        let else_branch = self.compile_branch(else_facts)?;
+        let else_branch = self.compile_branch(
+            else_facts,
+            cond.otherwise.as_ref().unwrap_or(&cond.condition),
+        )?;
         let node = match (then_branch, else_branch) {
             (Ok(then), Ok(otherwise)) => Node::Union(Arc::new(UnionGen::new(
                 vec![then, otherwise],
@@ -496,9 +504,29 @@ impl Compiler {
         Ok(Some(([shares[0], shares[1]], at.clone())))
     }
 
+    /// Compiles one branch of alternatives or of a conditional (the facts around it
+    /// merged in), or refuses the schema once branches inside branches have multiplied
+    /// past [`MAX_BRANCHES_COMPILED`](super::limits::MAX_BRANCHES_COMPILED).
+    /// `branch` is the branch's own location, which a refusal names.
+    pub(super) fn compile_branch_facts(
+        &mut self,
+        facts: Facts,
+        branch: &Loc,
+    ) -> Result<Compiled, Problem> {
+        self.branches_compiled += 1;
+        if self.branches_compiled > super::limits::MAX_BRANCHES_COMPILED {
+            return Err(super::limits::too_many_branches(&branch.pointer));
+        }
+        self.compile_facts(facts)
+    }
+
     /// A branch's node, or why no value satisfies it (a malformed schema is refused).
-    fn compile_branch(&mut self, facts: Facts) -> Result<Result<Node, Problem>, Problem> {
-        match self.compile_facts(facts) {
+    fn compile_branch(
+        &mut self,
+        facts: Facts,
+        branch: &Loc,
+    ) -> Result<Result<Node, Problem>, Problem> {
+        match self.compile_branch_facts(facts, branch) {
             Ok(c) => Ok(Ok(c.node)),
             Err(p) if p.kind == ProblemKind::Invalid => Err(p),
             Err(p) => Ok(Err(p)),
