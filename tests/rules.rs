@@ -760,3 +760,60 @@ fn numbers_in_decimal_steps_are_ordered() {
         assert!(error.contains(message), "{error}");
     }
 }
+
+/// Ruled objects inside a ruled object: each line's derived total and its ship date read
+/// the line's own fields while the order's are being written, and a derived field and a
+/// date that several rules read are the values written (they are computed once per
+/// object and kept while it is written, `generate::rule::ReadSiblings`).
+#[test]
+fn ruled_objects_inside_a_ruled_object_read_their_own_siblings() {
+    let line = json!({
+        "type": "object",
+        "properties": {
+            "quantity": {"type": "integer", "minimum": 1, "maximum": 9},
+            "unit_price": {"type": "number", "minimum": 1, "maximum": 50, "multipleOf": 0.01},
+            "total": {"type": "number", "x-synth": {"derive": {"expression": "quantity * unit_price"}}},
+            "with_tax": {"type": "number", "x-synth": {"derive": {"expression": "round(total * 1.2, 2)"}}},
+            "ordered_on": {"type": "string", "format": "date"},
+            "shipped_on": {"type": "string", "format": "date", "x-synth": {"after": {"field": "ordered_on", "max": 5}}}
+        },
+        "required": ["quantity", "unit_price", "total", "with_tax", "ordered_on", "shipped_on"]
+    });
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "seats": {"type": "integer", "minimum": 1, "maximum": 100},
+            "seat_price": {"type": "integer", "minimum": 1, "maximum": 100},
+            "created_at": {"type": "string", "format": "date-time"},
+            "lines": {"type": "array", "items": line, "minItems": 1, "maxItems": 4},
+            "monthly": {"type": "integer", "x-synth": {"derive": {"expression": "seats * seat_price"}}},
+            "yearly": {"type": "integer", "x-synth": {"derive": {"expression": "monthly * 12"}}},
+            "updated_at": {"type": "string", "format": "date-time", "x-synth": {"after": {"field": "created_at", "max": 30}}},
+            "closed_at": {"type": "string", "format": "date-time", "x-synth": {"after": {"field": "updated_at", "max": 30}}},
+            "audited_at": {"type": "string", "format": "date-time", "x-synth": {"after": {"field": "updated_at", "max": 1}}}
+        },
+        "required": ["seats", "seat_price", "created_at", "lines", "monthly", "yearly", "updated_at", "closed_at", "audited_at"]
+    });
+    let cents = |v: &Value| (v.as_f64().unwrap() * 100.0).round() as i64;
+    for record in rows(&schema, 2_000) {
+        let int = |k: &str| record[k].as_i64().unwrap();
+        assert_eq!(int("monthly"), int("seats") * int("seat_price"), "{record}");
+        assert_eq!(int("yearly"), int("monthly") * 12, "{record}");
+        let (created, updated) = (
+            seconds(&record["created_at"]),
+            seconds(&record["updated_at"]),
+        );
+        assert!((0..=30 * 86_400).contains(&(updated - created)), "{record}");
+        for later in ["closed_at", "audited_at"] {
+            assert!(seconds(&record[later]) >= updated, "{record}");
+        }
+        for line in record["lines"].as_array().unwrap() {
+            let total = line["quantity"].as_i64().unwrap() * cents(&line["unit_price"]);
+            assert_eq!(cents(&line["total"]), total, "{line}");
+            // Half a cent away from zero, in integers.
+            assert_eq!(cents(&line["with_tax"]), (total * 12 + 5) / 10, "{line}");
+            let gap = seconds(&line["shipped_on"]) - seconds(&line["ordered_on"]);
+            assert!((0..=5 * 86_400).contains(&gap), "{line}");
+        }
+    }
+}

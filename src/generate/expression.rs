@@ -23,12 +23,30 @@ pub struct Decimal {
     pub scale: u32,
 }
 
+/// `10^exp`, from a table: every derived number of every row takes a few.
 fn pow10(exp: u32) -> Option<i128> {
-    10i128.checked_pow(exp)
+    const POWERS: [i128; 39] = {
+        let mut powers = [1i128; 39];
+        let mut i = 1;
+        while i < 39 {
+            powers[i] = powers[i - 1] * 10;
+            i += 1;
+        }
+        powers
+    };
+    POWERS.get(exp as usize).copied()
 }
 
 /// `n / d` rounded half away from zero (`d > 0`).
 fn div_round(n: i128, d: i128) -> Option<i128> {
+    // 64-bit division where both fit, as they nearly always do: 128-bit division is a
+    // library call several times as long.
+    if let (Ok(n), Ok(d)) = (i64::try_from(n), i64::try_from(d)) {
+        let (q, r) = (n / d, n % d);
+        // |r| < d ≤ i64::MAX: twice |r| fits a u64.
+        let away = r.unsigned_abs() * 2 >= d.unsigned_abs();
+        return Some(i128::from(q) + if away { i128::from(n.signum()) } else { 0 });
+    }
     let q = n / d;
     let r = n % d;
     if r.checked_abs()?.checked_mul(2)? >= d {

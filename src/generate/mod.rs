@@ -140,6 +140,8 @@ pub struct Ctx<'p> {
     /// person, a place: domain/entity.rs); each entity's key is this mixed with its
     /// group's salt.
     pub entity: u64,
+    /// The values of siblings that rules read in the objects being written.
+    pub read_siblings: rule::ReadSiblings,
     /// The first value of this row that trial could not find: the row is invalid, and
     /// [`Plan::generate`] returns this instead of the row.
     pub failure: Option<Box<Exhausted>>,
@@ -159,6 +161,7 @@ impl<'p> Ctx<'p> {
             check_budget: CHECK_BUDGET,
             entries: 0,
             entity: 0,
+            read_siblings: rule::ReadSiblings::default(),
             failure: None,
         }
     }
@@ -453,6 +456,7 @@ mod tests {
             extra: None,
             min_properties: 0,
             entities: false,
+            ruled_fields: 0,
         }));
         let plan = Plan {
             root: Node::Recurse(0),

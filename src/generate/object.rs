@@ -117,6 +117,9 @@ pub struct ObjectGen {
     /// Whether some of its fields are parts of entities drawn from its key
     /// ([`Ctx::entity`]).
     pub entities: bool,
+    /// How many of its fields are under rules, which read their siblings
+    /// ([`Ctx::read_siblings`]).
+    pub ruled_fields: usize,
 }
 
 impl ObjectGen {
@@ -129,13 +132,27 @@ impl ObjectGen {
     // cost of every leaf.
     #[inline(never)]
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
-        if self.entities {
-            let outer = std::mem::replace(&mut ctx.entity, key);
-            self.generate_here(ctx, key, out);
-            ctx.entity = outer;
+        if self.entities || self.ruled_fields > 0 {
+            self.generate_framed(ctx, key, out);
         } else {
             self.generate_here(ctx, key, out);
         }
+    }
+
+    /// An object whose fields read its key (entities) or each other (rules).
+    fn generate_framed<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
+        let outer = ctx.entity;
+        if self.entities {
+            ctx.entity = key;
+        }
+        if self.ruled_fields > 0 {
+            let frame = ctx.read_siblings.open(self, key);
+            self.generate_here(ctx, key, out);
+            ctx.read_siblings.close(frame);
+        } else {
+            self.generate_here(ctx, key, out);
+        }
+        ctx.entity = outer;
     }
 
     #[inline(always)]
@@ -243,6 +260,18 @@ impl ObjectGen {
     /// [`generate`]: ObjectGen::generate
     pub fn peek(&self, ctx: &mut Ctx, key: u64, index: usize) -> Peeked<'_> {
         let prop = &self.properties[index];
+        let Node::Ruled(rule) = &prop.node else {
+            return self.peek_again(ctx, key, prop);
+        };
+        if let Some(read) = ctx.read_siblings.recall(self, key, rule) {
+            return read;
+        }
+        let peeked = self.peek_again(ctx, key, prop);
+        ctx.read_siblings.keep(self, key, rule, &peeked);
+        peeked
+    }
+
+    fn peek_again<'s>(&'s self, ctx: &mut Ctx, key: u64, prop: &'s Property) -> Peeked<'s> {
         if !self.is_present(prop, ctx.shallow(), ctx, key) {
             return Peeked::Absent;
         }

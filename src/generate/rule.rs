@@ -9,6 +9,7 @@
 
 use rand::RngExt;
 use serde_json::Value;
+use smallvec::SmallVec;
 
 use super::choice::unit;
 use super::distribution::FloatSampler;
@@ -46,6 +47,8 @@ pub struct RuledGen {
     pub derive: Option<Derivation>,
     /// For the tuner and `check`: `after created_at + [1, 400] days lognormal(...)`.
     pub label: String,
+    /// The field's rank among its object's ruled fields: its slot in [`ReadSiblings`].
+    pub slot: usize,
 }
 
 /// `derive`: the field's value made from its siblings', by a template (text) or an
@@ -178,7 +181,7 @@ impl Derivation {
     fn value(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64) -> Option<Derived> {
         let derived = match &self.formula {
             Formula::Text(template) => Derived::Text(
-                template.render(|index, _| object.peek(ctx, object_key, index).text()),
+                template.render(|index, _| object.peek(ctx, object_key, index).into_text()),
             ),
             Formula::Number { expression, step } => {
                 let value = expression
@@ -207,30 +210,71 @@ impl Derivation {
 /// Every such text is an email to any validator (tests/rules.rs checks it against the
 /// `jsonschema` crate's); what it misses still goes to the validator.
 pub fn is_plain_email(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else {
+    // One pass over the bytes, a table lookup each: this runs on every derived email.
+    const LETTER: u8 = 1;
+    const DIGIT: u8 = 2;
+    const LOCAL: u8 = 4; // `._%+-`, allowed in the local part beside letters and digits
+    const CLASS: [u8; 256] = {
+        let mut class = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            class[b] = if c.is_ascii_alphabetic() {
+                LETTER
+            } else if c.is_ascii_digit() {
+                DIGIT
+            } else if matches!(c, b'.' | b'_' | b'%' | b'+' | b'-') {
+                LOCAL
+            } else {
+                0
+            };
+            b += 1;
+        }
+        class
+    };
+    let bytes = text.as_bytes();
+    let mut previous = b'.'; // a dot before the first byte: no leading dot
+    let mut at = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'@' {
+            at = Some(i);
+            break;
+        }
+        if CLASS[b as usize] == 0 || (b == b'.' && previous == b'.') || i == 64 {
+            return false;
+        }
+        previous = b;
+    }
+    let Some(at) = at else {
         return false;
     };
-    let local_ok = (1..=64).contains(&local.len())
-        && local
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._%+-".contains(&b))
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..");
-    let label_ok = |label: &str| {
-        (1..=63).contains(&label.len())
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && !label.contains("--")
-    };
-    let top_ok = |top: &str| top.len() >= 2 && top.bytes().all(|b| b.is_ascii_alphabetic());
-    local_ok
-        && domain.len() <= 253
-        && domain.split('.').all(label_ok)
-        && domain.rsplit_once('.').is_some_and(|(_, top)| top_ok(top))
+    let domain = &bytes[at + 1..];
+    if at == 0 || previous == b'.' || domain.len() > 253 {
+        return false;
+    }
+    // Per label: its length, whether it is all letters (the last must be), and the
+    // byte before, for hyphens at either end or doubled.
+    let (mut labels, mut length, mut letters, mut previous) = (1, 0usize, true, b'.');
+    for &b in domain {
+        let class = CLASS[b as usize];
+        if class & (LETTER | DIGIT) != 0 {
+            length += 1;
+            letters &= class == LETTER;
+        } else if b == b'.' && length > 0 && previous != b'-' {
+            labels += 1;
+            (length, letters) = (0, true);
+        } else if b == b'-' && length > 0 && previous != b'-' {
+            length += 1;
+            letters = false;
+        } else {
+            return false;
+        }
+        if length > 63 {
+            return false;
+        }
+        previous = b;
+    }
+    labels >= 2 && length >= 2 && letters
 }
 
 /// `when`: the field has a value only in rows where every test holds.
@@ -408,39 +452,46 @@ impl RuledGen {
         key: u64,
         out: &mut S,
     ) {
-        if self.is_null(object, ctx, object_key, key) {
-            return out.null();
-        }
-        if let Some(derived) = self.derived(object, ctx, object_key) {
-            return derived.write(out);
-        }
-        match (
-            &self.order,
-            self.ordered_value(object, ctx, object_key, key),
-        ) {
-            (Some(order), Some(value)) => order.scale.write(value, out),
-            _ => self.value.generate(ctx, key, out),
+        match self.resolve(object, ctx, object_key, key) {
+            Outcome::Null => out.null(),
+            Outcome::Derived(derived) => {
+                ctx.read_siblings
+                    .keep(object, object_key, self, &derived.peeked());
+                derived.write(out)
+            }
+            Outcome::Ordered(order, value) => {
+                ctx.read_siblings
+                    .keep(object, object_key, self, &order.peeked(value));
+                order.scale.write(value, out)
+            }
+            Outcome::Own => self.value.generate(ctx, key, out),
         }
     }
 
     /// The value [`write`](Self::write) writes, as a rule reading this field sees it.
     pub fn peek(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64, key: u64) -> Peeked<'_> {
+        match self.resolve(object, ctx, object_key, key) {
+            Outcome::Null => Peeked::Null,
+            Outcome::Derived(derived) => derived.peeked(),
+            Outcome::Ordered(order, value) => order.peeked(value),
+            Outcome::Own => peek_node(&self.value, ctx, key),
+        }
+    }
+
+    /// Which of its rules decides the field's value in the object of `object_key`.
+    fn resolve(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64, key: u64) -> Outcome<'_> {
         if self.is_null(object, ctx, object_key, key) {
-            return Peeked::Null;
+            return Outcome::Null;
         }
         if let Some(derived) = self.derived(object, ctx, object_key) {
-            return derived.peeked();
+            return Outcome::Derived(derived);
         }
         match (
             &self.order,
             self.ordered_value(object, ctx, object_key, key),
         ) {
-            (Some(order), Some(value)) => match order.scale {
-                Scale::Integer => Peeked::Int(value),
-                Scale::Decimal(decimals) => Peeked::Decimal(value, decimals),
-                Scale::Temporal(kind) => Peeked::Temporal(value, kind),
-            },
-            _ => peek_node(&self.value, ctx, key),
+            (Some(order), Some(value)) => Outcome::Ordered(order, value),
+            _ => Outcome::Own,
         }
     }
 
@@ -485,6 +536,17 @@ impl RuledGen {
     }
 }
 
+/// What decides a ruled field's value in one object.
+enum Outcome<'r> {
+    /// Its condition failed, or its own share of nulls.
+    Null,
+    Derived(Derived),
+    /// Its ordering's value, in the ordering's units.
+    Ordered(&'r Ordering, i64),
+    /// Its own generator (no rule applies in this row).
+    Own,
+}
+
 impl Condition {
     fn holds(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64) -> bool {
         self.tests
@@ -510,6 +572,99 @@ pub enum Peeked<'n> {
     Listed(&'n Value),
     /// Any other value, as written.
     Other(Value),
+}
+
+/// The values of ruled fields (derived, ordered, conditional) that rules have read in
+/// the object being written: a total that another derived field reads, or a date that
+/// a chain of fields follows, is computed once per row. A ruled object opens a frame
+/// of one slot per ruled field while it is written (nested ruled objects open theirs
+/// above it). Only values that own nothing are kept (numbers, dates, null, absent), and
+/// plain fields are not: drawing them again is as cheap as keeping them. A value is a
+/// pure function of its object and key, so keeping it changes no output.
+#[derive(Debug, Default)]
+pub struct ReadSiblings {
+    slots: SmallVec<[Kept; 16]>,
+    frame: Frame,
+}
+
+/// The innermost ruled object being written: its generator (by address), its key,
+/// where its slots start, and which of them hold a value.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Frame {
+    object: usize,
+    key: u64,
+    start: usize,
+    known: u64,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kept {
+    Absent,
+    Null,
+    Int(i64),
+    Decimal(i64, u32),
+    Temporal(i64, TemporalKind),
+}
+
+impl ReadSiblings {
+    /// Opens the frame of `object` (of `key`); returns the frame to restore when it ends.
+    pub fn open(&mut self, object: &ObjectGen, key: u64) -> Frame {
+        let start = self.slots.len();
+        // Slots past the 64th are not kept (`known` has 64 bits).
+        self.slots
+            .resize(start + object.ruled_fields.min(64), Kept::Absent);
+        let object = std::ptr::from_ref(object) as usize;
+        let frame = Frame {
+            object,
+            key,
+            start,
+            known: 0,
+        };
+        std::mem::replace(&mut self.frame, frame)
+    }
+
+    pub fn close(&mut self, outer: Frame) {
+        self.slots.truncate(self.frame.start);
+        self.frame = outer;
+    }
+
+    /// Which bit of the innermost frame a ruled field's value is kept under, where that
+    /// frame is its object's.
+    #[inline(always)]
+    fn bit(&self, object: &ObjectGen, key: u64, rule: &RuledGen) -> Option<usize> {
+        let frame = &self.frame;
+        (rule.slot < 64 && frame.key == key && frame.object == std::ptr::from_ref(object) as usize)
+            .then_some(rule.slot)
+    }
+
+    pub fn recall(&self, object: &ObjectGen, key: u64, rule: &RuledGen) -> Option<Peeked<'static>> {
+        let bit = self.bit(object, key, rule)?;
+        if self.frame.known & (1 << bit) == 0 {
+            return None;
+        }
+        Some(match self.slots[self.frame.start + bit] {
+            Kept::Absent => Peeked::Absent,
+            Kept::Null => Peeked::Null,
+            Kept::Int(v) => Peeked::Int(v),
+            Kept::Decimal(v, d) => Peeked::Decimal(v, d),
+            Kept::Temporal(v, kind) => Peeked::Temporal(v, kind),
+        })
+    }
+
+    pub fn keep(&mut self, object: &ObjectGen, key: u64, rule: &RuledGen, peeked: &Peeked) {
+        let Some(bit) = self.bit(object, key, rule) else {
+            return;
+        };
+        self.slots[self.frame.start + bit] = match *peeked {
+            Peeked::Absent => Kept::Absent,
+            Peeked::Null => Kept::Null,
+            Peeked::Int(v) => Kept::Int(v),
+            Peeked::Decimal(v, d) => Kept::Decimal(v, d),
+            Peeked::Temporal(v, kind) => Kept::Temporal(v, kind),
+            Peeked::Listed(_) | Peeked::Other(_) => return,
+        };
+        self.frame.known |= 1 << bit;
+    }
 }
 
 /// The value `node` generates for `key`, peeked.
@@ -540,18 +695,20 @@ pub fn peek_node<'n>(node: &'n Node, ctx: &mut Ctx, key: u64) -> Peeked<'n> {
 impl Peeked<'_> {
     /// The value as template text: a string as it is, null or absent as nothing, other
     /// values as their JSON text.
-    fn text(&self) -> String {
+    fn into_text(self) -> String {
         match self {
+            // The usual case (a name): the string generated, not a copy.
+            Peeked::Other(Value::String(text)) => text,
             Peeked::Absent | Peeked::Null => String::new(),
             Peeked::Int(i) => i.to_string(),
             Peeked::Decimal(..) => text_of(Some(&self.number_value())),
             Peeked::Temporal(v, kind) => {
                 let mut text = String::new();
-                kind.push(*v, &mut text);
+                kind.push(v, &mut text);
                 text
             }
             Peeked::Listed(v) => text_of(Some(v)),
-            Peeked::Other(v) => text_of(Some(v)),
+            Peeked::Other(v) => text_of(Some(&v)),
         }
     }
 
@@ -614,6 +771,15 @@ impl Peeked<'_> {
 }
 
 impl Ordering {
+    /// An ordered value as a rule reading the field sees it.
+    fn peeked(&self, value: i64) -> Peeked<'static> {
+        match self.scale {
+            Scale::Integer => Peeked::Int(value),
+            Scale::Decimal(decimals) => Peeked::Decimal(value, decimals),
+            Scale::Temporal(kind) => Peeked::Temporal(value, kind),
+        }
+    }
+
     /// The field's value for a sibling at `base`: `base ± gap`, the gap drawn within the
     /// room the field's bounds leave (which compilation proved is never empty). `None`
     /// where a number's float division leaves no passing value in that room (the field

@@ -59,6 +59,21 @@ impl Filter {
             }
             Filter::Lower => out.push_str(&text.to_lowercase()),
             Filter::Upper => out.push_str(&text.to_uppercase()),
+            Filter::Slug if text.is_ascii() => {
+                let start = out.len();
+                let mut dash = false;
+                for b in text.bytes() {
+                    if b.is_ascii_alphanumeric() {
+                        if dash && out.len() > start {
+                            out.push('-');
+                        }
+                        dash = false;
+                        out.push(char::from(b.to_ascii_lowercase()));
+                    } else {
+                        dash = true;
+                    }
+                }
+            }
             Filter::Ascii => {
                 for c in text.chars() {
                     if c.is_ascii() {
@@ -205,8 +220,8 @@ impl Template {
 
     /// The text for the fields' texts as `field` gives them.
     pub fn render(&self, mut field: impl FnMut(usize, &str) -> String) -> String {
-        let mut out = String::new();
-        let mut scratch = String::new();
+        let mut out = String::with_capacity(64);
+        let mut scratch = String::with_capacity(32);
         for piece in &self.pieces {
             match piece {
                 Piece::Text(text) => out.push_str(text),
@@ -217,6 +232,9 @@ impl Template {
                 } => {
                     let mut text = field(*index, name);
                     for filter in filters {
+                        if *filter == Filter::Ascii && text.is_ascii() {
+                            continue; // nothing to fold, and no copy
+                        }
                         scratch.clear();
                         filter.apply(&text, &mut scratch);
                         std::mem::swap(&mut text, &mut scratch);

@@ -257,12 +257,17 @@ impl Compiler {
         *check |= inexact;
         self.apply_rules(&mut properties, rules, presence.is_some())?;
         let entities = self.link_entities(&mut properties, &entity_knobs);
+        let ruled_fields = properties
+            .iter()
+            .filter(|p| matches!(p.node, Node::Ruled(_)))
+            .count();
         Ok(Node::Object(Arc::new(ObjectGen {
             properties,
             presence,
             extra,
             min_properties,
             entities,
+            ruled_fields,
         })))
     }
 

@@ -533,6 +533,7 @@ impl Compiler {
         // the field ordered after it reads.
         let mut pending: Vec<(RuleKnobs, Resolved)> = rules.into_iter().zip(resolved).collect();
         let mut reads = vec![1u64; properties.len()];
+        let mut slots = 0;
         while !pending.is_empty() {
             let ready = pending
                 .iter()
@@ -553,7 +554,9 @@ impl Compiler {
                 .hint("let fewer rules read the fields that rules read"));
             }
             let own = properties[rule.index].node.clone();
-            let ruled = self.ruled(&rule, &own, resolved, properties, presence_constrained)?;
+            let mut ruled = self.ruled(&rule, &own, resolved, properties, presence_constrained)?;
+            ruled.slot = slots;
+            slots += 1;
             properties[rule.index].node = Node::Ruled(Arc::new(ruled));
         }
         Ok(())
@@ -669,6 +672,7 @@ impl Compiler {
             order,
             derive,
             label: label.join(" "),
+            slot: 0,
         })
     }
 
