@@ -86,6 +86,86 @@ fn fields_group_by_prefix_and_by_the_knob() {
     assert!(same("billing_city", "other_city") < 50);
 }
 
+/// A state and a street after the words of a place beside them are that place's
+/// (`shipping_state` beside `shipping_city`), and an email named apart (`contact_email`)
+/// is the one named person's; an `order_state` stays free text.
+#[test]
+fn a_shipping_state_and_a_contact_email_join_their_entities() {
+    let places_of = |locale: &str| -> HashSet<(String, String)> {
+        let path = format!(
+            "{}/src/generate/domain/places/{locale}.txt",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(path)
+            .expect("the places file")
+            .lines()
+            .filter_map(|line| {
+                let mut parts = line.split('|').map(str::trim);
+                Some((parts.next()?.to_owned(), parts.next()?.to_owned()))
+            })
+            .collect()
+    };
+    let places = places_of("en");
+    let schema = object(
+        &[
+            "shipping_city",
+            "shipping_state",
+            "shipping_street",
+            "order_state",
+            "first_name",
+            "last_name",
+            "contact_email",
+        ],
+        json!({}),
+    );
+    let records = rows(schema.clone(), 500);
+    let mut free_text = 0;
+    for r in &records {
+        let text = |k: &str| r[k].as_str().unwrap().to_owned();
+        assert!(
+            places.contains(&(text("shipping_city"), text("shipping_state"))),
+            "{r}"
+        );
+        assert!(
+            text("shipping_street")
+                .chars()
+                .next()
+                .unwrap()
+                .is_ascii_digit(),
+            "{r}"
+        );
+        let email = text("contact_email").to_lowercase();
+        let part = |k: &str| text(k).to_lowercase().replace(['\'', ' '], "");
+        assert!(
+            email.contains(&part("first_name")) || email.contains(&part("last_name")),
+            "{r}"
+        );
+        free_text += usize::from(
+            !places
+                .iter()
+                .any(|(_, state)| *state == text("order_state")),
+        );
+    }
+    assert_eq!(free_text, 500);
+    // An entity knob keeps a contact apart.
+    let mut apart = schema;
+    apart["properties"]["contact_email"]["x-synth"] = json!({"entity": "support"});
+    let records = rows(apart, 500);
+    let joined = records
+        .iter()
+        .filter(|r| {
+            let email = r["contact_email"].as_str().unwrap().to_lowercase();
+            ["first_name", "last_name"]
+                .iter()
+                .any(|k| email.contains(&r[k].as_str().unwrap().to_lowercase()))
+        })
+        .count();
+    assert!(
+        joined < 50,
+        "{joined} of 500 emails hold a name of the person"
+    );
+}
+
 /// A lone `country` is any country; beside a field that locates the place, the place's
 /// own. A nullable field takes part, with its nulls.
 #[test]

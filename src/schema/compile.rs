@@ -80,6 +80,10 @@ pub struct Compiler {
     /// Whether the nearest `x-synth.infer` around the node being compiled allows
     /// guessing values from field names (infer.rs); true where none is written.
     pub(super) infer_here: bool,
+    /// While an object's properties are compiled: the words before its siblings' place
+    /// names (`shipping` of `shipping_city`), which make `shipping_state` a state
+    /// ([`super::infer::place_prefixes`]).
+    pub(super) place_prefixes: Vec<String>,
     /// The locale of the nearest object or array around the node being compiled that
     /// sets one: a field without its own takes it.
     pub(super) locale_here: Option<Locale>,
@@ -128,6 +132,7 @@ impl Compiler {
             property_knobs: Default::default(),
             no_infer: false,
             infer_here: true,
+            place_prefixes: Vec::new(),
             locale_here: None,
             recursive_scope: Vec::new(),
         }

@@ -39,6 +39,8 @@ impl Compiler {
         knobs: &[Option<(EntityKnob, String)>],
     ) -> bool {
         let mut groups: BTreeMap<String, Vec<Member>> = BTreeMap::new();
+        let places = super::infer::place_prefixes(properties.iter().map(|p| p.name.as_str()));
+        let mut named_by_knob = Vec::new();
         for (index, (prop, knob)) in properties.iter().zip(knobs).enumerate() {
             let domain = domain_of(&prop.node);
             let group = match (knob, domain.and_then(Domain::entity_kind)) {
@@ -52,8 +54,11 @@ impl Compiler {
                     continue;
                 }
                 (_, None) => continue,
-                (Some((EntityKnob::Group(Some(name)), _)), _) => name.clone(),
-                (_, Some(_)) => entity_prefix(&prop.name),
+                (Some((EntityKnob::Group(Some(name)), _)), _) => {
+                    named_by_knob.push(name.clone());
+                    name.clone()
+                }
+                (_, Some(_)) => entity_prefix(&prop.name, &places),
             };
             let domain = domain.expect("a domain field");
             groups
@@ -61,6 +66,7 @@ impl Compiler {
                 .or_default()
                 .push(Member { index, domain });
         }
+        join_lone_contacts(&mut groups, &named_by_knob);
         let mut any = false;
         for (group, members) in &groups {
             let locates = members.iter().any(|m| m.domain.locates());
@@ -131,6 +137,41 @@ impl Compiler {
             }
         }
         any
+    }
+}
+
+/// An email or username grouped apart from every name (`contact_email`, `login_username`
+/// beside `first_name` and `last_name`) joins the person who has names, where the object
+/// has exactly one: a record's contact address is its person's. Groups an `entity` knob
+/// named stay as written.
+fn join_lone_contacts(groups: &mut BTreeMap<String, Vec<Member>>, named_by_knob: &[String]) {
+    let has_names = |members: &[Member]| {
+        members.iter().any(|m| {
+            matches!(
+                m.domain,
+                Domain::FirstName | Domain::LastName | Domain::Name
+            )
+        })
+    };
+    let mut people = groups.iter().filter(|(_, members)| has_names(members));
+    let (Some((person, _)), None) = (people.next(), people.next()) else {
+        return;
+    };
+    let person = person.clone();
+    let contacts: Vec<String> = groups
+        .iter()
+        .filter(|(group, members)| {
+            **group != person
+                && !named_by_knob.contains(group)
+                && members
+                    .iter()
+                    .all(|m| matches!(m.domain, Domain::Email | Domain::Username))
+        })
+        .map(|(group, _)| group.clone())
+        .collect();
+    for group in contacts {
+        let members = groups.remove(&group).unwrap_or_default();
+        groups.entry(person.clone()).or_default().extend(members);
     }
 }
 

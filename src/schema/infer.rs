@@ -30,15 +30,28 @@ pub enum Guess {
 }
 
 /// One line of the table: the names (snake_case, compared token by token) that mean
-/// `guess`, and whether they also count at the end of a longer name (`billing_city` is a
-/// city, but `order_state` is no state and `file_name` no person's name).
+/// `guess`, and whether they also count at the end of a longer name.
 struct Rule {
     guess: Guess,
     names: &'static [&'static str],
-    at_end: bool,
+    at_end: AtEnd,
 }
 
-const fn rule(guess: Guess, at_end: bool, names: &'static [&'static str]) -> Rule {
+/// Whether a rule's names count at the end of a longer name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AtEnd {
+    /// `billing_city` is a city.
+    Yes,
+    /// `file_name` is no person's name, `order_state` no state.
+    No,
+    /// Only where a sibling with the same words before it is a place (`shipping_state`
+    /// beside `shipping_city`, `billing_address` beside `billing_postcode`): the word
+    /// alone says too little (`order_state`, `ip_address`), the address around it says
+    /// enough.
+    BesideAPlace,
+}
+
+const fn rule(guess: Guess, at_end: AtEnd, names: &'static [&'static str]) -> Rule {
     Rule {
         guess,
         names,
@@ -54,7 +67,7 @@ use Guess::{BirthDate, RecentDate};
 const RULES: &[Rule] = &[
     rule(
         Guess::Domain(Domain::FirstName),
-        true,
+        AtEnd::Yes,
         &[
             "first_name",
             "firstname",
@@ -65,7 +78,7 @@ const RULES: &[Rule] = &[
     ),
     rule(
         Guess::Domain(Domain::LastName),
-        true,
+        AtEnd::Yes,
         &[
             "last_name",
             "lastname",
@@ -76,17 +89,17 @@ const RULES: &[Rule] = &[
     ),
     rule(
         Guess::Domain(Domain::Name),
-        false,
+        AtEnd::No,
         &["name", "full_name", "fullname", "person_name"],
     ),
     rule(
         Guess::Domain(Domain::Email),
-        true,
+        AtEnd::Yes,
         &["email", "e_mail", "email_address", "mail_address"],
     ),
     rule(
         Guess::Domain(Domain::Phone),
-        true,
+        AtEnd::Yes,
         &[
             "phone",
             "phone_number",
@@ -98,21 +111,25 @@ const RULES: &[Rule] = &[
             "cell_phone",
         ],
     ),
-    rule(Guess::Domain(Domain::City), true, &["city", "town"]),
+    rule(Guess::Domain(Domain::City), AtEnd::Yes, &["city", "town"]),
     rule(
         Guess::Domain(Domain::State),
-        false,
+        AtEnd::BesideAPlace,
         &["state", "province", "region", "state_name"],
     ),
     rule(
         Guess::Domain(Domain::Country),
-        true,
+        AtEnd::Yes,
         &["country", "country_name"],
     ),
-    rule(Guess::Domain(Domain::CountryCode), true, &["country_code"]),
+    rule(
+        Guess::Domain(Domain::CountryCode),
+        AtEnd::Yes,
+        &["country_code"],
+    ),
     rule(
         Guess::Domain(Domain::Postcode),
-        true,
+        AtEnd::Yes,
         &[
             "postcode",
             "post_code",
@@ -125,7 +142,7 @@ const RULES: &[Rule] = &[
     ),
     rule(
         Guess::Domain(Domain::StreetAddress),
-        false,
+        AtEnd::BesideAPlace,
         &[
             "street",
             "street_address",
@@ -137,7 +154,7 @@ const RULES: &[Rule] = &[
     ),
     rule(
         Guess::Domain(Domain::Company),
-        true,
+        AtEnd::Yes,
         &[
             "company",
             "company_name",
@@ -148,22 +165,22 @@ const RULES: &[Rule] = &[
     ),
     rule(
         Guess::Domain(Domain::Url),
-        true,
+        AtEnd::Yes,
         &["url", "website", "web_site", "homepage", "home_page"],
     ),
     rule(
         Guess::Domain(Domain::Username),
-        false,
+        AtEnd::No,
         &["username", "user_name", "login", "handle", "screen_name"],
     ),
     rule(
         Guess::Domain(Domain::JobTitle),
-        false,
+        AtEnd::No,
         &["job_title", "jobtitle", "job"],
     ),
     rule(
         BirthDate,
-        true,
+        AtEnd::Yes,
         &[
             "birth_date",
             "birthdate",
@@ -174,7 +191,7 @@ const RULES: &[Rule] = &[
     ),
     rule(
         RecentDate,
-        true,
+        AtEnd::Yes,
         &[
             "created_at",
             "updated_at",
@@ -187,28 +204,55 @@ const RULES: &[Rule] = &[
     ),
 ];
 
-/// What `name` (a property name) says its values are, if anything.
-pub fn guess(name: &str) -> Option<Guess> {
-    best_match(&tokens(name)).map(|(guess, _)| guess)
+/// What `name` (a property name) says its values are, if anything, among siblings whose
+/// places are `places` ([`place_prefixes`]).
+pub fn guess(name: &str, places: &[String]) -> Option<Guess> {
+    best_match(&tokens(name), places).map(|(guess, _)| guess)
+}
+
+/// The words before the name of each sibling that is plainly a place (a city, postcode,
+/// country or country code: `shipping` of `shipping_city`), which make a `state` or an
+/// `address` after the same words a place too ([`AtEnd::BesideAPlace`]).
+pub fn place_prefixes<'n>(names: impl Iterator<Item = &'n str>) -> Vec<String> {
+    let mut places: Vec<String> = names
+        .filter_map(|name| {
+            let tokens = tokens(name);
+            let (guess, words) = best_match(&tokens, &[])?;
+            let place = matches!(
+                guess,
+                Guess::Domain(
+                    Domain::City | Domain::Postcode | Domain::Country | Domain::CountryCode
+                )
+            );
+            (place && words < tokens.len()).then(|| tokens[..tokens.len() - words].join("_"))
+        })
+        .collect();
+    places.sort();
+    places.dedup();
+    places
 }
 
 /// The words of `name` before the ones that say what it holds (`billing` of
 /// `billing_city`; empty for `city`, and for a name that says nothing): what groups the
-/// fields of one entity (entities.rs).
-pub fn entity_prefix(name: &str) -> String {
+/// fields of one entity (entities.rs). `places` as for [`guess`].
+pub fn entity_prefix(name: &str, places: &[String]) -> String {
     let tokens = tokens(name);
-    match best_match(&tokens) {
+    match best_match(&tokens, places) {
         Some((_, words)) => tokens[..tokens.len() - words].join("_"),
         None => String::new(),
     }
 }
 
 /// The rule `tokens` match best, with how many of their last words it matched.
-fn best_match(tokens: &[String]) -> Option<(Guess, usize)> {
+fn best_match(tokens: &[String], places: &[String]) -> Option<(Guess, usize)> {
     if tokens.is_empty() {
         return None;
     }
-    let matches = |rule_name: &str, at_end: bool| -> Option<(usize, usize)> {
+    let beside_a_place = |words: usize| {
+        let prefix = tokens[..tokens.len() - words].join("_");
+        places.contains(&prefix)
+    };
+    let matches = |rule_name: &str, at_end: AtEnd| -> Option<(usize, usize)> {
         let words = rule_name.split('_').count();
         if words > tokens.len() {
             return None;
@@ -219,7 +263,10 @@ fn best_match(tokens: &[String]) -> Option<(Guess, usize)> {
         // The score: exact names first, then the longest tail.
         match (hit, words == tokens.len()) {
             (true, true) => Some((usize::MAX, words)),
-            (true, false) if at_end => Some((words, words)),
+            (true, false) if at_end == AtEnd::Yes => Some((words, words)),
+            (true, false) if at_end == AtEnd::BesideAPlace && beside_a_place(words) => {
+                Some((words, words))
+            }
             _ => None,
         }
     };
@@ -366,7 +413,7 @@ impl Compiler {
         if types != Types::STRING {
             return None;
         }
-        guess(&property_name(&f.pointer())?)
+        guess(&property_name(&f.pointer())?, &self.place_prefixes)
     }
 
     /// A domain guessed from the field's name in front of `base`, when its values meet
@@ -546,8 +593,42 @@ mod tests {
             ("_", None),
         ];
         for (name, expected) in table {
-            assert_eq!(guess(name), *expected, "field name {name:?}");
+            assert_eq!(guess(name, &[]), *expected, "field name {name:?}");
         }
+    }
+
+    /// `state` and `address` at the end of a longer name are a place only where a sibling
+    /// with the same words before it is plainly one.
+    #[test]
+    fn a_state_or_an_address_beside_a_place_is_one() {
+        let d = Guess::Domain;
+        let siblings = [
+            "shipping_city",
+            "shipping_state",
+            "shipping_street",
+            "billingPostcode",
+            "billing_address",
+            "billing_province",
+            "order_state",
+            "ip_address",
+            "city",
+        ];
+        let places = place_prefixes(siblings.into_iter());
+        assert_eq!(places, ["billing", "shipping"]);
+        for (name, expected) in [
+            ("shipping_state", Some(d(Domain::State))),
+            ("shipping_street", Some(d(Domain::StreetAddress))),
+            ("billing_address", Some(d(Domain::StreetAddress))),
+            ("billing_province", Some(d(Domain::State))),
+            ("order_state", None),
+            ("ip_address", None),
+            ("email_address", Some(d(Domain::Email))),
+        ] {
+            assert_eq!(guess(name, &places), expected, "{name}");
+        }
+        assert_eq!(guess("shipping_state", &[]), None);
+        assert_eq!(entity_prefix("shipping_state", &places), "shipping");
+        assert_eq!(entity_prefix("shipping_state", &[]), "");
     }
 
     #[test]

@@ -147,6 +147,7 @@ impl Compiler {
                 format!("optional property {name:?} is never generated: no choice of keys that meets the presence constraints has it"),
             );
         }
+        let mut places = super::infer::place_prefixes(names.iter().map(|(n, ..)| n.as_str()));
         let mut properties = Vec::with_capacity(names.len());
         let mut entity_knobs = Vec::with_capacity(names.len());
         let mut rules = Vec::new();
@@ -158,7 +159,11 @@ impl Compiler {
                     .map(|(_, l)| l.clone()),
             );
             let required = f.required.iter().any(|r| r.value == name);
+            // The siblings' places hold for this property's own name only: an object
+            // inside swaps in its own around its properties, and back.
+            std::mem::swap(&mut self.place_prefixes, &mut places);
             let compiled = self.compile(&locs);
+            std::mem::swap(&mut self.place_prefixes, &mut places);
             let compiled = match compiled {
                 Ok(c) => c,
                 // An optional property whose schema is `false` is forbidden, not broken,
