@@ -324,17 +324,14 @@ impl Documents {
     /// unknown `$schema`: the `jsonschema` crate reads `not: {contains: …}` under
     /// `"$schema": "array"` as `not: {}`), so the records would not be valid to them.
     pub fn refuse_other_dialects(&mut self) -> Result<(), Problem> {
+        let refuse = |why: String| Err(Problem::invalid("/$schema", why).hint(DIALECTS_HINT));
         for doc in 0..self.docs.len() {
             let of = in_document(doc, &self.docs[doc].uri);
             let named = match self.docs[doc].value.get("$schema") {
                 None => continue,
                 Some(Value::String(named)) => named.clone(),
                 Some(other) => {
-                    return Err(Problem::invalid(
-                        "/$schema",
-                        format!("$schema{of} is {other}, not the URI of a dialect"),
-                    )
-                    .hint(DIALECTS_HINT));
+                    return refuse(format!("$schema{of} is {other}, not the URI of a dialect"));
                 }
             };
             if bundled::dialect(&named).is_some() {
@@ -353,19 +350,11 @@ impl Documents {
             match custom {
                 Some(true) => {}
                 Some(false) => {
-                    return Err(Problem::invalid(
-                        "/$schema",
-                        format!("$schema {named:?}{of} is a metaschema whose own $schema names neither 2019-09 nor 2020-12, the dialects synthtune reads custom metaschemas of"),
-                    )
-                    .hint(DIALECTS_HINT));
+                    return refuse(format!(
+                        "$schema {named:?}{of} is a metaschema whose own $schema names neither 2019-09 nor 2020-12, the dialects synthtune reads custom metaschemas of"
+                    ));
                 }
-                None => {
-                    return Err(Problem::invalid(
-                        "/$schema",
-                        format!("$schema {named:?}{of} names no dialect synthtune knows"),
-                    )
-                    .hint(DIALECTS_HINT));
-                }
+                None => return Err(unknown_dialect("/$schema".to_owned(), &named, &of)),
             }
         }
         self.other_dialect.clone().map_or(Ok(()), Err)
@@ -803,7 +792,8 @@ impl Index<'_> {
     /// taken for one: elsewhere `$schema` may be a property's name.)
     fn dialect_refusal(&self, named: &str, pointer: &str) -> Option<Problem> {
         let document = self.dialect.unwrap_or(DEFAULT_DIALECT);
-        let same = match (bundled::dialect(named), bundled::dialect(document)) {
+        let here = bundled::dialect(named);
+        let same = match (here, bundled::dialect(document)) {
             (Some(here), Some(there)) => std::ptr::eq(here, there),
             // A custom metaschema: the same one, or the document's is unknown too (and
             // refused at its root).
@@ -813,14 +803,8 @@ impl Index<'_> {
         let of = in_document(self.doc, self.uri);
         if same {
             None
-        } else if bundled::dialect(named).is_none() {
-            Some(
-                Problem::invalid(
-                    at,
-                    format!("$schema {named:?}{of} names no dialect synthtune knows"),
-                )
-                .hint(DIALECTS_HINT),
-            )
+        } else if here.is_none() {
+            Some(unknown_dialect(at, named, &of))
         } else {
             Some(
                 Problem::invalid(
@@ -831,6 +815,15 @@ impl Index<'_> {
             )
         }
     }
+}
+
+/// A `$schema` (at `at`, in the document `of` names) that names no known dialect.
+fn unknown_dialect(at: String, named: &str, of: &str) -> Problem {
+    Problem::invalid(
+        at,
+        format!("$schema {named:?}{of} names no dialect synthtune knows"),
+    )
+    .hint(DIALECTS_HINT)
 }
 
 /// How a message names a document other than the root (the pointer says where in it).
