@@ -15,6 +15,8 @@ use serde_json::Value;
 use crate::error::{Error, Problem};
 use crate::export::DEFAULT_ROWS;
 use crate::generate::fields;
+use crate::generate::object::Property;
+use crate::generate::parent_rule::{ParentOrder, recomputable};
 use crate::generate::reference::{ParentDraw, ParentLink, ReferenceSlot};
 use crate::generate::unique::UniqueKind;
 use crate::generate::{Ctx, Node};
@@ -138,6 +140,17 @@ impl Dataset {
                     problem,
                 })?;
             tables[relation.child].plan_mut().references[slot_index].link = Some(link);
+        }
+        for child in 0..tables.len() {
+            for slot_index in 0..tables[child].plan().parent_orders.len() {
+                let link = link_parent_order(&tables, child, slot_index).map_err(|problem| {
+                    Error::Schema {
+                        path: source_of(&tables[child]),
+                        problem,
+                    }
+                })?;
+                tables[child].plan_mut().parent_orders[slot_index].link = Some(link);
+            }
         }
         Ok(Dataset {
             tables,
@@ -385,9 +398,31 @@ fn key_path<'t>(
     target: &str,
     at: &str,
 ) -> Result<(Vec<u64>, &'t Node, bool), Problem> {
+    let (salts, property, through_check) = field_path(parent, field, target, at)?;
+    let node = &property.node;
+    match node {
+        Node::Unique(_) => Ok((salts, node, through_check)),
+        _ => Err(Problem::new(
+            at,
+            format!("{target} is not a key: a foreign key references a field marked key: \"primary\" or unique: true, whose values never repeat"),
+        )
+        .hint(format!("mark {target} \"x-synth\": {{\"key\": \"primary\"}}"))),
+    }
+}
+
+/// The prepared salts from the parent's row key to its required field `field` (a path
+/// of property names), the field, and whether the path passes a checked (validated by
+/// trial) node.
+fn field_path<'t>(
+    parent: &'t Table,
+    field: &str,
+    target: &str,
+    at: &str,
+) -> Result<(Vec<u64>, &'t Property, bool), Problem> {
     let mut node = &parent.plan().root;
     let mut salts = Vec::new();
     let mut through_check = false;
+    let mut found = None;
     for name in field.split('.') {
         while let Node::Checked(c) = node {
             through_check = true;
@@ -430,15 +465,57 @@ fn key_path<'t>(
         }
         salts.push(property.value_salt());
         node = &property.node;
+        found = Some(property);
     }
-    match node {
-        Node::Unique(_) => Ok((salts, node, through_check)),
-        _ => Err(Problem::new(
+    let property = found.expect("a field path has a name");
+    Ok((salts, property, through_check))
+}
+
+/// The link of an ordering against a parent table's field (`"after": "Customer.signup_at"`):
+/// the path to that field in the parent's rows and the ordering's bounds against its
+/// range.
+fn link_parent_order(
+    tables: &[Table],
+    child: usize,
+    slot_index: usize,
+) -> Result<ParentOrder, Problem> {
+    let slot = &tables[child].plan().parent_orders[slot_index];
+    let at = slot.spec.at.as_str();
+    let target = format!("{}.{}", slot.table, slot.field);
+    let Some(parent) = tables.iter().find(|t| t.name == slot.table) else {
+        let known: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
+        return Err(Problem::new(
             at,
-            format!("{target} is not a key: a foreign key references a field marked key: \"primary\" or unique: true, whose values never repeat"),
+            format!(
+                "this rule reads {target}, and table {:?} is not in the dataset (tables: {})",
+                slot.table,
+                known.join(", ")
+            ),
         )
-        .hint(format!("mark {target} \"x-synth\": {{\"key\": \"primary\"}}"))),
+        .hint(format!("give {}'s schema file too", slot.table)));
+    };
+    let (salts, source, through_check) = field_path(parent, &slot.field, &target, at)?;
+    if through_check || !recomputable(&source.node) {
+        return Err(Problem::new(
+            at,
+            format!(
+                "{target} is {}{}: a rule across tables reads a date, date-time, integer or number that the parent row draws on its own (not a key, a reference or a field under rules)",
+                source.node.describe(),
+                if through_check { ", in a table validated by trial" } else { "" }
+            ),
+        )
+        .hint("order against a plain date or number field of the parent"));
     }
+    // Named as written in the child's knob, for the ordering's messages.
+    let mut named = source.clone();
+    named.name = target;
+    let ordering = crate::schema::rules::ordering(&slot.spec, &slot.child, &named, 0)?;
+    Ok(ParentOrder::new(
+        ordering,
+        parent.name_hash(),
+        salts,
+        source.node.clone(),
+    ))
 }
 
 /// Keys whose value depends on the random draws (and so on a redrawn attempt), not only

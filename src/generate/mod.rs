@@ -14,6 +14,7 @@ pub mod format;
 pub mod noise;
 pub mod number;
 pub mod object;
+pub mod parent_rule;
 pub mod pattern;
 pub mod permutation;
 pub mod presence;
@@ -347,6 +348,9 @@ pub struct Plan {
     pub recursive_at: Vec<String>,
     /// The foreign keys, by slot ([`reference::ReferenceGen::slot`]).
     pub references: Vec<reference::ReferenceSlot>,
+    /// Orderings against parent tables' fields, by slot
+    /// ([`parent_rule::ParentOrderRef::slot`]).
+    pub parent_orders: Vec<parent_rule::ParentOrderSlot>,
 }
 
 impl Plan {
@@ -463,6 +467,7 @@ mod tests {
             recursive: vec![endless],
             recursive_at: vec!["/$defs/n".to_owned()],
             references: Vec::new(),
+            parent_orders: Vec::new(),
         };
         let failure = plan
             .generate(1, 2, 0, &mut ValueSink::new())

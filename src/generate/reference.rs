@@ -254,17 +254,30 @@ impl ReferenceGen {
         let Some(link) = &ctx.plan.references[self.slot].link else {
             return self.own.generate(ctx, key, out);
         };
+        match self.pick(link, ctx, key) {
+            Some((keys, row)) => link.write_key(ctx, &keys, row, out),
+            None => out.null(),
+        }
+    }
+
+    /// The parent row the field of `key` references; `None` where the table is not
+    /// linked or the field is null (a rule across tables reads that row's fields).
+    pub fn parent_row(&self, ctx: &Ctx, key: u64) -> Option<u64> {
+        let link = ctx.plan.references[self.slot].link.as_ref()?;
+        self.pick(link, ctx, key).map(|(_, row)| row)
+    }
+
+    /// The linked parent's keys and the row drawn, or `None` for a null.
+    #[inline(always)]
+    fn pick(&self, link: &ParentLink, ctx: &Ctx, key: u64) -> Option<(ParentKeys, u64)> {
         if self.null_rate > 0.0 && unit(mix(key, NULL_SALT)) < self.null_rate {
-            return out.null();
+            return None;
         }
         let draw_key = match link.group {
             Some(salt) => mix(mix(ctx.table_key, ctx.row), salt),
             None => key,
         };
         let keys = link.cached_keys(ctx.seed);
-        match link.parent_row(&keys, ctx.row, draw_key) {
-            Some(row) => link.write_key(ctx, &keys, row, out),
-            None => out.null(),
-        }
+        Some((keys, link.parent_row(&keys, ctx.row, draw_key)?))
     }
 }

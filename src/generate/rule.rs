@@ -16,11 +16,12 @@ use super::distribution::FloatSampler;
 use super::expression::{Decimal, Expression};
 use super::number::FloatDivision;
 use super::object::ObjectGen;
+use super::parent_rule::ParentOrderRef;
 use super::string::StringGen;
 use super::template::{Template, text_of};
 use super::temporal::{TemporalGen, TemporalKind};
 use super::{Ctx, Node};
-use crate::rng::{mix, rng_for};
+use crate::rng::{mix, mix_prepared, rng_for};
 use crate::sink::{Sink, ValueSink};
 
 /// Salts that keep a rule's draws apart from the value's own.
@@ -49,6 +50,9 @@ pub struct RuledGen {
     pub label: String,
     /// The field's rank among its object's ruled fields: its slot in [`ReadSiblings`].
     pub slot: usize,
+    /// `after`/`before` a field of the parent row a foreign-key sibling picks (in place
+    /// of `order`).
+    pub parent_order: Option<ParentOrderRef>,
 }
 
 /// `derive`: the field's value made from its siblings', by a template (text) or an
@@ -459,10 +463,10 @@ impl RuledGen {
                     .keep(object, object_key, self, &derived.peeked());
                 derived.write(out)
             }
-            Outcome::Ordered(order, value) => {
+            Outcome::Ordered(scale, value) => {
                 ctx.read_siblings
-                    .keep(object, object_key, self, &order.peeked(value));
-                order.scale.write(value, out)
+                    .keep(object, object_key, self, &scale.peeked(value));
+                scale.write(value, out)
             }
             Outcome::Own => self.value.generate(ctx, key, out),
         }
@@ -473,25 +477,22 @@ impl RuledGen {
         match self.resolve(object, ctx, object_key, key) {
             Outcome::Null => Peeked::Null,
             Outcome::Derived(derived) => derived.peeked(),
-            Outcome::Ordered(order, value) => order.peeked(value),
+            Outcome::Ordered(scale, value) => scale.peeked(value),
             Outcome::Own => peek_node(&self.value, ctx, key),
         }
     }
 
     /// Which of its rules decides the field's value in the object of `object_key`.
-    fn resolve(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64, key: u64) -> Outcome<'_> {
+    fn resolve(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64, key: u64) -> Outcome {
         if self.is_null(object, ctx, object_key, key) {
             return Outcome::Null;
         }
         if let Some(derived) = self.derived(object, ctx, object_key) {
             return Outcome::Derived(derived);
         }
-        match (
-            &self.order,
-            self.ordered_value(object, ctx, object_key, key),
-        ) {
-            (Some(order), Some(value)) => Outcome::Ordered(order, value),
-            _ => Outcome::Own,
+        match self.ordered_value(object, ctx, object_key, key) {
+            Some((scale, value)) => Outcome::Ordered(scale, value),
+            None => Outcome::Own,
         }
     }
 
@@ -520,29 +521,54 @@ impl RuledGen {
         }
     }
 
-    /// The ordered value, where the field is ordered and its sibling has a value.
+    /// The ordered value and its units, where the field is ordered and its sibling (or
+    /// its parent row's field) has a value.
     fn ordered_value(
         &self,
         object: &ObjectGen,
         ctx: &mut Ctx,
         object_key: u64,
         key: u64,
-    ) -> Option<i64> {
+    ) -> Option<(Scale, i64)> {
+        if let Some(parent) = self.parent_order {
+            return parent_ordered_value(parent, object, ctx, object_key, key);
+        }
         let order = self.order.as_ref()?;
         let base = object
             .peek(ctx, object_key, order.source)
             .units(order.scale)?;
-        order.value_after(base, key)
+        Some((order.scale, order.value_after(base, key)?))
     }
 }
 
+/// The value of a field ordered against its parent row's field: the foreign-key
+/// sibling's parent row, the parent's field there, and the gap (none where the table
+/// is not linked, the key is null or the parent's field is).
+fn parent_ordered_value(
+    parent: ParentOrderRef,
+    object: &ObjectGen,
+    ctx: &mut Ctx,
+    object_key: u64,
+    key: u64,
+) -> Option<(Scale, i64)> {
+    let link = ctx.plan.parent_orders[parent.slot].link.as_ref()?;
+    let via = &object.properties()[parent.via];
+    let Node::Reference(reference) = &via.node else {
+        return None;
+    };
+    let row = reference.parent_row(ctx, mix_prepared(object_key, via.value_salt()))?;
+    let base = link.base(ctx, row)?;
+    let order = &link.ordering;
+    Some((order.scale, order.value_after(base, key)?))
+}
+
 /// What decides a ruled field's value in one object.
-enum Outcome<'r> {
+enum Outcome {
     /// Its condition failed, or its own share of nulls.
     Null,
     Derived(Derived),
     /// Its ordering's value, in the ordering's units.
-    Ordered(&'r Ordering, i64),
+    Ordered(Scale, i64),
     /// Its own generator (no rule applies in this row).
     Own,
 }
@@ -735,7 +761,7 @@ impl Peeked<'_> {
     }
 
     /// The value in the units of `scale`, where it is one that scale counts.
-    fn units(&self, scale: Scale) -> Option<i64> {
+    pub(super) fn units(&self, scale: Scale) -> Option<i64> {
         match (self, scale) {
             (Peeked::Int(v), Scale::Integer) => Some(*v),
             (Peeked::Int(v), Scale::Decimal(to)) => v.checked_mul(10i64.checked_pow(to)?),
@@ -770,21 +796,23 @@ impl Peeked<'_> {
     }
 }
 
-impl Ordering {
+impl Scale {
     /// An ordered value as a rule reading the field sees it.
-    fn peeked(&self, value: i64) -> Peeked<'static> {
-        match self.scale {
+    fn peeked(self, value: i64) -> Peeked<'static> {
+        match self {
             Scale::Integer => Peeked::Int(value),
             Scale::Decimal(decimals) => Peeked::Decimal(value, decimals),
             Scale::Temporal(kind) => Peeked::Temporal(value, kind),
         }
     }
+}
 
+impl Ordering {
     /// The field's value for a sibling at `base`: `base ± gap`, the gap drawn within the
     /// room the field's bounds leave (which compilation proved is never empty). `None`
     /// where a number's float division leaves no passing value in that room (the field
     /// then keeps its own value, and the statistics count the rule broken there).
-    fn value_after(&self, base: i64, key: u64) -> Option<i64> {
+    pub(super) fn value_after(&self, base: i64, key: u64) -> Option<i64> {
         let (lo, hi) = match self.direction {
             Direction::After => (self.lo.saturating_sub(base), self.hi.saturating_sub(base)),
             Direction::Before => (base.saturating_sub(self.hi), base.saturating_sub(self.lo)),

@@ -61,6 +61,8 @@ pub struct Compiler {
     key_patterns: HashMap<String, Option<crate::generate::pattern::KeyPattern>>,
     /// The foreign keys found, by slot (`Plan::references`).
     pub references: Vec<crate::generate::reference::ReferenceSlot>,
+    /// The orderings against parent tables' fields found, by slot (`Plan::parent_orders`).
+    pub parent_orders: Vec<crate::generate::parent_rule::ParentOrderSlot>,
     /// How many `$dynamicRef`/`$recursiveRef`s were resolved through the dynamic scope.
     pub(super) dynamic_lookups: usize,
     /// Global rates from the command line, overriding schema defaults.
@@ -124,6 +126,7 @@ impl Compiler {
             compiled: HashMap::new(),
             key_patterns: HashMap::new(),
             references: Vec::new(),
+            parent_orders: Vec::new(),
             dynamic_lookups: 0,
             defaults: RateDefaults::default(),
             synthesizers: Default::default(),

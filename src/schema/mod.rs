@@ -118,6 +118,7 @@ fn compile_documents(
         recursive,
         recursive_at: pointers,
         references: std::mem::take(&mut compiler.references),
+        parent_orders: std::mem::take(&mut compiler.parent_orders),
     };
     finish_recursion(&plan)?;
     limits::check_plan(&plan)?;

@@ -18,6 +18,7 @@ use crate::generate::distribution::DistributionSpec;
 use crate::generate::expression::{Decimal, Expression};
 use crate::generate::number::{NumberGen, NumberSpace};
 use crate::generate::object::Property;
+use crate::generate::parent_rule::{ParentOrderRef, ParentOrderSlot};
 use crate::generate::rule::{
     Condition, Derivation, Direction, Formula, Gap, Ordering, Otherwise, RuledGen, Scale, Step,
 };
@@ -39,6 +40,9 @@ pub struct OrderSpec {
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub distribution: Option<(DistributionSpec, String)>,
+    /// For a parent table's field (`"field": "Customer.signup_at"`): the foreign-key
+    /// sibling whose parent row it is read in, where the knob names one, and where.
+    pub via: Option<(String, String)>,
     /// Where the knob is written.
     pub at: String,
 }
@@ -65,6 +69,7 @@ impl OrderSpec {
             min: None,
             max: None,
             distribution: None,
+            via: None,
             at: at.to_owned(),
         };
         let shape_hint = format!(
@@ -96,6 +101,15 @@ impl OrderSpec {
                                 spec.max = Some(gap);
                             }
                         }
+                        "via" => match v.as_str() {
+                            Some(via) => spec.via = Some((via.to_owned(), here)),
+                            None => {
+                                return Err(Problem::invalid(
+                                    here,
+                                    "via names the foreign-key sibling that picks the parent row: a string",
+                                ));
+                            }
+                        },
                         "distribution" => {
                             let law = DistributionSpec::parse(v).map_err(|e| {
                                 Problem::invalid(format!("{here}{}", e.path()), e.to_string())
@@ -104,7 +118,7 @@ impl OrderSpec {
                         }
                         _ => {
                             return Err(Problem::invalid(here, format!("unknown {key} key {k:?}"))
-                                .hint("use field, min, max and distribution"));
+                                .hint("use field, min, max, distribution and (for a parent table's field) via"));
                         }
                     }
                 }
@@ -385,6 +399,17 @@ fn scale_of(node: &Node) -> Option<(Scale, i64, i64, bool)> {
     if let Node::Ruled(r) = node {
         return match &r.order {
             Some(o) => Some((o.scale, o.lo, o.hi, true)),
+            // Ordered against a parent table's field, whose range only the dataset
+            // knows: the field's own bounds, or as far as its values can reach.
+            None if r.parent_order.is_some() => {
+                scale_of(&r.own).map(|(scale, lo, hi, bounded)| match bounded {
+                    true => (scale, lo, hi, true),
+                    false => {
+                        let (floor, ceiling) = representable(scale);
+                        (scale, floor, ceiling, false)
+                    }
+                })
+            }
             None => scale_of(&r.own),
         };
     }
@@ -479,6 +504,7 @@ impl Compiler {
         let mut resolved = Vec::with_capacity(rules.len());
         for rule in &rules {
             let order = match &rule.order {
+                Some(o) if names_a_parent_field(&o.field, &names) => None,
                 Some(o) => Some(sibling(
                     &o.field,
                     &o.at,
@@ -649,12 +675,19 @@ impl Compiler {
             }
             _ => None,
         };
+        let mut parent_order = None;
         let order = match (&rule.order, order) {
             _ if derive.is_some() => None,
             (Some(spec), Some(source)) => {
-                let ordering = self.ordering(spec, prop, &properties[source], source)?;
+                let ordering = ordering(spec, prop, &properties[source], source)?;
                 label.push(describe_order(spec, &ordering));
                 Some(ordering)
+            }
+            (Some(spec), None) => {
+                let (reference, described) = self.parent_order(spec, rule.index, properties)?;
+                parent_order = Some(reference);
+                label.push(described);
+                None
             }
             _ => {
                 label.push(value.describe());
@@ -673,138 +706,261 @@ impl Compiler {
             derive,
             label: label.join(" "),
             slot: 0,
+            parent_order,
         })
     }
 
-    /// The ordering of `prop` after (or before) `source`, with bounds that leave every
-    /// row room for a value.
-    fn ordering(
+    /// An ordering against a parent table's field (`"after": "Customer.signup_at"`): the
+    /// foreign-key sibling that picks the parent row, and a slot the dataset links
+    /// (`crate::dataset`); with its label for `check`.
+    fn parent_order(
         &mut self,
         spec: &OrderSpec,
-        prop: &Property,
-        source: &Property,
-        source_index: usize,
-    ) -> Result<Ordering, Problem> {
+        index: usize,
+        properties: &[Property],
+    ) -> Result<(ParentOrderRef, String), Problem> {
         let knob = direction_name(spec.direction);
-        let Some((scale, lo, hi, bounded)) = scale_of(&prop.node) else {
+        let (table, field) = spec
+            .field
+            .split_once('.')
+            .expect("names_a_parent_field found a dot");
+        let prop = &properties[index];
+        let Some((scale, ..)) = scale_of(&prop.node) else {
             return Err(Problem::invalid(
                 &spec.at,
                 format!(
-                    "{knob} orders dates, date-times, integers and numbers in steps of a decimal (cents, multipleOf 0.1); {:?} is {}",
+                    "{knob} orders dates, date-times, integers and numbers in steps of a decimal; {:?} is {}",
                     prop.name,
                     prop.node.describe()
                 ),
             ));
         };
-        let Some((source_scale, s_lo, s_hi, _)) =
-            scale_of(&source.node).filter(|(s, ..)| scale.reads(*s))
-        else {
-            return Err(Problem::invalid(
-                &spec.at,
-                format!(
-                    "{knob} {:?}: that field is {}, which {:?} ({}) cannot be ordered against",
-                    source.name,
-                    source.node.describe(),
-                    prop.name,
-                    prop.node.describe()
-                ),
-            )
-            .hint(
-                "order a date or date-time after a date or date-time, an integer after an integer, a number after an integer or a number with no more decimals",
-            ));
+        let references = |p: &Property| match &p.node {
+            Node::Reference(r) => self.references[r.slot]
+                .target
+                .split_once('.')
+                .is_some_and(|(t, _)| t == table)
+                .then_some(r.slot),
+            _ => None,
         };
-        let (s_lo, s_hi) = bounds_in(source_scale, s_lo, s_hi, scale);
-        let per = scale.per_gap_unit();
-        let gap_min = spec.min.map_or(0, |g| in_units(g, per, f64::ceil));
-        let gap_max = spec.max.map(|g| in_units(g, per, f64::floor));
-        if gap_max.is_some_and(|max| max < gap_min) {
-            return Err(Problem::invalid(
-                &spec.at,
-                "the gap's bounds hold no value in this field's units (a date's gap is whole days)",
-            ));
-        }
-        // Unbounded fields reach as far as the gaps take them; bounded ones must leave
-        // room in every row.
-        let (lo, hi) = if bounded {
-            (lo, hi)
-        } else {
-            let (floor, ceiling) = match scale {
-                Scale::Temporal(kind) => kind.representable_range(),
-                Scale::Integer => (i64::MIN / 4, i64::MAX / 4),
-                // Where every step is still a distinct double.
-                Scale::Decimal(_) => (-(1 << 53), 1 << 53),
-            };
-            let (lo, hi) = match (spec.direction, gap_max) {
-                (Direction::After, Some(max)) => (s_lo + gap_min, s_hi.saturating_add(max)),
-                (Direction::After, None) => (lo.min(s_lo + gap_min), hi.max(s_hi + gap_min)),
-                (Direction::Before, Some(max)) => (s_lo.saturating_sub(max), s_hi - gap_min),
-                (Direction::Before, None) => (lo.min(s_lo - gap_min), hi.max(s_hi - gap_min)),
-            };
-            (lo.max(floor), hi.min(ceiling))
-        };
-        let gap_ceiling = gap_max.unwrap_or(i64::MAX / 4);
-        let room = match spec.direction {
-            // The latest source still needs a value gap_min on, the earliest one a value
-            // within gap_max.
-            Direction::After => {
-                s_hi.saturating_add(gap_min) <= hi && s_lo.saturating_add(gap_ceiling) >= lo
+        let candidates: Vec<usize> = (0..properties.len())
+            .filter(|&i| i != index && references(&properties[i]).is_some())
+            .collect();
+        let via = match &spec.via {
+            Some((name, at)) => {
+                match properties.iter().position(|p| p.name == *name) {
+                    Some(i) if candidates.contains(&i) => i,
+                    _ => {
+                        return Err(Problem::invalid(
+                        at,
+                        format!("via names {name:?}, which is no foreign key of this object to {table}"),
+                    )
+                    .hint(format!("name a sibling with \"references\": \"{table}.<its key>\"")));
+                    }
+                }
             }
-            Direction::Before => {
-                s_lo.saturating_sub(gap_min) >= lo && s_hi.saturating_sub(gap_ceiling) <= hi
-            }
-        };
-        if !room {
-            let fmt = |v: i64| format_units(scale, v);
-            return Err(Problem::invalid(
-                &spec.at,
-                format!(
-                    "{:?} {knob} {:?} has no value in some rows: {:?} ranges over [{}, {}], the gap over [{}, {}] {}, and {:?} is bound to [{}, {}]",
-                    prop.name,
-                    source.name,
-                    source.name,
-                    fmt(s_lo),
-                    fmt(s_hi),
-                    spec.min.unwrap_or(0.0),
-                    spec.max.map_or("∞".to_owned(), |m| m.to_string()),
-                    gap_unit(scale),
-                    prop.name,
-                    fmt(lo),
-                    fmt(hi),
-                ),
-            )
-            .hint(format!("widen {:?}'s range, or narrow {:?}'s, or the gap", prop.name, source.name)));
-        }
-        let law = match &spec.distribution {
-            None => None,
-            Some((law, _)) if law.is_uniform() => None,
-            Some((law, at)) => {
-                // An open gap is framed by the widest one the bounds allow.
-                let widest = match spec.direction {
-                    Direction::After => hi - s_lo,
-                    Direction::Before => s_hi - lo,
-                };
-                let max = gap_max.unwrap_or(widest).max(gap_min);
-                let sampler = law
-                    .bind_float(gap_min as f64 / per as f64, max as f64 / per as f64)
-                    .map_err(|e| Problem::invalid(at, format!("the gap's distribution: {e}")))?;
-                Some(sampler)
-            }
-        };
-        Ok(Ordering {
-            source: source_index,
-            direction: spec.direction,
-            scale,
-            lo,
-            hi,
-            gap: Gap {
-                min: gap_min,
-                max: gap_ceiling,
-                law,
+            None => match candidates.as_slice() {
+                [only] => *only,
+                [] => {
+                    return Err(Problem::invalid(
+                        &spec.at,
+                        format!("{knob} names {:?}: no property of this object is a foreign key to {table} (and none is called {:?})", spec.field, spec.field),
+                    )
+                    .hint(format!("give the field holding the {table}'s key \"references\": \"{table}.<its key>\", or name a sibling")));
+                }
+                several => {
+                    let names: Vec<&str> = several
+                        .iter()
+                        .map(|&i| properties[i].name.as_str())
+                        .collect();
+                    return Err(Problem::invalid(
+                        &spec.at,
+                        format!(
+                            "{knob} names {:?}, and {} are all foreign keys to {table}",
+                            spec.field,
+                            names.join(", ")
+                        ),
+                    )
+                    .hint(format!("say whose row it is: \"via\": {:?}", names[0])));
+                }
             },
-            division: number_of(&prop.node)
-                .map(|g| g.division.clone())
-                .unwrap_or_default(),
-        })
+        };
+        let via_prop = &properties[via];
+        if !via_prop.required {
+            return Err(Problem::invalid(
+                &spec.at,
+                format!("{knob} reads {table}'s row through {:?}, which is optional: a record without it has no {table} row", via_prop.name),
+            )
+            .hint(format!("make {:?} required", via_prop.name)));
+        }
+        let via_slot = references(via_prop).expect("a candidate");
+        let slot = ParentOrderSlot {
+            table: table.to_owned(),
+            field: field.to_owned(),
+            spec: spec.clone(),
+            child: prop.clone(),
+            via: via_prop.name.clone(),
+            via_slot,
+            link: None,
+        };
+        let label = format!(
+            "{knob} {} (the {table} row of {}){}",
+            spec.field,
+            via_prop.name,
+            describe_gap(spec, scale)
+        );
+        self.parent_orders.push(slot);
+        Ok((
+            ParentOrderRef {
+                slot: self.parent_orders.len() - 1,
+                via,
+            },
+            label,
+        ))
+    }
+}
+
+/// Whether an ordering's `field` names a parent table's field (`Customer.signup_at`)
+/// rather than a sibling: a dot, and no sibling of that name.
+fn names_a_parent_field(field: &str, siblings: &[&str]) -> bool {
+    !siblings.contains(&field)
+        && field
+            .split_once('.')
+            .is_some_and(|(t, f)| !t.is_empty() && !f.is_empty())
+}
+
+/// The ordering of `prop` after (or before) `source` (a sibling, or a parent table's
+/// field), with bounds that leave every row room for a value.
+pub(crate) fn ordering(
+    spec: &OrderSpec,
+    prop: &Property,
+    source: &Property,
+    source_index: usize,
+) -> Result<Ordering, Problem> {
+    let knob = direction_name(spec.direction);
+    let Some((scale, lo, hi, bounded)) = scale_of(&prop.node) else {
+        return Err(Problem::invalid(
+            &spec.at,
+            format!(
+                "{knob} orders dates, date-times, integers and numbers in steps of a decimal (cents, multipleOf 0.1); {:?} is {}",
+                prop.name,
+                prop.node.describe()
+            ),
+        ));
+    };
+    let Some((source_scale, s_lo, s_hi, _)) =
+        scale_of(&source.node).filter(|(s, ..)| scale.reads(*s))
+    else {
+        return Err(Problem::invalid(
+            &spec.at,
+            format!(
+                "{knob} {:?}: that field is {}, which {:?} ({}) cannot be ordered against",
+                source.name,
+                source.node.describe(),
+                prop.name,
+                prop.node.describe()
+            ),
+        )
+        .hint(
+            "order a date or date-time after a date or date-time, an integer after an integer, a number after an integer or a number with no more decimals",
+        ));
+    };
+    let (s_lo, s_hi) = bounds_in(source_scale, s_lo, s_hi, scale);
+    let per = scale.per_gap_unit();
+    let gap_min = spec.min.map_or(0, |g| in_units(g, per, f64::ceil));
+    let gap_max = spec.max.map(|g| in_units(g, per, f64::floor));
+    if gap_max.is_some_and(|max| max < gap_min) {
+        return Err(Problem::invalid(
+            &spec.at,
+            "the gap's bounds hold no value in this field's units (a date's gap is whole days)",
+        ));
+    }
+    // Unbounded fields reach as far as the gaps take them; bounded ones must leave
+    // room in every row.
+    let (lo, hi) = if bounded {
+        (lo, hi)
+    } else {
+        let (floor, ceiling) = representable(scale);
+        let (lo, hi) = match (spec.direction, gap_max) {
+            (Direction::After, Some(max)) => (s_lo + gap_min, s_hi.saturating_add(max)),
+            (Direction::After, None) => (lo.min(s_lo + gap_min), hi.max(s_hi + gap_min)),
+            (Direction::Before, Some(max)) => (s_lo.saturating_sub(max), s_hi - gap_min),
+            (Direction::Before, None) => (lo.min(s_lo - gap_min), hi.max(s_hi - gap_min)),
+        };
+        (lo.max(floor), hi.min(ceiling))
+    };
+    let gap_ceiling = gap_max.unwrap_or(i64::MAX / 4);
+    let room = match spec.direction {
+        // The latest source still needs a value gap_min on, the earliest one a value
+        // within gap_max.
+        Direction::After => {
+            s_hi.saturating_add(gap_min) <= hi && s_lo.saturating_add(gap_ceiling) >= lo
+        }
+        Direction::Before => {
+            s_lo.saturating_sub(gap_min) >= lo && s_hi.saturating_sub(gap_ceiling) <= hi
+        }
+    };
+    if !room {
+        let fmt = |v: i64| format_units(scale, v);
+        return Err(Problem::invalid(
+            &spec.at,
+            format!(
+                "{:?} {knob} {:?} has no value in some rows: {:?} ranges over [{}, {}], the gap over [{}, {}] {}, and {:?} is bound to [{}, {}]",
+                prop.name,
+                source.name,
+                source.name,
+                fmt(s_lo),
+                fmt(s_hi),
+                spec.min.unwrap_or(0.0),
+                spec.max.map_or("∞".to_owned(), |m| m.to_string()),
+                gap_unit(scale),
+                prop.name,
+                fmt(lo),
+                fmt(hi),
+            ),
+        )
+        .hint(format!("widen {:?}'s range, or narrow {:?}'s, or the gap", prop.name, source.name)));
+    }
+    let law = match &spec.distribution {
+        None => None,
+        Some((law, _)) if law.is_uniform() => None,
+        Some((law, at)) => {
+            // An open gap is framed by the widest one the bounds allow.
+            let widest = match spec.direction {
+                Direction::After => hi - s_lo,
+                Direction::Before => s_hi - lo,
+            };
+            let max = gap_max.unwrap_or(widest).max(gap_min);
+            let sampler = law
+                .bind_float(gap_min as f64 / per as f64, max as f64 / per as f64)
+                .map_err(|e| Problem::invalid(at, format!("the gap's distribution: {e}")))?;
+            Some(sampler)
+        }
+    };
+    Ok(Ordering {
+        source: source_index,
+        direction: spec.direction,
+        scale,
+        lo,
+        hi,
+        gap: Gap {
+            min: gap_min,
+            max: gap_ceiling,
+            law,
+        },
+        division: number_of(&prop.node)
+            .map(|g| g.division.clone())
+            .unwrap_or_default(),
+    })
+}
+
+/// The widest values a field of `scale` may take where nothing bounds it.
+fn representable(scale: Scale) -> (i64, i64) {
+    match scale {
+        Scale::Temporal(kind) => kind.representable_range(),
+        Scale::Integer => (i64::MIN / 4, i64::MAX / 4),
+        // Where every step is still a distinct double.
+        Scale::Decimal(_) => (-(1 << 53), 1 << 53),
     }
 }
 
@@ -937,29 +1093,36 @@ fn describe_when(
 }
 
 fn describe_order(spec: &OrderSpec, ordering: &Ordering) -> String {
-    let gap = match (spec.min, spec.max) {
-        (None, None) => String::new(),
-        (min, max) => format!(
-            " by [{}, {}] {}",
-            min.unwrap_or(0.0),
-            max.map_or("∞".to_owned(), |m| m.to_string()),
-            gap_unit(ordering.scale)
-        ),
-    };
-    let law = spec
-        .distribution
-        .as_ref()
-        .map_or(String::new(), |(law, _)| format!(" {}", law.describe()));
     let (kind, lo, hi) = match ordering.scale {
         Scale::Temporal(kind) => (kind.name(), ordering.lo, ordering.hi),
         Scale::Integer => ("integer", ordering.lo, ordering.hi),
         Scale::Decimal(_) => ("number", ordering.lo, ordering.hi),
     };
     format!(
-        "{kind} {} {}{gap}{law} [{}, {}]",
+        "{kind} {} {}{} [{}, {}]",
         direction_name(spec.direction),
         spec.field,
+        describe_gap(spec, ordering.scale),
         format_units(ordering.scale, lo),
         format_units(ordering.scale, hi)
     )
+}
+
+/// ` by [1, 400] lognormal(...)`: the gap and its law as written (in the field's gap
+/// units: days for dates).
+fn describe_gap(spec: &OrderSpec, scale: Scale) -> String {
+    let gap = match (spec.min, spec.max) {
+        (None, None) => String::new(),
+        (min, max) => format!(
+            " by [{}, {}] {}",
+            min.unwrap_or(0.0),
+            max.map_or("∞".to_owned(), |m| m.to_string()),
+            gap_unit(scale)
+        ),
+    };
+    let law = spec
+        .distribution
+        .as_ref()
+        .map_or(String::new(), |(law, _)| format!(" {}", law.describe()));
+    format!("{gap}{law}")
 }

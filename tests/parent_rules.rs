@@ -1,0 +1,255 @@
+//! Rules across tables: an order placed after its customer signed up, recomputed from
+//! the customer's row number (src/generate/parent_rule.rs). Checked here by joining the
+//! exported tables on the foreign key, apart from synthtune's own reading of them.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use common::{describe_output, synthtune};
+use serde_json::Value;
+
+const CUSTOMER: &str = r#"{
+  "title": "Customer",
+  "type": "object",
+  "properties": {
+    "customer_id": {"type": "integer", "x-synth": {"key": "primary", "sequence": {"start": 1}}},
+    "signup_at": {"type": "string", "format": "date-time"},
+    "birth_date": {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}], "x-synth": {"null_rate": 0.2}},
+    "credit": {"type": "integer", "minimum": 0, "maximum": 500}
+  },
+  "required": ["customer_id", "signup_at", "birth_date", "credit"]
+}"#;
+
+const ORDER: &str = r#"{
+  "title": "Order",
+  "type": "object",
+  "properties": {
+    "order_id": {"type": "integer", "x-synth": {"key": "primary", "sequence": {"start": 1}}},
+    "customer_id": {"type": "integer", "x-synth": {"references": "Customer.customer_id", "fanout": {"zipf": {"s": 1.1}}}},
+    "placed_at": {"type": "string", "format": "date-time",
+                  "x-synth": {"after": {"field": "Customer.signup_at", "min": 0, "max": 90, "distribution": {"lognormal": {"mu": 2, "sigma": 1}}}}},
+    "shipped_at": {"type": "string", "format": "date-time", "x-synth": {"after": {"field": "placed_at", "max": 5}}},
+    "first_order_on": {"type": "string", "format": "date", "x-synth": {"after": "Customer.birth_date"}},
+    "limit": {"type": "integer", "minimum": 0, "maximum": 1000, "x-synth": {"after": {"field": "Customer.credit", "min": 10, "max": 100}}}
+  },
+  "required": ["order_id", "customer_id", "placed_at", "shipped_at", "first_order_on", "limit"]
+}"#;
+
+/// Writes each `(name, json)` into one folder, as sibling schema files.
+fn schema_folder(files: &[(&str, &str)]) -> (tempfile::TempDir, Vec<PathBuf>) {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = files
+        .iter()
+        .map(|(name, text)| {
+            let path = dir.path().join(format!("{name}.json"));
+            std::fs::write(&path, text).unwrap();
+            path
+        })
+        .collect();
+    (dir, paths)
+}
+
+fn run(args: &[&str]) -> std::process::Output {
+    synthtune().args(args).output().expect("run synthtune")
+}
+
+fn records(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Seconds since the epoch of an RFC 3339 date or date-time, by its own arithmetic.
+fn seconds(value: &Value) -> i64 {
+    let text = value.as_str().expect("a date or date-time");
+    let (y, m, d): (i64, i64, i64) = (
+        text[..4].parse().unwrap(),
+        text[5..7].parse().unwrap(),
+        text[8..10].parse().unwrap(),
+    );
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    let time = if text.len() > 10 {
+        let t = &text[11..19];
+        t[..2].parse::<i64>().unwrap() * 3600
+            + t[3..5].parse::<i64>().unwrap() * 60
+            + t[6..8].parse::<i64>().unwrap()
+    } else {
+        0
+    };
+    days * 86_400 + time
+}
+
+/// Every order, joined to its customer on the foreign key, keeps every rule: placed 0 to
+/// 90 days after the signup, shipped within 5 days of that, a first order on or after
+/// the birth date (where the customer has one), a limit 10 to 100 over the credit. The
+/// same with 1 and 2 threads, and exported alone (`--only Order`) the orders are the
+/// same bytes.
+#[test]
+fn orders_follow_their_customers_rows() {
+    let (dir, paths) = schema_folder(&[("customer", CUSTOMER), ("order", ORDER)]);
+    let out = dir.path().join("out");
+    let output = run(&[
+        "export",
+        paths[0].to_str().unwrap(),
+        paths[1].to_str().unwrap(),
+        "--rows",
+        "Customer=3000",
+        "--rows",
+        "Order=20000",
+        "--validate",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", describe_output(&output));
+    let customers: HashMap<i64, Value> = records(&out.join("Customer.ndjson"))
+        .into_iter()
+        .map(|c| (c["customer_id"].as_i64().unwrap(), c))
+        .collect();
+    let orders = records(&out.join("Order.ndjson"));
+    assert_eq!(orders.len(), 20_000);
+    let (mut with_birth, mut early) = (0, 0);
+    for order in &orders {
+        let customer = &customers[&order["customer_id"].as_i64().unwrap()];
+        let placed = seconds(&order["placed_at"]) - seconds(&customer["signup_at"]);
+        assert!((0..=90 * 86_400).contains(&placed), "{order} {customer}");
+        early += usize::from(placed < 10 * 86_400);
+        let shipped = seconds(&order["shipped_at"]) - seconds(&order["placed_at"]);
+        assert!((0..=5 * 86_400).contains(&shipped), "{order}");
+        if !customer["birth_date"].is_null() {
+            with_birth += 1;
+            assert!(
+                seconds(&order["first_order_on"]) >= seconds(&customer["birth_date"]),
+                "{order} {customer}"
+            );
+        }
+        let over = order["limit"].as_i64().unwrap() - customer["credit"].as_i64().unwrap();
+        assert!((10..=100).contains(&over), "{order} {customer}");
+    }
+    // The lognormal gap (median e² ≈ 7.4 days) puts most orders early.
+    assert!(early > 10_000, "{early} of 20000 within 10 days");
+    assert!(with_birth > 14_000, "{with_birth}");
+
+    let alone = dir.path().join("alone.ndjson");
+    for threads in ["1", "2"] {
+        let output = run(&[
+            "export",
+            paths[1].to_str().unwrap(),
+            paths[0].to_str().unwrap(),
+            "--only",
+            "Order",
+            "--rows",
+            "Customer=3000",
+            "-n",
+            "20000",
+            "--threads",
+            threads,
+            "--force",
+            "-o",
+            alone.to_str().unwrap(),
+        ]);
+        assert!(output.status.success(), "{}", describe_output(&output));
+        assert_eq!(
+            std::fs::read(&alone).unwrap(),
+            std::fs::read(out.join("Order.ndjson")).unwrap(),
+            "{threads} threads"
+        );
+    }
+}
+
+/// A rule across tables that cannot be linked is refused at its knob, with what to do.
+#[test]
+fn a_bad_rule_across_tables_is_refused_at_its_pointer() {
+    // Every property required.
+    let order = |properties: &str| {
+        let properties: Value = serde_json::from_str(&format!("{{{properties}}}")).unwrap();
+        let required: Vec<&String> = properties.as_object().unwrap().keys().collect();
+        serde_json::json!({"title": "Order", "type": "object", "properties": properties, "required": required})
+            .to_string()
+    };
+    let fk =
+        r#""customer_id": {"type": "integer", "x-synth": {"references": "Customer.customer_id"}}"#;
+    let fk2 =
+        r#""payer_id": {"type": "integer", "x-synth": {"references": "Customer.customer_id"}}"#;
+    let at = |knob: &str| {
+        format!(
+            r#""at": {{"type": "string", "format": "date-time", "x-synth": {{"after": {knob}}}}}"#
+        )
+    };
+    let cases = [
+        (
+            order(&at(r#""Customer.signup_at""#)),
+            "no property of this object is a foreign key to Customer",
+        ),
+        (
+            order(&format!("{fk}, {fk2}, {}", at(r#""Customer.signup_at""#))),
+            "customer_id, payer_id are all foreign keys to Customer",
+        ),
+        (
+            order(&format!(
+                "{fk}, {}",
+                at(r#"{"field": "Customer.signup_at", "via": "order_id"}"#)
+            )),
+            "via names \"order_id\", which is no foreign key of this object to Customer",
+        ),
+        (
+            order(&format!("{fk}, {}", at(r#""Customer.nope""#))),
+            "Customer has no field \"nope\"",
+        ),
+        (
+            order(&format!("{fk}, {}", at(r#""Customer.customer_id""#))),
+            "a rule across tables reads a date, date-time, integer or number that the parent row draws on its own",
+        ),
+        (
+            order(&format!("{fk}, {}", at(r#""Customer.credit""#))),
+            "cannot be ordered against",
+        ),
+    ];
+    for (text, expected) in &cases {
+        let (_dir, paths) = schema_folder(&[("customer", CUSTOMER), ("order", text)]);
+        let output = run(&[
+            "export",
+            paths[1].to_str().unwrap(),
+            paths[0].to_str().unwrap(),
+            "--only",
+            "Order",
+            "-n",
+            "10",
+            "-o",
+            "-",
+        ]);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{text}\n{}",
+            describe_output(&output)
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{text}\n{stderr}");
+        assert!(stderr.contains("/properties/at/x-synth/after"), "{stderr}");
+    }
+    // Both foreign keys, one named.
+    let text = order(&format!(
+        "{fk}, {fk2}, {}",
+        at(r#"{"field": "Customer.signup_at", "via": "payer_id"}"#)
+    ));
+    let (_dir, paths) = schema_folder(&[("customer", CUSTOMER), ("order", &text)]);
+    let output = run(&[
+        "check",
+        paths[1].to_str().unwrap(),
+        paths[0].to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", describe_output(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("after Customer.signup_at (the Customer row of payer_id)"),
+        "{stdout}"
+    );
+}
