@@ -8,7 +8,7 @@ mod common;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use common::{describe_output, schemas_dir, synthtune};
+use common::{describe_output, schema_folder, schemas_dir, synthtune};
 
 /// A bundled schema's path, as a command-line argument.
 fn schema(name: &str) -> String {
@@ -60,20 +60,6 @@ fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
                 .collect()
         })
         .collect()
-}
-
-/// Writes each `(name, json)` into one folder, as sibling schema files.
-fn schema_folder(files: &[(&str, &str)]) -> (tempfile::TempDir, Vec<PathBuf>) {
-    let dir = tempfile::tempdir().unwrap();
-    let paths = files
-        .iter()
-        .map(|(name, text)| {
-            let path = dir.path().join(format!("{name}.json"));
-            std::fs::write(&path, text).unwrap();
-            path
-        })
-        .collect();
-    (dir, paths)
 }
 
 /// A tree of staff: each one's manager is an earlier member of staff; the first has none.

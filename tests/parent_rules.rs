@@ -5,9 +5,9 @@
 mod common;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{describe_output, synthtune};
+use common::{describe_output, epoch_seconds, schema_folder, synthtune};
 use serde_json::Value;
 
 const CUSTOMER: &str = r#"{
@@ -37,20 +37,6 @@ const ORDER: &str = r#"{
   "required": ["order_id", "customer_id", "placed_at", "shipped_at", "first_order_on", "limit"]
 }"#;
 
-/// Writes each `(name, json)` into one folder, as sibling schema files.
-fn schema_folder(files: &[(&str, &str)]) -> (tempfile::TempDir, Vec<PathBuf>) {
-    let dir = tempfile::tempdir().unwrap();
-    let paths = files
-        .iter()
-        .map(|(name, text)| {
-            let path = dir.path().join(format!("{name}.json"));
-            std::fs::write(&path, text).unwrap();
-            path
-        })
-        .collect();
-    (dir, paths)
-}
-
 fn run(args: &[&str]) -> std::process::Output {
     synthtune().args(args).output().expect("run synthtune")
 }
@@ -63,30 +49,6 @@ fn records(path: &Path) -> Vec<Value> {
         .collect()
 }
 
-/// Seconds since the epoch of an RFC 3339 date or date-time, by its own arithmetic.
-fn seconds(value: &Value) -> i64 {
-    let text = value.as_str().expect("a date or date-time");
-    let (y, m, d): (i64, i64, i64) = (
-        text[..4].parse().unwrap(),
-        text[5..7].parse().unwrap(),
-        text[8..10].parse().unwrap(),
-    );
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
-    let time = if text.len() > 10 {
-        let t = &text[11..19];
-        t[..2].parse::<i64>().unwrap() * 3600
-            + t[3..5].parse::<i64>().unwrap() * 60
-            + t[6..8].parse::<i64>().unwrap()
-    } else {
-        0
-    };
-    days * 86_400 + time
-}
-
 /// Every order, joined to its customer on the foreign key, keeps every rule: placed 0 to
 /// 90 days after the signup, shipped within 5 days of that, a first order on or after
 /// the birth date (where the customer has one), a limit 10 to 100 over the credit. The
@@ -95,20 +57,14 @@ fn seconds(value: &Value) -> i64 {
 #[test]
 fn orders_follow_their_customers_rows() {
     let (dir, paths) = schema_folder(&[("customer", CUSTOMER), ("order", ORDER)]);
+    let (customer, order) = (paths[0].to_str().unwrap(), paths[1].to_str().unwrap());
+    let export = |args: &[&str], to: &Path| {
+        let rows = ["--rows", "Customer=3000", "-n", "20000", "-o"];
+        let output = run(&[&["export"], args, &rows, &[to.to_str().unwrap()]].concat());
+        assert!(output.status.success(), "{}", describe_output(&output));
+    };
     let out = dir.path().join("out");
-    let output = run(&[
-        "export",
-        paths[0].to_str().unwrap(),
-        paths[1].to_str().unwrap(),
-        "--rows",
-        "Customer=3000",
-        "--rows",
-        "Order=20000",
-        "--validate",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    assert!(output.status.success(), "{}", describe_output(&output));
+    export(&[customer, order, "--validate"], &out);
     let customers: HashMap<i64, Value> = records(&out.join("Customer.ndjson"))
         .into_iter()
         .map(|c| (c["customer_id"].as_i64().unwrap(), c))
@@ -118,15 +74,15 @@ fn orders_follow_their_customers_rows() {
     let (mut with_birth, mut early) = (0, 0);
     for order in &orders {
         let customer = &customers[&order["customer_id"].as_i64().unwrap()];
-        let placed = seconds(&order["placed_at"]) - seconds(&customer["signup_at"]);
+        let placed = epoch_seconds(&order["placed_at"]) - epoch_seconds(&customer["signup_at"]);
         assert!((0..=90 * 86_400).contains(&placed), "{order} {customer}");
         early += usize::from(placed < 10 * 86_400);
-        let shipped = seconds(&order["shipped_at"]) - seconds(&order["placed_at"]);
+        let shipped = epoch_seconds(&order["shipped_at"]) - epoch_seconds(&order["placed_at"]);
         assert!((0..=5 * 86_400).contains(&shipped), "{order}");
         if !customer["birth_date"].is_null() {
             with_birth += 1;
             assert!(
-                seconds(&order["first_order_on"]) >= seconds(&customer["birth_date"]),
+                epoch_seconds(&order["first_order_on"]) >= epoch_seconds(&customer["birth_date"]),
                 "{order} {customer}"
             );
         }
@@ -139,23 +95,18 @@ fn orders_follow_their_customers_rows() {
 
     let alone = dir.path().join("alone.ndjson");
     for threads in ["1", "2"] {
-        let output = run(&[
-            "export",
-            paths[1].to_str().unwrap(),
-            paths[0].to_str().unwrap(),
-            "--only",
-            "Order",
-            "--rows",
-            "Customer=3000",
-            "-n",
-            "20000",
-            "--threads",
-            threads,
-            "--force",
-            "-o",
-            alone.to_str().unwrap(),
-        ]);
-        assert!(output.status.success(), "{}", describe_output(&output));
+        export(
+            &[
+                order,
+                customer,
+                "--only",
+                "Order",
+                "--threads",
+                threads,
+                "--force",
+            ],
+            &alone,
+        );
         assert_eq!(
             std::fs::read(&alone).unwrap(),
             std::fs::read(out.join("Order.ndjson")).unwrap(),

@@ -7,6 +7,8 @@ mod common;
 use serde_json::{Value, json};
 use synthtune::Table;
 
+use common::epoch_seconds;
+
 const SEED: u64 = 11;
 
 /// A subscription as a pydantic model exports it, with its rules.
@@ -39,32 +41,6 @@ fn lognormal_gap() -> Value {
     json!({"field": "created_at", "min": 1, "max": 400, "distribution": {"lognormal": {"mu": 3, "sigma": 1}}})
 }
 
-fn seconds(value: &Value) -> i64 {
-    let text = value.as_str().expect("a date or date-time");
-    let date = &text[..10];
-    let (y, m, d): (i64, i64, i64) = (
-        date[..4].parse().unwrap(),
-        date[5..7].parse().unwrap(),
-        date[8..10].parse().unwrap(),
-    );
-    // Days from civil (Howard Hinnant), independent of the crate's own.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let time = if text.len() > 10 {
-        let t = &text[11..19];
-        t[..2].parse::<i64>().unwrap() * 3600
-            + t[3..5].parse::<i64>().unwrap() * 60
-            + t[6..8].parse::<i64>().unwrap()
-    } else {
-        0
-    };
-    days * 86_400 + time
-}
-
 fn rows(schema: &Value, n: u64) -> Vec<Value> {
     let table = Table::from_value(schema.clone(), None).unwrap_or_else(|e| panic!("{e}"));
     (0..n)
@@ -87,12 +63,12 @@ fn every_row_keeps_every_rule_and_validates() {
     let (mut canceled, mut gaps) = (0, Vec::new());
     for (row, r) in records.iter().enumerate() {
         assert!(validator.is_valid(r), "row {row}: {r}");
-        let created = seconds(&r["created_at"]);
+        let created = epoch_seconds(&r["created_at"]);
         // when: canceled_at is there exactly for canceled subscriptions.
         match r["status"].as_str().unwrap() {
             "canceled" => {
                 canceled += 1;
-                let gap = seconds(&r["canceled_at"]) - created;
+                let gap = epoch_seconds(&r["canceled_at"]) - created;
                 assert!((86_400..=400 * 86_400).contains(&gap), "row {row}: {r}");
                 gaps.push(gap);
             }
@@ -105,12 +81,12 @@ fn every_row_keeps_every_rule_and_validates() {
         );
         // after, on a date: the renewal's day is on or after the creation's day.
         assert!(
-            seconds(&r["renewed_on"]) >= created - created.rem_euclid(86_400),
+            epoch_seconds(&r["renewed_on"]) >= created - created.rem_euclid(86_400),
             "row {row}: {r}"
         );
         // A chain: created ≤ shipped ≤ delivered, with its gaps.
-        let shipped = seconds(&r["shipped_at"]);
-        let delivered = seconds(&r["delivered_at"]);
+        let shipped = epoch_seconds(&r["shipped_at"]);
+        let delivered = epoch_seconds(&r["delivered_at"]);
         assert!(
             (created..=created + 3 * 86_400).contains(&shipped),
             "row {row}: {r}"
@@ -120,13 +96,16 @@ fn every_row_keeps_every_rule_and_validates() {
             "row {row}: {r}"
         );
         // before, within the field's own bound.
-        let trial = seconds(&r["trial_start"]);
+        let trial = epoch_seconds(&r["trial_start"]);
         let created_day = created - created.rem_euclid(86_400);
         assert!(
             (created_day - 30 * 86_400..=created_day - 86_400).contains(&trial),
             "row {row}: {r}"
         );
-        assert!(trial >= seconds(&json!("2021-06-01")), "row {row}: {r}");
+        assert!(
+            trial >= epoch_seconds(&json!("2021-06-01")),
+            "row {row}: {r}"
+        );
         // Integers.
         let (min, max) = (
             r["seats_min"].as_i64().unwrap(),
@@ -800,19 +779,19 @@ fn ruled_objects_inside_a_ruled_object_read_their_own_siblings() {
         assert_eq!(int("monthly"), int("seats") * int("seat_price"), "{record}");
         assert_eq!(int("yearly"), int("monthly") * 12, "{record}");
         let (created, updated) = (
-            seconds(&record["created_at"]),
-            seconds(&record["updated_at"]),
+            epoch_seconds(&record["created_at"]),
+            epoch_seconds(&record["updated_at"]),
         );
         assert!((0..=30 * 86_400).contains(&(updated - created)), "{record}");
         for later in ["closed_at", "audited_at"] {
-            assert!(seconds(&record[later]) >= updated, "{record}");
+            assert!(epoch_seconds(&record[later]) >= updated, "{record}");
         }
         for line in record["lines"].as_array().unwrap() {
             let total = line["quantity"].as_i64().unwrap() * cents(&line["unit_price"]);
             assert_eq!(cents(&line["total"]), total, "{line}");
             // Half a cent away from zero, in integers.
             assert_eq!(cents(&line["with_tax"]), (total * 12 + 5) / 10, "{line}");
-            let gap = seconds(&line["shipped_on"]) - seconds(&line["ordered_on"]);
+            let gap = epoch_seconds(&line["shipped_on"]) - epoch_seconds(&line["ordered_on"]);
             assert!((0..=5 * 86_400).contains(&gap), "{line}");
         }
     }

@@ -525,6 +525,45 @@ pub fn schema_file(name: &str, text: &str) -> SchemaFile {
     SchemaFile { dir, path }
 }
 
+/// Writes each `(name, json)` into one folder, as sibling schema files.
+pub fn schema_folder(files: &[(&str, &str)]) -> (tempfile::TempDir, Vec<PathBuf>) {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = files
+        .iter()
+        .map(|(name, text)| {
+            let path = dir.path().join(format!("{name}.json"));
+            std::fs::write(&path, text).unwrap();
+            path
+        })
+        .collect();
+    (dir, paths)
+}
+
+/// Seconds since the Unix epoch of an RFC 3339 date or `Z` date-time, by arithmetic of
+/// the tests' own (days from civil, Howard Hinnant), independent of the crate's.
+pub fn epoch_seconds(value: &Value) -> i64 {
+    let text = value.as_str().expect("a date or date-time");
+    let (y, m, d): (i64, i64, i64) = (
+        text[..4].parse().unwrap(),
+        text[5..7].parse().unwrap(),
+        text[8..10].parse().unwrap(),
+    );
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    let time = if text.len() > 10 {
+        let t = &text[11..19];
+        t[..2].parse::<i64>().unwrap() * 3600
+            + t[3..5].parse::<i64>().unwrap() * 60
+            + t[6..8].parse::<i64>().unwrap()
+    } else {
+        0
+    };
+    days * 86_400 + time
+}
+
 /// Runs the built binary with `args` and then `schema`.
 pub fn run(args: &[&str], schema: &Path) -> std::process::Output {
     synthtune()
