@@ -301,6 +301,32 @@ fn items_without_prefix_items_bind_every_position() {
     assert_eq!(error.pointer(), Some("/allOf/1/items"), "{error}");
 }
 
+/// `items` beside a tuple binds every element past that tuple, also the positions a
+/// longer tuple of another object declares; `items: false` ends the array after its own
+/// tuple. A string pattern's `items` beside two positions, under a `$ref` to a root of
+/// three, came out unmatched at the third (found by the schema_structured long run at
+/// 5f54862; the input is in tests/fuzz_regressions/).
+#[test]
+fn items_bind_the_positions_past_their_own_tuple() {
+    let integers = json!([{"type": "integer"}, {"type": "integer"}, {"type": "integer"}]);
+    for schema in [
+        json!({"type": "array", "allOf": [{"prefixItems": integers}, {"prefixItems": [{"type": "integer"}], "items": {"minimum": 500}}]}),
+        json!({"type": "array", "minItems": 1, "allOf": [{"prefixItems": integers}, {"prefixItems": [{}, {}], "items": false}]}),
+        json!({"$schema": "http://json-schema.org/draft-07/schema#", "type": "array", "allOf": [{"items": integers}, {"items": [{"type": "integer"}], "additionalItems": {"minimum": 500}}]}),
+    ] {
+        assert_rows_valid(schema, 200);
+    }
+    let refused = json!({"type": "array", "minItems": 3, "allOf": [{"prefixItems": integers}, {"prefixItems": [{}], "items": false}]});
+    let error = Table::from_value(refused, None).unwrap_err();
+    assert_eq!(error.pointer(), Some("/allOf/1/items"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("no element past the 1 of its tuple"),
+        "{error}"
+    );
+}
+
 /// `prefixItems` is 2020-12's: in a draft 2019-09 schema it is no keyword, and `items:
 /// false` beside it forbids every element (a GeoJSON schema with its `$schema` mutated
 /// to 2019-09 gave positions of three numbers; found by schema_bytes).

@@ -33,24 +33,31 @@ impl Compiler {
         }
         let mut prefix = Vec::new();
         let mut cut = None;
-        if let Some(at) = &f.no_items
-            && !f.prefix_items.is_empty()
+        let mut positions = &f.prefix_items[..];
+        if let Some((tuple, at)) = &f.no_items_from
+            && *tuple < f.prefix_items.len()
         {
-            // Another schema object's prefixItems declares positions that this one's
-            // `items: false` forbids.
+            // Another schema object's tuple declares positions that this one's
+            // `items: false` forbids: the array ends before them.
+            let allowed = match tuple {
+                0 => "no element".to_owned(),
+                n => format!("no element past the {n} of its tuple"),
+            };
             cut = Some(Problem::new(
                 at.clone(),
-                format!("items: false allows no element, but minItems asks for {min}"),
+                format!("items: false allows {allowed}, but minItems asks for {min}"),
             ));
+            positions = &f.prefix_items[..*tuple];
         }
-        let positions = if cut.is_some() {
-            &[][..]
-        } else {
-            &f.prefix_items[..]
-        };
-        for locs in positions {
+        for (position, locs) in positions.iter().enumerate() {
             let mut locs = locs.clone();
-            locs.extend(f.every_item.iter().cloned());
+            // The `items` of objects whose own tuples end before this position.
+            locs.extend(
+                f.items_from
+                    .iter()
+                    .filter(|(tuple, _)| *tuple <= position)
+                    .map(|(_, items)| items.clone()),
+            );
             match self.compile(&locs) {
                 Ok(c) => prefix.push(c.node),
                 Err(p) if p.kind == ProblemKind::Invalid => return Err(p),

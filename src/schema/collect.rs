@@ -200,31 +200,20 @@ impl Compiler {
             "prefixItems" => self.collect_prefix(loc, "prefixItems", value, f, &at)?,
             "items" if draft7_items => self.collect_prefix(loc, "items", value, f, &at)?,
             "items" => {
-                let everywhere = self.tuples_by_items(loc) || !map.contains_key("prefixItems");
-                match value {
-                    Value::Bool(false) => {
-                        if everywhere {
-                            f.no_items.get_or_insert(at.clone());
-                        }
-                        f.no_more_items.get_or_insert(at);
-                    }
-                    _ => {
-                        let items = below("items");
-                        if everywhere {
-                            f.every_item.push(items.clone());
-                        }
-                        f.items.push(items);
-                    }
-                }
+                // This object's own tuple (none where prefixItems is no keyword).
+                let tuple = if self.tuples_by_items(loc) {
+                    0
+                } else {
+                    map.get("prefixItems")
+                        .and_then(Value::as_array)
+                        .map_or(0, Vec::len)
+                };
+                f.items_after(tuple, value, below("items"), at);
             }
             "additionalItems" => {
                 if draft7_items {
-                    match value {
-                        Value::Bool(false) => {
-                            f.no_more_items.get_or_insert(at);
-                        }
-                        _ => f.items.push(below("additionalItems")),
-                    }
+                    let tuple = map.get("items").and_then(Value::as_array).map_or(0, Vec::len);
+                    f.items_after(tuple, value, below("additionalItems"), at);
                 }
             }
             "unevaluatedItems" => {

@@ -155,11 +155,13 @@ pub struct Facts {
     pub prefix_items: Vec<Vec<Loc>>,
     pub items: Vec<Loc>,
     pub no_more_items: Option<String>,
-    /// `items` of schema objects without `prefixItems` of their own: they bind every
-    /// element, the positions another object's `prefixItems` declares included.
-    pub every_item: Vec<Loc>,
-    /// Where `items: false` stands without `prefixItems` beside it: no element at all.
-    pub no_items: Option<String>,
+    /// Each `items` (or draft 7's `additionalItems`) with the length of the tuple beside
+    /// it in its own schema object (0 without one): it binds every element from that
+    /// position on, the positions a longer tuple of another object declares included.
+    pub items_from: Vec<(usize, Loc)>,
+    /// The shortest tuple beside an `items: false` (or `additionalItems: false`), and
+    /// where: no element past it, whatever another object's tuple declares.
+    pub no_items_from: Option<(usize, String)>,
     pub min_items: Option<At<u64>>,
     pub max_items: Option<At<u64>>,
     pub unique_items: bool,
@@ -241,6 +243,21 @@ pub const ANNOTATIONS: &[&str] = &[
 ];
 
 impl Facts {
+    /// `items` (or `additionalItems`) beside a tuple of `tuple` positions in its own
+    /// schema object: `false` ends the array there, a schema binds every element from
+    /// there on.
+    pub(super) fn items_after(&mut self, tuple: usize, value: &Value, items: Loc, at: String) {
+        if value == &Value::Bool(false) {
+            if self.no_items_from.as_ref().is_none_or(|(k, _)| tuple < *k) {
+                self.no_items_from = Some((tuple, at.clone()));
+            }
+            self.no_more_items.get_or_insert(at);
+        } else {
+            self.items_from.push((tuple, items.clone()));
+            self.items.push(items);
+        }
+    }
+
     /// The JSON Pointer naming this node.
     pub fn pointer(&self) -> String {
         self.locs
