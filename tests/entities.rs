@@ -86,25 +86,88 @@ fn fields_group_by_prefix_and_by_the_knob() {
     assert!(same("billing_city", "other_city") < 50);
 }
 
+/// The (city, region) pairs of a locale's places file, read apart from synthtune.
+fn places_of(locale: &str) -> HashSet<(String, String)> {
+    let path = format!(
+        "{}/src/generate/domain/places/{locale}.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(path)
+        .expect("the places file")
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| {
+            let mut parts = line.split('|').map(str::trim);
+            Some((parts.next()?.to_owned(), parts.next()?.to_owned()))
+        })
+        .collect()
+}
+
+/// A locale mix draws one locale per row, in its shares: every name and place field of
+/// the row is of that locale (the city in its state, the country the locale's), and a
+/// field no locale changes is the same as with one locale.
+#[test]
+fn a_locale_mix_draws_one_locale_per_row() {
+    let fields = [
+        "id",
+        "first_name",
+        "last_name",
+        "email",
+        "city",
+        "state",
+        "country",
+    ];
+    let mut mixed = object(
+        &fields,
+        json!({"x-synth": {"locale": {"en": 50, "de_DE": 30, "fr_FR": 20}}}),
+    );
+    mixed["properties"]["id"] = json!({"type": "integer"});
+    let mut single = mixed.clone();
+    single["x-synth"] = json!({"locale": "fr_FR"});
+    let locales = [
+        ("en", "United States", places_of("en")),
+        ("de_DE", "Deutschland", places_of("de_DE")),
+        ("fr_FR", "France", places_of("fr_FR")),
+    ];
+    let records = rows(mixed, 3000);
+    let mut counts = [0usize; 3];
+    for r in &records {
+        let text = |k: &str| r[k].as_str().unwrap().to_owned();
+        let i = locales
+            .iter()
+            .position(|(_, country, _)| *country == text("country"))
+            .unwrap_or_else(|| panic!("a country of the mix: {r}"));
+        counts[i] += 1;
+        assert!(locales[i].2.contains(&(text("city"), text("state"))), "{r}");
+    }
+    for (count, share) in counts.iter().zip([0.5, 0.3, 0.2]) {
+        let expected = 3000.0 * share;
+        assert!(
+            (*count as f64 - expected).abs() < 0.1 * expected,
+            "{counts:?}"
+        );
+    }
+    for (m, s) in records.iter().zip(rows(single, 3000)) {
+        assert_eq!(m["id"], s["id"]);
+    }
+    for (locale, at) in [
+        (json!({"en": 1, "xx_XX": 1}), "/x-synth/locale/xx_XX"),
+        (json!({"en": 0, "de_DE": 1}), "/x-synth/locale/en"),
+        (json!(["en", "en"]), "/x-synth/locale"),
+        (json!([]), "/x-synth/locale"),
+        (json!(["en", 3]), "/x-synth/locale/1"),
+    ] {
+        let schema = object(&["city"], json!({"x-synth": {"locale": locale}}));
+        let error = Table::from_value(schema, None).unwrap_err();
+        assert_eq!(error.pointer(), Some(at), "{error}");
+    }
+}
+
 /// A state and a street after the words of a place beside them are that place's
 /// (`shipping_state` beside `shipping_city`), and an email named apart (`contact_email`)
 /// is the one named person's; an `order_state` stays free text.
 #[test]
 fn a_shipping_state_and_a_contact_email_join_their_entities() {
-    let places_of = |locale: &str| -> HashSet<(String, String)> {
-        let path = format!(
-            "{}/src/generate/domain/places/{locale}.txt",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read_to_string(path)
-            .expect("the places file")
-            .lines()
-            .filter_map(|line| {
-                let mut parts = line.split('|').map(str::trim);
-                Some((parts.next()?.to_owned(), parts.next()?.to_owned()))
-            })
-            .collect()
-    };
     let places = places_of("en");
     let schema = object(
         &[

@@ -13,6 +13,10 @@ const BRANCH: u64 = 0x4252_414e_4348;
 pub struct UnionGen {
     branches: Vec<Node>,
     choice: Choice,
+    /// Each branch gets the union's own key, not one of its own: the branches are one
+    /// schema compiled in several ways (a locale mix), so that what no locale changes
+    /// is the same whichever branch a value takes.
+    same_key: bool,
     /// The branch that heads out of recursion soonest. Set once after compilation, when
     /// the union may already be shared by many paths (it is the same for all: it depends
     /// on the branches and the recursion alone); atomic only so that it can be set
@@ -25,6 +29,7 @@ impl Clone for UnionGen {
         UnionGen {
             branches: self.branches.clone(),
             choice: self.choice.clone(),
+            same_key: self.same_key,
             shallow_branch: AtomicUsize::new(self.shallow_branch()),
         }
     }
@@ -40,7 +45,17 @@ impl UnionGen {
         UnionGen {
             choice: Choice::new(weights),
             branches,
+            same_key: false,
             shallow_branch: AtomicUsize::new(0),
+        }
+    }
+
+    /// Branches that are one schema compiled in several ways, each taking the union's
+    /// own key ([`UnionGen::same_key`]).
+    pub fn variants(branches: Vec<Node>, weights: &[f64]) -> UnionGen {
+        UnionGen {
+            same_key: true,
+            ..UnionGen::new(branches, weights)
         }
     }
 
@@ -87,7 +102,12 @@ impl UnionGen {
         } else {
             self.choice.pick(unit(mix(key, BRANCH)))
         };
-        (&self.branches[i], mix(key, i as u64))
+        let key = if self.same_key {
+            key
+        } else {
+            mix(key, i as u64)
+        };
+        (&self.branches[i], key)
     }
 
     pub fn describe(&self) -> String {

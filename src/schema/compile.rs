@@ -242,15 +242,50 @@ impl Compiler {
             Some(own) => self.locale_here = Some(own),
             None => facts.knobs.locale = self.locale_here,
         }
-        let compiled = self.compile_facts(facts);
+        let mix = facts.knobs.locale_mix.take();
+        let compiled = match &mix {
+            Some(mix) => self.compile_locale_mix(facts, mix),
+            None => self.compile_facts(facts),
+        };
         (self.infer_here, self.locale_here) = outer;
         let mut compiled = compiled?;
-        self.note_knobs_without_effect(&compiled.knobs, &compiled.node);
+        // A locale mix's notes read one of its variants.
+        let noted = match (&mix, &compiled.node) {
+            (Some(_), Node::Union(u)) => &u.branches()[0],
+            (_, node) => node,
+        };
+        self.note_knobs_without_effect(&compiled.knobs, noted);
         self.saw_property_knobs(&compiled.knobs);
         if let Some(reference) = reference {
             compiled.node = self.reference(compiled.node, reference, fanout, &field_locs)?;
         }
         Ok(compiled)
+    }
+
+    /// A locale drawn per value (`"locale": {"en_US": 60, "de_DE": 40}`): the node
+    /// compiled once in each locale, one variant picked per value under the value's own
+    /// key. Every field below takes that one locale, so that a row's names and places
+    /// agree, and what no locale changes (numbers, ids, dates) is the same in each.
+    fn compile_locale_mix(
+        &mut self,
+        facts: Facts,
+        mix: &[(Locale, f64)],
+    ) -> Result<Compiled, Problem> {
+        let mut variants = Vec::with_capacity(mix.len());
+        let mut knobs = None;
+        for &(locale, _) in mix {
+            let mut facts = facts.clone();
+            facts.knobs.locale = Some(locale);
+            self.locale_here = Some(locale);
+            let compiled = self.compile_facts(facts)?;
+            variants.push(compiled.node);
+            knobs.get_or_insert(compiled.knobs);
+        }
+        let weights: Vec<f64> = mix.iter().map(|(_, w)| *w).collect();
+        Ok(Compiled {
+            node: Node::Union(Arc::new(UnionGen::variants(variants, &weights))),
+            knobs: knobs.expect("a mix has two locales or more"),
+        })
     }
 
     pub fn compile_facts(&mut self, facts: Facts) -> Result<Compiled, Problem> {

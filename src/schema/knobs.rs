@@ -82,6 +82,9 @@ pub struct Knobs {
     /// Written here, or inherited from the nearest object or array around with one
     /// (then `locale_at` is `None`).
     pub locale: Option<Locale>,
+    /// `"locale": {"en_US": 60, "de_DE": 40}` (or a list, equal shares): a locale drawn
+    /// per value, its weights.
+    pub locale_mix: Option<Vec<(Locale, f64)>>,
     /// Where `null_rate`, `absent_rate` and `locale` were written, for the notes and
     /// refusals about them.
     pub null_rate_at: Option<String>,
@@ -321,27 +324,11 @@ impl Knobs {
                 }
             }
             "locale" => {
-                let Some(s) = value.as_str() else {
-                    return Err(Problem::invalid(
-                        at,
-                        "locale must be a name such as \"en\" or \"fr_FR\"",
-                    ));
-                };
-                let Some(locale) = Locale::parse(s) else {
-                    return Err(Problem::invalid(at, format!("unknown locale {s:?}")).hint(
-                        format!(
-                            "use one of {}",
-                            Locale::all()
-                                .iter()
-                                .map(Locale::name)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    ));
-                };
+                let mix = parse_locales(value, at)?;
                 if self.locale.is_none() {
-                    self.locale = Some(locale);
+                    self.locale = Some(mix[0].0);
                     self.locale_at = Some(at_owned);
+                    self.locale_mix = (mix.len() > 1).then_some(mix);
                 }
             }
             "values" => {
@@ -626,4 +613,63 @@ pub fn resolve_weights(
             Ok(out)
         }
     }
+}
+
+/// A `locale` knob: one name (`"fr_FR"`), a list drawn in equal shares, or names with
+/// weights (`{"en_US": 60, "de_DE": 40}`).
+fn parse_locales(value: &Value, at: &str) -> Result<Vec<(Locale, f64)>, Problem> {
+    let shape = "locale must be a name such as \"en\" or \"fr_FR\", a list of names, or names with weights such as {\"en_US\": 60, \"de_DE\": 40}";
+    let one = |name: &str, at: &str| {
+        Locale::parse(name).ok_or_else(|| {
+            Problem::invalid(at, format!("unknown locale {name:?}")).hint(format!(
+                "use one of {}",
+                Locale::all()
+                    .iter()
+                    .map(Locale::name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })
+    };
+    let mix: Vec<(Locale, f64)> = match value {
+        Value::String(name) => vec![(one(name, at)?, 1.0)],
+        Value::Array(names) => names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let here = child_pointer(at, &i.to_string());
+                let name = name
+                    .as_str()
+                    .ok_or_else(|| Problem::invalid(&here, shape))?;
+                Ok((one(name, &here)?, 1.0))
+            })
+            .collect::<Result<_, Problem>>()?,
+        Value::Object(weights) => weights
+            .iter()
+            .map(|(name, weight)| {
+                let here = child_pointer(at, name);
+                let weight = weight
+                    .as_f64()
+                    .filter(|w| w.is_finite() && *w > 0.0)
+                    .ok_or_else(|| {
+                        Problem::invalid(
+                            &here,
+                            format!("{weight} is not a weight: a number above 0"),
+                        )
+                    })?;
+                Ok((one(name, &here)?, weight))
+            })
+            .collect::<Result<_, Problem>>()?,
+        _ => return Err(Problem::invalid(at, shape)),
+    };
+    if mix.is_empty() {
+        return Err(Problem::invalid(at, shape));
+    }
+    if let Some(i) = (1..mix.len()).find(|&i| mix[..i].iter().any(|(l, _)| *l == mix[i].0)) {
+        return Err(Problem::invalid(
+            at,
+            format!("locale {} is listed twice", mix[i].0.name()),
+        ));
+    }
+    Ok(mix)
 }
