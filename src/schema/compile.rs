@@ -273,7 +273,10 @@ impl Compiler {
     ) -> Result<Compiled, Problem> {
         let mut variants = Vec::with_capacity(mix.len());
         let mut knobs = None;
+        let at = facts.knobs.locale_at.clone().unwrap_or_default();
         for &(locale, _) in mix {
+            // Mixes inside mixes compile their variants again for each outer one.
+            self.count_branch(&at)?;
             let mut facts = facts.clone();
             facts.knobs.locale = Some(locale);
             self.locale_here = Some(locale);
@@ -556,11 +559,18 @@ impl Compiler {
         facts: Facts,
         branch: &Loc,
     ) -> Result<Compiled, Problem> {
+        self.count_branch(&branch.pointer)?;
+        self.compile_facts(facts)
+    }
+
+    /// Counts one more branch (or locale variant) compiled against the table's budget:
+    /// nested ones multiply.
+    fn count_branch(&mut self, pointer: &str) -> Result<(), Problem> {
         self.branches_compiled += 1;
         if self.branches_compiled > super::limits::MAX_BRANCHES_COMPILED {
-            return Err(super::limits::too_many_branches(&branch.pointer));
+            return Err(super::limits::too_many_branches(pointer));
         }
-        self.compile_facts(facts)
+        Ok(())
     }
 
     /// A branch's node, or why no value satisfies it (a malformed schema is refused).
