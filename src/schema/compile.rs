@@ -200,6 +200,13 @@ impl Compiler {
     /// met on another path compiles to the same recursion slot, or to its expansion,
     /// which generates the same values).
     pub fn compile(&mut self, locs: &[Loc]) -> Result<Compiled, Problem> {
+        // The same subschema twice says nothing more, but its alternatives would be
+        // combined with themselves: a key matched by a pattern of each of three nested
+        // maps came with the pattern's schema 8 times, and its anyOf of 3 branches
+        // made 3⁸ combinations (a schema_structured timeout).
+        if let Some(once) = without_repeats(locs) {
+            return self.compile(&once);
+        }
         let key: CompileKey = (
             self.infer_here,
             self.locale_here,
@@ -838,4 +845,17 @@ fn neither_branch(cond: &Conditional, then: Problem, otherwise: Problem) -> Prob
         Some(hint) => problem.hint(hint),
         None => problem,
     }
+}
+
+/// `locs` with each location once (the first of its repeats), or `None` when none repeats.
+fn without_repeats(locs: &[Loc]) -> Option<Vec<Loc>> {
+    let repeats = |i: usize| locs[..i].contains(&locs[i]);
+    let first = (1..locs.len()).find(|&i| repeats(i))?;
+    let mut once = locs[..first].to_vec();
+    once.extend(
+        (first..locs.len())
+            .filter(|&i| !repeats(i))
+            .map(|i| locs[i].clone()),
+    );
+    Some(once)
 }
