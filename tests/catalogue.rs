@@ -187,6 +187,17 @@ fn generated() -> Vec<Case> {
             0,
         ),
     ];
+    // Sixteen anyOfs of two in one allOf: every combination is compiled, 2^16 in all,
+    // past the branch budget.
+    let alternatives: Vec<Value> = (0..16)
+        .map(|i| json!({"anyOf": [{"minimum": i}, {"maximum": 1000 + i}]}))
+        .collect();
+    cases.push(case(
+        "limit_branches_multiplying",
+        &check,
+        json!({"type": "integer", "allOf": alternatives}).to_string(),
+        2,
+    ));
     let mut many_values = case(
         "gen_values_from_200000_lines",
         &check,
