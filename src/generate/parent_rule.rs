@@ -22,10 +22,6 @@ pub struct ParentOrderSlot {
     pub spec: OrderSpec,
     /// The child field, whose bounds the ordering keeps.
     pub child: Property,
-    /// The foreign key the parent row comes from: its property's name, and its slot in
-    /// [`super::Plan::references`].
-    pub via: String,
-    pub via_slot: usize,
     pub link: Option<ParentOrder>,
 }
 

@@ -735,16 +735,15 @@ impl Compiler {
                 ),
             ));
         };
-        let references = |p: &Property| match &p.node {
+        let references_table = |p: &Property| match &p.node {
             Node::Reference(r) => self.references[r.slot]
                 .target
                 .split_once('.')
-                .is_some_and(|(t, _)| t == table)
-                .then_some(r.slot),
-            _ => None,
+                .is_some_and(|(t, _)| t == table),
+            _ => false,
         };
         let candidates: Vec<usize> = (0..properties.len())
-            .filter(|&i| i != index && references(&properties[i]).is_some())
+            .filter(|&i| i != index && references_table(&properties[i]))
             .collect();
         let via = match &spec.via {
             Some((name, at)) => {
@@ -793,14 +792,11 @@ impl Compiler {
             )
             .hint(format!("make {:?} required", via_prop.name)));
         }
-        let via_slot = references(via_prop).expect("a candidate");
         let slot = ParentOrderSlot {
             table: table.to_owned(),
             field: field.to_owned(),
             spec: spec.clone(),
             child: prop.clone(),
-            via: via_prop.name.clone(),
-            via_slot,
             link: None,
         };
         let label = format!(
