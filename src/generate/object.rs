@@ -96,6 +96,9 @@ pub struct ExtraKeys {
     pub min: usize,
     pub max: usize,
     pub names: KeyNames,
+    /// At most how many distinct names `names` writes, when they are countable: the
+    /// search for names stops there instead of drawing repeats.
+    pub available_names: Option<u64>,
     /// Names an extra key never takes: every name the schema declares or mentions,
     /// generated or left out.
     pub reserved: Box<[Box<str>]>,
@@ -315,7 +318,10 @@ impl ObjectGen {
         let mut used: SmallVec<[u64; 16]> = SmallVec::new();
         let mut name = String::new();
         let mut attempt = 0u64;
-        while used.len() < n && attempt < 16 * (n as u64 + 1) {
+        let attempts = 16 * (n as u64 + 1);
+        let enough =
+            |found: usize| found >= n || extra.available_names.is_some_and(|a| found as u64 >= a);
+        while !enough(used.len()) && attempt < attempts {
             name.clear();
             extra.names.write(ctx, mix(key, EXTRA ^ attempt), &mut name);
             attempt += 1;

@@ -216,7 +216,7 @@ fn distinct_elements(
 /// How many distinct values `node` can produce, for the countable ones: constants,
 /// enums, booleans, null, integer ranges, patterns of one fixed shape, and unions or
 /// checked forms of those (an upper bound: a check only removes values).
-fn distinct_values(node: &Node) -> Option<u64> {
+pub(super) fn distinct_values(node: &Node) -> Option<u64> {
     match node {
         Node::Const(_) | Node::Null => Some(1),
         Node::Bool(_) => Some(2),

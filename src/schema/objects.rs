@@ -321,7 +321,12 @@ impl Compiler {
         }
         let room = max_properties.map_or(usize::MAX, |m| m.saturating_sub(declared));
         let max = needed.max(DEFAULT_EXTRA_KEYS).min(room).max(needed);
-        // Key names: from propertyNames, else the first key pattern, else words.
+        // Key names: from propertyNames, else a key pattern, else words.
+        let min_pointer = || {
+            f.min_properties
+                .as_ref()
+                .map_or_else(|| f.pointer(), |m| m.pointer.clone())
+        };
         let (names, value_locs) = if !f.property_names.is_empty() {
             // Names are strings: say so, so that an untyped propertyNames still yields them.
             let mut nf = Facts::default();
@@ -330,44 +335,153 @@ impl Compiler {
                 self.collect(l, &mut nf)?;
             }
             *check = true;
-            (
-                KeyNames::Schema(Box::new(self.compile_facts(nf)?.node)),
-                f.additional.clone(),
-            )
-        } else if f.additional.is_empty() && !patterns.is_empty() {
-            let (_, loc) = &patterns[0];
-            let pattern = f.pattern_properties[0].0.clone();
-            // Padded to a length with room for the names needed where the pattern
-            // leaves its end open (`^x-`: `x-k3`, not `x-` alone).
-            let key_gen = PatternGen::new(&pattern, name_length(max), None)
-                .or_else(|_| PatternGen::new(&pattern, 1, None))
-                .map_err(|e| Problem::new(loc.pointer.clone(), e.to_string()))?;
-            if patterns.len() > 1 || key_gen.by_trial() {
-                *check = true;
+            let node = self.compile_facts(nf)?.node;
+            if let Some(available) = super::arrays::distinct_values(&node)
+                && available < needed as u64
+            {
+                return Err(few_names(
+                    min_pointer(),
+                    min_properties,
+                    declared,
+                    available,
+                    "propertyNames",
+                ));
             }
-            (
-                KeyNames::Text(StringGen::Pattern(key_gen)),
-                vec![loc.clone()],
-            )
+            (KeyNames::Schema(Box::new(node)), f.additional.clone())
         } else {
-            if !patterns.is_empty() {
-                *check = true;
+            let source = if f.additional.is_empty() && !patterns.is_empty() {
+                names_pattern(f, patterns, needed, max)?
+            } else {
+                PatternNames::Words
+            };
+            match source {
+                PatternNames::Pattern(index, key_gen) => {
+                    if patterns.len() > 1 || key_gen.by_trial() {
+                        *check = true;
+                    }
+                    (
+                        KeyNames::Text(StringGen::Pattern(key_gen)),
+                        vec![patterns[index].1.clone()],
+                    )
+                }
+                PatternNames::TooFew(available) => {
+                    return Err(few_names(
+                        min_pointer(),
+                        min_properties,
+                        declared,
+                        available,
+                        "patternProperties with additionalProperties: false",
+                    ));
+                }
+                PatternNames::Words => {
+                    if !patterns.is_empty() {
+                        *check = true;
+                    }
+                    (
+                        KeyNames::Text(StringGen::Text(TextGen::new(3, 12, None))),
+                        f.additional.clone(),
+                    )
+                }
             }
-            (
-                KeyNames::Text(StringGen::Text(TextGen::new(3, 12, None))),
-                f.additional.clone(),
-            )
         };
         let value = self.compile(&value_locs)?.node;
+        let available_names = match &names {
+            KeyNames::Text(StringGen::Pattern(key_gen)) => key_gen.reachable(),
+            KeyNames::Schema(node) => super::arrays::distinct_values(node),
+            KeyNames::Text(_) => None,
+        };
         Ok(Some(ExtraKeys {
             min: needed,
             max,
             names,
+            available_names,
             reserved: Box::default(),
             value: Box::new(value),
             pointer: f.pointer(),
         }))
     }
+}
+
+/// Where the extra keys of an object without an `additionalProperties` schema get their
+/// names, when it has key patterns.
+enum PatternNames {
+    /// From this pattern (an index into the patterns).
+    Pattern(usize, PatternGen),
+    /// Free words: the object is open, and no pattern has enough strings.
+    Words,
+    /// Closed (`additionalProperties: false`), and all patterns together name at most
+    /// this many keys, too few.
+    TooFew(u64),
+}
+
+/// The first key pattern whose strings are enough for the `needed` keys; else words, or
+/// for a closed object the first pattern again (its names then checked by trial) unless
+/// all of them together count too few.
+fn names_pattern(
+    f: &Facts,
+    patterns: &[(KeyPattern, Loc)],
+    needed: usize,
+    max: usize,
+) -> Result<PatternNames, Problem> {
+    let too_few = |available: Option<u64>| available.is_some_and(|n| n < needed as u64);
+    let mut total = Some(0u64);
+    let mut first = None;
+    for (index, (pattern, _)) in f.pattern_properties.iter().enumerate() {
+        // Padded to a length with room for the names needed where the pattern
+        // leaves its end open (`^x-`: `x-k3`, not `x-` alone).
+        let key_gen = match PatternGen::new(pattern, name_length(max), None)
+            .or_else(|_| PatternGen::new(pattern, 1, None))
+        {
+            Ok(key_gen) => key_gen,
+            Err(e) if index == 0 => {
+                return Err(Problem::new(patterns[0].1.pointer.clone(), e.to_string()));
+            }
+            // A later pattern is only a fallback: one generation cannot use names nothing.
+            Err(_) => {
+                total = None;
+                continue;
+            }
+        };
+        let available = key_gen.reachable();
+        if !too_few(available) {
+            return Ok(PatternNames::Pattern(index, key_gen));
+        }
+        total = total.zip(available).and_then(|(t, a)| t.checked_add(a));
+        first.get_or_insert((index, key_gen));
+    }
+    Ok(match (first, total) {
+        (_, Some(total)) if f.no_more_properties.is_some() && too_few(Some(total)) => {
+            PatternNames::TooFew(total)
+        }
+        (Some((index, key_gen)), _) if f.no_more_properties.is_some() => {
+            PatternNames::Pattern(index, key_gen)
+        }
+        // Keys beyond the patterns' may have any name.
+        _ => PatternNames::Words,
+    })
+}
+
+/// A `minProperties` that the names an object may take cannot reach: `by` says what
+/// allows only `available` names.
+fn few_names(
+    at: String,
+    min_properties: usize,
+    declared: usize,
+    available: u64,
+    by: &str,
+) -> Problem {
+    let keys = match declared {
+        0 => format!("{min_properties} keys"),
+        _ => format!(
+            "{} keys beyond the {declared} declared",
+            min_properties - declared
+        ),
+    };
+    Problem::new(
+        at,
+        format!("minProperties {min_properties} asks for {keys}, but {by} allows at most {available} names"),
+    )
+    .hint("lower minProperties, or allow more key names")
 }
 
 /// The length of key names drawn from a pattern, where it allows: enough that padding

@@ -337,14 +337,23 @@ impl PatternGen {
         }
     }
 
-    /// How many distinct strings generation can write at most, for a pattern of one
-    /// fixed shape without look-arounds (`^[ab]$`: 2); `None` when there is no such
-    /// count, or it passes 64 bits.
+    /// At most how many distinct strings generation can write: exact for a pattern of
+    /// one fixed shape (`^[ab]$`: 2), an upper bound for alternatives anchored at both
+    /// ends (`^(foo|bar)$`: 2; a look-around only removes strings). `None` when padding
+    /// or an unbounded repetition makes them endless, or the count passes 64 bits.
     pub fn reachable(&self) -> Option<u64> {
-        match (&self.fixed, &self.special) {
-            (Some(pieces), None) => fixed::reachable(pieces),
-            _ => None,
+        if let Some(Special::Intersection(_)) = self.special.as_deref() {
+            return None;
         }
+        if let Some(pieces) = &self.fixed {
+            return fixed::reachable(pieces);
+        }
+        self.branches.iter().try_fold(0u64, |total, branch| {
+            if branch.padded() {
+                return None;
+            }
+            total.checked_add(branch.body.reachable()?)
+        })
     }
 
     /// Appends the `index`-th of the [`PatternGen::distinct`] strings (`index` below it):

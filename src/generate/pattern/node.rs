@@ -299,6 +299,46 @@ impl Node {
         self.max == Some(self.min)
     }
 
+    /// At most how many distinct strings generation can write for the node: an upper
+    /// bound, as alternatives may overlap and lengths may be cut by the bounds. `None`
+    /// when unbounded (`*`, `+`, `{n,}` of a non-empty part) or past 64 bits.
+    pub(super) fn reachable(&self) -> Option<u64> {
+        match &self.kind {
+            Kind::Never => Some(0),
+            // A copy repeats what its group wrote: no choice of its own.
+            Kind::Empty | Kind::Assertion(_) | Kind::Literal(_) | Kind::Backref(_) => Some(1),
+            Kind::Class(class) => Some(class.reachable()),
+            Kind::Capture { sub, .. } => sub.reachable(),
+            Kind::Concat { items, .. } => items
+                .iter()
+                .try_fold(1u64, |total, item| total.checked_mul(item.reachable()?)),
+            Kind::Alt(options) => options
+                .iter()
+                .try_fold(0u64, |total, option| total.checked_add(option.reachable()?)),
+            Kind::Repeat { sub, min, max, .. } => {
+                let per_copy = sub.reachable()?;
+                match per_copy {
+                    0 => Some(u64::from(*min == 0)),
+                    // One string per copy count, or one string when every copy is empty.
+                    1 if sub.max == Some(0) => Some(1),
+                    1 => u64::try_from((*max)? - min + 1).ok(),
+                    _ => {
+                        // Sum of per_copy^k for k in min..=max; past 64 bits in at most
+                        // 64 steps.
+                        let max = (*max)?;
+                        let mut power = per_copy.checked_pow(u32::try_from(*min).ok()?)?;
+                        let mut total = 0u64;
+                        for _ in *min..=max {
+                            total = total.checked_add(power)?;
+                            power = power.saturating_mul(per_copy);
+                        }
+                        Some(total)
+                    }
+                }
+            }
+        }
+    }
+
     /// Whether a match can hold a character JSON must escape.
     pub(super) fn may_need_escape(&self) -> bool {
         match &self.kind {

@@ -779,3 +779,39 @@ fn fixed_shapes_enumerate_distinct_matches() {
         None
     );
 }
+
+/// How many strings generation can write is bounded for patterns anchored at both ends
+/// without unbounded repetitions, with choices or not: the bound holds every string
+/// drawn, and is exact where the alternatives do not overlap. Padding or `+` make it
+/// endless.
+#[test]
+fn reachable_bounds_the_strings_drawn() {
+    for (pattern, bound) in [
+        ("^(foo|bar)$", 2u64),
+        ("^[ab]{2}-[0-9]$", 40),
+        ("^(a|b)(c|d|e)?$", 2 * 4),
+        ("^[0-9]{2,4}$", 100 + 1_000 + 10_000),
+        ("^(x|y){0,3}$", 1 + 2 + 4 + 8),
+        ("^(?!ab)[ab]{2}$", 4),
+        ("^(a|)$", 2),
+    ] {
+        let generator = PatternGen::new(pattern, 0, None).unwrap();
+        assert_eq!(generator.reachable(), Some(bound), "{pattern}");
+        let mut seen = std::collections::HashSet::new();
+        let mut rng = rng_for(7);
+        for _ in 0..20_000 {
+            let mut out = String::new();
+            generator.generate(&mut rng, &mut out);
+            seen.insert(out);
+        }
+        assert!(
+            seen.len() as u64 <= bound,
+            "{pattern}: {} strings",
+            seen.len()
+        );
+    }
+    for pattern in ["^a", "b$", "^[0-9]+$", "^(a|b)*$", "^[a-z]{20}$"] {
+        let generator = PatternGen::new(pattern, 0, None).unwrap();
+        assert_eq!(generator.reachable(), None, "{pattern}");
+    }
+}
