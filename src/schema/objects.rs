@@ -328,14 +328,8 @@ impl Compiler {
                 .map_or_else(|| f.pointer(), |m| m.pointer.clone())
         };
         let (names, value_locs) = if !f.property_names.is_empty() {
-            // Names are strings: say so, so that an untyped propertyNames still yields them.
-            let mut nf = Facts::default();
-            nf.intersect_types(super::facts::Types::STRING, f.pointer());
-            for l in &f.property_names {
-                self.collect(l, &mut nf)?;
-            }
             *check = true;
-            let node = self.compile_facts(nf)?.node;
+            let node = self.key_names_schema(f, max)?;
             if let Some(available) = super::arrays::distinct_values(&node)
                 && available < needed as u64
             {
@@ -399,6 +393,40 @@ impl Compiler {
             value: Box::new(value),
             pointer: f.pointer(),
         }))
+    }
+}
+
+impl Compiler {
+    /// The `propertyNames` schema, as the generator of up to `count` key names. A schema
+    /// bound only by patterns gets a length floor where it allows one: `^(?!b)` alone
+    /// writes its shortest string, the empty name, and then nothing but repeats.
+    fn key_names_schema(&mut self, f: &Facts, count: usize) -> Result<Node, Problem> {
+        let mut names = Facts::default();
+        // Names are strings: say so, so that an untyped propertyNames still yields them.
+        names.intersect_types(super::facts::Types::STRING, f.pointer());
+        for l in &f.property_names {
+            self.collect(l, &mut names)?;
+        }
+        let floor = name_length(count) as u64;
+        let only_patterns = !names.patterns.is_empty()
+            && names.consts.is_empty()
+            && names.enums.is_empty()
+            && names.formats.is_empty()
+            && names.alternatives.is_empty()
+            && names.min_length.as_ref().is_none_or(|m| m.value < floor)
+            && names.max_length.as_ref().is_none_or(|m| m.value >= floor);
+        if only_patterns {
+            let mut roomy = names.clone();
+            roomy.min_length = Some(super::facts::At {
+                value: floor,
+                pointer: f.pointer(),
+            });
+            // A pattern that has no string that long keeps its own lengths.
+            if let Ok(compiled) = self.compile_facts(roomy) {
+                return Ok(compiled.node);
+            }
+        }
+        Ok(self.compile_facts(names)?.node)
     }
 }
 
