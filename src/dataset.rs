@@ -159,6 +159,17 @@ impl Dataset {
         })
     }
 
+    /// A table that references none: nothing to link, and its row count left as its
+    /// schema says.
+    pub fn alone(table: Table) -> Dataset {
+        let rows = vec![table.default_rows.unwrap_or(0)];
+        Dataset {
+            tables: vec![table],
+            rows,
+            relations: Vec::new(),
+        }
+    }
+
     /// The order to create and load the tables in: every parent before its children,
     /// ties (and the members of a cycle) in the order given.
     pub fn load_order(&self) -> Vec<usize> {

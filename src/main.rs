@@ -432,13 +432,12 @@ fn print_stats(
     options: &Options,
 ) -> Result<(), Failure> {
     let dataset = load_dataset(schemas, options, &RowCounts::default())?;
-    let summaries: Vec<stats::Summary> = dataset
-        .tables
-        .iter()
-        .map(|table| {
+    let summaries: Vec<stats::Summary> = (dataset.tables.iter().enumerate())
+        .map(|(at, table)| {
             check_capacity(table, rows)?;
-            stats::summarize(
-                table,
+            stats::summarize_in(
+                &dataset,
+                at,
                 &stats::SampleOptions {
                     seed,
                     rows,

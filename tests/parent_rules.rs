@@ -204,3 +204,34 @@ fn a_bad_rule_across_tables_is_refused_at_its_pointer() {
         "{stdout}"
     );
 }
+
+/// `stats` checks the rules across tables by joining each order to its customer on the
+/// key, as the test above does: every one holds in every order that has both values.
+#[test]
+fn stats_join_the_rules_across_tables() {
+    let (_dir, paths) = schema_folder(&[("customer", CUSTOMER), ("order", ORDER)]);
+    let (customer, order) = (paths[0].to_str().unwrap(), paths[1].to_str().unwrap());
+    let stats = |schemas: &[&str]| {
+        let output = run(&[&["stats", "--json", "-n", "3000"], schemas].concat());
+        assert!(output.status.success(), "{}", describe_output(&output));
+        let docs: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let order = docs
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["table"] == "Order")
+            .cloned()
+            .expect("the Order table's statistics");
+        order["rules"].as_array().unwrap().clone()
+    };
+    let across = |rule: &Value| rule["rule"].as_str().unwrap().contains("Customer.");
+    let joined = stats(&[customer, order]);
+    assert_eq!(joined.iter().filter(|r| across(r)).count(), 3, "{joined:?}");
+    for rule in &joined {
+        let (held, objects) = (
+            rule["held"].as_u64().unwrap(),
+            rule["objects"].as_u64().unwrap(),
+        );
+        assert!(objects > 1000 && held == objects, "{rule}");
+    }
+}

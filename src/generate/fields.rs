@@ -171,7 +171,7 @@ fn children<'p>(plan: &'p Plan, node: &'p Node, path: &str, out: &mut Pairs<'p>)
                 if let Node::Ruled(rule) = &p.node
                     && !out.paths.contains(&child)
                 {
-                    for check in rule.checks(obj) {
+                    for check in rule.checks(plan, obj) {
                         out.rules.push(super::rule::RuleInfo {
                             path: child.clone(),
                             object: path.to_owned(),

@@ -425,11 +425,23 @@ pub enum RuleCheck {
     /// Where the field has a value (and, for an expression, every sibling it reads a
     /// number), it is the formula's value of its siblings.
     Derive { formula: Formula },
+    /// Across tables: where the field has a value, and the row of `table` whose key the
+    /// foreign-key sibling `via` holds has one in `field`, the gap as for `Order`.
+    ParentOrder {
+        via: String,
+        table: String,
+        field: String,
+        direction: Direction,
+        scale: Scale,
+        gap_min: i64,
+        gap_max: i64,
+    },
 }
 
 impl RuledGen {
-    /// The checks of this field's rules, its siblings named from `object`.
-    pub fn checks(&self, object: &ObjectGen) -> Vec<RuleCheck> {
+    /// The checks of this field's rules, its siblings named from `object` (an ordering
+    /// across tables only where `plan`'s table is linked to its parent).
+    pub fn checks(&self, plan: &super::Plan, object: &ObjectGen) -> Vec<RuleCheck> {
         let name = |i: usize| object.properties()[i].name.clone();
         let when = self.when.iter().map(|w| RuleCheck::When {
             tests: w.tests.iter().map(|(i, v)| (name(*i), v.clone())).collect(),
@@ -444,7 +456,20 @@ impl RuledGen {
         let derive = self.derive.iter().map(|d| RuleCheck::Derive {
             formula: d.formula.clone(),
         });
-        when.chain(order).chain(derive).collect()
+        let parent = self.parent_order.and_then(|parent| {
+            let slot = &plan.parent_orders[parent.slot];
+            let ordering = &slot.link.as_ref()?.ordering;
+            Some(RuleCheck::ParentOrder {
+                via: name(parent.via),
+                table: slot.table.clone(),
+                field: slot.field.clone(),
+                direction: ordering.direction,
+                scale: ordering.scale,
+                gap_min: ordering.gap.min,
+                gap_max: ordering.gap.max,
+            })
+        });
+        when.chain(order).chain(parent).chain(derive).collect()
     }
 
     /// Writes the field's value in the object of `object_key` (its own key is `key`).

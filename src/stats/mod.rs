@@ -29,7 +29,7 @@ pub use summary::{
     ChildrenPerParent, Cost, FieldSummary, Measure, Rate, Summary, TopValue, TypeCounts, ValueKind,
 };
 
-use crate::{GenerationError, Table};
+use crate::{Dataset, GenerationError, Table};
 use tape::Tape;
 
 /// The default sample size of the tuner and of `synthtune stats`.
@@ -62,6 +62,24 @@ impl SampleOptions {
 /// travel in chunks, in order), so the two costs overlap instead of adding up; the
 /// result is the same either way.
 pub fn summarize(table: &Table, options: &SampleOptions) -> Result<Summary, GenerationError> {
+    summarize_linked(table, None, options)
+}
+
+/// [`summarize`] for table `at` of `dataset`: its rules across tables are checked
+/// against the parent rows too.
+pub fn summarize_in(
+    dataset: &Dataset,
+    at: usize,
+    options: &SampleOptions,
+) -> Result<Summary, GenerationError> {
+    summarize_linked(&dataset.tables[at], Some((dataset, at)), options)
+}
+
+fn summarize_linked(
+    table: &Table,
+    linked: Option<(&Dataset, usize)>,
+    options: &SampleOptions,
+) -> Result<Summary, GenerationError> {
     let fields = table.fields();
     let mut collector = Collector::new(&fields);
     let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
@@ -94,7 +112,7 @@ pub fn summarize(table: &Table, options: &SampleOptions) -> Result<Summary, Gene
             .map(ToString::to_string)
             .collect(),
         fields: collector.finish(&fields),
-        rules: rules::tally(table, options.seed, options.rows)?,
+        rules: rules::tally(table, linked, options.seed, options.rows)?,
     }
     .with_costs(&costs))
 }

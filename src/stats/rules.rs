@@ -3,11 +3,13 @@
 //! 100 %. A `when` also gets its conditional shares: for each value of the sibling it
 //! reads, how many objects had it and how many of those gave the field a value.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::generate::rule::{Direction, RuleCheck, RuleInfo};
-use crate::{GenerationError, Table};
+use crate::generate::rule::{Direction, RuleCheck, RuleInfo, Scale};
+use crate::{Dataset, GenerationError, Table};
 
 /// One rule's tally over a sample.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,19 +64,34 @@ impl RuleSummary {
     }
 }
 
+/// Parent rows a rule across tables reads, looked up as a join would: rows of the
+/// parent table, generated again, by the value of the key the foreign key names. At
+/// most this many of them: a child whose parent lies past them is not counted.
+pub const PARENT_ROWS_JOINED: u64 = 200_000;
+
 /// Tallies every rule of `table` on rows `0..rows` (each generated again as a value;
-/// only tables with rules pay for it).
-pub fn tally(table: &Table, seed: u64, rows: u64) -> Result<Vec<RuleSummary>, GenerationError> {
+/// only tables with rules pay for it). `dataset` holds `table` at index `at` and the
+/// parents that rules across tables read (without it, those rules count no object).
+pub fn tally(
+    table: &Table,
+    linked: Option<(&Dataset, usize)>,
+    seed: u64,
+    rows: u64,
+) -> Result<Vec<RuleSummary>, GenerationError> {
     let rules = table.plan().rules();
     if rules.is_empty() {
         return Ok(Vec::new());
     }
     let mut tallies: Vec<RuleSummary> = rules.iter().map(start).collect();
+    let parents: Vec<Option<ParentValues>> = rules
+        .iter()
+        .map(|rule| linked.and_then(|(dataset, at)| ParentValues::join(dataset, at, rule, seed)))
+        .collect();
     for row in 0..rows {
         let record = table.try_row_value(seed, row)?;
-        for (rule, tally) in rules.iter().zip(&mut tallies) {
+        for ((rule, tally), parent) in rules.iter().zip(&mut tallies).zip(&parents) {
             for object in objects_at(&record, &rule.object) {
-                check(rule, object, tally);
+                check(rule, object, parent.as_ref(), tally);
             }
         }
     }
@@ -88,13 +105,67 @@ pub fn tally(table: &Table, seed: u64, rows: u64) -> Result<Vec<RuleSummary>, Ge
     Ok(tallies)
 }
 
+/// A parent table's field by the value of its key (as JSON text), for an ordering
+/// across tables.
+struct ParentValues {
+    by_key: HashMap<String, Value>,
+}
+
+impl ParentValues {
+    /// The parent rows of `rule`, where it is an ordering across tables and the child's
+    /// foreign key is linked in `dataset`.
+    fn join(dataset: &Dataset, child: usize, rule: &RuleInfo, seed: u64) -> Option<ParentValues> {
+        let RuleCheck::ParentOrder { via, field, .. } = &rule.check else {
+            return None;
+        };
+        let via_path = match rule.object.as_str() {
+            "" => via.clone(),
+            object => format!("{object}.{via}"),
+        };
+        let relation = dataset
+            .relations
+            .iter()
+            .find(|r| r.child == child && r.child_field == via_path)?;
+        let parent = &dataset.tables[relation.parent];
+        let rows = dataset.rows[relation.parent].min(PARENT_ROWS_JOINED);
+        let mut by_key = HashMap::new();
+        for row in 0..rows {
+            // A parent row without a valid value has no key a child could hold.
+            let Ok(record) = parent.try_row_value(seed, row) else {
+                continue;
+            };
+            if let (Some(key), Some(value)) = (
+                value_at(&record, &relation.parent_field),
+                value_at(&record, field),
+            ) {
+                by_key.insert(key.to_string(), value.clone());
+            }
+        }
+        Some(ParentValues { by_key })
+    }
+}
+
+/// The value at a dotted path of plain objects (`signup_at`, `address.city`).
+fn value_at<'r>(record: &'r Value, path: &str) -> Option<&'r Value> {
+    path.split('.')
+        .try_fold(record, |value, name| value.get(name))
+}
+
 fn start(rule: &RuleInfo) -> RuleSummary {
     let kind = match &rule.check {
         RuleCheck::Order {
             direction: Direction::After,
             ..
+        }
+        | RuleCheck::ParentOrder {
+            direction: Direction::After,
+            ..
         } => "after",
         RuleCheck::Order {
+            direction: Direction::Before,
+            ..
+        }
+        | RuleCheck::ParentOrder {
             direction: Direction::Before,
             ..
         } => "before",
@@ -141,8 +212,29 @@ fn objects_at<'r>(record: &'r Value, path: &str) -> Vec<&'r Map<String, Value>> 
     here.into_iter().filter_map(Value::as_object).collect()
 }
 
-fn check(rule: &RuleInfo, object: &Map<String, Value>, tally: &mut RuleSummary) {
+fn check(
+    rule: &RuleInfo,
+    object: &Map<String, Value>,
+    parent: Option<&ParentValues>,
+    tally: &mut RuleSummary,
+) {
     let value = object.get(&rule.field).filter(|v| !v.is_null());
+    // Where both the field and what it is ordered against have a value, whether the
+    // gap is within its bounds.
+    let mut ordered = |base: Option<&Value>, direction, scale: Scale, gaps: (i64, i64)| {
+        let (Some(value), Some(base)) = (value, base) else {
+            return;
+        };
+        let (Some(value), Some(base)) = (scale.read(value), scale.read(base)) else {
+            return;
+        };
+        tally.objects += 1;
+        let gap = match direction {
+            Direction::After => value - base,
+            Direction::Before => base - value,
+        };
+        tally.held += u64::from((gaps.0..=gaps.1).contains(&gap));
+    };
     match &rule.check {
         RuleCheck::Order {
             source,
@@ -150,19 +242,17 @@ fn check(rule: &RuleInfo, object: &Map<String, Value>, tally: &mut RuleSummary) 
             scale,
             gap_min,
             gap_max,
+        } => ordered(object.get(source), *direction, *scale, (*gap_min, *gap_max)),
+        RuleCheck::ParentOrder {
+            via,
+            direction,
+            scale,
+            gap_min,
+            gap_max,
+            ..
         } => {
-            let (Some(value), Some(base)) = (value, object.get(source)) else {
-                return;
-            };
-            let (Some(value), Some(base)) = (scale.read(value), scale.read(base)) else {
-                return;
-            };
-            tally.objects += 1;
-            let gap = match direction {
-                Direction::After => value - base,
-                Direction::Before => base - value,
-            };
-            tally.held += u64::from((*gap_min..=*gap_max).contains(&gap));
+            let base = parent.and_then(|p| p.by_key.get(&object.get(via)?.to_string()));
+            ordered(base, *direction, *scale, (*gap_min, *gap_max))
         }
         RuleCheck::Derive { formula } => {
             let Some(value) = value else { return };
@@ -204,7 +294,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::generate::rule::Scale;
     use crate::generate::temporal::TemporalKind;
 
     fn rule(object: &str, check: RuleCheck) -> RuleInfo {
@@ -238,7 +327,7 @@ mod tests {
         ]});
         let mut tally = start(&order);
         for object in objects_at(&record, &order.object) {
-            check(&order, object, &mut tally);
+            check(&order, object, None, &mut tally);
         }
         assert_eq!((tally.held, tally.objects), (1, 2));
 
@@ -251,7 +340,7 @@ mod tests {
         let record = json!({"x": {"s": "off", "b": 3}});
         let mut tally = start(&when);
         for object in objects_at(&record, &when.object) {
-            check(&when, object, &mut tally);
+            check(&when, object, None, &mut tally);
         }
         assert_eq!((tally.held, tally.objects), (0, 1));
         assert_eq!(
@@ -262,5 +351,45 @@ mod tests {
                 with_value: 1
             }]
         );
+    }
+
+    /// An ordering across tables reads the parent row the foreign key names: a child
+    /// before its parent's date counts against the rule, one whose parent is not among
+    /// the joined rows (or has no date) is not counted.
+    #[test]
+    fn an_ordering_across_tables_joins_on_the_key() {
+        let order = rule(
+            "",
+            RuleCheck::ParentOrder {
+                via: "customer_id".into(),
+                table: "Customer".into(),
+                field: "signup_on".into(),
+                direction: Direction::After,
+                scale: Scale::Temporal(TemporalKind::Date),
+                gap_min: 0,
+                gap_max: 30,
+            },
+        );
+        let parents = ParentValues {
+            by_key: [("1", json!("2024-01-10")), ("2", json!(null))]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+        };
+        let mut tally = start(&order);
+        for record in [
+            json!({"customer_id": 1, "b": "2024-01-12"}),
+            json!({"customer_id": 1, "b": "2024-01-09"}),
+            json!({"customer_id": 2, "b": "2024-01-09"}),
+            json!({"customer_id": 3, "b": "2024-01-09"}),
+        ] {
+            check(
+                &order,
+                record.as_object().unwrap(),
+                Some(&parents),
+                &mut tally,
+            );
+        }
+        assert_eq!((tally.kind, tally.held, tally.objects), ("after", 1, 2));
     }
 }

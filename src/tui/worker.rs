@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use super::state::Snapshot;
 use crate::sink::JsonWriter;
-use crate::stats::{SampleOptions, summarize};
+use crate::stats::{SampleOptions, summarize_in};
 use crate::{Dataset, GenerationError, Options, RowCounts, Table};
 
 /// Sample records kept for the records pane.
@@ -245,16 +245,17 @@ pub fn regenerate(job: &Job, options: &Options) -> (Outcome, Option<Table>) {
     let started = Instant::now();
     let loaded = load_linked(job, options);
     let (result, table) = match loaded {
-        Ok(table) => {
+        Ok(mut dataset) => {
             // A row without a valid value shows as an error, like a bad save: the last
             // good results stay on screen under it.
-            let sampled =
-                summarize(&table, &SampleOptions::new(job.seed, job.rows)).and_then(|summary| {
-                    let samples = sample_records(&table, job.seed, SAMPLE_RECORDS.min(job.rows))?;
+            let sampled = summarize_in(&dataset, 0, &SampleOptions::new(job.seed, job.rows))
+                .and_then(|summary| {
+                    let samples =
+                        sample_records(&dataset.tables[0], job.seed, SAMPLE_RECORDS.min(job.rows))?;
                     Ok(Snapshot { summary, samples })
                 });
             match sampled {
-                Ok(snapshot) => (Ok(Arc::new(snapshot)), Some(table)),
+                Ok(snapshot) => (Ok(Arc::new(snapshot)), Some(dataset.tables.swap_remove(0))),
                 Err(e) => (Err(e.to_string()), None),
             }
         }
@@ -270,11 +271,12 @@ pub fn regenerate(job: &Job, options: &Options) -> (Outcome, Option<Table>) {
     (outcome, table)
 }
 
-/// The job's table, its foreign keys linked to the other tabs' tables (those that load).
-fn load_linked(job: &Job, options: &Options) -> Result<Table, crate::Error> {
+/// The job's table first, its foreign keys linked to the other tabs' tables (those that
+/// load), which rules across tables are checked against.
+fn load_linked(job: &Job, options: &Options) -> Result<Dataset, crate::Error> {
     let table = Table::load_with(&job.path, options)?;
     if table.plan().references.is_empty() {
-        return Ok(table);
+        return Ok(Dataset::alone(table));
     }
     let mut tables = vec![table];
     tables.extend(
@@ -282,8 +284,7 @@ fn load_linked(job: &Job, options: &Options) -> Result<Table, crate::Error> {
             .iter()
             .filter_map(|path| Table::load_with(path, options).ok()),
     );
-    let dataset = Dataset::new(tables, &RowCounts::default())?;
-    Ok(dataset.tables.into_iter().next().expect("the job's table"))
+    Dataset::new(tables, &RowCounts::default())
 }
 
 /// Rows `0..n` as compact JSON lines, or the first row that has no valid value.
