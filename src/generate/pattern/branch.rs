@@ -142,10 +142,8 @@ impl Branch {
 /// boundaries. Searching for `A|B` is searching for `A` or for `B`, so each alternative can
 /// carry its own anchoring (`^a|b$`).
 pub(super) fn split_into_branches(root: Node) -> Result<Vec<Branch>, PatternError> {
-    let options = match root.kind {
-        Kind::Alt(options) => options,
-        _ => vec![root],
-    };
+    let mut options = Vec::new();
+    top_level_alternatives(root, &mut options);
     let mut branches = Vec::with_capacity(options.len());
     for mut body in options {
         let mut before = Padding::Free;
@@ -174,6 +172,50 @@ pub(super) fn split_into_branches(root: Node) -> Result<Vec<Branch>, PatternErro
         });
     }
     Ok(branches)
+}
+
+/// Most alternatives the anchors inside a sequence are distributed into.
+const MAX_DISTRIBUTED: usize = 64;
+
+/// The pattern's top-level alternatives, with a group of alternatives that holds
+/// anchors distributed over the sequence around it: regex-syntax factors `^a$|^b` into
+/// `^(?:a$|b)`, whose `$` is no longer at the end of anything, and the two
+/// alternatives come back as `^a$` and `^b`.
+fn top_level_alternatives(mut node: Node, out: &mut Vec<Node>) {
+    if let Kind::Alt(options) = &mut node.kind {
+        for option in std::mem::take(options) {
+            top_level_alternatives(option, out);
+        }
+        return;
+    }
+    if out.len() < MAX_DISTRIBUTED
+        && let Some((at, options)) = anchored_group(&mut node)
+        && let Kind::Concat { items, .. } = node.kind
+    {
+        for option in options {
+            let mut sequence = items.clone();
+            sequence[at] = option;
+            top_level_alternatives(Node::concat(sequence), out);
+        }
+        return;
+    }
+    out.push(node);
+}
+
+/// Takes the alternatives out of the first group of a sequence that holds anchors
+/// (leaving an empty node in its place), with its index.
+fn anchored_group(node: &mut Node) -> Option<(usize, Vec<Node>)> {
+    let Kind::Concat { items, .. } = &mut node.kind else {
+        return None;
+    };
+    let at = items.iter().position(|item| {
+        matches!(&item.kind, Kind::Alt(options) if options.len() <= MAX_DISTRIBUTED)
+            && item.find_assertion().is_some()
+    })?;
+    match std::mem::replace(&mut items[at], Node::empty()).kind {
+        Kind::Alt(options) => Some((at, options)),
+        _ => None,
+    }
 }
 
 /// Turns the `\b`/`\B` items of a branch's top-level sequence into padding rules, or refuses.

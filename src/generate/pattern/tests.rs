@@ -815,3 +815,33 @@ fn reachable_bounds_the_strings_drawn() {
         assert_eq!(generator.reachable(), None, "{pattern}");
     }
 }
+
+/// Alternatives anchored differently (`^a$|^b`) are generated directly: regex-syntax
+/// factors the shared `^` out into `^(?:a$|b)`, and the anchored group is distributed
+/// back into top-level alternatives, each with its own anchors.
+#[test]
+fn alternatives_with_their_own_anchors_are_branches() {
+    for (pattern, expected) in [
+        ("^a$|^b", vec!["a", "b"]),
+        ("^$|^x", vec!["", "x"]),
+        ("^ab$|^ac", vec!["ab", "ac"]),
+        ("^[0-9]{2}$|^auto", vec![]),
+    ] {
+        let generator = PatternGen::new(pattern, 0, None).unwrap();
+        assert!(!generator.by_trial(), "{pattern}: checked by trial");
+        let regex = rust_regex(pattern);
+        let mut seen = std::collections::BTreeSet::new();
+        let mut rng = rng_for(11);
+        for _ in 0..200 {
+            let mut out = String::new();
+            generator.generate(&mut rng, &mut out);
+            assert!(regex.is_match(&out), "{pattern}: {out:?}");
+            seen.insert(out);
+        }
+        if !expected.is_empty() {
+            let expected: std::collections::BTreeSet<String> =
+                expected.into_iter().map(String::from).collect();
+            assert_eq!(seen, expected, "{pattern}");
+        }
+    }
+}
