@@ -68,16 +68,20 @@ impl CheckedGen {
         let earlier = ctx.failure.take();
         let mut budget_spent = false;
         let mut attempts = 0;
+        // What the next retry costs: one, and more after a big value.
+        let mut cost = 1u32;
         for attempt in 0..self.attempts {
             // The first attempt is always made; retries draw on the row's budget.
             if attempt > 0 {
-                if ctx.check_budget == 0 {
+                if ctx.check_budget < cost {
+                    ctx.check_budget = 0;
                     budget_spent = true;
                     break;
                 }
-                ctx.check_budget -= 1;
+                ctx.check_budget -= cost;
             }
             attempts += 1;
+            let drawn = ctx.drawn;
             let mut sink = ValueSink::new();
             let k = if attempt == 0 {
                 key
@@ -95,6 +99,8 @@ impl CheckedGen {
             }
             ctx.failure = None;
             last = v;
+            let entries = (ctx.drawn - drawn) / super::ENTRIES_PER_RETRY;
+            cost = u32::try_from(entries).map_or(u32::MAX, |e| e.saturating_add(1));
         }
         ctx.minimal = was_minimal;
         ctx.failure = earlier;

@@ -56,6 +56,12 @@ pub const MAX_RECURSION_DEPTH: u32 = 64;
 /// Validation attempts one row may spend in checked generators.
 pub const CHECK_BUDGET: u32 = 2_000;
 
+/// A retry is charged one attempt more for every this many array elements and extra
+/// keys its rejected value drew: it is generating and validating big values again and
+/// again that makes a row slow (2,000 retries of an object of 40 objects of 40 keys
+/// took a second), and small ones, the common case, stay at one.
+pub const ENTRIES_PER_RETRY: u64 = 64;
+
 /// Array elements and extra object keys one record may hold before the rest of it is
 /// generated minimal
 /// (shortest arrays, no optional keys, the non-recursive branch), as past the recursion
@@ -137,6 +143,9 @@ pub struct Ctx<'p> {
     pub noisy: u32,
     /// Array elements drawn so far in this row (see [`RECORD_BUDGET`]).
     pub entries: u32,
+    /// Array elements and extra keys drawn so far in this row, at any depth: what a
+    /// checked generator's retries are charged by ([`ENTRIES_PER_RETRY`]).
+    pub drawn: u64,
     /// The key of the innermost object being written whose fields draw entities (a
     /// person, a place: domain/entity.rs); each entity's key is this mixed with its
     /// group's salt.
@@ -161,6 +170,7 @@ impl<'p> Ctx<'p> {
             noisy: 0,
             check_budget: CHECK_BUDGET,
             entries: 0,
+            drawn: 0,
             entity: 0,
             read_siblings: rule::ReadSiblings::default(),
             failure: None,
@@ -177,6 +187,7 @@ impl<'p> Ctx<'p> {
     /// bound (the offset stays through the recursion's +1/-1).
     #[inline(always)]
     pub fn count_entries(&mut self, n: usize) {
+        self.drawn += n as u64;
         // Wrapping: a row holds far fewer than 2^32 entries (each one is generated).
         self.entries = self.entries.wrapping_add(n as u32);
         if self.entries >= RECORD_BUDGET && self.depth < MAX_RECURSION {

@@ -312,6 +312,8 @@ impl ObjectGen {
         // keys that tell `oneOf` branches apart.
         if ctx.depth > 0 {
             ctx.count_entries(n);
+        } else {
+            ctx.drawn += n as u64;
         }
         // Names already used, by hash: a (practically impossible) collision only costs
         // one more draw.
