@@ -785,3 +785,32 @@ fn retries_of_big_values_spend_the_row_budget_faster() {
     assert!(ctx.failure.is_some());
     assert!(ctx.drawn < 400_000, "{} entries drawn", ctx.drawn);
 }
+
+/// Two schema objects of one resource with the same `$anchor` (one of them inside an
+/// unknown keyword, after a mutation duplicated half of org-chart.json): synthtune
+/// took the first for `#person`, the `jsonschema` crate the other, and the records
+/// were invalid to it (found by schema_bytes). Refused now, at the second.
+#[test]
+fn an_anchor_defined_twice_is_refused() {
+    let schema = json!({
+        "$defs": {
+            "a": {"$anchor": "item", "type": "integer"},
+            "b": {"$anchor": "item", "type": "string"}
+        },
+        "properties": {"x": {"$ref": "#item"}}
+    });
+    let error = Table::from_value(schema, None).unwrap_err();
+    assert_eq!(error.pointer(), Some("/$defs/b/$anchor"), "{error}");
+    assert!(error.to_string().contains("defined twice"), "{error}");
+    // One per resource: under an $id of its own, the same name is another anchor.
+    assert_rows_valid(
+        json!({
+            "$defs": {
+                "a": {"$anchor": "item", "type": "integer"},
+                "b": {"$id": "urn:b", "$anchor": "item", "type": "string"}
+            },
+            "properties": {"x": {"$ref": "#item"}, "y": {"$ref": "urn:b#item"}}
+        }),
+        20,
+    );
+}

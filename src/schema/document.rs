@@ -194,6 +194,9 @@ pub struct Documents {
     /// The first `$schema` found that names a dialect synthtune does not read the
     /// document in (see [`Documents::refuse_other_dialects`]).
     other_dialect: Option<Problem>,
+    /// The first `$anchor` named twice in one resource (see
+    /// [`Documents::refuse_duplicate_anchors`]).
+    duplicate_anchor: Option<Problem>,
 }
 
 /// The URI an in-memory schema is known by.
@@ -303,6 +306,7 @@ impl Documents {
             uri: &uri,
             dialect: value.get("$schema").and_then(Value::as_str),
             other_dialect: &mut self.other_dialect,
+            duplicate_anchor: &mut self.duplicate_anchor,
             legacy: is_legacy(&value),
             resources: &mut self.resources,
             anchors: &mut self.anchors,
@@ -358,6 +362,11 @@ impl Documents {
             }
         }
         self.other_dialect.clone().map_or(Ok(()), Err)
+    }
+
+    /// Refuses a resource in which two schema objects take the same `$anchor`.
+    pub fn refuse_duplicate_anchors(&self) -> Result<(), Problem> {
+        self.duplicate_anchor.clone().map_or(Ok(()), Err)
     }
 
     /// The dialect a document is read in: its `$schema`, the dialect of the custom
@@ -716,6 +725,7 @@ struct Index<'a> {
     /// The document's own `$schema`, when it is a string.
     dialect: Option<&'a str>,
     other_dialect: &'a mut Option<Problem>,
+    duplicate_anchor: &'a mut Option<Problem>,
     /// A draft-04/06/07 document: there, `$ref` makes its siblings (`$id` too) ignored.
     legacy: bool,
     resources: &'a mut HashMap<String, (usize, String)>,
@@ -757,9 +767,17 @@ impl Index<'_> {
                 }
                 for key in ["$anchor", "$dynamicAnchor"] {
                     if let Some(anchor) = map.get(key).and_then(Value::as_str) {
-                        self.anchors
+                        let first = self
+                            .anchors
                             .entry(format!("{base}#{anchor}"))
                             .or_insert((self.doc, pointer.to_owned()));
+                        if key == "$anchor"
+                            && *first != (self.doc, pointer.to_owned())
+                            && self.duplicate_anchor.is_none()
+                        {
+                            *self.duplicate_anchor =
+                                Some(duplicate_anchor(anchor, &first.1, pointer));
+                        }
                         if key == "$dynamicAnchor" {
                             self.dynamic_anchors
                                 .entry(format!("{base}#{anchor}"))
@@ -784,6 +802,18 @@ impl Index<'_> {
             _ => {}
         }
     }
+}
+
+/// Two schema objects of one resource that take the same `$anchor`: a `$ref` to it
+/// could mean either (validators differ on which, so records could be valid to one
+/// and not the other).
+fn duplicate_anchor(anchor: &str, first: &str, again: &str) -> Problem {
+    let first = if first.is_empty() { "(root)" } else { first };
+    Problem::invalid(
+        format!("{again}/$anchor"),
+        format!("the anchor {anchor:?} is defined twice in one resource, here and at {first}: a $ref to #{anchor} could mean either"),
+    )
+    .hint("rename one of them (or give one an $id of its own, which makes it a resource apart)")
 }
 
 impl Index<'_> {

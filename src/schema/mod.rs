@@ -94,6 +94,7 @@ fn compile_documents(
     options: &Options,
 ) -> Result<Table, Problem> {
     docs.refuse_other_dialects()?;
+    docs.refuse_duplicate_anchors()?;
     loops::refuse_loops(&mut docs)?;
     let root = docs.root();
     let mut compiler = Compiler::new(docs);
