@@ -301,14 +301,16 @@ impl Compiler {
         let map_like = declared == 0
             && (!f.additional.is_empty() || !patterns.is_empty() || !f.property_names.is_empty());
         let needed = min_properties.saturating_sub(declared);
+        // Where a refusal of too few keys points.
+        let min_pointer = || {
+            f.min_properties
+                .as_ref()
+                .map_or_else(|| f.pointer(), |m| m.pointer.clone())
+        };
         if closed {
             if needed > 0 {
-                let at = f
-                    .min_properties
-                    .as_ref()
-                    .map_or_else(|| f.pointer(), |m| m.pointer.clone());
                 return Err(Problem::new(
-                    at,
+                    min_pointer(),
                     format!(
                         "minProperties {min_properties} but only {declared} properties are allowed (additionalProperties: false)"
                     ),
@@ -322,11 +324,6 @@ impl Compiler {
         let room = max_properties.map_or(usize::MAX, |m| m.saturating_sub(declared));
         let max = needed.max(DEFAULT_EXTRA_KEYS).min(room).max(needed);
         // Key names: from propertyNames, else a key pattern, else words.
-        let min_pointer = || {
-            f.min_properties
-                .as_ref()
-                .map_or_else(|| f.pointer(), |m| m.pointer.clone())
-        };
         let (names, value_locs) = if !f.property_names.is_empty() {
             *check = true;
             let node = self.key_names_schema(f, max)?;
@@ -394,9 +391,7 @@ impl Compiler {
             pointer: f.pointer(),
         }))
     }
-}
 
-impl Compiler {
     /// The `propertyNames` schema, as the generator of up to `count` key names. A schema
     /// bound only by patterns gets a length floor where it allows one: `^(?!b)` alone
     /// writes its shortest string, the empty name, and then nothing but repeats.
