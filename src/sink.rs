@@ -448,10 +448,183 @@ impl Sink for ValueSink {
     }
 }
 
+/// A value's text as a template reads it, appended to a borrowed buffer: a string as
+/// it is, null as nothing, anything else as its JSON text as serde_json writes it. For
+/// rules that read a sibling as text: its value is written here, never built.
+pub struct TextSink<'b> {
+    out: &'b mut String,
+    /// An array or object being built, and how deep in it the next value is: its JSON
+    /// text is appended when it closes.
+    nested: Option<(ValueSink, usize)>,
+}
+
+impl<'b> TextSink<'b> {
+    pub fn new(out: &'b mut String) -> TextSink<'b> {
+        TextSink { out, nested: None }
+    }
+
+    /// The sink of the array or object being built, if one is.
+    fn nested(&mut self) -> Option<&mut ValueSink> {
+        self.nested.as_mut().map(|(sink, _)| sink)
+    }
+
+    fn open(&mut self, begin: impl FnOnce(&mut ValueSink)) {
+        let (sink, depth) = self.nested.get_or_insert_with(|| (ValueSink::new(), 0));
+        begin(sink);
+        *depth += 1;
+    }
+
+    fn close(&mut self, end: impl FnOnce(&mut ValueSink)) {
+        let Some((sink, depth)) = &mut self.nested else {
+            return;
+        };
+        end(sink);
+        *depth -= 1;
+        if *depth == 0
+            && let Some((sink, _)) = self.nested.take()
+        {
+            use std::fmt::Write;
+            let _ = write!(self.out, "{}", sink.finish());
+        }
+    }
+}
+
+impl Sink for TextSink<'_> {
+    fn null(&mut self) {
+        if let Some(sink) = self.nested() {
+            sink.null();
+        }
+    }
+    fn bool(&mut self, v: bool) {
+        match self.nested() {
+            Some(sink) => sink.bool(v),
+            None => self.out.push_str(if v { "true" } else { "false" }),
+        }
+    }
+    fn int(&mut self, v: i64) {
+        match self.nested() {
+            Some(sink) => sink.int(v),
+            None => self.out.push_str(itoa::Buffer::new().format(v)),
+        }
+    }
+    fn float(&mut self, v: f64) {
+        match self.nested() {
+            Some(sink) => sink.float(v),
+            // As serde_json writes a number (`1e+300`, where the JSON writer has `1e300`).
+            None => {
+                if let Some(number) = serde_json::Number::from_f64(v) {
+                    use std::fmt::Write;
+                    let _ = write!(self.out, "{number}");
+                }
+            }
+        }
+    }
+    fn str(&mut self, v: &str) {
+        match self.nested() {
+            Some(sink) => sink.str(v),
+            None => self.out.push_str(v),
+        }
+    }
+    fn str_with(&mut self, write: impl FnOnce(&mut String)) {
+        match self.nested() {
+            Some(sink) => sink.str_with(write),
+            None => write(self.out),
+        }
+    }
+    const TAKES_PLAIN_TEXT: bool = true;
+    fn plain_str_with(&mut self, write: impl FnOnce(&mut String)) {
+        self.str_with(write);
+    }
+    fn begin_object(&mut self) {
+        self.open(ValueSink::begin_object);
+    }
+    fn key(&mut self, k: &str) {
+        if let Some(sink) = self.nested() {
+            sink.key(k);
+        }
+    }
+    fn end_object(&mut self) {
+        self.close(ValueSink::end_object);
+    }
+    fn begin_array(&mut self) {
+        self.open(ValueSink::begin_array);
+    }
+    fn end_array(&mut self) {
+        self.close(ValueSink::end_array);
+    }
+    fn value(&mut self, v: &Value) {
+        match (self.nested(), v) {
+            (Some(sink), v) => sink.value(v),
+            (None, Value::Null) => {}
+            (None, Value::String(s)) => self.out.push_str(s),
+            (None, other) => {
+                use std::fmt::Write;
+                let _ = write!(self.out, "{other}");
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// A value's text through [`TextSink`], written whole or as events, is what
+    /// templates read: a string as it is, null as nothing, else its JSON text.
+    #[test]
+    fn text_sink_writes_a_values_template_text() {
+        fn replay(value: &Value, sink: &mut impl Sink) {
+            match value {
+                Value::Null => sink.null(),
+                Value::Bool(b) => sink.bool(*b),
+                Value::Number(n) => match n.as_i64() {
+                    Some(i) => sink.int(i),
+                    None => sink.float(n.as_f64().unwrap()),
+                },
+                Value::String(s) => sink.str_with(|buf| buf.push_str(s)),
+                Value::Array(items) => {
+                    sink.begin_array();
+                    items.iter().for_each(|item| replay(item, sink));
+                    sink.end_array();
+                }
+                Value::Object(map) => {
+                    sink.begin_object();
+                    for (k, item) in map {
+                        sink.key(k);
+                        replay(item, sink);
+                    }
+                    sink.end_object();
+                }
+            }
+        }
+        for value in [
+            json!(null),
+            json!(true),
+            json!(-12),
+            json!(1.5),
+            json!(12.0),
+            json!(1e300),
+            json!("Zoë \"quoted\""),
+            json!([1, "a", null, [2.5]]),
+            json!({"k": [1.25, {"x": "y"}], "n": null}),
+        ] {
+            let expected = match &value {
+                Value::Null => String::new(),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let (mut whole, mut events) = (String::from(">"), String::from(">"));
+            TextSink::new(&mut whole).value(&value);
+            replay(&value, &mut TextSink::new(&mut events));
+            assert_eq!(whole, format!(">{expected}"), "{value}");
+            assert_eq!(events, format!(">{expected}"), "{value}");
+        }
+        let mut text = String::new();
+        let mut sink = TextSink::new(&mut text);
+        sink.decimal(19.99, 1999, 2);
+        assert_eq!(text, "19.99");
+    }
 
     #[test]
     fn strings_escape_like_serde() {

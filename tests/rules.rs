@@ -614,6 +614,16 @@ fn a_derived_number_is_its_expression_of_the_row() {
     assert!(boxed < 5_000, "{boxed}");
 }
 
+/// A proptest runner of `cases` cases from a fixed seed: the same texts on every run.
+fn seeded_runner(cases: u32) -> proptest::test_runner::TestRunner {
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let config = Config {
+        cases,
+        ..Config::default()
+    };
+    TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha))
+}
+
 /// A derived email skips the validator when it is plainly an email: every text that
 /// test passes must be an email to the `jsonschema` crate too.
 #[test]
@@ -623,16 +633,7 @@ fn a_plain_email_is_an_email_to_the_validator() {
         .should_validate_formats(true)
         .build(&json!({"type": "string", "format": "email"}))
         .unwrap();
-    let config = proptest::test_runner::Config {
-        cases: 5_000,
-        ..proptest::test_runner::Config::default()
-    };
-    let mut runner = proptest::test_runner::TestRunner::new_with_rng(
-        config,
-        proptest::test_runner::TestRng::deterministic_rng(
-            proptest::test_runner::RngAlgorithm::ChaCha,
-        ),
-    );
+    let mut runner = seeded_runner(5_000);
     let texts = "[a-zA-Z0-9._%+@-]{1,12}@[a-zA-Z0-9.-]{1,12}(\\.[a-z0-9-]{1,6})?(\\.[a-z]{2,4})?";
     let plain = std::cell::Cell::new(0);
     runner
@@ -667,6 +668,86 @@ fn a_plain_email_is_an_email_to_the_validator() {
     }
     // Enough of the drawn texts were plain emails for the check to mean something.
     assert!(plain.get() > 500, "{} plain emails", plain.get());
+}
+
+/// A template whose fields each go through `slug`, all before its `@`, makes plain
+/// emails whenever its fields give text, the whole is ASCII and the local part is at
+/// most 64 bytes: the derived email then skips even the email check. Every text it
+/// makes under those conditions, from any field texts, must be a plain email and an
+/// email to the `jsonschema` crate.
+#[test]
+fn an_email_template_of_slugs_is_an_email_by_its_shape() {
+    use proptest::prelude::*;
+    use synthtune::generate::rule::is_plain_email;
+    use synthtune::generate::template::Template;
+    let parse = |source: &str| {
+        Template::parse(source, |name| match name {
+            "first" => Ok(0),
+            "last" => Ok(1),
+            _ => Err(format!("no {name}")),
+        })
+        .unwrap()
+    };
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&json!({"type": "string", "format": "email"}))
+        .unwrap();
+    let shaped = [
+        ("{first|ascii|slug}.{last|ascii|slug}@example.com", 11),
+        ("{first|slug}_{last|slug|ascii}@mail.example.org", 16),
+        ("{first|slug|upper}{last|lower|slug}+x@a.io", 4),
+        ("u.{first|ascii|slug}@example.com", 11),
+    ];
+    for (source, domain) in shaped {
+        assert_eq!(
+            parse(source).email_domain_length(),
+            Some(domain),
+            "{source}"
+        );
+    }
+    for source in [
+        "{first|ascii|lower}.{last|ascii|lower}@example.com", // a dot can come through
+        "{first|slug}@{last|slug}.com",                       // a field in the domain
+        ".{first|slug}@example.com",                          // a leading dot
+        "{first|slug}..{last|slug}@example.com",              // two dots
+        "{first|slug}@example.c0m",                           // not a top-level domain
+        "{first|slug} {last|slug}@example.com",               // a space
+        "{first|slug}.{last|slug}",                           // no domain
+    ] {
+        assert_eq!(parse(source).email_domain_length(), None, "{source}");
+    }
+    let mut runner = seeded_runner(4_000);
+    let templates: Vec<(Template, usize)> = shaped.iter().map(|(s, d)| (parse(s), *d)).collect();
+    // Names, punctuation, accents, other scripts, dots, `@`s and spaces, short and long.
+    let field = "([A-Za-z0-9 .@_+'-]|[éøßİſ北Ω]){0,40}";
+    let taken = std::cell::Cell::new(0);
+    runner
+        .run(
+            &(
+                proptest::string::string_regex(field).unwrap(),
+                proptest::string::string_regex(field).unwrap(),
+            ),
+            |(first, last)| {
+                for (template, domain) in &templates {
+                    let (mut text, mut scratch) = (String::new(), String::new());
+                    let every_field = template.render_into(&mut text, &mut scratch, |i, _, out| {
+                        out.push_str(if i == 0 { &first } else { &last })
+                    });
+                    prop_assert_eq!(
+                        &text,
+                        &template.render(|i, _| if i == 0 { first.clone() } else { last.clone() })
+                    );
+                    if every_field && text.is_ascii() && text.len() - domain - 1 <= 64 {
+                        taken.set(taken.get() + 1);
+                        prop_assert!(is_plain_email(&text), "{}", text);
+                        prop_assert!(validator.is_valid(&json!(text)), "{}", text);
+                    }
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+    assert!(taken.get() > 4_000, "{} texts checked", taken.get());
 }
 
 /// `after` and `before` order numbers on a decimal grid: cents after cents, a number

@@ -471,7 +471,7 @@ mod tests {
             extra: None,
             min_properties: 0,
             entities: false,
-            ruled_fields: 0,
+            kept_fields: 0,
         }));
         let plan = Plan {
             root: Node::Recurse(0),

@@ -11,7 +11,7 @@ use super::string::StringGen;
 use super::{Ctx, Node};
 use crate::error::Trial;
 use crate::rng::{hash_str, mix, mix_prepared, prepare_salt, rng_for};
-use crate::sink::Sink;
+use crate::sink::{Sink, TextSink};
 
 /// Salts that keep a property's presence draw apart from its value's key.
 const PRESENCE: u64 = 0x5052_4553_454e_4345;
@@ -34,6 +34,9 @@ pub struct Property {
     pub absent_rate: f64,
     /// The JSON Pointer of the property's schema.
     pub pointer: String,
+    /// Its slot in [`Ctx::read_siblings`] while its object is written, for a field a rule
+    /// reads (compilation gives at most 64 per object).
+    pub slot: Option<u8>,
 }
 
 impl Property {
@@ -62,6 +65,7 @@ impl Property {
             required,
             absent_rate,
             pointer,
+            slot: None,
         }
     }
 }
@@ -120,9 +124,9 @@ pub struct ObjectGen {
     /// Whether some of its fields are parts of entities drawn from its key
     /// ([`Ctx::entity`]).
     pub entities: bool,
-    /// How many of its fields are under rules, which read their siblings
-    /// ([`Ctx::read_siblings`]).
-    pub ruled_fields: usize,
+    /// How many of its fields have a slot where their values are kept while it is
+    /// written ([`Property::slot`]): none unless rules read siblings in it.
+    pub kept_fields: usize,
 }
 
 impl ObjectGen {
@@ -135,7 +139,7 @@ impl ObjectGen {
     // cost of every leaf.
     #[inline(never)]
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
-        if self.entities || self.ruled_fields > 0 {
+        if self.entities || self.kept_fields > 0 {
             self.generate_framed(ctx, key, out);
         } else {
             self.generate_here(ctx, key, out);
@@ -148,7 +152,7 @@ impl ObjectGen {
         if self.entities {
             ctx.entity = key;
         }
-        if self.ruled_fields > 0 {
+        if self.kept_fields > 0 {
             let frame = ctx.read_siblings.open(self, key);
             self.generate_here(ctx, key, out);
             ctx.read_siblings.close(frame);
@@ -238,7 +242,7 @@ impl ObjectGen {
     fn write_value<S: Sink>(&self, prop: &Property, ctx: &mut Ctx, key: u64, out: &mut S) {
         let value_key = mix_prepared(key, prop.value_salt);
         if let Node::Ruled(rule) = &prop.node {
-            return self.write_ruled(rule, ctx, key, value_key, out);
+            return self.write_ruled(prop, rule, ctx, key, value_key, out);
         }
         prop.node.generate(ctx, value_key, out);
     }
@@ -246,13 +250,14 @@ impl ObjectGen {
     #[inline(never)]
     fn write_ruled<S: Sink>(
         &self,
+        prop: &Property,
         rule: &RuledGen,
         ctx: &mut Ctx,
         key: u64,
         value_key: u64,
         out: &mut S,
     ) {
-        rule.write(self, ctx, key, value_key, out);
+        rule.write(self, prop, ctx, key, value_key, out);
     }
 
     /// The value property `index` has in the object of `key`, as [`generate`] writes it,
@@ -263,14 +268,19 @@ impl ObjectGen {
     /// [`generate`]: ObjectGen::generate
     pub fn peek(&self, ctx: &mut Ctx, key: u64, index: usize) -> Peeked<'_> {
         let prop = &self.properties[index];
-        let Node::Ruled(rule) = &prop.node else {
+        if prop.slot.is_none() {
             return self.peek_again(ctx, key, prop);
-        };
-        if let Some(read) = ctx.read_siblings.recall(self, key, rule) {
+        }
+        self.peek_kept(ctx, key, prop)
+    }
+
+    /// The value of a field with a slot: kept there once read.
+    fn peek_kept<'s>(&'s self, ctx: &mut Ctx, key: u64, prop: &'s Property) -> Peeked<'s> {
+        if let Some(read) = ctx.read_siblings.recall(self, key, prop) {
             return read;
         }
         let peeked = self.peek_again(ctx, key, prop);
-        ctx.read_siblings.keep(self, key, rule, &peeked);
+        ctx.read_siblings.keep(self, key, prop, &peeked);
         peeked
     }
 
@@ -279,14 +289,37 @@ impl ObjectGen {
             return Peeked::Absent;
         }
         let value_key = mix_prepared(key, prop.value_salt);
-        let entity = if self.entities { key } else { ctx.entity };
-        let outer = std::mem::replace(&mut ctx.entity, entity);
-        let peeked = match &prop.node {
+        self.in_entity(ctx, key, |ctx| match &prop.node {
             Node::Ruled(rule) => rule.peek(self, ctx, key, value_key),
             node => peek_node(node, ctx, value_key),
-        };
+        })
+    }
+
+    /// Appends the text of property `index` in the object of `key`, as a template
+    /// reads it: generated into `out` where the property is under no rule, so that a
+    /// name read by a template is written once, as text, and never built as a value.
+    pub fn peek_text(&self, ctx: &mut Ctx, key: u64, index: usize, out: &mut String) {
+        let prop = &self.properties[index];
+        if let Node::Ruled(_) = prop.node {
+            return self.peek(ctx, key, index).push_text(out);
+        }
+        if !self.is_present(prop, ctx.shallow(), ctx, key) {
+            return;
+        }
+        let value_key = mix_prepared(key, prop.value_salt);
+        self.in_entity(ctx, key, |ctx| {
+            prop.node.generate(ctx, value_key, &mut TextSink::new(out))
+        });
+    }
+
+    /// Runs `read` with the entity key a field of the object of `key` draws from, as
+    /// when the object writes it.
+    fn in_entity<T>(&self, ctx: &mut Ctx, key: u64, read: impl FnOnce(&mut Ctx) -> T) -> T {
+        let entity = if self.entities { key } else { ctx.entity };
+        let outer = std::mem::replace(&mut ctx.entity, entity);
+        let value = read(ctx);
         ctx.entity = outer;
-        peeked
+        value
     }
 
     fn generate_extra<S: Sink>(

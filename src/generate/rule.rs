@@ -15,10 +15,11 @@ use super::choice::unit;
 use super::distribution::FloatSampler;
 use super::expression::{Decimal, Expression};
 use super::number::FloatDivision;
-use super::object::ObjectGen;
+use super::object::{ObjectGen, Property};
 use super::parent_rule::ParentOrderRef;
+use super::scalar::EnumGen;
 use super::string::StringGen;
-use super::template::{Template, text_of};
+use super::template::{Template, push_text_of, text_of};
 use super::temporal::{TemporalGen, TemporalKind};
 use super::{Ctx, Node};
 use crate::rng::{mix, mix_prepared, rng_for};
@@ -48,8 +49,6 @@ pub struct RuledGen {
     pub derive: Option<Derivation>,
     /// For the tuner and `check`: `after created_at + [1, 400] days lognormal(...)`.
     pub label: String,
-    /// The field's rank among its object's ruled fields: its slot in [`ReadSiblings`].
-    pub slot: usize,
     /// `after`/`before` a field of the parent row a foreign-key sibling picks (in place
     /// of `order`).
     pub parent_order: Option<ParentOrderRef>,
@@ -65,8 +64,103 @@ pub struct Derivation {
     /// For a field that is only an email within length bounds: the bounds, within which
     /// a plain email needs no validator.
     pub plain_email: Option<(usize, usize)>,
+    /// For a template that makes only plain emails from fields that give text: its
+    /// domain's length ([`Template::email_domain_length`]), so that its texts need no
+    /// email check either.
+    pub email_domain: Option<usize>,
+    /// For a field whose schema says no more of numbers than bounds: the bounds, within
+    /// which a derived number needs no validator.
+    pub numbers: Option<NumberBounds>,
     /// The field's schema, one validator per location.
     pub validators: Box<[jsonschema::Validator]>,
+}
+
+/// The numbers a field's schema takes, where it says no more than a type and bounds
+/// (schema/derived_check.rs).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NumberBounds {
+    pub min: f64,
+    pub min_exclusive: bool,
+    pub max: f64,
+    pub max_exclusive: bool,
+    /// Only integers (`"type": "integer"`).
+    pub integers: bool,
+}
+
+impl NumberBounds {
+    pub const ANY: NumberBounds = NumberBounds {
+        min: f64::NEG_INFINITY,
+        min_exclusive: false,
+        max: f64::INFINITY,
+        max_exclusive: false,
+        integers: false,
+    };
+
+    pub fn at_least(min: f64, exclusive: bool) -> NumberBounds {
+        NumberBounds {
+            min,
+            min_exclusive: exclusive,
+            ..NumberBounds::ANY
+        }
+    }
+
+    pub fn at_most(max: f64, exclusive: bool) -> NumberBounds {
+        NumberBounds {
+            max,
+            max_exclusive: exclusive,
+            ..NumberBounds::ANY
+        }
+    }
+
+    /// The numbers both take.
+    pub fn intersect(self, other: NumberBounds) -> NumberBounds {
+        // Of two equal bounds, the exclusive one.
+        let (min, min_exclusive) = match self.min.total_cmp(&other.min) {
+            std::cmp::Ordering::Less => (other.min, other.min_exclusive),
+            std::cmp::Ordering::Greater => (self.min, self.min_exclusive),
+            std::cmp::Ordering::Equal => (self.min, self.min_exclusive || other.min_exclusive),
+        };
+        let (max, max_exclusive) = match self.max.total_cmp(&other.max) {
+            std::cmp::Ordering::Greater => (other.max, other.max_exclusive),
+            std::cmp::Ordering::Less => (self.max, self.max_exclusive),
+            std::cmp::Ordering::Equal => (self.max, self.max_exclusive || other.max_exclusive),
+        };
+        NumberBounds {
+            min,
+            min_exclusive,
+            max,
+            max_exclusive,
+            integers: self.integers || other.integers,
+        }
+    }
+
+    /// Whether the schema takes `derived` as it is written; `None` where only the
+    /// validator can tell (a text, a fraction where only integers are taken, a number
+    /// past 2^53, whose double is not the number).
+    pub fn accepts(&self, derived: &Derived) -> Option<bool> {
+        const EXACT: u64 = 1 << 53;
+        let value = match *derived {
+            Derived::Int(i) if i.unsigned_abs() <= EXACT => i as f64,
+            Derived::Decimal { units, decimals }
+                if !self.integers && units.unsigned_abs() <= EXACT =>
+            {
+                grid_double(units, decimals)
+            }
+            Derived::Float(f) if !self.integers => f,
+            _ => return None,
+        };
+        let above = if self.min_exclusive {
+            value > self.min
+        } else {
+            value >= self.min
+        };
+        let below = if self.max_exclusive {
+            value < self.max
+        } else {
+            value <= self.max
+        };
+        Some(above && below)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -151,6 +245,25 @@ impl Derived {
         }
     }
 
+    /// The value as a rule reading the field sees it, where [`ReadSiblings`] keeps it (a
+    /// text is not kept: it would be copied).
+    fn kept(&self) -> Option<Peeked<'static>> {
+        match self {
+            Derived::Int(i) => Some(Peeked::Int(*i)),
+            Derived::Decimal { units, decimals } => Some(Peeked::Decimal(*units, *decimals)),
+            Derived::Text(_) | Derived::Float(_) => None,
+        }
+    }
+
+    fn into_peeked(self) -> Peeked<'static> {
+        match self {
+            Derived::Text(text) => Peeked::Other(Value::String(text)),
+            Derived::Float(f) => Peeked::Other(Value::from(f)),
+            Derived::Int(i) => Peeked::Int(i),
+            Derived::Decimal { units, decimals } => Peeked::Decimal(units, decimals),
+        }
+    }
+
     fn to_value(&self) -> Value {
         match self {
             Derived::Text(t) => Value::String(t.clone()),
@@ -170,23 +283,20 @@ impl Derived {
             Derived::Float(f) => out.float(*f),
         }
     }
-
-    fn peeked(&self) -> Peeked<'static> {
-        match self {
-            Derived::Int(i) => Peeked::Int(*i),
-            Derived::Decimal { units, decimals } => Peeked::Decimal(*units, *decimals),
-            other => Peeked::Other(other.to_value()),
-        }
-    }
 }
 
 impl Derivation {
     /// The derived value, where it fits the field's schema.
     fn value(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64) -> Option<Derived> {
+        let mut every_field = false;
         let derived = match &self.formula {
-            Formula::Text(template) => Derived::Text(
-                template.render(|index, _| object.peek(ctx, object_key, index).into_text()),
-            ),
+            Formula::Text(template) => {
+                let (mut text, mut scratch) = (String::with_capacity(64), String::new());
+                every_field = template.render_into(&mut text, &mut scratch, |index, _, out| {
+                    object.peek_text(ctx, object_key, index, out)
+                });
+                Derived::Text(text)
+            }
             Formula::Number { expression, step } => {
                 let value = expression
                     .eval(&mut |index, _| object.peek(ctx, object_key, index).decimal())?;
@@ -195,9 +305,17 @@ impl Derivation {
         };
         if let (Derived::Text(text), Some((min, max))) = (&derived, self.plain_email)
             && (min..=max).contains(&text.len())
-            && is_plain_email(text)
         {
-            return Some(derived);
+            // An email by the template's shape, or by a look at the text.
+            let by_shape = self.email_domain.is_some_and(|domain| {
+                every_field && text.is_ascii() && text.len() - domain - 1 <= 64
+            });
+            if by_shape || is_plain_email(text) {
+                return Some(derived);
+            }
+        }
+        if let Some(accepted) = self.numbers.and_then(|numbers| numbers.accepts(&derived)) {
+            return accepted.then_some(derived);
         }
         let value = derived.to_value();
         self.validators
@@ -476,6 +594,7 @@ impl RuledGen {
     pub fn write<S: Sink>(
         &self,
         object: &ObjectGen,
+        prop: &Property,
         ctx: &mut Ctx,
         object_key: u64,
         key: u64,
@@ -484,13 +603,14 @@ impl RuledGen {
         match self.resolve(object, ctx, object_key, key) {
             Outcome::Null => out.null(),
             Outcome::Derived(derived) => {
-                ctx.read_siblings
-                    .keep(object, object_key, self, &derived.peeked());
+                if let Some(kept) = derived.kept() {
+                    ctx.read_siblings.keep(object, object_key, prop, &kept);
+                }
                 derived.write(out)
             }
             Outcome::Ordered(scale, value) => {
                 ctx.read_siblings
-                    .keep(object, object_key, self, &scale.peeked(value));
+                    .keep(object, object_key, prop, &scale.peeked(value));
                 scale.write(value, out)
             }
             Outcome::Own => self.value.generate(ctx, key, out),
@@ -501,7 +621,7 @@ impl RuledGen {
     pub fn peek(&self, object: &ObjectGen, ctx: &mut Ctx, object_key: u64, key: u64) -> Peeked<'_> {
         match self.resolve(object, ctx, object_key, key) {
             Outcome::Null => Peeked::Null,
-            Outcome::Derived(derived) => derived.peeked(),
+            Outcome::Derived(derived) => derived.into_peeked(),
             Outcome::Ordered(scale, value) => scale.peeked(value),
             Outcome::Own => peek_node(&self.value, ctx, key),
         }
@@ -625,13 +745,14 @@ pub enum Peeked<'n> {
     Other(Value),
 }
 
-/// The values of ruled fields (derived, ordered, conditional) that rules have read in
-/// the object being written: a total that another derived field reads, or a date that
-/// a chain of fields follows, is computed once per row. A ruled object opens a frame
-/// of one slot per ruled field while it is written (nested ruled objects open theirs
-/// above it). Only values that own nothing are kept (numbers, dates, null, absent), and
-/// plain fields are not: drawing them again is as cheap as keeping them. A value is a
-/// pure function of its object and key, so keeping it changes no output.
+/// The values that rules have read in the object being written: a status that several
+/// conditions test, a date that a chain of fields follows, a total that another derived
+/// field reads, each drawn once per row. A ruled object opens a frame of one slot per
+/// field a rule reads ([`Property::slot`]) while it is written (nested
+/// ruled objects open theirs above it). Only values that own nothing are kept (numbers,
+/// dates, an enum's value by its index, null, absent): a text is drawn again at each
+/// read. A value is a pure function of its object and key, so keeping it changes no
+/// output.
 #[derive(Debug, Default)]
 pub struct ReadSiblings {
     slots: SmallVec<[Kept; 16]>,
@@ -655,15 +776,19 @@ enum Kept {
     Int(i64),
     Decimal(i64, u32),
     Temporal(i64, TemporalKind),
+    /// The index of a value of the field's enum.
+    Listed(u32),
 }
 
 impl ReadSiblings {
     /// Opens the frame of `object` (of `key`); returns the frame to restore when it ends.
     pub fn open(&mut self, object: &ObjectGen, key: u64) -> Frame {
         let start = self.slots.len();
-        // Slots past the 64th are not kept (`known` has 64 bits).
+        // Compilation gives at most 64 slots (`known` has 64 bits). A copy, not a loop:
+        // every ruled object of every row opens one.
+        const EMPTY: [Kept; 64] = [Kept::Absent; 64];
         self.slots
-            .resize(start + object.ruled_fields.min(64), Kept::Absent);
+            .extend_from_slice(&EMPTY[..object.kept_fields.min(64)]);
         let object = std::ptr::from_ref(object) as usize;
         let frame = Frame {
             object,
@@ -679,31 +804,40 @@ impl ReadSiblings {
         self.frame = outer;
     }
 
-    /// Which bit of the innermost frame a ruled field's value is kept under, where that
-    /// frame is its object's.
-    #[inline(always)]
-    fn bit(&self, object: &ObjectGen, key: u64, rule: &RuledGen) -> Option<usize> {
-        let frame = &self.frame;
-        (rule.slot < 64 && frame.key == key && frame.object == std::ptr::from_ref(object) as usize)
-            .then_some(rule.slot)
+    /// What the innermost frame keeps of a field, where it keeps something.
+    fn known(&self, object: &ObjectGen, key: u64, prop: &Property) -> Option<Kept> {
+        let bit = self.bit(object, key, prop)?;
+        (self.frame.known & (1 << bit) != 0).then(|| self.slots[self.frame.start + bit])
     }
 
-    pub fn recall(&self, object: &ObjectGen, key: u64, rule: &RuledGen) -> Option<Peeked<'static>> {
-        let bit = self.bit(object, key, rule)?;
-        if self.frame.known & (1 << bit) == 0 {
-            return None;
-        }
-        Some(match self.slots[self.frame.start + bit] {
+    /// Which bit of the innermost frame a field's value is kept under, where that frame
+    /// is its object's.
+    #[inline(always)]
+    fn bit(&self, object: &ObjectGen, key: u64, prop: &Property) -> Option<usize> {
+        let frame = &self.frame;
+        let slot = usize::from(prop.slot?);
+        (slot < 64 && frame.key == key && frame.object == std::ptr::from_ref(object) as usize)
+            .then_some(slot)
+    }
+
+    pub fn recall<'n>(
+        &self,
+        object: &ObjectGen,
+        key: u64,
+        prop: &'n Property,
+    ) -> Option<Peeked<'n>> {
+        Some(match self.known(object, key, prop)? {
             Kept::Absent => Peeked::Absent,
             Kept::Null => Peeked::Null,
             Kept::Int(v) => Peeked::Int(v),
             Kept::Decimal(v, d) => Peeked::Decimal(v, d),
             Kept::Temporal(v, kind) => Peeked::Temporal(v, kind),
+            Kept::Listed(i) => Peeked::Listed(&listed_of(&prop.node)?.values()[i as usize]),
         })
     }
 
-    pub fn keep(&mut self, object: &ObjectGen, key: u64, rule: &RuledGen, peeked: &Peeked) {
-        let Some(bit) = self.bit(object, key, rule) else {
+    pub fn keep(&mut self, object: &ObjectGen, key: u64, prop: &Property, peeked: &Peeked) {
+        let Some(bit) = self.bit(object, key, prop) else {
             return;
         };
         self.slots[self.frame.start + bit] = match *peeked {
@@ -712,9 +846,22 @@ impl ReadSiblings {
             Peeked::Int(v) => Kept::Int(v),
             Peeked::Decimal(v, d) => Kept::Decimal(v, d),
             Peeked::Temporal(v, kind) => Kept::Temporal(v, kind),
-            Peeked::Listed(_) | Peeked::Other(_) => return,
+            Peeked::Listed(value) => match listed_of(&prop.node).and_then(|e| e.index_of(value)) {
+                Some(index) => Kept::Listed(index),
+                None => return,
+            },
+            Peeked::Other(_) => return,
         };
         self.frame.known |= 1 << bit;
+    }
+}
+
+/// The enum a field's value is one of, where its generator is one (under its rule).
+fn listed_of(node: &Node) -> Option<&EnumGen> {
+    match node {
+        Node::Enum(e) => Some(e),
+        Node::Ruled(rule) => listed_of(&rule.value),
+        _ => None,
     }
 }
 
@@ -744,22 +891,16 @@ pub fn peek_node<'n>(node: &'n Node, ctx: &mut Ctx, key: u64) -> Peeked<'n> {
 }
 
 impl Peeked<'_> {
-    /// The value as template text: a string as it is, null or absent as nothing, other
-    /// values as their JSON text.
-    fn into_text(self) -> String {
+    /// The value as template text, appended to `out`: a string as it is, null or
+    /// absent as nothing, other values as their JSON text.
+    pub(super) fn push_text(&self, out: &mut String) {
         match self {
-            // The usual case (a name): the string generated, not a copy.
-            Peeked::Other(Value::String(text)) => text,
-            Peeked::Absent | Peeked::Null => String::new(),
-            Peeked::Int(i) => i.to_string(),
-            Peeked::Decimal(..) => text_of(Some(&self.number_value())),
-            Peeked::Temporal(v, kind) => {
-                let mut text = String::new();
-                kind.push(v, &mut text);
-                text
-            }
-            Peeked::Listed(v) => text_of(Some(v)),
-            Peeked::Other(v) => text_of(Some(&v)),
+            Peeked::Absent | Peeked::Null => {}
+            Peeked::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
+            Peeked::Decimal(..) => push_text_of(Some(&self.number_value()), out),
+            Peeked::Temporal(v, kind) => kind.push(*v, out),
+            Peeked::Listed(v) => push_text_of(Some(v), out),
+            Peeked::Other(v) => push_text_of(Some(v), out),
         }
     }
 

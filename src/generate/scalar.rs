@@ -48,6 +48,17 @@ impl EnumGen {
         &self.values[self.choice.pick(unit(key))]
     }
 
+    /// The index of `value` where it is one of this generator's own values, as
+    /// [`pick`](Self::pick) lends them: found by its address, in one step.
+    pub fn index_of(&self, value: &Value) -> Option<u32> {
+        let offset = std::ptr::from_ref(value)
+            .addr()
+            .checked_sub(self.values.as_ptr().addr())?;
+        let index = offset / std::mem::size_of::<Value>();
+        let own = self.values.get(index)?;
+        std::ptr::eq(own, value).then(|| u32::try_from(index).ok())?
+    }
+
     pub fn describe(&self) -> String {
         format!("enum of {}", self.values.len())
     }
@@ -75,5 +86,26 @@ impl BoolGen {
         } else {
             format!("boolean ({:.0}% true)", self.p_true * 100.0)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn an_enums_own_values_are_found_by_address() {
+        let e = EnumGen::new(vec![json!("a"), json!("b"), json!(3)], None);
+        for key in 0..50 {
+            let value = e.pick(key);
+            let index = e.index_of(value).unwrap();
+            assert!(std::ptr::eq(&e.values()[index as usize], value));
+        }
+        // An equal value elsewhere is not one of its own.
+        assert_eq!(e.index_of(&json!("a")), None);
+        let other = EnumGen::new(vec![json!("a")], None);
+        assert_eq!(e.index_of(other.pick(0)), None);
     }
 }

@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 
+use crate::sink::{Sink, TextSink};
+
 /// A template, its field names resolved to sibling indices.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
@@ -47,16 +49,33 @@ impl Filter {
         })
     }
 
-    /// `text` through the filter, appended to `out` (ASCII text, the usual case,
-    /// without a table lookup per character).
+    /// `out[start..]` through the filter where that needs no copy, the usual case:
+    /// ASCII text that only changes case (a slug of letters and digits is one). `false`
+    /// where [`Filter::apply`] must make the text anew.
+    fn apply_in_place(self, out: &mut str) -> bool {
+        match self {
+            Filter::Ascii => out.is_ascii(),
+            Filter::Lower if out.is_ascii() => {
+                out.make_ascii_lowercase();
+                true
+            }
+            Filter::Upper if out.is_ascii() => {
+                out.make_ascii_uppercase();
+                true
+            }
+            Filter::Lower | Filter::Upper => false,
+            // Letters and digits only (so ASCII): the slug is the text lowered.
+            Filter::Slug if out.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+                out.make_ascii_lowercase();
+                true
+            }
+            Filter::Slug => false,
+        }
+    }
+
+    /// `text` through the filter, appended to `out`.
     fn apply(self, text: &str, out: &mut String) {
         match self {
-            Filter::Lower if text.is_ascii() => {
-                out.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())))
-            }
-            Filter::Upper if text.is_ascii() => {
-                out.extend(text.bytes().map(|b| char::from(b.to_ascii_uppercase())))
-            }
             Filter::Lower => out.push_str(&text.to_lowercase()),
             Filter::Upper => out.push_str(&text.to_uppercase()),
             Filter::Slug if text.is_ascii() => {
@@ -147,10 +166,15 @@ fn fold_latin(c: char) -> Option<&'static str> {
 /// A field's value as template text: a string as it is, null or absent as nothing,
 /// anything else as its JSON text.
 pub fn text_of(value: Option<&Value>) -> String {
-    match value {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
+    let mut text = String::new();
+    push_text_of(value, &mut text);
+    text
+}
+
+/// [`text_of`], appended to `out`.
+pub fn push_text_of(value: Option<&Value>, out: &mut String) {
+    if let Some(value) = value {
+        TextSink::new(out).value(value);
     }
 }
 
@@ -220,8 +244,23 @@ impl Template {
 
     /// The text for the fields' texts as `field` gives them.
     pub fn render(&self, mut field: impl FnMut(usize, &str) -> String) -> String {
-        let mut out = String::with_capacity(64);
-        let mut scratch = String::with_capacity(32);
+        let mut out = String::new();
+        self.render_into(&mut out, &mut String::new(), |index, name, text| {
+            text.push_str(&field(index, name))
+        });
+        out
+    }
+
+    /// Appends the text to `out`, each field's text appended there by `field` (given
+    /// its index and name) and put through its filters in place, or through `scratch`
+    /// where a filter must copy. Returns whether every field gave some text.
+    pub fn render_into(
+        &self,
+        out: &mut String,
+        scratch: &mut String,
+        mut field: impl FnMut(usize, &str, &mut String),
+    ) -> bool {
+        let mut every_field = true;
         for piece in &self.pieces {
             match piece {
                 Piece::Text(text) => out.push_str(text),
@@ -230,20 +269,59 @@ impl Template {
                     name,
                     filters,
                 } => {
-                    let mut text = field(*index, name);
+                    let start = out.len();
+                    field(*index, name, out);
                     for filter in filters {
-                        if *filter == Filter::Ascii && text.is_ascii() {
-                            continue; // nothing to fold, and no copy
+                        if !filter.apply_in_place(&mut out[start..]) {
+                            scratch.clear();
+                            filter.apply(&out[start..], scratch);
+                            out.truncate(start);
+                            out.push_str(scratch);
                         }
-                        scratch.clear();
-                        filter.apply(&text, &mut scratch);
-                        std::mem::swap(&mut text, &mut scratch);
                     }
-                    out.push_str(&text);
+                    every_field &= out.len() > start;
                 }
             }
         }
-        out
+        every_field
+    }
+
+    /// For a template of the shape `{first|ascii|slug}.{last|slug}@example.com`: the
+    /// length of its domain, the fixed text after its `@`, where every text it makes is
+    /// a plain email ([`is_plain_email`]) once each field's filtered text is not empty,
+    /// the whole text is ASCII and its local part (all before the domain and its `@`)
+    /// is at most 64 bytes. `None` where the template alone does not tell.
+    ///
+    /// Why that holds: each field goes through `slug`, after which an ASCII text is
+    /// letters, digits and hyphens (the later filters only change case or drop what is
+    /// not ASCII), all of them allowed in a local part, and no dot. So one letter in
+    /// place of each field stands for every text the template makes: where that
+    /// skeleton is a plain email with every field before its `@`, so is each text.
+    ///
+    /// [`is_plain_email`]: crate::generate::rule::is_plain_email
+    pub fn email_domain_length(&self) -> Option<usize> {
+        let mut skeleton = String::new();
+        let mut local = None;
+        for piece in &self.pieces {
+            match piece {
+                Piece::Field { filters, .. } => {
+                    if local.is_some() || !filters.contains(&Filter::Slug) {
+                        return None;
+                    }
+                    skeleton.push('a');
+                }
+                Piece::Text(text) => {
+                    if local.is_none()
+                        && let Some(at) = text.find('@')
+                    {
+                        local = Some(skeleton.len() + at);
+                    }
+                    skeleton.push_str(text);
+                }
+            }
+        }
+        let domain = skeleton.len() - local? - 1;
+        crate::generate::rule::is_plain_email(&skeleton).then_some(domain)
     }
 }
 

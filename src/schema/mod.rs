@@ -5,6 +5,7 @@ mod arrays;
 mod bundled;
 mod collect;
 pub mod compile;
+mod derived_check;
 pub mod document;
 mod entities;
 pub mod facts;

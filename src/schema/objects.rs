@@ -262,17 +262,14 @@ impl Compiler {
         *check |= inexact;
         self.apply_rules(&mut properties, rules, presence.is_some())?;
         let entities = self.link_entities(&mut properties, &entity_knobs);
-        let ruled_fields = properties
-            .iter()
-            .filter(|p| matches!(p.node, Node::Ruled(_)))
-            .count();
+        let kept_fields = properties.iter().filter(|p| p.slot.is_some()).count();
         Ok(Node::Object(Arc::new(ObjectGen {
             properties,
             presence,
             extra,
             min_properties,
             entities,
-            ruled_fields,
+            kept_fields,
         })))
     }
 

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::compile::Compiler;
+use super::derived_check;
 use super::document::child_pointer;
 use crate::error::{Problem, Severity};
 use crate::generate::Node;
@@ -29,6 +30,10 @@ use crate::generate::temporal::TemporalKind;
 /// The most sibling reads one rule may make per row, counting what the rules it reads
 /// read in turn.
 const MAX_READS: u64 = 1000;
+
+/// The most fields of one object whose values are kept once a rule has read them
+/// (`generate::rule::ReadSiblings`); the others are drawn again at each read.
+const MAX_KEPT_FIELDS: u8 = 64;
 
 /// An `after` or `before` knob: `"created_at"`, or `{"field": "created_at", "min": 1,
 /// "max": 400, "distribution": {...}}` with the gap in days (dates, date-times) or in
@@ -337,27 +342,6 @@ fn derived_formula(
     }
 }
 
-/// The length bounds of a field whose schema says only that it is a string with
-/// `format: email` (pydantic's `EmailStr`): a derived text that is plainly an email
-/// ([`crate::generate::rule::is_plain_email`]) and within them needs no validator.
-fn plain_email_field(compiler: &Compiler, locs: &[super::document::Loc]) -> Option<(usize, usize)> {
-    let (mut min, mut max, mut email) = (0, usize::MAX, false);
-    for loc in locs {
-        for (key, value) in compiler.docs.get(loc)?.as_object()? {
-            let length = || value.as_u64().and_then(|n| usize::try_from(n).ok());
-            match key.as_str() {
-                "type" if value == "string" => {}
-                "format" if value == "email" => email = true,
-                "minLength" => min = min.max(length()?),
-                "maxLength" => max = max.min(length()?),
-                k if super::facts::ANNOTATIONS.contains(&k) => {}
-                _ => return None,
-            }
-        }
-    }
-    email.then_some((min, max))
-}
-
 /// The grid a number field's generator writes on (its number branch, for a union).
 fn number_step(node: &Node) -> Option<Step> {
     match node {
@@ -559,7 +543,9 @@ impl Compiler {
         // the field ordered after it reads.
         let mut pending: Vec<(RuleKnobs, Resolved)> = rules.into_iter().zip(resolved).collect();
         let mut reads = vec![1u64; properties.len()];
-        let mut slots = 0;
+        let read: Vec<bool> = (0..properties.len())
+            .map(|i| pending.iter().any(|(_, r)| r.sources().any(|s| s == i)))
+            .collect();
         while !pending.is_empty() {
             let ready = pending
                 .iter()
@@ -580,10 +566,14 @@ impl Compiler {
                 .hint("let fewer rules read the fields that rules read"));
             }
             let own = properties[rule.index].node.clone();
-            let mut ruled = self.ruled(&rule, &own, resolved, properties, presence_constrained)?;
-            ruled.slot = slots;
-            slots += 1;
+            let ruled = self.ruled(&rule, &own, resolved, properties, presence_constrained)?;
             properties[rule.index].node = Node::Ruled(Arc::new(ruled));
+        }
+        // A slot for each field a rule reads, in which its value is kept once read while
+        // the object is written.
+        let kept = properties.iter_mut().zip(read).filter(|(_, read)| *read);
+        for ((prop, _), slot) in kept.zip(0..MAX_KEPT_FIELDS) {
+            prop.slot = Some(slot);
         }
         Ok(())
     }
@@ -667,8 +657,14 @@ impl Compiler {
                     DeriveSource::Template(t) => format!("derived from {t:?}"),
                     DeriveSource::Expression(e) => format!("= {e}"),
                 });
+                let email_domain = match &formula {
+                    Formula::Text(template) => template.email_domain_length(),
+                    Formula::Number { .. } => None,
+                };
                 Some(Derivation {
-                    plain_email: plain_email_field(self, &rule.locs),
+                    plain_email: derived_check::plain_email_field(self, &rule.locs),
+                    email_domain,
+                    numbers: derived_check::accepted_numbers(self, &rule.locs),
                     formula,
                     validators: self.validator(&rule.locs)?.into_parts().into_boxed_slice(),
                 })
@@ -705,7 +701,6 @@ impl Compiler {
             order,
             derive,
             label: label.join(" "),
-            slot: 0,
             parent_order,
         })
     }
