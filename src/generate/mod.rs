@@ -471,6 +471,7 @@ mod tests {
             extra: None,
             min_properties: 0,
             entities: false,
+            has_rules: false,
             kept_fields: 0,
         }));
         let plan = Plan {

@@ -238,6 +238,13 @@ pub struct NumberGen {
 
 impl NumberGen {
     pub fn generate<S: Sink>(&self, key: u64, out: &mut S) {
+        self.write_drawn(key, out);
+    }
+
+    /// [`generate`](Self::generate), returning a grid number's `(units, decimals)` as
+    /// [`draw_decimal`](Self::draw_decimal) gives them (`None` off a grid).
+    #[inline]
+    pub fn write_drawn<S: Sink>(&self, key: u64, out: &mut S) -> Option<(i64, u32)> {
         match self.space {
             NumberSpace::Grid {
                 mantissa,
@@ -245,15 +252,14 @@ impl NumberGen {
                 denominator,
                 ..
             } => {
-                let mut units = self.draw_grid_index(key) * mantissa;
-                let mut v = units as f64 / denominator;
-                if !(self.division.is_exact() || self.division.passes(v)) {
-                    units = self.float_safe(units / mantissa, key) * mantissa;
-                    v = units as f64 / denominator;
-                }
-                out.decimal(v, units, decimals);
+                let units = self.draw_grid(key) * mantissa;
+                out.decimal(units as f64 / denominator, units, decimals);
+                Some((units, decimals))
             }
-            NumberSpace::Interval { .. } => out.float(self.draw(key)),
+            NumberSpace::Interval { .. } => {
+                out.float(self.draw(key));
+                None
+            }
         }
     }
 
@@ -269,6 +275,7 @@ impl NumberGen {
     }
 
     /// The grid index `k` of a grid number.
+    #[inline]
     fn draw_grid(&self, key: u64) -> i64 {
         let NumberSpace::Grid {
             mantissa,

@@ -70,6 +70,46 @@ impl Property {
     }
 }
 
+/// Writes what `node` generates for `key`, and returns it where it is a value rules
+/// keep (a number, a date, an enum value, null): each arm writes what the generator's
+/// own `generate` writes.
+fn write_drawn<'n, S: Sink>(
+    node: &'n Node,
+    ctx: &mut Ctx,
+    key: u64,
+    out: &mut S,
+) -> Option<Peeked<'n>> {
+    Some(match node {
+        Node::Integer(g) if g.sequence.is_none() => {
+            let value = g.draw(key);
+            out.int(value);
+            Peeked::Int(value)
+        }
+        Node::Number(g) => match g.write_drawn(key, out) {
+            Some((units, decimals)) => Peeked::Decimal(units, decimals),
+            None => return None,
+        },
+        Node::String(StringGen::Temporal(t)) => {
+            let value = t.draw(key);
+            out.plain_str_with(|buf| t.kind().push(value, buf));
+            Peeked::Temporal(value, t.kind())
+        }
+        Node::Enum(e) => Peeked::Listed(e.write_pick(key, out)),
+        Node::Null => {
+            out.null();
+            Peeked::Null
+        }
+        Node::Union(u) => {
+            let (branch, key) = u.branch_for(ctx, key);
+            return write_drawn(branch, ctx, key, out);
+        }
+        node => {
+            node.generate(ctx, key, out);
+            return None;
+        }
+    })
+}
+
 /// Where extra keys' names come from.
 #[derive(Debug, Clone)]
 pub enum KeyNames {
@@ -124,6 +164,8 @@ pub struct ObjectGen {
     /// Whether some of its fields are parts of entities drawn from its key
     /// ([`Ctx::entity`]).
     pub entities: bool,
+    /// Whether some of its fields are under rules ([`Node::Ruled`]).
+    pub has_rules: bool,
     /// How many of its fields have a slot where their values are kept while it is
     /// written ([`Property::slot`]): none unless rules read siblings in it.
     pub kept_fields: usize,
@@ -139,10 +181,10 @@ impl ObjectGen {
     // cost of every leaf.
     #[inline(never)]
     pub fn generate<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
-        if self.entities || self.kept_fields > 0 {
+        if self.entities || self.has_rules {
             self.generate_framed(ctx, key, out);
         } else {
-            self.generate_here(ctx, key, out);
+            self.generate_here::<false, S>(ctx, key, out);
         }
     }
 
@@ -154,16 +196,20 @@ impl ObjectGen {
         }
         if self.kept_fields > 0 {
             let frame = ctx.read_siblings.open(self, key);
-            self.generate_here(ctx, key, out);
+            self.generate_here::<true, S>(ctx, key, out);
             ctx.read_siblings.close(frame);
+        } else if self.has_rules {
+            self.generate_here::<true, S>(ctx, key, out);
         } else {
-            self.generate_here(ctx, key, out);
+            self.generate_here::<false, S>(ctx, key, out);
         }
         ctx.entity = outer;
     }
 
+    /// Writes the object; `RULES` where some of its fields are under rules or read by
+    /// them (objects without spare every field the checks).
     #[inline(always)]
-    fn generate_here<S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
+    fn generate_here<const RULES: bool, S: Sink>(&self, ctx: &mut Ctx, key: u64, out: &mut S) {
         let shallow = ctx.shallow();
         out.begin_object();
         let count = match &self.presence {
@@ -172,7 +218,7 @@ impl ObjectGen {
                 let mut count = 0;
                 for prop in &self.properties {
                     if self.is_present(prop, shallow, ctx, key) {
-                        self.write_property(prop, ctx, key, out);
+                        self.write_property::<RULES, S>(prop, ctx, key, out);
                         count += 1;
                     }
                 }
@@ -183,7 +229,7 @@ impl ObjectGen {
             Some(rules) if let Some(keys) = rules.shallow.get().filter(|_| shallow) => {
                 let mut count = 0;
                 for (prop, _) in self.properties.iter().zip(keys).filter(|(_, p)| **p) {
-                    self.write_property(prop, ctx, key, out);
+                    self.write_property::<RULES, S>(prop, ctx, key, out);
                     count += 1;
                 }
                 count
@@ -197,7 +243,7 @@ impl ObjectGen {
                 rules.repair(&mut present, key);
                 let mut count = 0;
                 for (prop, _) in self.properties.iter().zip(&present).filter(|(_, p)| **p) {
-                    self.write_property(prop, ctx, key, out);
+                    self.write_property::<RULES, S>(prop, ctx, key, out);
                     count += 1;
                 }
                 count
@@ -231,20 +277,53 @@ impl ObjectGen {
     }
 
     #[inline(always)]
-    fn write_property<S: Sink>(&self, prop: &Property, ctx: &mut Ctx, key: u64, out: &mut S) {
+    fn write_property<const RULES: bool, S: Sink>(
+        &self,
+        prop: &Property,
+        ctx: &mut Ctx,
+        key: u64,
+        out: &mut S,
+    ) {
         out.key_encoded(&prop.name, &prop.key_json);
-        self.write_value(prop, ctx, key, out);
+        self.write_value::<RULES, S>(prop, ctx, key, out);
     }
 
     /// Writes the value of `prop` in the object of `key`; a field under rules reads its
     /// siblings through this object.
     #[inline(always)]
-    fn write_value<S: Sink>(&self, prop: &Property, ctx: &mut Ctx, key: u64, out: &mut S) {
+    fn write_value<const RULES: bool, S: Sink>(
+        &self,
+        prop: &Property,
+        ctx: &mut Ctx,
+        key: u64,
+        out: &mut S,
+    ) {
         let value_key = mix_prepared(key, prop.value_salt);
-        if let Node::Ruled(rule) = &prop.node {
-            return self.write_ruled(prop, rule, ctx, key, value_key, out);
+        if RULES {
+            if let Node::Ruled(rule) = &prop.node {
+                return self.write_ruled(prop, rule, ctx, key, value_key, out);
+            }
+            if prop.slot.is_some() {
+                return self.write_read(prop, ctx, key, value_key, out);
+            }
         }
         prop.node.generate(ctx, value_key, out);
+    }
+
+    /// Writes a field that rules read, keeping what it drew where that is a number, a
+    /// date or an enum value: the rules that read it after need not draw it again.
+    #[inline(never)]
+    fn write_read<S: Sink>(
+        &self,
+        prop: &Property,
+        ctx: &mut Ctx,
+        key: u64,
+        value_key: u64,
+        out: &mut S,
+    ) {
+        if let Some(drawn) = write_drawn(&prop.node, ctx, value_key, out) {
+            ctx.read_siblings.keep(self, key, prop, &drawn);
+        }
     }
 
     #[inline(never)]

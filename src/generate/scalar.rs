@@ -43,6 +43,14 @@ impl EnumGen {
         out.value_encoded(&self.values[i], &self.encoded[i]);
     }
 
+    /// [`generate`](Self::generate), returning the value written.
+    #[inline]
+    pub fn write_pick<S: Sink>(&self, key: u64, out: &mut S) -> &Value {
+        let i = self.choice.pick(unit(key));
+        out.value_encoded(&self.values[i], &self.encoded[i]);
+        &self.values[i]
+    }
+
     /// The value of `key`: what [`generate`](Self::generate) writes.
     pub fn pick(&self, key: u64) -> &Value {
         &self.values[self.choice.pick(unit(key))]

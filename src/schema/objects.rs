@@ -263,12 +263,14 @@ impl Compiler {
         self.apply_rules(&mut properties, rules, presence.is_some())?;
         let entities = self.link_entities(&mut properties, &entity_knobs);
         let kept_fields = properties.iter().filter(|p| p.slot.is_some()).count();
+        let has_rules = properties.iter().any(|p| matches!(p.node, Node::Ruled(_)));
         Ok(Node::Object(Arc::new(ObjectGen {
             properties,
             presence,
             extra,
             min_properties,
             entities,
+            has_rules,
             kept_fields,
         })))
     }
