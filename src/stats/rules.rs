@@ -83,15 +83,19 @@ pub fn tally(
         return Ok(Vec::new());
     }
     let mut tallies: Vec<RuleSummary> = rules.iter().map(start).collect();
-    let parents: Vec<Option<ParentValues>> = rules
+    let joins = match linked {
+        Some((dataset, at)) => ParentValues::join_all(dataset, at, &rules, seed),
+        None => Vec::new(),
+    };
+    let parents: Vec<Option<ParentField>> = rules
         .iter()
-        .map(|rule| linked.and_then(|(dataset, at)| ParentValues::join(dataset, at, rule, seed)))
+        .map(|rule| ParentValues::field_for(&joins, linked, rule))
         .collect();
     for row in 0..rows {
         let record = table.try_row_value(seed, row)?;
         for ((rule, tally), parent) in rules.iter().zip(&mut tallies).zip(&parents) {
             for object in objects_at(&record, &rule.object) {
-                check(rule, object, parent.as_ref(), tally);
+                check(rule, object, *parent, tally);
             }
         }
     }
@@ -105,43 +109,118 @@ pub fn tally(
     Ok(tallies)
 }
 
-/// A parent table's field by the value of its key (as JSON text), for an ordering
-/// across tables.
+/// The parent rows the orderings across tables read, one join per relation however
+/// many of its rules read it: each parent field they name, by the value of the parent's
+/// key (as JSON text).
 struct ParentValues {
-    by_key: HashMap<String, Value>,
+    /// The relation's index in the dataset, and the parent fields its rules read.
+    relation: usize,
+    fields: Vec<String>,
+    /// Each key's row: its values of `fields`, in their order.
+    by_key: HashMap<String, Vec<Value>>,
+}
+
+/// One rule's parent field, in its relation's join.
+#[derive(Clone, Copy)]
+struct ParentField<'j> {
+    values: &'j ParentValues,
+    field: usize,
+}
+
+impl<'j> ParentField<'j> {
+    fn value(self, key: &Value) -> Option<&'j Value> {
+        self.values.by_key.get(&key.to_string())?.get(self.field)
+    }
+}
+
+/// The relation of `rule` in `dataset`, and the parent field it reads, where it is an
+/// ordering across tables and the child's (`child`) foreign key is linked there.
+fn parent_field_of<'r>(
+    dataset: &Dataset,
+    child: usize,
+    rule: &'r RuleInfo,
+) -> Option<(usize, &'r str)> {
+    let RuleCheck::ParentOrder { via, field, .. } = &rule.check else {
+        return None;
+    };
+    let via_path = match rule.object.as_str() {
+        "" => via.clone(),
+        object => format!("{object}.{via}"),
+    };
+    let relation = dataset
+        .relations
+        .iter()
+        .position(|r| r.child == child && r.child_field == via_path)?;
+    Some((relation, field))
 }
 
 impl ParentValues {
-    /// The parent rows of `rule`, where it is an ordering across tables and the child's
-    /// foreign key is linked in `dataset`.
-    fn join(dataset: &Dataset, child: usize, rule: &RuleInfo, seed: u64) -> Option<ParentValues> {
-        let RuleCheck::ParentOrder { via, field, .. } = &rule.check else {
-            return None;
-        };
-        let via_path = match rule.object.as_str() {
-            "" => via.clone(),
-            object => format!("{object}.{via}"),
-        };
-        let relation = dataset
-            .relations
+    /// The joins `rules` read, one per relation.
+    fn join_all(
+        dataset: &Dataset,
+        child: usize,
+        rules: &[RuleInfo],
+        seed: u64,
+    ) -> Vec<ParentValues> {
+        let mut joins: Vec<ParentValues> = Vec::new();
+        for (relation, field) in rules
             .iter()
-            .find(|r| r.child == child && r.child_field == via_path)?;
+            .filter_map(|r| parent_field_of(dataset, child, r))
+        {
+            let join = match joins.iter_mut().find(|j| j.relation == relation) {
+                Some(join) => join,
+                None => {
+                    joins.push(ParentValues {
+                        relation,
+                        fields: Vec::new(),
+                        by_key: HashMap::new(),
+                    });
+                    joins.last_mut().expect("just pushed")
+                }
+            };
+            if !join.fields.iter().any(|f| f == field) {
+                join.fields.push(field.to_owned());
+            }
+        }
+        for join in &mut joins {
+            join.fill(dataset, seed);
+        }
+        joins
+    }
+
+    /// Generates the parent rows again and keeps their fields by key.
+    fn fill(&mut self, dataset: &Dataset, seed: u64) {
+        let relation = &dataset.relations[self.relation];
         let parent = &dataset.tables[relation.parent];
         let rows = dataset.rows[relation.parent].min(PARENT_ROWS_JOINED);
-        let mut by_key = HashMap::new();
         for row in 0..rows {
             // A parent row without a valid value has no key a child could hold.
             let Ok(record) = parent.try_row_value(seed, row) else {
                 continue;
             };
-            if let (Some(key), Some(value)) = (
-                value_at(&record, &relation.parent_field),
-                value_at(&record, field),
-            ) {
-                by_key.insert(key.to_string(), value.clone());
-            }
+            let Some(key) = value_at(&record, &relation.parent_field) else {
+                continue;
+            };
+            let values = self
+                .fields
+                .iter()
+                .map(|f| value_at(&record, f).cloned().unwrap_or(Value::Null))
+                .collect();
+            self.by_key.insert(key.to_string(), values);
         }
-        Some(ParentValues { by_key })
+    }
+
+    /// The field `rule` reads among `joins`.
+    fn field_for<'j>(
+        joins: &'j [ParentValues],
+        linked: Option<(&Dataset, usize)>,
+        rule: &RuleInfo,
+    ) -> Option<ParentField<'j>> {
+        let (dataset, child) = linked?;
+        let (relation, field) = parent_field_of(dataset, child, rule)?;
+        let values = joins.iter().find(|j| j.relation == relation)?;
+        let field = values.fields.iter().position(|f| f == field)?;
+        Some(ParentField { values, field })
     }
 }
 
@@ -215,7 +294,7 @@ fn objects_at<'r>(record: &'r Value, path: &str) -> Vec<&'r Map<String, Value>> 
 fn check(
     rule: &RuleInfo,
     object: &Map<String, Value>,
-    parent: Option<&ParentValues>,
+    parent: Option<ParentField>,
     tally: &mut RuleSummary,
 ) {
     let value = object.get(&rule.field).filter(|v| !v.is_null());
@@ -251,7 +330,7 @@ fn check(
             gap_max,
             ..
         } => {
-            let base = parent.and_then(|p| p.by_key.get(&object.get(via)?.to_string()));
+            let base = parent.and_then(|p| p.value(object.get(via)?));
             ordered(base, *direction, *scale, (*gap_min, *gap_max))
         }
         RuleCheck::Derive { formula } => {
@@ -371,10 +450,16 @@ mod tests {
             },
         );
         let parents = ParentValues {
+            relation: 0,
+            fields: vec!["signup_on".into()],
             by_key: [("1", json!("2024-01-10")), ("2", json!(null))]
                 .into_iter()
-                .map(|(k, v)| (k.to_owned(), v))
+                .map(|(k, v)| (k.to_owned(), vec![v]))
                 .collect(),
+        };
+        let parent = ParentField {
+            values: &parents,
+            field: 0,
         };
         let mut tally = start(&order);
         for record in [
@@ -386,7 +471,7 @@ mod tests {
             check(
                 &order,
                 record.as_object().unwrap(),
-                Some(&parents),
+                Some(parent),
                 &mut tally,
             );
         }
