@@ -745,14 +745,14 @@ pub enum Peeked<'n> {
     Other(Value),
 }
 
-/// The values that rules have read in the object being written: a status that several
+/// The values that rules read in the object being written: a status that several
 /// conditions test, a date that a chain of fields follows, a total that another derived
-/// field reads, each drawn once per row. A ruled object opens a frame of one slot per
-/// field a rule reads ([`Property::slot`]) while it is written (nested
-/// ruled objects open theirs above it). Only values that own nothing are kept (numbers,
-/// dates, an enum's value by its index, null, absent): a text is drawn again at each
-/// read. A value is a pure function of its object and key, so keeping it changes no
-/// output.
+/// field reads, each drawn once per row (kept when the object writes it, or when a rule
+/// first reads it). A ruled object opens a frame of one slot per field a rule reads
+/// ([`Property::slot`]) while it is written (nested ruled objects open theirs above
+/// it). Only values that own nothing are kept (numbers, dates, an enum's value by its
+/// index, null, absent): a text is drawn again at each read. A value is a pure function
+/// of its object and key, so keeping it changes no output.
 #[derive(Debug, Default)]
 pub struct ReadSiblings {
     slots: SmallVec<[Kept; 16]>,
