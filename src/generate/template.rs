@@ -49,24 +49,24 @@ impl Filter {
         })
     }
 
-    /// `out[start..]` through the filter where that needs no copy, the usual case:
+    /// `text` through the filter in place where that needs no copy, the usual case:
     /// ASCII text that only changes case (a slug of letters and digits is one). `false`
     /// where [`Filter::apply`] must make the text anew.
-    fn apply_in_place(self, out: &mut str) -> bool {
+    fn apply_in_place(self, text: &mut str) -> bool {
         match self {
-            Filter::Ascii => out.is_ascii(),
-            Filter::Lower if out.is_ascii() => {
-                out.make_ascii_lowercase();
+            Filter::Ascii => text.is_ascii(),
+            Filter::Lower if text.is_ascii() => {
+                text.make_ascii_lowercase();
                 true
             }
-            Filter::Upper if out.is_ascii() => {
-                out.make_ascii_uppercase();
+            Filter::Upper if text.is_ascii() => {
+                text.make_ascii_uppercase();
                 true
             }
             Filter::Lower | Filter::Upper => false,
             // Letters and digits only (so ASCII): the slug is the text lowered.
-            Filter::Slug if out.bytes().all(|b| b.is_ascii_alphanumeric()) => {
-                out.make_ascii_lowercase();
+            Filter::Slug if text.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+                text.make_ascii_lowercase();
                 true
             }
             Filter::Slug => false,
