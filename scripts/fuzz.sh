@@ -43,8 +43,8 @@ fi
 sanitizer=(--sanitizer none --debug-assertions --codegen-units 16)
 # FUZZ_NO_TRACE_COMPARES=1, for long runs: without libFuzzer's tracing of comparisons
 # (a quarter of schema_bytes' time in a perf profile) it runs about 1.5 times the
-# inputs per second (1,571/s against 1,046/s, 2-minute windows on an idle machine,
-# 6 December), at the cost of cracking fewer magic values (the dictionary and the
+# inputs per second (1,571/s in a 2-minute window against 1,046/s in a 1-minute one,
+# idle machine, different builds and corpora, 6 December), at the cost of cracking fewer magic values (the dictionary and the
 # grammar supply most of them).
 [[ -n ${FUZZ_NO_TRACE_COMPARES:-} ]] && sanitizer+=(--no-trace-compares)
 if cargo +nightly --version >/dev/null 2>&1; then

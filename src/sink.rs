@@ -531,10 +531,6 @@ impl Sink for TextSink<'_> {
             None => write(self.out),
         }
     }
-    const TAKES_PLAIN_TEXT: bool = true;
-    fn plain_str_with(&mut self, write: impl FnOnce(&mut String)) {
-        self.str_with(write);
-    }
     fn begin_object(&mut self) {
         self.open(ValueSink::begin_object);
     }
